@@ -1,0 +1,101 @@
+# Makefile: the workbook's one entry point.
+#
+#   make                 install what is missing, build, show your progress
+#   make grade EX=keys   grade one exercise (bin/ipcgrade list shows the ids)
+#   make check           install what is missing, build, run every test
+#   make book            the HTML book in build/book/html
+#   make bench           how long grading takes
+#
+# Every C file in the repository is built with the same strict flags.
+
+CC       := gcc
+CFLAGS   := -std=gnu11 -Wall -Wextra -Werror -g -O2
+CPPFLAGS :=
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS   = $(shell pkg-config --libs check)
+
+ENGINE_SRC   := util.c ipcstate.c vgxml.c diagnose.c run.c expect.c engine.c report.c \
+                exercises.c $(notdir $(wildcard grader/suite_*.c))
+ENGINE_OBJ   := $(ENGINE_SRC:%.c=build/obj/%.o)
+GRADER_HDR   := $(wildcard grader/*.h)
+
+SOLUTION_SRC := $(wildcard solutions/*/*.c)
+REF_BINS     := $(patsubst solutions/%.c,build/ref/%,$(SOLUTION_SRC))
+LISTING_SRC  := $(wildcard chapters/listings/*/*.c)
+LISTING_BINS := $(patsubst chapters/listings/%.c,build/listings/%,$(LISTING_SRC))
+UNIT_SRC     := $(wildcard tests/unit/*.c)
+UNIT_OBJ     := $(UNIT_SRC:tests/unit/%.c=build/obj/unit_%.o)
+
+.PHONY: all deps build book html progress grade check test bench clean
+
+all: deps
+	@$(MAKE) --no-print-directory build html
+	@echo
+	@bin/ipcgrade progress
+
+deps:
+	@sh grader/deps.sh
+
+build: bin/ipcgrade bin/libipcfault.so $(REF_BINS) $(LISTING_BINS)
+
+bin/ipcgrade: build/obj/ipcgrade.o $(ENGINE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
+
+bin/libipcfault.so: grader/faultinject.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) -fPIC -shared -o $@ $< -ldl
+
+build/obj/%.o: grader/%.c $(GRADER_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+build/obj/unit_%.o: tests/unit/%.c $(GRADER_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -Igrader -c -o $@ $<
+
+# Reference programs, used by tests that pair a student's program with ours.
+build/ref/%: solutions/%.c exercises/include/ipcbook.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O0 -Iexercises/include -o $@ $<
+
+# Every listing of the book is a real program that must compile.
+build/listings/%: chapters/listings/%.c exercises/include/ipcbook.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iexercises/include -o $@ $<
+
+build/tests/unit: $(UNIT_OBJ) $(ENGINE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
+
+# The grader again, with AddressSanitizer and UBSan, for the tests.
+build/asan/ipcgrade: grader/*.c $(GRADER_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	    -fno-sanitize-recover=undefined $(CPPFLAGS) $(CHECK_CFLAGS) -o $@ \
+	    $(filter-out grader/faultinject.c,$(wildcard grader/*.c)) $(CHECK_LIBS)
+
+book html: $(LISTING_BINS)
+	@sh chapters/book/run-listings.sh
+	@sh chapters/book/build-html.sh build/book/html
+	@echo "book: open build/book/html/index.html"
+
+progress: build
+	@bin/ipcgrade progress
+
+grade: deps
+	@$(MAKE) --no-print-directory build
+	@test -n "$(EX)" || { echo "usage: make grade EX=exercise (one of: $$(bin/ipcgrade list | cut -f1 | tr '\n' ' '))"; exit 2; }
+	@bin/ipcgrade grade $(EX)
+
+check: deps
+	@$(MAKE) --no-print-directory build html test
+
+test: build build/tests/unit build/asan/ipcgrade
+	@sh tests/run.sh
+
+bench: build
+	@sh tests/bench.sh
+
+clean:
+	rm -rf build bin dist

@@ -1,0 +1,350 @@
+--[[
+include-code.lua: pandoc Lua filter that fills code blocks from real files.
+
+A fenced code block with an `include` attribute is replaced by the text of
+that file (paths are relative to the directory pandoc runs in: the repo root).
+The block itself must be empty.
+
+    ```{.c include="chapters/listings/01-keys/keydemo.c"}
+    ```
+    ```{.c include="chapters/listings/01-keys/keydemo.c" anchor="ftok"}
+    ```
+    ```{.c .numberLines include="chapters/listings/01-keys/keydemo.c" lines="10-20"}
+    ```
+    ```{.console include="build/book/output/01-keys/keydemo.txt"}
+    ```
+
+anchor="NAME"  only the lines between the marker lines
+                   // ANCHOR: NAME          and   // ANCHOR_END: NAME
+               (also /* ANCHOR: NAME */ and, for scripts, # ANCHOR: NAME).
+               Anchors may overlap or nest.  Every marker line, of any
+               anchor, is always removed from what is shown.
+lines="A-B"    file lines A to B (1-based, inclusive); also "A-" (to the end)
+               and "A" (one line).  Not together with anchor.
+.numberLines   startFrom is set to the file's own number of the first line
+               shown, so the printed numbers match the file.  The shown lines
+               must then be consecutive in the file: a range with a marker
+               line in its middle is refused (the numbers would drift).
+title="TEXT"   caption text to use instead of the path; title="" for none.
+
+Blank lines at the start and end of the selection are dropped, so there is
+no trailing newline.  Above the block a caption names the file:
+    Div.listing [ Div.listing-title [ `path`, lines A-B ], CodeBlock ]
+Output captured by run-listings.sh (build/book/output/CH/NAME.txt) is
+captioned with the script that made it (chapters/listings/CH/NAME.run).
+In HTML output, every .console block (included or not) is written with its
+"$ command" lines marked up (span.cmd) and "# exit status N" lines too
+(span.status).
+
+Anything wrong (missing file, unknown anchor, bad range, non-empty block,
+malformed marker) stops the build with a one-line message naming the
+chapter file, the path and the anchor.
+]]
+
+local SELF = "include-code.lua"
+
+local function chapter_name()
+  local files = (PANDOC_STATE and PANDOC_STATE.input_files) or {}
+  if #files == 0 or (#files == 1 and files[1] == "-") then
+    return "<stdin>"
+  end
+  return table.concat(files, "+")
+end
+
+local function fail(path, anchor, what)
+  local msg = SELF .. ": " .. chapter_name() .. ": include \"" .. path .. "\""
+  if anchor then
+    msg = msg .. " anchor \"" .. anchor .. "\""
+  end
+  msg = msg .. ": " .. what
+  error((msg:gsub("[\r\n]+", " ")), 0)
+end
+
+-- Returns "start"/"end" and the anchor name for a marker line,
+-- "bad" for a comment that starts with ANCHOR but is not well formed,
+-- nil for any other line.
+local function parse_marker(line)
+  local body = line:match("^%s*//%s*(.-)%s*$")
+            or line:match("^%s*/%*%s*(.-)%s*%*/%s*$")
+            or line:match("^%s*#%s*(.-)%s*$")
+  if not body or not body:match("^ANCHOR") then
+    return nil
+  end
+  local name = body:match("^ANCHOR_END:%s*([%w_%.%-]+)$")
+  if name then
+    return "end", name
+  end
+  name = body:match("^ANCHOR:%s*([%w_%.%-]+)$")
+  if name then
+    return "start", name
+  end
+  return "bad"
+end
+
+local function read_lines(path, anchor)
+  local fh, err = io.open(path, "rb")
+  if not fh then
+    local why = tostring(err):gsub("^.*: ", "")
+    local hint = ""
+    if path:match("^build/book/output/") then
+      hint = " (run chapters/book/run-listings.sh first?)"
+    end
+    fail(path, anchor, "cannot open file: " .. why .. hint)
+  end
+  local text, rerr = fh:read("a")
+  fh:close()
+  if not text then
+    fail(path, anchor, "cannot read file: " .. tostring(rerr):gsub("^.*: ", ""))
+  end
+  text = text:gsub("\r\n", "\n")
+  local lines = {}
+  for line in (text .. "\n"):gmatch("(.-)\n") do
+    lines[#lines + 1] = line
+  end
+  if text:sub(-1) == "\n" or text == "" then
+    lines[#lines] = nil        -- the empty piece after the final newline
+  end
+  return lines
+end
+
+-- First and last file line numbers (inclusive) of the selection.
+local function select_range(lines, path, anchor, range)
+  local n = #lines
+  local markers = {}           -- [line number] = {kind, name}
+  local names = {}
+  for i, line in ipairs(lines) do
+    local kind, name = parse_marker(line)
+    if kind == "bad" then
+      fail(path, anchor, "malformed anchor marker on line " .. i
+        .. " (write \"// ANCHOR: name\" or \"// ANCHOR_END: name\")")
+    elseif kind then
+      markers[i] = { kind = kind, name = name }
+      if kind == "start" and not names[name] then
+        names[#names + 1] = name
+        names[name] = true
+      end
+    end
+  end
+
+  if anchor and range then
+    fail(path, anchor, "give either anchor or lines, not both")
+  end
+
+  if anchor then
+    local first, last
+    for i = 1, n do
+      local m = markers[i]
+      if m and m.name == anchor then
+        if m.kind == "start" then
+          if first then
+            fail(path, anchor, "\"ANCHOR: " .. anchor .. "\" appears twice (lines "
+              .. first - 1 .. " and " .. i .. ")")
+          end
+          first = i + 1
+        elseif m.kind == "end" then
+          if not first then
+            fail(path, anchor, "\"ANCHOR_END: " .. anchor .. "\" on line " .. i
+              .. " comes before its \"ANCHOR: " .. anchor .. "\"")
+          end
+          if last then
+            fail(path, anchor, "\"ANCHOR_END: " .. anchor .. "\" appears twice")
+          end
+          last = i - 1
+        end
+      end
+    end
+    if not first then
+      local known = #names > 0 and table.concat(names, ", ") or "none"
+      fail(path, anchor, "unknown anchor: no \"ANCHOR: " .. anchor
+        .. "\" marker in the file (anchors there: " .. known .. ")")
+    end
+    if not last then
+      fail(path, anchor, "anchor has no \"ANCHOR_END: " .. anchor .. "\" marker")
+    end
+    return first, last, markers
+  end
+
+  if range then
+    local a, b
+    local s = range:match("^%s*(.-)%s*$")
+    if s:match("^%d+$") then
+      a, b = tonumber(s), tonumber(s)
+    elseif s:match("^%d+%s*%-%s*%d+$") then
+      a, b = s:match("^(%d+)%s*%-%s*(%d+)$")
+      a, b = tonumber(a), tonumber(b)
+    elseif s:match("^%d+%s*%-$") then
+      a, b = tonumber(s:match("^(%d+)")), n
+    else
+      fail(path, nil, "bad lines=\"" .. range .. "\" (write \"A-B\", \"A-\" or \"A\")")
+    end
+    if a < 1 or b < a or b > n then
+      fail(path, nil, "bad lines=\"" .. range .. "\": the file has " .. n
+        .. " lines, the range must be within 1-" .. n .. " and not backwards")
+    end
+    return a, b, markers
+  end
+
+  return 1, n, markers
+end
+
+local function has_class(el, name)
+  for _, c in ipairs(el.classes) do
+    if c == name then
+      return true
+    end
+  end
+  return false
+end
+
+local function html_escape(s)
+  return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
+end
+
+-- A console transcript in HTML, with the command lines marked up.
+local function console_html(el, text)
+  local out = {}
+  for line in (text .. "\n"):gmatch("(.-)\n") do
+    local esc = html_escape(line)
+    if line:match("^%$ ") or line == "$" then
+      esc = '<span class="cmd">' .. esc .. "</span>"
+    elseif line:match("^# exit status %d+$") then
+      esc = '<span class="status">' .. esc .. "</span>"
+    end
+    out[#out + 1] = esc
+  end
+  local id = el.identifier ~= "" and (' id="' .. html_escape(el.identifier) .. '"') or ""
+  local classes = html_escape(table.concat(el.classes, " "))
+  return pandoc.RawBlock("html", "<pre" .. id .. ' class="' .. classes .. '"><code>'
+    .. table.concat(out, "\n") .. "</code></pre>")
+end
+
+function CodeBlock(el)
+  local path = el.attributes.include
+  if path == nil then
+    -- Also a console block written in the chapter, or one that an earlier
+    -- pandoc run of this filter included (build-html.sh goes through JSON).
+    if has_class(el, "console") and FORMAT:match("html") then
+      return console_html(el, el.text)
+    end
+    return nil
+  end
+  local anchor = el.attributes.anchor
+  local range = el.attributes.lines
+  local title = el.attributes.title
+
+  if path == "" then
+    fail(path, anchor, "empty include path")
+  end
+  if el.text:match("%S") then
+    fail(path, anchor, "a code block with include= must be empty (the file is the listing)")
+  end
+
+  local lines = read_lines(path, anchor)
+  local first, last, markers = select_range(lines, path, anchor, range)
+
+  local shown = {}             -- { {num, text}, ... }
+  for i = first, last do
+    if not markers[i] then
+      shown[#shown + 1] = { num = i, text = lines[i] }
+    end
+  end
+  while #shown > 0 and not shown[1].text:match("%S") do
+    table.remove(shown, 1)
+  end
+  while #shown > 0 and not shown[#shown].text:match("%S") do
+    shown[#shown] = nil
+  end
+  if #shown == 0 then
+    fail(path, anchor, "nothing to show: the selection has no non-blank lines")
+  end
+
+  el.attributes.include = nil
+  el.attributes.anchor = nil
+  el.attributes.lines = nil
+  el.attributes.title = nil
+
+  -- Runs of lines that are consecutive in the file.  Without .numberLines
+  -- they are shown as one block; with it, each run is its own block whose
+  -- startFrom is its first line's number, so the numbers always match the
+  -- file and skip where a marker line was removed.
+  local numbered = has_class(el, "numberLines") or has_class(el, "number-lines")
+  local runs = { { first = shown[1].num, texts = {} } }
+  for k, l in ipairs(shown) do
+    if numbered and k > 1 and l.num ~= shown[k - 1].num + 1 then
+      runs[#runs + 1] = { first = l.num, texts = {} }
+    end
+    local texts = runs[#runs].texts
+    texts[#texts + 1] = l.text
+  end
+
+  -- Blank lines at the edges of a run (next to a removed marker line) would
+  -- be kept at the start of a block but dropped at its end: drop them all.
+  for _, run in ipairs(runs) do
+    while #run.texts > 1 and not run.texts[1]:match("%S") do
+      table.remove(run.texts, 1)
+      run.first = run.first + 1
+    end
+    while #run.texts > 1 and not run.texts[#run.texts]:match("%S") do
+      run.texts[#run.texts] = nil
+    end
+  end
+  local kept = {}
+  for _, run in ipairs(runs) do
+    if run.texts[1]:match("%S") then
+      kept[#kept + 1] = run
+    end
+  end
+  runs = kept
+
+  local blocks = {}
+  for k, run in ipairs(runs) do
+    local attrs = {}
+    for key, value in pairs(el.attributes) do
+      attrs[key] = value
+    end
+    if numbered then
+      attrs.startFrom = tostring(run.first)
+    end
+    local id = (k == 1) and el.identifier or ""
+    local cb = pandoc.CodeBlock(table.concat(run.texts, "\n"),
+                                pandoc.Attr(id, el.classes, attrs))
+    if has_class(el, "console") and FORMAT:match("html") then
+      cb = console_html(cb, cb.text)
+    end
+    blocks[k] = cb
+  end
+
+  -- The caption above the block.
+  local caption
+  if title ~= nil then
+    if title ~= "" then
+      caption = { pandoc.Str(title) }
+    end
+  else
+    local ch, name = path:match("^build/book/output/([^/]+)/([^/]+)%.txt$")
+    if ch then
+      caption = { pandoc.Str("Output of"), pandoc.Space(),
+                  pandoc.Code("chapters/listings/" .. ch .. "/" .. name .. ".run") }
+    else
+      caption = { pandoc.Code(path) }
+      if anchor or range then
+        local a, b = shown[1].num, shown[#shown].num
+        local where = (a == b) and ("line " .. a) or ("lines " .. a .. "\u{2013}" .. b)
+        caption[#caption + 1] = pandoc.Str(",")
+        caption[#caption + 1] = pandoc.Space()
+        caption[#caption + 1] = pandoc.Str(where)
+      end
+    end
+  end
+
+  local content = {}
+  if caption then
+    content[1] = pandoc.Div({ pandoc.Plain(caption) }, pandoc.Attr("", { "listing-title" }))
+  end
+  if #blocks == 1 then
+    content[#content + 1] = blocks[1]
+  else
+    content[#content + 1] = pandoc.Div(blocks, pandoc.Attr("", { "listing-runs" }))
+  end
+  return pandoc.Div(content, pandoc.Attr("", { "listing" }))
+end

@@ -1,0 +1,39 @@
+#!/bin/sh
+# deps.sh: install the Debian packages the workbook needs, if any are missing.
+# Run by `make` and `make check`; safe to run again (it does nothing when all
+# are there). As root it installs with apt-get, with passwordless sudo it uses
+# sudo; otherwise it prints the exact command to run and stops.
+#
+#   $ sh grader/deps.sh            # the packages to build, grade and test
+set -eu
+
+packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils perl util-linux"
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps: this is not a Debian-like system; make sure these are installed:" >&2
+    echo "  $packages" >&2
+    exit 0
+fi
+
+missing=""
+for p in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo="sudo -n"
+else
+    echo "The workbook needs these Debian packages:$missing" >&2
+    echo "Install them, then run make again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+
+echo "deps: installing$missing"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,22 @@
+/* diagnose.h: say in words where a stuck process is, from what the kernel
+ * shows in /proc/PID/syscall, /proc/PID/stat and /proc/PID/fd. */
+#ifndef DIAGNOSE_H
+#define DIAGNOSE_H
+
+#include <sys/types.h>
+
+#include "util.h"
+
+/* Describe system call nr with its six arguments, e.g. "blocked in msgrcv()
+ * on queue 3 waiting for a message of type 2". pid (or 0) lets it look at the
+ * process's descriptors and memory for more detail. */
+void diagnose_syscall(pid_t pid, long nr, const unsigned long args[6], struct strbuf *sb);
+/* Parse the text of /proc/PID/syscall and describe it; state is field 3 of
+ * /proc/PID/stat ('S', 'R', 'T', ...). */
+void diagnose_text(pid_t pid, const char *syscall_text, char state, struct strbuf *sb);
+/* Read /proc/PID/... and describe where pid is. Return 0, or -1 if it is gone. */
+int diagnose_pid(pid_t pid, struct strbuf *sb);
+/* Describe every process below (not including) ancestor, one line each. */
+void diagnose_tree(pid_t ancestor, struct strbuf *sb);
+
+#endif

@@ -1,0 +1,575 @@
+/* engine.c: see engine.h.
+ *
+ * Parallelism follows the kselftest harness: the engine forks one worker per
+ * test (at most `jobs` at once); the worker runs that test's TCase through
+ * Check in CK_FORK mode, so Check's own fork, timeout and process-group kill
+ * protect the worker, and the worker's deadline protects the engine (a test
+ * child can stop its parent with SIGSTOP; the engine still kills it). */
+#define _GNU_SOURCE
+#include "engine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TEST_TIMEOUT    90      /* Check's limit for one test, seconds */
+#define WORKER_GRACE    10      /* the engine's, on top of Check's */
+#define COMPILE_TIMEOUT 60
+
+struct grade_ctx g_ctx;
+struct test_env g_test = { .feedback_fd = -1 };
+
+static char *root_dir;
+
+void
+engine_init(const char *root)
+{
+    root_dir = xstrdup(root);
+}
+
+const struct exercise *
+exercise_find(const char *id)
+{
+    for (size_t i = 0; exercises[i]; i++)
+        if (strcmp(exercises[i]->id, id) == 0)
+            return exercises[i];
+    return NULL;
+}
+
+/* ---- the Check side: one TCase per test, all running run_test_def ---- */
+
+/* A private IPC namespace: the test's objects vanish with it. As a normal
+ * user this needs a user namespace too, mapping our uid to root inside. */
+static int
+enter_namespaces(void)
+{
+    char map[64];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+
+    if (uid == 0)
+        return unshare(CLONE_NEWIPC);
+    if (unshare(CLONE_NEWUSER | CLONE_NEWIPC) == -1)
+        return -1;
+    write_file("/proc/self/setgroups", "deny");
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+    if (write_file("/proc/self/uid_map", map) == -1)
+        return -1;
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+    return write_file("/proc/self/gid_map", map);
+}
+
+/* Prepare the test process: make the test's folders and enter a private
+ * IPC namespace. Runs in Check's forked child. */
+static void
+test_setup(const struct test_def *def)
+{
+    char path[PATH_MAX];
+
+    g_test.def = def;
+    g_test.runs = 0;
+    snprintf(g_test.dir, sizeof g_test.dir, "%s/t-%s", g_ctx.work, def->id);
+    snprintf(g_test.scratch, sizeof g_test.scratch, "%s/scratch", g_test.dir);
+    if (mkdir_p(g_test.scratch, 0700) == -1)
+        ck_abort_msg("The grader could not make %s: %s", g_test.scratch, strerror(errno));
+    snprintf(path, sizeof path, "%s/feedback", g_test.dir);
+    g_test.feedback_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (enter_namespaces() == -1)
+        ck_abort_msg("The grader could not make a private IPC namespace (%s). It needs "
+                     "root, or unprivileged user namespaces enabled.", strerror(errno));
+}
+
+/* Every TCase runs this as a one-iteration loop test whose _i is the index
+ * of its test in the exercise, so the suite works under any Check runner. */
+START_TEST(run_test_def)
+{
+    const struct test_def *def = &g_ctx.ex->tests[_i];
+
+    test_setup(def);
+    def->fn();
+}
+END_TEST
+
+Suite *
+exercise_suite(const struct exercise *ex)
+{
+    Suite *s = suite_create(ex->id);
+
+    for (size_t i = 0; i < ex->ntests; i++) {
+        TCase *tc = tcase_create(ex->tests[i].id);
+
+        tcase_set_timeout(tc, TEST_TIMEOUT);
+        tcase_add_loop_test(tc, run_test_def, (int)i, (int)i + 1);
+        suite_add_tcase(s, tc);
+    }
+    return s;
+}
+
+/* ---- building ---- */
+
+/* Run argv with output to out_path; return its wait status, or -1. */
+static int
+spawn_wait(char *const argv[], const char *out_path, int timeout)
+{
+    pid_t pid;
+    int status, waited = 0;
+
+    fflush(NULL);
+    pid = fork();
+    if (pid == -1)
+        return -1;
+    if (pid == 0) {
+        int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+        setpgid(0, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        setenv("LC_ALL", "C", 1);
+        syscall(SYS_close_range, 3, ~0U, 0);
+        execvp(argv[0], argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (waited++ > timeout * 100) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        usleep(10000);
+    }
+    return status;
+}
+
+/* Compile dir/PROG.c into bindir/PROG. Return 0 if it built; the compiler's
+ * messages are appended to log. */
+static int
+compile_program(const char *src, const char *out, struct strbuf *log, const char *logpath)
+{
+    char inc[PATH_MAX];
+    char *argv[] = { "gcc", "-std=gnu11", "-Wall", "-Wextra", "-g", "-O0",
+                     "-fdiagnostics-color=never", "-I", inc, "-o", (char *)out,
+                     (char *)src, NULL };
+    int status;
+    char *text;
+
+    snprintf(inc, sizeof inc, "%s/exercises/include", root_dir);
+    status = spawn_wait(argv, logpath, COMPILE_TIMEOUT);
+    text = read_file_tail(logpath, 64 * 1024, NULL, NULL);
+    if (text) {
+        sb_adds(log, text);
+        free(text);
+    }
+    if (status == -1)
+        sb_adds(log, "the compiler did not finish in time\n");
+    return status == 0 ? 0 : -1;
+}
+
+static bool
+newer_or_same(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_mtime >= sb.st_mtime;
+}
+
+/* The reference programs: prebuilt by make in build/ref/EX, or built now
+ * from solutions/EX; NULL when the workbook ships without solutions. */
+static char *
+reference_bin(const struct exercise *ex, const char *work)
+{
+    char prebuilt[PATH_MAX], src[PATH_MAX], bin[PATH_MAX], out[PATH_MAX + 64], log[PATH_MAX];
+    struct strbuf ignored = { 0 };
+    bool fresh = true;
+
+    snprintf(prebuilt, sizeof prebuilt, "%s/build/ref/%s", root_dir, ex->id);
+    for (size_t i = 0; ex->programs[i]; i++) {
+        snprintf(src, sizeof src, "%s/solutions/%s/%s.c", root_dir, ex->id, ex->programs[i]);
+        snprintf(out, sizeof out, "%s/%s", prebuilt, ex->programs[i]);
+        if (access(src, R_OK) != 0)
+            return NULL;
+        fresh = fresh && newer_or_same(out, src);
+    }
+    if (fresh)
+        return xstrdup(prebuilt);
+    snprintf(bin, sizeof bin, "%s/ref", work);
+    mkdir(bin, 0700);
+    snprintf(log, sizeof log, "%s/ref.log", work);
+    for (size_t i = 0; ex->programs[i]; i++) {
+        snprintf(src, sizeof src, "%s/solutions/%s/%s.c", root_dir, ex->id, ex->programs[i]);
+        snprintf(out, sizeof out, "%s/%s", bin, ex->programs[i]);
+        if (compile_program(src, out, &ignored, log) == -1)
+            die("the reference solution %s does not compile:\n%s", src, sb_str(&ignored));
+    }
+    sb_free(&ignored);
+    return xstrdup(bin);
+}
+
+static int
+count_markers(const char *path, const char *marker)
+{
+    char *text = read_file_tail(path, 1 << 20, NULL, NULL);
+    int n = 0;
+
+    for (const char *p = text; p && (p = strstr(p, marker)) != NULL; p++)
+        n++;
+    free(text);
+    return n;
+}
+
+/* Check the student's folder; build every program. Return -1 on bad input. */
+static int
+build_student(const struct exercise *ex, const char *dir, const char *work,
+              struct grade_result *res, char **why)
+{
+    char src[PATH_MAX], out[PATH_MAX], log[PATH_MAX], marker[64];
+    struct strbuf clog = { 0 };
+    struct stat st;
+    bool ok = true;
+
+    if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+        if (asprintf(why, "%s: %s", dir, errno ? strerror(errno) : "not a directory") < 0)
+            *why = NULL;
+        return -1;
+    }
+    snprintf(marker, sizeof marker, "TODO(%s)", ex->id);
+    for (size_t i = 0; ex->programs[i]; i++) {
+        snprintf(src, sizeof src, "%s/%s.c", dir, ex->programs[i]);
+        if (stat(src, &st) == -1 || !S_ISREG(st.st_mode) || access(src, R_OK) == -1) {
+            if (asprintf(why, "%s: %s (exercise %s needs %s.c)", src,
+                         errno ? strerror(errno) : "not a regular file", ex->id,
+                         ex->programs[i]) < 0)
+                *why = NULL;
+            sb_free(&clog);
+            return -1;
+        }
+        res->todo_markers += count_markers(src, marker);
+    }
+    for (size_t i = 0; ex->programs[i]; i++) {
+        snprintf(src, sizeof src, "%s/%s.c", dir, ex->programs[i]);
+        snprintf(out, sizeof out, "%s/bin/%s", work, ex->programs[i]);
+        snprintf(log, sizeof log, "%s/compile-%s.log", work, ex->programs[i]);
+        ok = compile_program(src, out, &clog, log) == 0 && ok;
+    }
+    res->compiled = ok;
+    res->compiler_output = sb_take(&clog);
+    return 0;
+}
+
+/* ---- running the tests ---- */
+
+static void
+result_path(const char *work, const struct test_def *def, const char *what, char *buf,
+            size_t len)
+{
+    snprintf(buf, len, "%s/t-%s/%s", work, def->id, what);
+}
+
+/* In a worker: run one test through Check, write its verdict to a file. */
+__attribute__((noreturn)) static void
+worker_main(const struct exercise *ex, const struct test_def *def)
+{
+    Suite *s = exercise_suite(ex);
+    SRunner *sr = srunner_create(s);
+    TestResult **results;
+    char path[PATH_MAX];
+    struct strbuf verdict = { 0 };
+
+    setpgid(0, 0);
+    snprintf(path, sizeof path, "%s/t-%s", g_ctx.work, def->id);
+    mkdir_p(path, 0700);
+    srunner_set_fork_status(sr, CK_FORK);
+    srunner_run(sr, ex->id, def->id, CK_SILENT);
+    results = srunner_results(sr);
+    if (srunner_ntests_run(sr) == 1) {
+        sb_addf(&verdict, "%d %d\n%s", tr_rtype(results[0]), tr_ctx(results[0]),
+                tr_msg(results[0]) ? tr_msg(results[0]) : "");
+        result_path(g_ctx.work, def, "verdict", path, sizeof path);
+        write_file(path, sb_str(&verdict));
+    }
+    free(results);
+    sb_free(&verdict);
+    srunner_free(sr);
+    _exit(0);
+}
+
+struct worker {
+    pid_t pid;
+    int pidfd;
+    size_t test;
+    double deadline;
+};
+
+static void
+start_worker(const struct exercise *ex, const struct test_def *def, size_t i,
+             struct worker *w, double *started)
+{
+    fflush(NULL);                       /* nothing buffered is written twice */
+    w->test = i;
+    w->deadline = now_seconds() + TEST_TIMEOUT + WORKER_GRACE;
+    started[i] = now_seconds();
+    w->pid = fork();
+    if (w->pid == -1)
+        die("cannot fork: %s", strerror(errno));
+    if (w->pid == 0)
+        worker_main(ex, def);
+    setpgid(w->pid, w->pid);
+    w->pidfd = (int)syscall(SYS_pidfd_open, w->pid, 0);
+}
+
+/* Wait until one worker ends (or overruns and is killed); return its slot. */
+static size_t
+reap_worker(struct worker *w, size_t n)
+{
+    for (;;) {
+        struct pollfd pfd[64];
+        double now = now_seconds(), next = now + 1;
+
+        for (size_t i = 0; i < n; i++) {
+            pfd[i] = (struct pollfd){ w[i].pidfd, POLLIN, 0 };
+            if (w[i].deadline < now) {
+                kill(-w[i].pid, SIGKILL);
+                kill(w[i].pid, SIGKILL);
+            }
+            if (w[i].deadline < next)
+                next = w[i].deadline;
+        }
+        if (poll(pfd, n, next > now ? (int)((next - now) * 1000) + 1 : 0) > 0) {
+            for (size_t i = 0; i < n; i++) {
+                if (pfd[i].revents) {
+                    kill(-w[i].pid, SIGKILL);   /* anything the test left */
+                    waitpid(w[i].pid, NULL, 0);
+                    close(w[i].pidfd);
+                    return i;
+                }
+            }
+        }
+    }
+}
+
+static char *
+join_records(const char *text, char tag)
+{
+    struct strbuf sb = { 0 };
+
+    for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
+        size_t n = strcspn(line, "\n");
+
+        if (line[0] == tag && line[1] == ' ') {
+            sb_add(&sb, line + 2, n - 2);
+            sb_adds(&sb, "\n");
+        }
+    }
+    return sb.len ? sb_take(&sb) : NULL;
+}
+
+static void
+collect_result(const struct grade_result *res, struct test_outcome *t, const char *work)
+{
+    char path[PATH_MAX];
+    char *verdict, *fb;
+    int rtype = 0, ctx = 0, used = 0;
+
+    result_path(work, t->def, "verdict", path, sizeof path);
+    verdict = read_file_tail(path, 1 << 16, NULL, NULL);
+    result_path(work, t->def, "feedback", path, sizeof path);
+    fb = read_file_tail(path, 1 << 20, NULL, NULL);
+    if (verdict == NULL || sscanf(verdict, "%d %d\n%n", &rtype, &ctx, &used) < 2) {
+        t->message = xstrdup("The grader stopped this test: it ran longer than the grader "
+                             "allows, or the grader itself failed.");
+    } else if (rtype == CK_PASS) {
+        t->passed = true;
+    } else if (strcmp(verdict + used, "Test timeout expired") == 0) {
+        t->message = xstrdup("The test took too long and was stopped.");
+    } else if (rtype == CK_ERROR && ctx == CK_CTX_TEST && strstr(verdict + used, "signal")) {
+        if (asprintf(&t->message, "The grader crashed in this test (%s). This is a bug in "
+                     "the grader, not in your code: please report it.", verdict + used) < 0)
+            t->message = NULL;
+    } else {
+        t->message = xstrdup(verdict + used);
+    }
+    t->score = t->passed ? t->max_score : 0;
+    t->details = join_records(fb, 'D');
+    t->valgrind = join_records(fb, 'V');
+    t->leftovers = join_records(fb, 'L');
+    t->blocked = join_records(fb, 'B');
+    t->reproduce = join_records(fb, 'R');
+    (void)res;
+    free(verdict);
+    free(fb);
+}
+
+static void
+run_tests(const struct exercise *ex, const struct grade_options *opt, struct grade_result *res,
+          const char *work)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t jobs = opt->jobs > 0 ? (size_t)opt->jobs : (size_t)(cores > 0 ? cores : 1);
+    struct worker w[64];
+    double *started = xcalloc(res->ntests, sizeof *started);
+    size_t running = 0, next = 0;
+
+    if (jobs > ARRAY_LEN(w))
+        jobs = ARRAY_LEN(w);
+    while (next < res->ntests || running > 0) {
+        while (running < jobs && next < res->ntests)
+            start_worker(ex, res->tests[next].def, next, &w[running++], started), next++;
+        if (running > 0) {
+            size_t done = reap_worker(w, running);
+            size_t i = w[done].test;
+
+            res->tests[i].duration = now_seconds() - started[i];
+            collect_result(res, &res->tests[i], work);
+            w[done] = w[--running];
+        }
+    }
+    free(started);
+}
+
+/* One result per test to run: all of them, or just `only`. */
+static void
+init_results(const struct exercise *ex, const char *only, struct grade_result *res)
+{
+    res->ex = ex;
+    res->tests = xcalloc(ex->ntests, sizeof *res->tests);
+    for (size_t i = 0; i < ex->ntests; i++) {
+        struct test_outcome *t = &res->tests[res->ntests];
+
+        if (only && strcmp(only, ex->tests[i].id) != 0)
+            continue;
+        t->def = &ex->tests[i];
+        t->number = (int)i + 1;
+        t->max_score = ex->tests[i].points;
+        res->max_score += ex->tests[i].points;
+        res->ntests++;
+    }
+}
+
+static void
+not_run(struct grade_result *res, const char *why)
+{
+    for (size_t i = 0; i < res->ntests; i++)
+        if (res->tests[i].message == NULL && !res->tests[i].passed)
+            res->tests[i].message = xstrdup(why);
+}
+
+static bool
+has_test(const struct exercise *ex, const char *id)
+{
+    for (size_t i = 0; i < ex->ntests; i++)
+        if (strcmp(ex->tests[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+/* A fresh scratch folder under $TMPDIR (or /tmp) for this grading. */
+static char *
+make_workdir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir;
+
+    if (asprintf(&dir, "%s/ipcgrade.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+        die("out of memory");
+    if (mkdtemp(dir) == NULL)
+        die("cannot make a scratch folder %s: %s", dir, strerror(errno));
+    return dir;
+}
+
+/* Point g_ctx at this grading's programs and run the tests. */
+static void
+run_suite(const struct exercise *ex, const struct grade_options *opt,
+          struct grade_result *res, const char *workdir)
+{
+    char binpath[PATH_MAX], fault[PATH_MAX];
+    const char *sources[32] = { 0 };
+    char *names[32] = { 0 };
+    char *ref = reference_bin(ex, workdir);
+    size_t k;
+
+    snprintf(binpath, sizeof binpath, "%s/bin", workdir);
+    snprintf(fault, sizeof fault, "%s/bin/libipcfault.so", root_dir);
+    for (k = 0; ex->programs[k] && k < ARRAY_LEN(names) - 1; k++) {
+        if (asprintf(&names[k], "%s.c", ex->programs[k]) < 0)
+            die("out of memory");
+        sources[k] = names[k];
+    }
+    g_ctx = (struct grade_ctx){
+        .root = root_dir, .work = workdir, .student_bin = binpath, .ref_bin = ref,
+        .fault_lib = fault, .sources = sources, .ex = ex,
+    };
+    run_tests(ex, opt, res, workdir);
+    g_ctx = (struct grade_ctx){ 0 };
+    for (size_t i = 0; i < k; i++)
+        free(names[i]);
+    free(ref);
+}
+
+int
+grade(const struct exercise *ex, const char *dir, const struct grade_options *opt,
+      struct grade_result *res, char **why)
+{
+    char bin[PATH_MAX];
+    char *workdir;
+    double t0 = now_seconds();
+    int rc = 0;
+
+    memset(res, 0, sizeof *res);
+    init_results(ex, opt->only, res);
+    res->source_dir = xstrdup(dir);
+    if (opt->only && !has_test(ex, opt->only)) {
+        if (asprintf(why, "exercise %s has no test %s", ex->id, opt->only) < 0)
+            *why = NULL;
+        return -1;
+    }
+    workdir = make_workdir();
+    snprintf(bin, sizeof bin, "%s/bin", workdir);
+    mkdir(bin, 0700);
+    if (build_student(ex, dir, workdir, res, why) == -1) {
+        rc = -1;
+        goto out;
+    }
+    if (res->compiled)
+        run_suite(ex, opt, res, workdir);
+    else
+        not_run(res, "Not run: your program does not compile (the compiler's messages are "
+                     "above).");
+out:
+    for (size_t i = 0; i < res->ntests; i++)
+        res->score += res->tests[i].score;
+    res->execution_time = now_seconds() - t0;
+    if (opt->keep)
+        fprintf(stderr, "ipcgrade: kept the scratch folder %s\n", workdir);
+    else
+        remove_tree(workdir);
+    free(workdir);
+    return rc;
+}
+
+void
+grade_result_free(struct grade_result *res)
+{
+    for (size_t i = 0; i < res->ntests; i++) {
+        struct test_outcome *t = &res->tests[i];
+
+        free(t->message);
+        free(t->details);
+        free(t->valgrind);
+        free(t->leftovers);
+        free(t->blocked);
+        free(t->reproduce);
+    }
+    free(res->tests);
+    free(res->source_dir);
+    free(res->compiler_output);
+    memset(res, 0, sizeof *res);
+}

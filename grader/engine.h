@@ -1,0 +1,47 @@
+/* engine.h: grade one exercise: build the student's programs with the
+ * grader's own flags, run every test of the suite (in parallel, each in its
+ * own Check fork and IPC namespace), and collect the results. */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include <stdbool.h>
+
+#include "grader.h"
+
+struct test_outcome {
+    const struct test_def *def;
+    int number;                 /* 1-based, course order within the exercise */
+    bool passed;
+    double score, max_score;
+    char *message;              /* what went wrong, in a student's words */
+    char *details;              /* the run: command, exit status, output */
+    char *valgrind, *leftovers, *blocked, *reproduce;   /* NULL when none */
+    double duration;
+};
+
+struct grade_result {
+    const struct exercise *ex;
+    char *source_dir;
+    bool compiled;
+    char *compiler_output;      /* errors or warnings, "" when clean */
+    struct test_outcome *tests;
+    size_t ntests;
+    double score, max_score, execution_time;
+    int todo_markers;           /* TODO(<exercise>) left in the sources */
+};
+
+struct grade_options {
+    int jobs;                   /* tests run at once; 0 means one per core */
+    const char *only;           /* run just this test id, or NULL */
+    bool keep;                  /* keep the scratch folder and say where */
+};
+
+/* Where the workbook is: set once by main before grading. */
+void engine_init(const char *root);
+/* Return 0 with *res filled, or -1 with a one-line reason in *why (bad
+ * input: missing folder or source file, unreadable file). */
+int grade(const struct exercise *ex, const char *dir, const struct grade_options *opt,
+          struct grade_result *res, char **why);
+void grade_result_free(struct grade_result *res);
+
+#endif

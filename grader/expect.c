@@ -1,0 +1,249 @@
+/* expect.c: expectations for suites. Each passes silently or ends the test
+ * with a message that says what was expected, what the program did, and what
+ * to look at. The short message goes to Check; the details (the run, its
+ * output, Valgrind's findings, leftover objects) go to the test's feedback
+ * file, which the engine reads back after the test. */
+#define _GNU_SOURCE
+#include "grader.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+feedback(char tag, const char *text)
+{
+    struct strbuf sb = { 0 };
+    char prefix[3] = { tag, ' ', '\0' };
+
+    if (g_test.feedback_fd < 0)
+        return;
+    sb_indent(&sb, text, prefix);
+    if (write(g_test.feedback_fd, sb_str(&sb), sb.len) < 0)
+        perror("ipcgrade: feedback");
+    sb_free(&sb);
+}
+
+void
+test_fail(const struct run *r, const char *fmt, ...)
+{
+    struct strbuf msg = { 0 };
+    char *text;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    va_end(ap);
+    if (r != NULL && r->prog != NULL) {
+        struct strbuf cmd = { 0 };
+
+        run_summary(r, &msg);
+        feedback('D', sb_str(&msg));
+        run_command(r, &cmd);
+        feedback('R', sb_str(&cmd));
+        if (r->blocked && *r->blocked)
+            feedback('B', r->blocked);
+        sb_free(&cmd);
+    }
+    sb_free(&msg);
+    ck_abort_msg("%s", text ? text : "the test failed");
+    __builtin_unreachable();
+}
+
+static const char *
+exit_words(const struct run *r, char *buf, size_t len)
+{
+    if (r->timed_out)
+        snprintf(buf, len, "did not finish within %.0f s", r->timeout);
+    else if (r->term_signal)
+        snprintf(buf, len, "crashed (killed by signal %d, %s)", r->term_signal,
+                 strsignal(r->term_signal));
+    else
+        snprintf(buf, len, "exited with status %d", r->exit_code);
+    return buf;
+}
+
+void
+expect_finished(const struct run *r)
+{
+    char how[128];
+
+    if (r->timed_out)
+        test_fail(r, "`%s` did not finish within %.0f s. %s", r->prog, r->timeout,
+                  r->blocked && *r->blocked ? "Where it was stuck is shown below."
+                                            : "It may be in an endless loop.");
+    if (r->term_signal)
+        test_fail(r, "`%s` %s. Run the command below under gdb or valgrind to find the line.",
+                  r->prog, exit_words(r, how, sizeof how));
+}
+
+void
+expect_success(const struct run *r)
+{
+    char how[128];
+
+    expect_finished(r);
+    if (r->exit_code != 0)
+        test_fail(r, "`%s` should succeed here (exit status 0) but %s.", r->prog,
+                  exit_words(r, how, sizeof how));
+}
+
+void
+expect_error_exit(const struct run *r, const char *situation)
+{
+    expect_finished(r);
+    if (r->exit_code == 0)
+        test_fail(r, "%s, `%s` must report the error and exit with a non-zero status "
+                     "(exit(EXIT_FAILURE), as err_exit() does), but it exited with status 0. "
+                     "A script running your program would believe it worked.",
+                  situation, r->prog);
+}
+
+void
+expect_usage_error(const struct run *r)
+{
+    char how[128];
+
+    expect_finished(r);
+    if (r->exit_code != 2)
+        test_fail(r, "A wrong command line should print a usage message and exit with "
+                     "status 2 (usage_err() does both), but `%s` %s.", r->prog,
+                  exit_words(r, how, sizeof how));
+    if (strstr(r->err, "usage:") == NULL)
+        test_fail(r, "A wrong command line should print a line starting with \"usage:\" "
+                     "on stderr, but stderr has none.");
+}
+
+void
+expect_stderr_has(const struct run *r, const char *text, const char *advice)
+{
+    if (strstr(r->err, text) == NULL)
+        test_fail(r, "stderr should mention \"%s\" but does not. %s", text, advice);
+}
+
+/* Find a stdout line "label VALUE" and return VALUE's start, or NULL. */
+static const char *
+find_field(const char *out, const char *label)
+{
+    size_t n = strlen(label);
+
+    for (const char *line = out; line && *line; line = strchr(line, '\n'), line += !!line) {
+        const char *p = line + strspn(line, " \t");
+
+        if (strncmp(p, label, n) == 0 && (p[n] == ' ' || p[n] == '\t' || p[n] == ':'))
+            return p + n + strspn(p + n, " \t:");
+    }
+    return NULL;
+}
+
+long
+expect_field(const struct run *r, const char *label, const char *meaning)
+{
+    const char *v = find_field(r->out, label);
+    char *end;
+    long value;
+
+    if (v == NULL)
+        test_fail(r, "stdout should have a line \"%s N\" (%s), but it has none.", label,
+                  meaning);
+    errno = 0;
+    value = strtol(v, &end, 0);
+    if (end == v || errno != 0 || (*end != '\0' && *end != '\n' && *end != ' '))
+        test_fail(r, "The line \"%s ...\" on stdout should hold a number (%s), but it "
+                     "reads \"%.*s\".", label, meaning, (int)strcspn(v, "\n"), v);
+    return value;
+}
+
+void
+expect_no_field(const struct run *r, const char *label, const char *why)
+{
+    if (find_field(r->out, label) != NULL)
+        test_fail(r, "stdout should have no \"%s\" line here: %s", label, why);
+}
+
+void
+expect_stdout_empty(const struct run *r, const char *why)
+{
+    if (r->out[0] != '\0')
+        test_fail(r, "Nothing should be printed on stdout here: %s", why);
+}
+
+void
+expect_valgrind_clean(const struct run *r)
+{
+    struct strbuf sb = { 0 };
+    size_t n = vg_count(&r->vg);
+
+    if (r->vg.files == 0)
+        test_fail(r, "Valgrind produced no report for `%s` (is valgrind installed?).",
+                  r->prog);
+    if (n == 0 && !r->vg.fatal_signo)
+        return;
+    vg_explain_all(&r->vg, g_ctx.sources, &sb);
+    feedback('V', sb_str(&sb));
+    test_fail(r, "Valgrind found %zu memory error%s in `%s`:\n%s", n, n == 1 ? "" : "s",
+              r->prog, sb_str(&sb));
+}
+
+void
+expect_ulong(const struct run *r, const char *what, unsigned long found,
+             unsigned long expected, const char *advice)
+{
+    if (found != expected)
+        test_fail(r, "%s is wrong.\n  expected: %lu\n  found:    %lu\n%s", what, expected,
+                  found, advice);
+}
+
+void
+expect_no_new_objects(const struct ipc_set *before, const struct run *r,
+                      const char *situation)
+{
+    struct ipc_set now;
+    struct ipc_obj *added;
+    struct strbuf sb = { 0 };
+    size_t n;
+
+    snapshot(&now);
+    n = ipc_added(before, &now, &added);
+    ipc_set_free(&now);
+    if (n == 0) {
+        free(added);
+        return;
+    }
+    sb_addf(&sb, "%s, your program left %zu IPC object%s behind:\n", situation, n,
+            n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        struct strbuf one = { 0 };
+
+        ipc_describe(&added[i], &one);
+        sb_adds(&one, ": ");
+        ipc_removal_advice(&added[i], &one);
+        feedback('L', sb_str(&one));
+        sb_addf(&sb, "- %s\n", sb_str(&one));
+        sb_free(&one);
+    }
+    free(added);
+    test_fail(r, "%s", sb_str(&sb));
+}
+
+void
+snapshot(struct ipc_set *set)
+{
+    if (ipc_snapshot(set) == -1)
+        test_fail(NULL, "The grader could not read /proc/sysvipc: %s", strerror(errno));
+}
+
+const char *
+scratch_file(const char *name, const char *content)
+{
+    char path[PATH_MAX + 256];
+
+    snprintf(path, sizeof path, "%s/%s", g_test.scratch, name);
+    if (write_file(path, content) == -1)
+        test_fail(NULL, "The grader could not create %s: %s", path, strerror(errno));
+    return name;
+}

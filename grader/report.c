@@ -1,0 +1,311 @@
+/* report.c: the output formats.
+ *   text   for people: one line per test, the failures explained below it;
+ *   json   Gradescope's results.json, plus our own fields;
+ *   tap    TAP version 13, as prove(1) reads it;
+ *   junit  the common JUnit XML (Ant's schema). */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const struct { const char *name; enum report_format fmt; } formats[] = {
+    { "text", FORMAT_TEXT }, { "json", FORMAT_JSON }, { "tap", FORMAT_TAP },
+    { "junit", FORMAT_JUNIT },
+};
+
+int
+report_format_parse(const char *name, enum report_format *fmt)
+{
+    for (size_t i = 0; i < ARRAY_LEN(formats); i++) {
+        if (strcmp(formats[i].name, name) == 0) {
+            *fmt = formats[i].fmt;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static const char *
+visibility(const struct test_outcome *t)
+{
+    return t->def->visibility ? t->def->visibility : "visible";
+}
+
+void
+report_test_output(const struct test_outcome *t, struct strbuf *sb)
+{
+    if (t->passed) {
+        sb_adds(sb, "Passed.\n");
+        return;
+    }
+    if (t->message) {
+        sb_adds(sb, t->message);
+        if (t->message[0] && t->message[strlen(t->message) - 1] != '\n')
+            sb_adds(sb, "\n");
+    }
+    if (t->leftovers && !t->message)
+        sb_adds(sb, t->leftovers);
+    if (t->details) {
+        sb_adds(sb, "What the grader ran:\n");
+        sb_adds(sb, t->details);
+    }
+    if (t->def->hint)
+        sb_addf(sb, "Hint: %s\n", t->def->hint);
+}
+
+/* ---- text ---- */
+
+struct palette {
+    const char *ok, *bad, *dim, *bold, *off;
+};
+
+static void
+text_compiler(FILE *out, const struct grade_result *res, const struct palette *c)
+{
+    const char *log = res->compiler_output ? res->compiler_output : "";
+    int lines = 0;
+
+    if (!*log)
+        return;
+    fprintf(out, "\n%s%s%s\n", res->compiled ? c->bold : c->bad,
+            res->compiled ? "The compiler has warnings (worth fixing: they often point at "
+                            "real bugs):"
+                          : "Your program does not compile. The compiler says:",
+            c->off);
+    for (const char *p = log; *p && lines < 25; lines++) {
+        size_t n = strcspn(p, "\n");
+
+        fprintf(out, "  %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+    if (lines == 25)
+        fprintf(out, "  ... (fix the first errors first: later ones often follow from them)\n");
+}
+
+static void
+text_report(FILE *out, const struct grade_result *res, bool color)
+{
+    static const struct palette on = { "\033[32m", "\033[31m", "\033[2m", "\033[1m", "\033[0m" };
+    static const struct palette off = { "", "", "", "", "" };
+    const struct palette *c = color ? &on : &off;
+    int failed = 0;
+
+    fprintf(out, "%s%s%s: %s  (%s)\n", c->bold, res->ex->id, c->off, res->ex->title,
+            res->source_dir);
+    text_compiler(out, res, c);
+    fprintf(out, "\n");
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct test_outcome *t = &res->tests[i];
+
+        failed += !t->passed;
+        fprintf(out, "  %s%s%s %2d. %-64s %4g/%g\n", t->passed ? c->ok : c->bad,
+                t->passed ? "PASS" : "FAIL", c->off, t->number, t->def->name, t->score,
+                t->max_score);
+    }
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct test_outcome *t = &res->tests[i];
+        struct strbuf sb = { 0 };
+
+        if (t->passed || !res->compiled)
+            continue;
+        report_test_output(t, &sb);
+        fprintf(out, "\n%s%d. %s%s\n", c->bad, t->number, t->def->name, c->off);
+        {
+            struct strbuf ind = { 0 };
+
+            sb_indent(&ind, sb_str(&sb), "   ");
+            fputs(sb_str(&ind), out);
+            sb_free(&ind);
+        }
+        sb_free(&sb);
+    }
+    fprintf(out, "\n%sScore: %g/%g%s", c->bold, res->score, res->max_score, c->off);
+    if (failed == 0)
+        fprintf(out, "  %sAll tests pass. Well done!%s\n", c->ok, c->off);
+    else
+        fprintf(out, "  (%d test%s to fix; read %s)\n", failed, failed == 1 ? "" : "s",
+                res->ex->chapter);
+}
+
+/* ---- json ---- */
+
+static void
+json_field(struct strbuf *sb, const char *name, const char *value, bool comma)
+{
+    sb_json_str(sb, name);
+    sb_adds(sb, ": ");
+    if (value)
+        sb_json_str(sb, value);
+    else
+        sb_adds(sb, "null");
+    if (comma)
+        sb_adds(sb, ", ");
+}
+
+static void
+json_lines(struct strbuf *sb, const char *name, const char *text)
+{
+    bool first = true;
+
+    sb_json_str(sb, name);
+    sb_adds(sb, ": [");
+    for (const char *p = text; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        char *line = strndup(p, n);
+
+        if (*line) {            /* "- finding" lines lose their dash */
+            sb_adds(sb, first ? "" : ", ");
+            sb_json_str(sb, line[0] == '-' && line[1] == ' ' ? line + 2 : line);
+            first = false;
+        }
+        free(line);
+        p += n + (p[n] == '\n');
+    }
+    sb_adds(sb, "]");
+}
+
+static void
+json_report(FILE *out, const struct grade_result *res)
+{
+    struct strbuf sb = { 0 };
+
+    sb_addf(&sb, "{\"score\": %g, \"max_score\": %g, \"execution_time\": %.3f, ", res->score,
+            res->max_score, res->execution_time);
+    json_field(&sb, "exercise", res->ex->id, true);
+    json_field(&sb, "title", res->ex->title, true);
+    json_field(&sb, "chapter", res->ex->chapter, true);
+    json_field(&sb, "source_dir", res->source_dir, true);
+    sb_addf(&sb, "\"compiled\": %s, ", res->compiled ? "true" : "false");
+    json_field(&sb, "compiler_output", res->compiler_output, true);
+    json_field(&sb, "output", res->compiled ? NULL : res->compiler_output, true);
+    sb_adds(&sb, "\"tests\": [");
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct test_outcome *t = &res->tests[i];
+        struct strbuf text = { 0 };
+        char number[16];
+
+        snprintf(number, sizeof number, "%d", t->number);
+        report_test_output(t, &text);
+        sb_adds(&sb, i ? ",\n  {" : "\n  {");
+        json_field(&sb, "name", t->def->name, true);
+        json_field(&sb, "number", number, true);
+        sb_addf(&sb, "\"score\": %g, \"max_score\": %g, ", t->score, t->max_score);
+        json_field(&sb, "status", t->passed ? "passed" : "failed", true);
+        json_field(&sb, "output", sb_str(&text), true);
+        json_field(&sb, "visibility", visibility(t), true);
+        json_field(&sb, "id", t->def->id, true);
+        json_field(&sb, "hint", t->def->hint, true);
+        json_lines(&sb, "valgrind", t->valgrind);
+        sb_adds(&sb, ", ");
+        json_lines(&sb, "leftovers", t->leftovers);
+        sb_adds(&sb, ", ");
+        json_field(&sb, "blocked", t->blocked, true);
+        json_lines(&sb, "reproduce", t->reproduce);
+        sb_addf(&sb, ", \"duration\": %.3f}", t->duration);
+        sb_free(&text);
+    }
+    sb_adds(&sb, "\n]}\n");
+    fputs(sb_str(&sb), out);
+    sb_free(&sb);
+}
+
+/* ---- tap ---- */
+
+static void
+tap_report(FILE *out, const struct grade_result *res)
+{
+    fprintf(out, "TAP version 13\n1..%zu\n", res->ntests);
+    if (!res->compiled) {
+        struct strbuf sb = { 0 };
+
+        sb_indent(&sb, res->compiler_output, "# ");
+        fprintf(out, "# %s does not compile:\n%s", res->ex->id, sb_str(&sb));
+        sb_free(&sb);
+    }
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct test_outcome *t = &res->tests[i];
+
+        fprintf(out, "%s %d - %s: %s (%g/%g)\n", t->passed ? "ok" : "not ok", t->number,
+                t->def->id, t->def->name, t->score, t->max_score);
+        if (!t->passed) {
+            struct strbuf text = { 0 }, ind = { 0 };
+
+            report_test_output(t, &text);
+            sb_indent(&ind, sb_str(&text), "# ");
+            fputs(sb_str(&ind), out);
+            sb_free(&text);
+            sb_free(&ind);
+        }
+    }
+    fprintf(out, "# score %g/%g\n", res->score, res->max_score);
+}
+
+/* ---- junit ---- */
+
+static void
+junit_report(FILE *out, const struct grade_result *res)
+{
+    struct strbuf sb = { 0 };
+    char host[256] = "localhost", stamp[32];
+    time_t now = time(NULL);
+    size_t failures = 0;
+
+    gethostname(host, sizeof host - 1);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", gmtime(&now));
+    for (size_t i = 0; i < res->ntests; i++)
+        failures += !res->tests[i].passed;
+    sb_adds(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+    sb_adds(&sb, "  <testsuite package=\"ipcgrade\" id=\"0\" name=\"");
+    sb_xml_text(&sb, res->ex->id);
+    sb_addf(&sb, "\" timestamp=\"%s\" hostname=\"", stamp);
+    sb_xml_text(&sb, host);
+    sb_addf(&sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" "
+                 "time=\"%.3f\">\n    <properties>\n", res->ntests, failures,
+            res->execution_time);
+    sb_addf(&sb, "      <property name=\"score\" value=\"%g\"/>\n", res->score);
+    sb_addf(&sb, "      <property name=\"max_score\" value=\"%g\"/>\n    </properties>\n",
+            res->max_score);
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct test_outcome *t = &res->tests[i];
+
+        sb_adds(&sb, "    <testcase name=\"");
+        sb_xml_text(&sb, t->def->id);
+        sb_adds(&sb, "\" classname=\"ipcgrade.");
+        sb_xml_text(&sb, res->ex->id);
+        sb_addf(&sb, "\" time=\"%.3f\">", t->duration);
+        if (!t->passed) {
+            struct strbuf text = { 0 };
+
+            report_test_output(t, &text);
+            sb_adds(&sb, "\n      <failure type=\"failed\" message=\"");
+            sb_xml_text(&sb, t->def->name);
+            sb_adds(&sb, "\">");
+            sb_xml_text(&sb, sb_str(&text));
+            sb_adds(&sb, "</failure>\n    ");
+            sb_free(&text);
+        }
+        sb_adds(&sb, "</testcase>\n");
+    }
+    sb_adds(&sb, "    <system-out>");
+    sb_xml_text(&sb, res->compiler_output);
+    sb_adds(&sb, "</system-out>\n    <system-err></system-err>\n  </testsuite>\n"
+                 "</testsuites>\n");
+    fputs(sb_str(&sb), out);
+    sb_free(&sb);
+}
+
+void
+report_write(FILE *out, enum report_format fmt, const struct grade_result *res, bool color)
+{
+    switch (fmt) {
+    case FORMAT_TEXT: text_report(out, res, color); break;
+    case FORMAT_JSON: json_report(out, res); break;
+    case FORMAT_TAP: tap_report(out, res); break;
+    case FORMAT_JUNIT: junit_report(out, res); break;
+    }
+    fflush(out);
+}

@@ -1,0 +1,19 @@
+/* report.h: write a grade_result in each output format. */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TAP, FORMAT_JUNIT };
+
+/* Parse a --format value; return -1 if unknown. */
+int report_format_parse(const char *name, enum report_format *fmt);
+void report_write(FILE *out, enum report_format fmt, const struct grade_result *res,
+                  bool color);
+/* All of a test's feedback as one text: message, run, findings, hint. */
+void report_test_output(const struct test_outcome *t, struct strbuf *sb);
+
+#endif

@@ -1,0 +1,343 @@
+/* suite_shmget.c: exercise `shmget` (chapters/02-shmget.md). The student's
+ * shmtool creates, opens and removes shared memory segments; every test
+ * compares what it did with the segments the kernel actually holds. */
+#define _GNU_SOURCE
+#include "grader.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+#define CHAPTER "chapters/02-shmget.md"
+#define KEY     "0x4b1d0001"
+#define KEY_NUM 0x4b1d0001
+
+static const char *const programs[] = { "shmtool", NULL };
+
+/* A segment the grader makes itself, in the test's namespace. */
+static int
+grader_segment(key_t key, size_t size, int mode)
+{
+    int id = shmget(key, size, IPC_CREAT | IPC_EXCL | mode);
+
+    if (id == -1)
+        test_fail(NULL, "The grader could not create its own segment: %s", strerror(errno));
+    return id;
+}
+
+/* The segment with this id, which must exist. */
+static struct ipc_obj
+segment(const struct run *r, int id, const char *why)
+{
+    struct ipc_set now;
+    const struct ipc_obj *o;
+    struct ipc_obj copy;
+
+    snapshot(&now);
+    o = ipc_find_id(&now, IPC_KIND_SHM, id);
+    if (o == NULL) {
+        ipc_set_free(&now);
+        test_fail(r, "The kernel has no shared memory segment with id %d (%s). `ipcs -m` "
+                     "lists the segments that exist.", id, why);
+    }
+    copy = *o;
+    ipc_set_free(&now);
+    return copy;
+}
+
+static void
+create_attributes(void)
+{
+    struct run r = RUN("shmtool", "create", "-m", "640", KEY, "5000");
+    struct ipc_set before, after;
+    struct ipc_obj *added, seg;
+    size_t n;
+    int id;
+
+    snapshot(&before);
+    run_program(&r);
+    expect_success(&r);
+    id = (int)expect_field(&r, "shmid", "the id shmget() returned");
+    snapshot(&after);
+    n = ipc_added(&before, &after, &added);
+    free(added);
+    ipc_set_free(&before);
+    ipc_set_free(&after);
+    expect_ulong(&r, "The number of segments `create` made", n, 1, "create calls shmget() "
+                 "once, with IPC_CREAT.");
+    seg = segment(&r, id, "the id your program printed");
+    expect_ulong(&r, "The segment's key", (unsigned)seg.key, KEY_NUM, "Pass the parsed KEY "
+                 "as shmget()'s first argument.");
+    expect_ulong(&r, "The segment's size (bytes, as IPC_STAT reports it)", seg.size, 5000,
+                 "Pass SIZE as shmget()'s second argument, unchanged: the kernel rounds "
+                 "the memory up to whole pages, but records the size you asked for.");
+    expect_ulong(&r, "The segment's permission bits (in octal: 640 = 416)", seg.mode & 0777,
+                 0640, "The low 9 bits of shmflg are the mode: IPC_CREAT | mode.");
+    expect_ulong(&r, "The number of processes attached (nattch)", seg.count, 0, "create "
+                 "only makes the segment; nothing attaches it yet.");
+    expect_ulong(&r, "The creator pid (shm_cpid)", (unsigned long)seg.cpid,
+                 (unsigned long)r.pid, "The segment must be created by shmtool itself.");
+    run_free(&r);
+}
+
+static void
+default_mode(void)
+{
+    struct run r = RUN("shmtool", "create", KEY, "100");
+    struct ipc_obj seg;
+
+    run_program(&r);
+    expect_success(&r);
+    seg = segment(&r, (int)expect_field(&r, "shmid", "the id shmget() returned"),
+                  "the id your program printed");
+    expect_ulong(&r, "Without -m, the permission bits (in octal: 600 = 384)", seg.mode & 0777,
+                 0600, "The default mode is 0600: only the owner may read and write. "
+                 "0666 would let every user on the machine change your data.");
+    run_free(&r);
+}
+
+static void
+exclusive_create(void)
+{
+    struct run r = RUN("shmtool", "create", "-x", KEY, "100");
+    struct ipc_set before;
+    struct ipc_obj seg;
+    int id = grader_segment(KEY_NUM, 4096, 0600);
+
+    snapshot(&before);
+    run_program(&r);
+    expect_error_exit(&r, "With -x and a segment that already has this key");
+    expect_stderr_has(&r, "File exists", "With IPC_CREAT | IPC_EXCL, shmget() fails with "
+                      "EEXIST when the key is taken; report it with err_exit(\"shmget\").");
+    expect_no_new_objects(&before, &r, "When the create failed");
+    seg = segment(&r, id, "the grader's segment must still be there");
+    expect_ulong(&r, "The existing segment's size", seg.size, 4096, "A failed create must "
+                 "not touch the existing segment.");
+    ipc_set_free(&before);
+    run_free(&r);
+}
+
+static void
+open_existing(void)
+{
+    struct run made = RUN("shmtool", "create", KEY, "2000");
+    struct run r = RUN("shmtool", "open", KEY);
+    struct ipc_set before;
+    long id;
+
+    made.reference = true;
+    run_program(&made);
+    expect_success(&made);
+    id = expect_field(&made, "shmid", "the reference program's id");
+    snapshot(&before);
+    run_program(&r);
+    expect_success(&r);
+    expect_ulong(&r, "The id `open` printed", (unsigned long)expect_field(&r, "shmid",
+                 "the id shmget() returned"), (unsigned long)id, "Opening an existing "
+                 "segment returns its id: shmget(key, 0, 0).");
+    expect_no_new_objects(&before, &r, "When opening an existing segment");
+    ipc_set_free(&before);
+    run_free(&made);
+    run_free(&r);
+}
+
+static void
+open_missing(void)
+{
+    struct run r = RUN("shmtool", "open", "0x4b1d0404");
+    struct ipc_set before;
+
+    snapshot(&before);
+    run_program(&r);
+    expect_finished(&r);
+    expect_no_new_objects(&before, &r, "`open` must never create a segment (no IPC_CREAT), "
+                          "but after opening a key that did not exist");
+    expect_error_exit(&r, "When no segment has the key");
+    expect_stderr_has(&r, "shmget", "Say which call failed: err_exit(\"shmget\").");
+    expect_stderr_has(&r, "No such file or directory", "Without IPC_CREAT, shmget() fails "
+                      "with ENOENT for a key nobody created; err_exit() prints its meaning.");
+    ipc_set_free(&before);
+    run_free(&r);
+}
+
+static void
+remove_segment(void)
+{
+    struct run r = RUN("shmtool", "remove", KEY);
+    struct ipc_set now;
+    int id = grader_segment(KEY_NUM, 4096, 0600);
+
+    run_program(&r);
+    expect_success(&r);
+    snapshot(&now);
+    if (ipc_find_id(&now, IPC_KIND_SHM, id) != NULL) {
+        ipc_set_free(&now);
+        test_fail(&r, "After `remove`, the segment (id %d) is still in the kernel. Look it "
+                      "up with shmget(key, 0, 0), then remove it with shmctl(id, IPC_RMID, "
+                      "NULL).", id);
+    }
+    ipc_set_free(&now);
+    run_free(&r);
+}
+
+static void
+size_errors(void)
+{
+    struct run r = RUN("shmtool", "open", KEY, "8192");
+
+    grader_segment(KEY_NUM, 4096, 0600);
+    run_program(&r);
+    expect_error_exit(&r, "When SIZE is larger than the existing 4096-byte segment");
+    expect_stderr_has(&r, "Invalid argument", "shmget() fails with EINVAL when size is "
+                      "larger than the segment that has the key.");
+    run_free(&r);
+}
+
+static void
+private_key(void)
+{
+    struct run a = RUN("shmtool", "create", "private", "100");
+    struct run b = RUN("shmtool", "create", "private", "100");
+    long ida, idb;
+
+    run_program(&a);
+    expect_success(&a);
+    ida = expect_field(&a, "shmid", "the id shmget() returned");
+    run_program(&b);
+    expect_success(&b);
+    idb = expect_field(&b, "shmid", "the id shmget() returned");
+    if (ida == idb)
+        test_fail(&b, "Two creates with IPC_PRIVATE printed the same id %ld: IPC_PRIVATE "
+                      "always makes a new segment.", ida);
+    expect_ulong(&a, "The key of the first private segment", (unsigned)segment(&a, (int)ida,
+                 "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
+    expect_ulong(&b, "The key of the second private segment", (unsigned)segment(&b, (int)idb,
+                 "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
+    run_free(&a);
+    run_free(&b);
+}
+
+static void
+no_space(void)
+{
+    struct run r = RUN("shmtool", "create", KEY, "100");
+    struct ipc_set before;
+
+    if (ipc_set_limit("shmmni", "0") == -1)
+        test_fail(NULL, "The grader could not lower shmmni: %s", strerror(errno));
+    snapshot(&before);
+    run_program(&r);
+    expect_no_field(&r, "shmid", "shmget() failed (the system allows no more segments), so "
+                    "there is no id to print.");
+    expect_error_exit(&r, "When the system has no room for another segment");
+    expect_stderr_has(&r, "No space left on device", "shmget() fails with ENOSPC when SHMMNI "
+                      "segments exist; report it with err_exit(\"shmget\").");
+    expect_no_new_objects(&before, &r, "When the create failed");
+    ipc_set_free(&before);
+    run_free(&r);
+}
+
+static void
+permission_denied(void)
+{
+    struct run r = RUN("shmtool", "open", KEY);
+
+    grader_segment(KEY_NUM, 4096, 0600);
+    r.fault = "shmget:EACCES";
+    run_program(&r);
+    expect_no_field(&r, "shmid", "shmget() failed, so there is no id to print.");
+    expect_error_exit(&r, "When shmget() fails with EACCES");
+    expect_stderr_has(&r, "Permission denied", "Report the failure with err_exit(\"shmget\"); "
+                      "it prints strerror(errno).");
+    run_free(&r);
+}
+
+static void
+bad_usage(void)
+{
+    static const char *const cases[][5] = {
+        { NULL }, { "frobnicate" }, { "create", "-m", "9", KEY, "100" },
+        { "create", KEY, "0" }, { "open", "private" }, { "create", KEY },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN("shmtool", cases[i][0], cases[i][1], cases[i][2], cases[i][3],
+                           cases[i][4]);
+
+        run_program(&r);
+        expect_usage_error(&r);
+        run_free(&r);
+    }
+}
+
+static void
+valgrind_clean(void)
+{
+    static const char *const steps[][4] = {
+        { "create", KEY, "100" }, { "open", KEY }, { "remove", KEY },
+    };
+    struct ipc_set now;
+
+    for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
+        struct run r = RUN("shmtool", steps[i][0], steps[i][1], steps[i][2]);
+
+        r.valgrind = true;
+        run_program(&r);
+        expect_success(&r);
+        expect_valgrind_clean(&r);
+        run_free(&r);
+    }
+    snapshot(&now);
+    if (ipc_count(&now, IPC_KIND_SHM) != 0)
+        test_fail(NULL, "After create, open and remove under Valgrind, a segment is still "
+                        "in the kernel: `remove` did not remove it.");
+    ipc_set_free(&now);
+}
+
+static const struct test_def tests[] = {
+    { "create_attributes", "create makes one segment with the key, size and mode asked for",
+      3, create_attributes, "shmget(key, size, IPC_CREAT | mode). See " CHAPTER ", "
+      "\"shmget()\".", NULL },
+    { "default_mode", "create without -m gives mode 600", 1, default_mode,
+      "the permission bits are the low 9 bits of shmflg; default to 0600. See " CHAPTER
+      ", \"Permissions\".", NULL },
+    { "exclusive_create", "create -x refuses a key that is taken (EEXIST)", 2,
+      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given. See " CHAPTER
+      ", \"IPC_CREAT and IPC_EXCL\".", NULL },
+    { "open_existing", "open finds a segment another program created", 2, open_existing,
+      "open is shmget(key, 0, 0): no IPC_CREAT. See " CHAPTER ".", NULL },
+    { "open_missing", "open of a missing key fails with ENOENT and creates nothing", 2,
+      open_missing, "without IPC_CREAT, shmget() never creates. See " CHAPTER
+      ", \"Common mistakes\".", NULL },
+    { "remove", "remove destroys the segment (shmctl IPC_RMID)", 2, remove_segment,
+      "shmctl(id, IPC_RMID, NULL) after looking the id up. See " CHAPTER ".", NULL },
+    { "size_errors", "open with a size larger than the segment fails with EINVAL", 1,
+      size_errors, "pass SIZE to shmget() when opening too; the kernel checks it. See "
+      CHAPTER ", \"Errors\".", NULL },
+    { "private_key", "create private makes a new segment every time (IPC_PRIVATE)", 1,
+      private_key, "IPC_PRIVATE as the key always creates a new segment. See " CHAPTER
+      ".", NULL },
+    { "no_space", "reports ENOSPC when no more segments can be made", 1, no_space,
+      "check shmget()'s -1 and report it with err_exit(\"shmget\"). See " CHAPTER
+      ", \"Errors\".", NULL },
+    { "permission_denied", "reports EACCES from shmget and exits non-zero", 1,
+      permission_denied, "every failing call must be reported and end the program with a "
+      "non-zero status.", NULL },
+    { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
+      "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL },
+    { "valgrind_clean", "create, open and remove run clean under Valgrind", 2,
+      valgrind_clean, "free what you allocate. Try: valgrind --leak-check=full ./shmtool "
+      "create 0x1234 100", NULL },
+};
+
+const struct exercise exercise_shmget = {
+    .id = "shmget",
+    .title = "Shared memory segments: shmget()",
+    .chapter = CHAPTER,
+    .programs = programs,
+    .tests = tests,
+    .ntests = ARRAY_LEN(tests),
+};

@@ -1,0 +1,313 @@
+/* util.c: see util.h. */
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void
+die(const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    fputs("ipcgrade: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+void *
+xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+
+    if (p == NULL)
+        die("out of memory");
+    return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+
+    if (p == NULL)
+        die("out of memory");
+    return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (p == NULL)
+        die("out of memory");
+    return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+    char *p = strdup(s ? s : "");
+
+    if (p == NULL)
+        die("out of memory");
+    return p;
+}
+
+void
+sb_add(struct strbuf *sb, const char *s, size_t n)
+{
+    if (sb->len + n + 1 > sb->cap) {
+        size_t cap = sb->cap ? sb->cap : 64;
+
+        while (cap < sb->len + n + 1)
+            cap *= 2;
+        sb->buf = xrealloc(sb->buf, cap);
+        sb->cap = cap;
+    }
+    memcpy(sb->buf + sb->len, s, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+}
+
+void
+sb_adds(struct strbuf *sb, const char *s)
+{
+    sb_add(sb, s, strlen(s));
+}
+
+void
+sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        die("out of memory");
+    sb_add(sb, s, (size_t)n);
+    free(s);
+}
+
+const char *
+sb_str(const struct strbuf *sb)
+{
+    return sb->buf ? sb->buf : "";
+}
+
+char *
+sb_take(struct strbuf *sb)
+{
+    char *s = sb->buf ? sb->buf : xstrdup("");
+
+    sb->buf = NULL;
+    sb->len = sb->cap = 0;
+    return s;
+}
+
+void
+sb_free(struct strbuf *sb)
+{
+    free(sb->buf);
+    sb->buf = NULL;
+    sb->len = sb->cap = 0;
+}
+
+/* Student output can hold any bytes: JSON gets \u escapes for controls and
+ * U+FFFD for bytes that are not UTF-8, so the document always parses. */
+void
+sb_json_str(struct strbuf *sb, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+    sb_adds(sb, "\"");
+    while (*p) {
+        unsigned char c = *p;
+        int extra = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : 0;
+
+        if (c == '"' || c == '\\') {
+            sb_addf(sb, "\\%c", c);
+        } else if (c == '\n') {
+            sb_adds(sb, "\\n");
+        } else if (c == '\t') {
+            sb_adds(sb, "\\t");
+        } else if (c < 0x20 || c == 0x7f) {
+            sb_addf(sb, "\\u%04x", c);
+        } else if (c < 0x80) {
+            sb_add(sb, (const char *)p, 1);
+        } else {
+            int i, ok = extra > 0 && !(c >= 0xf8);
+
+            for (i = 1; ok && i <= extra; i++)
+                ok = (p[i] & 0xc0) == 0x80;
+            if (ok) {
+                sb_add(sb, (const char *)p, (size_t)extra + 1);
+                p += extra;
+            } else {
+                sb_adds(sb, "\\ufffd");
+            }
+        }
+        p++;
+    }
+    sb_adds(sb, "\"");
+}
+
+void
+sb_xml_text(struct strbuf *sb, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+    for (; *p; p++) {
+        switch (*p) {
+        case '<': sb_adds(sb, "&lt;"); break;
+        case '>': sb_adds(sb, "&gt;"); break;
+        case '&': sb_adds(sb, "&amp;"); break;
+        case '"': sb_adds(sb, "&quot;"); break;
+        default:
+            if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+                sb_adds(sb, "?");           /* not allowed in XML 1.0 */
+            else if (*p >= 0x80)
+                sb_adds(sb, "?");           /* keep the document valid UTF-8 */
+            else
+                sb_add(sb, (const char *)p, 1);
+        }
+    }
+}
+
+/* Append text with prefix before every line. */
+void
+sb_indent(struct strbuf *sb, const char *text, const char *prefix)
+{
+    const char *line = text;
+
+    while (line && *line) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+
+        sb_adds(sb, prefix);
+        sb_add(sb, line, n);
+        sb_adds(sb, "\n");
+        line = nl ? nl + 1 : NULL;
+    }
+}
+
+char *
+read_file_tail(const char *path, size_t max, size_t *len, bool *truncated)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    char *buf;
+    ssize_t n;
+    size_t got = 0;
+
+    if (truncated)
+        *truncated = false;
+    if (fd == -1)
+        return NULL;
+    if (fstat(fd, &st) == -1) {
+        close(fd);
+        return NULL;
+    }
+    if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
+        if (lseek(fd, st.st_size - (off_t)max, SEEK_SET) == -1) {
+            close(fd);
+            return NULL;
+        }
+        if (truncated)
+            *truncated = true;
+    }
+    buf = xmalloc(max + 1);
+    while (got < max && (n = read(fd, buf + got, max - got)) > 0)
+        got += (size_t)n;
+    close(fd);
+    buf[got] = '\0';
+    if (len)
+        *len = got;
+    return buf;
+}
+
+int
+write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    size_t n = strlen(text), done = 0;
+
+    if (fd == -1)
+        return -1;
+    while (done < n) {
+        ssize_t w = write(fd, text + done, n - done);
+
+        if (w <= 0) {
+            int saved = errno;
+
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    return close(fd);
+}
+
+int
+mkdir_p(const char *path, unsigned mode)
+{
+    char *copy = xstrdup(path), *p;
+
+    for (p = copy + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(copy, mode) == -1 && errno != EEXIST) {
+                free(copy);
+                return -1;
+            }
+            *p = '/';
+        }
+    }
+    free(copy);
+    return mkdir(path, mode) == -1 && errno != EEXIST ? -1 : 0;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    if (remove(path) == -1 && errno != ENOENT) {
+        /* A student may have left a directory without write permission. */
+        chmod(path, 0700);
+        remove(path);
+    }
+    return 0;
+}
+
+int
+remove_tree(const char *path)
+{
+    return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+double
+now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

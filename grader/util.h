@@ -1,0 +1,47 @@
+/* util.h: small helpers shared by the grader: growable strings, whole-file
+ * reads, escaping for JSON and XML, and the grader's own fatal errors. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A growable NUL-terminated string. Zero-initialised is empty and valid. */
+struct strbuf {
+    char *buf;
+    size_t len;
+    size_t cap;
+};
+
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *sb_str(const struct strbuf *sb);   /* "" when empty */
+char *sb_take(struct strbuf *sb);              /* caller frees; sb becomes empty */
+void sb_free(struct strbuf *sb);
+
+void sb_json_str(struct strbuf *sb, const char *s);   /* "quoted, escaped" */
+void sb_xml_text(struct strbuf *sb, const char *s);   /* escaped, valid XML 1.0 chars */
+void sb_indent(struct strbuf *sb, const char *text, const char *prefix);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Read at most max bytes of a file, keeping the tail when it is longer
+ * (*truncated says so). Returns a NUL-terminated buffer, or NULL with errno. */
+char *read_file_tail(const char *path, size_t max, size_t *len, bool *truncated);
+int write_file(const char *path, const char *text);   /* 0 or -1 with errno */
+
+int mkdir_p(const char *path, unsigned mode);
+int remove_tree(const char *path);
+double now_seconds(void);                  /* CLOCK_MONOTONIC */
+
+/* The grader's own failure (not the student's): print one line, exit 2. */
+__attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+
+#endif
