@@ -47,27 +47,6 @@ exercise_find(const char *id)
 
 /* ---- the Check side: one TCase per test, all running run_test_def ---- */
 
-/* A private IPC namespace: the test's objects vanish with it. As a normal
- * user this needs a user namespace too, mapping our uid to root inside. */
-static int
-enter_namespaces(void)
-{
-    char map[64];
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-
-    if (uid == 0)
-        return unshare(CLONE_NEWIPC);
-    if (unshare(CLONE_NEWUSER | CLONE_NEWIPC) == -1)
-        return -1;
-    write_file("/proc/self/setgroups", "deny");
-    snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-    if (write_file("/proc/self/uid_map", map) == -1)
-        return -1;
-    snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-    return write_file("/proc/self/gid_map", map);
-}
-
 /* Prepare the test process: make the test's folders and enter a private
  * IPC namespace. Runs in Check's forked child. */
 static void
@@ -83,7 +62,7 @@ test_setup(const struct test_def *def)
         ck_abort_msg("The grader could not make %s: %s", g_test.scratch, strerror(errno));
     snprintf(path, sizeof path, "%s/feedback", g_test.dir);
     g_test.feedback_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (enter_namespaces() == -1)
+    if (enter_private_ipc() == -1)
         ck_abort_msg("The grader could not make a private IPC namespace (%s). It needs "
                      "root, or unprivileged user namespaces enabled.", strerror(errno));
 }
@@ -326,33 +305,42 @@ start_worker(const struct exercise *ex, const struct test_def *def, size_t i,
     w->pidfd = (int)syscall(SYS_pidfd_open, w->pid, 0);
 }
 
-/* Wait until one worker ends (or overruns and is killed); return its slot. */
+/* Wait until one worker ends (or overruns and is killed); return its slot.
+ * A pidfd wakes us when a worker exits; where pidfd_open() is missing (old
+ * kernels, Valgrind) a short poll interval does the same job. */
 static size_t
 reap_worker(struct worker *w, size_t n)
 {
     for (;;) {
         struct pollfd pfd[64];
         double now = now_seconds(), next = now + 1;
+        bool all_pidfds = true;
 
         for (size_t i = 0; i < n; i++) {
-            pfd[i] = (struct pollfd){ w[i].pidfd, POLLIN, 0 };
+            siginfo_t info = { .si_pid = 0 };
+
+            /* Peek first (WNOWAIT): while the worker is a zombie its group id
+             * cannot be reused, so killing the group is safe. */
+            if (waitid(P_PID, (id_t)w[i].pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                info.si_pid == w[i].pid) {
+                kill(-w[i].pid, SIGKILL);       /* anything the test left */
+                waitpid(w[i].pid, NULL, 0);
+                if (w[i].pidfd >= 0)
+                    close(w[i].pidfd);
+                return i;
+            }
             if (w[i].deadline < now) {
                 kill(-w[i].pid, SIGKILL);
                 kill(w[i].pid, SIGKILL);
             }
             if (w[i].deadline < next)
                 next = w[i].deadline;
+            pfd[i] = (struct pollfd){ w[i].pidfd, POLLIN, 0 };
+            all_pidfds = all_pidfds && w[i].pidfd >= 0;
         }
-        if (poll(pfd, n, next > now ? (int)((next - now) * 1000) + 1 : 0) > 0) {
-            for (size_t i = 0; i < n; i++) {
-                if (pfd[i].revents) {
-                    kill(-w[i].pid, SIGKILL);   /* anything the test left */
-                    waitpid(w[i].pid, NULL, 0);
-                    close(w[i].pidfd);
-                    return i;
-                }
-            }
-        }
+        if (!all_pidfds && next > now + 0.01)
+            next = now + 0.01;
+        poll(pfd, n, next > now ? (int)((next - now) * 1000) + 1 : 0);
     }
 }
 

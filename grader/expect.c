@@ -189,13 +189,36 @@ expect_valgrind_clean(const struct run *r)
               r->prog, sb_str(&sb));
 }
 
+/* Numbers as a student would write them: large ones in hex too. */
+static void
+number_words(unsigned long v, char *buf, size_t len)
+{
+    if (v >= 0x10000)
+        snprintf(buf, len, "%lu (0x%lx)", v, v);
+    else
+        snprintf(buf, len, "%lu", v);
+}
+
 void
 expect_ulong(const struct run *r, const char *what, unsigned long found,
              unsigned long expected, const char *advice)
 {
-    if (found != expected)
-        test_fail(r, "%s is wrong.\n  expected: %lu\n  found:    %lu\n%s", what, expected,
-                  found, advice);
+    char e[64], f[64];
+
+    if (found == expected)
+        return;
+    number_words(expected, e, sizeof e);
+    number_words(found, f, sizeof f);
+    test_fail(r, "%s is wrong.\n  expected: %s\n  found:    %s\n%s", what, e, f, advice);
+}
+
+void
+expect_mode(const struct run *r, const char *what, unsigned found, unsigned expected,
+            const char *advice)
+{
+    if ((found & 0777) != (expected & 0777))
+        test_fail(r, "%s are wrong.\n  expected: %03o\n  found:    %03o\n%s", what,
+                  expected & 0777, found & 0777, advice);
 }
 
 void

@@ -64,6 +64,10 @@ extern struct test_env g_test;
 
 /* ---- running programs ---- */
 
+/* Move the calling process into a new, empty IPC namespace (with a user
+ * namespace when not root). Return 0, or -1 with errno. */
+int enter_private_ipc(void);
+
 #define RUN_MAX_ARGS 24
 
 struct run {
@@ -120,6 +124,8 @@ void expect_stdout_empty(const struct run *r, const char *why);
 void expect_valgrind_clean(const struct run *r);
 void expect_ulong(const struct run *r, const char *what, unsigned long found,
                   unsigned long expected, const char *advice);
+void expect_mode(const struct run *r, const char *what, unsigned found, unsigned expected,
+                 const char *advice);     /* permission bits, shown in octal */
 void expect_no_new_objects(const struct ipc_set *before, const struct run *r,
                            const char *situation);
 

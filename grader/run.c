@@ -80,6 +80,34 @@ build_argv(const struct run *r, const char *path, const char *vgdir, char **argv
     return n;
 }
 
+/* A private IPC namespace: the test's objects vanish with it. As a normal
+ * user this needs a user namespace too, mapping our uid to root inside. */
+int
+enter_private_ipc(void)
+{
+    char map[64];
+    int dumpable, rc;
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+
+    if (uid == 0)
+        return unshare(CLONE_NEWIPC);
+    if (unshare(CLONE_NEWUSER | CLONE_NEWIPC) == -1)
+        return -1;
+    /* A non-dumpable process's /proc files belong to root: the maps could
+     * not be written. Be dumpable just while writing them. */
+    dumpable = prctl(PR_GET_DUMPABLE);
+    prctl(PR_SET_DUMPABLE, 1);
+    write_file("/proc/self/setgroups", "deny");
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+    rc = write_file("/proc/self/uid_map", map);
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+    if (rc == 0)
+        rc = write_file("/proc/self/gid_map", map);
+    prctl(PR_SET_DUMPABLE, dumpable);
+    return rc;
+}
+
 static void
 set_limit(int resource, rlim_t value)
 {

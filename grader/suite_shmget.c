@@ -74,8 +74,7 @@ create_attributes(void)
     expect_ulong(&r, "The segment's size (bytes, as IPC_STAT reports it)", seg.size, 5000,
                  "Pass SIZE as shmget()'s second argument, unchanged: the kernel rounds "
                  "the memory up to whole pages, but records the size you asked for.");
-    expect_ulong(&r, "The segment's permission bits (in octal: 640 = 416)", seg.mode & 0777,
-                 0640, "The low 9 bits of shmflg are the mode: IPC_CREAT | mode.");
+    expect_mode(&r, "The segment's permission bits", seg.mode, 0640, "The low 9 bits of shmflg are the mode: IPC_CREAT | mode.");
     expect_ulong(&r, "The number of processes attached (nattch)", seg.count, 0, "create "
                  "only makes the segment; nothing attaches it yet.");
     expect_ulong(&r, "The creator pid (shm_cpid)", (unsigned long)seg.cpid,
@@ -93,8 +92,7 @@ default_mode(void)
     expect_success(&r);
     seg = segment(&r, (int)expect_field(&r, "shmid", "the id shmget() returned"),
                   "the id your program printed");
-    expect_ulong(&r, "Without -m, the permission bits (in octal: 600 = 384)", seg.mode & 0777,
-                 0600, "The default mode is 0600: only the owner may read and write. "
+    expect_mode(&r, "Without -m, the permission bits", seg.mode, 0600, "The default mode is 0600: only the owner may read and write. "
                  "0666 would let every user on the machine change your data.");
     run_free(&r);
 }
@@ -214,6 +212,9 @@ private_key(void)
                       "always makes a new segment.", ida);
     expect_ulong(&a, "The key of the first private segment", (unsigned)segment(&a, (int)ida,
                  "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
+    expect_mode(&a, "The private segment's permission bits", segment(&a, (int)ida,
+                "the id printed").mode, 0600, "IPC_PRIVATE creates even without IPC_CREAT, "
+                "but the mode still comes from shmflg: IPC_CREAT | mode.");
     expect_ulong(&b, "The key of the second private segment", (unsigned)segment(&b, (int)idb,
                  "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
     run_free(&a);
@@ -287,6 +288,9 @@ valgrind_clean(void)
         r.valgrind = true;
         run_program(&r);
         expect_success(&r);
+        if (i == 0)
+            segment(&r, (int)expect_field(&r, "shmid", "the id shmget() returned"),
+                    "create must make the segment under Valgrind too");
         expect_valgrind_clean(&r);
         run_free(&r);
     }
@@ -300,26 +304,28 @@ valgrind_clean(void)
 static const struct test_def tests[] = {
     { "create_attributes", "create makes one segment with the key, size and mode asked for",
       3, create_attributes, "shmget(key, size, IPC_CREAT | mode). See " CHAPTER ", "
-      "\"shmget()\".", NULL },
+      "\"Creating a segment\".", NULL },
     { "default_mode", "create without -m gives mode 600", 1, default_mode,
       "the permission bits are the low 9 bits of shmflg; default to 0600. See " CHAPTER
-      ", \"Permissions\".", NULL },
+      ", \"Flags and permissions\".", NULL },
     { "exclusive_create", "create -x refuses a key that is taken (EEXIST)", 2,
       exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given. See " CHAPTER
-      ", \"IPC_CREAT and IPC_EXCL\".", NULL },
+      ", \"Flags and permissions\".", NULL },
     { "open_existing", "open finds a segment another program created", 2, open_existing,
-      "open is shmget(key, 0, 0): no IPC_CREAT. See " CHAPTER ".", NULL },
+      "open is shmget(key, 0, 0): no IPC_CREAT. See " CHAPTER ", \"Opening a segment\".",
+      NULL },
     { "open_missing", "open of a missing key fails with ENOENT and creates nothing", 2,
       open_missing, "without IPC_CREAT, shmget() never creates. See " CHAPTER
       ", \"Common mistakes\".", NULL },
     { "remove", "remove destroys the segment (shmctl IPC_RMID)", 2, remove_segment,
-      "shmctl(id, IPC_RMID, NULL) after looking the id up. See " CHAPTER ".", NULL },
+      "shmctl(id, IPC_RMID, NULL) after looking the id up. See " CHAPTER
+      ", \"Removing a segment\".", NULL },
     { "size_errors", "open with a size larger than the segment fails with EINVAL", 1,
       size_errors, "pass SIZE to shmget() when opening too; the kernel checks it. See "
-      CHAPTER ", \"Errors\".", NULL },
+      CHAPTER ", \"Errors from shmget()\".", NULL },
     { "private_key", "create private makes a new segment every time (IPC_PRIVATE)", 1,
       private_key, "IPC_PRIVATE as the key always creates a new segment. See " CHAPTER
-      ".", NULL },
+      ", \"IPC_PRIVATE segments\".", NULL },
     { "no_space", "reports ENOSPC when no more segments can be made", 1, no_space,
       "check shmget()'s -1 and report it with err_exit(\"shmget\"). See " CHAPTER
       ", \"Errors\".", NULL },

@@ -11,6 +11,7 @@
 
 struct xnode {
     char *name;
+    bool closed;                /* its closing tag was seen */
     char *text;                 /* concatenated character data, decoded */
     struct xnode **kids;
     size_t nkids;
@@ -99,6 +100,7 @@ parse_children(const char **p, struct xnode *parent)
                 break;
             *p = gt + 1;
             parent->text = sb_take(&text);
+            parent->closed = true;
             return 0;
         } else {
             const char *gt = strchr(*p, '>');
@@ -112,8 +114,10 @@ parse_children(const char **p, struct xnode *parent)
             parent->kids = xrealloc(parent->kids, (parent->nkids + 1) * sizeof *parent->kids);
             parent->kids[parent->nkids++] = kid;
             *p = gt + 1;
-            if (gt[-1] == '/')
+            if (gt[-1] == '/') {
                 kid->text = xstrdup("");
+                kid->closed = true;
+            }
             else if (parse_children(p, kid) == -1)
                 goto cut_short;
         }
@@ -194,14 +198,14 @@ vg_parse(const char *xml, struct vg_report *rep)
     struct xnode root = { 0 };
     const struct xnode *doc;
     const char *p = xml;
-    int rc = parse_children(&p, &root), pid = 0;
+    int rc, pid = 0;
     char *pidtext;
 
+    parse_children(&p, &root);      /* the root has no closing tag: ignore its -1 */
     doc = child(&root, "valgrindoutput");
-    if (doc == NULL) {
-        rc = -1;
+    rc = doc && doc->closed ? 0 : -1;   /* unclosed: Valgrind was killed mid-write */
+    if (doc == NULL)
         goto out;
-    }
     pidtext = child_text(doc, "pid");
     pid = pidtext ? atoi(pidtext) : 0;
     free(pidtext);
@@ -343,14 +347,14 @@ explain_kind(const struct vg_error *e, struct strbuf *sb)
 
         sb_addf(sb, "%s memory your program does not own (%s). ", rd ? "reads" : "writes",
                 e->what ? e->what : "");
-        if (strstr(aux, "free'd"))
+        if (strstr(aux, "not stack'd, malloc'd"))
+            sb_adds(sb, "The address belongs to nothing: often a shared memory segment used "
+                        "after shmdt(), past its end, or an uninitialised pointer.");
+        else if (strstr(aux, "free'd"))
             sb_adds(sb, "The block was already freed: do not use a pointer after free().");
         else if (strstr(aux, "after a block") || strstr(aux, "before a block"))
             sb_adds(sb, "It is just outside a malloc'd block: check the size you allocate "
                         "and your loop bounds.");
-        else if (strstr(aux, "not stack'd, malloc'd"))
-            sb_adds(sb, "The address belongs to nothing: often a shared memory segment used "
-                        "after shmdt(), past its end, or an uninitialised pointer.");
         else if (strstr(aux, "stack"))
             sb_adds(sb, "The address is on the stack: a pointer to a local variable that no "
                         "longer exists?");

@@ -96,14 +96,13 @@ for md in "$@"; do
     pd --from=json --to=json --shift-heading-level-by=-1 \
         --output="$work/$i.json" "$work/$i.raw.json"
 
-    # Summary: line 1 the plain title, line 2 the title as HTML, then the
-    # sections (a <ul> of links), from page.html's book-meta mode.
+    # Summary from page.html's book-meta mode: line 1 the title as HTML,
+    # then the sections (a <ul> of links, empty if there are none).
     pd --from=json --to=html5 --standalone --wrap=none --template="$template" \
         --shift-heading-level-by=1 --toc --toc-depth=2 -V book-meta=1 \
         --output="$work/$i.meta" "$work/$i.json"
-    sed -n 1p "$work/$i.meta" > "$work/$i.plain"
-    sed -n 2p "$work/$i.meta" > "$work/$i.title"
-    sed '1,2d' "$work/$i.meta" | sed "s|href=\"#|href=\"$base.html#|g" > "$work/$i.toc"
+    sed -n 1p "$work/$i.meta" > "$work/$i.title"
+    sed '1d' "$work/$i.meta" | sed "s|href=\"#|href=\"$base.html#|g" > "$work/$i.toc"
     [ -s "$work/$i.title" ] || die "$md: empty title"
 done
 

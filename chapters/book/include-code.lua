@@ -22,13 +22,17 @@ anchor="NAME"  only the lines between the marker lines
 lines="A-B"    file lines A to B (1-based, inclusive); also "A-" (to the end)
                and "A" (one line).  Not together with anchor.
 .numberLines   startFrom is set to the file's own number of the first line
-               shown, so the printed numbers match the file.  The shown lines
-               must then be consecutive in the file: a range with a marker
-               line in its middle is refused (the numbers would drift).
+               shown, so the printed numbers match the file.  When marker
+               lines inside the selection are removed, the listing is cut
+               there into runs of consecutive lines, one CodeBlock each with
+               its own startFrom (inside a Div.listing-runs, which style.css
+               draws as one box with a dashed line at each cut): the numbers
+               skip the removed lines and still match the file.
 title="TEXT"   caption text to use instead of the path; title="" for none.
 
-Blank lines at the start and end of the selection are dropped, so there is
-no trailing newline.  Above the block a caption names the file:
+Blank lines at the start and end of the selection (and of each run) are
+dropped, so there is no trailing newline.  Above the block a caption names
+the file:
     Div.listing [ Div.listing-title [ `path`, lines A-B ], CodeBlock ]
 Output captured by run-listings.sh (build/book/output/CH/NAME.txt) is
 captioned with the script that made it (chapters/listings/CH/NAME.run).
@@ -61,13 +65,14 @@ local function fail(path, anchor, what)
 end
 
 -- Returns "start"/"end" and the anchor name for a marker line,
--- "bad" for a comment that starts with ANCHOR but is not well formed,
+-- "bad" for a comment that starts with "ANCHOR:" or "ANCHOR_END:" but is
+-- not well formed (say, a name with a space or text after it),
 -- nil for any other line.
 local function parse_marker(line)
   local body = line:match("^%s*//%s*(.-)%s*$")
             or line:match("^%s*/%*%s*(.-)%s*%*/%s*$")
             or line:match("^%s*#%s*(.-)%s*$")
-  if not body or not body:match("^ANCHOR") then
+  if not body or not (body:match("^ANCHOR%s*:") or body:match("^ANCHOR_END%s*:")) then
     return nil
   end
   local name = body:match("^ANCHOR_END:%s*([%w_%.%-]+)$")
@@ -298,12 +303,14 @@ function CodeBlock(el)
 
   local blocks = {}
   for k, run in ipairs(runs) do
-    local attrs = {}
+    local attrs = {}             -- { {key, value}, ... } in the block's order
     for key, value in pairs(el.attributes) do
-      attrs[key] = value
+      if not (numbered and (key == "startFrom" or key == "start-from")) then
+        attrs[#attrs + 1] = { key, value }
+      end
     end
     if numbered then
-      attrs.startFrom = tostring(run.first)
+      attrs[#attrs + 1] = { "startFrom", tostring(run.first) }
     end
     local id = (k == 1) and el.identifier or ""
     local cb = pandoc.CodeBlock(table.concat(run.texts, "\n"),

@@ -11,7 +11,7 @@
 #   ROOT          the repo root (default: two directories above this script)
 #   LISTINGS_BIN  where the listing programs are built (default ROOT/build/listings)
 #   OUTPUT_DIR    where the transcripts go (default ROOT/build/book/output)
-#   RUN_TIMEOUT   seconds one .run script may take (default 60)
+#   RUN_TIMEOUT   seconds one .run script may take (default 60; 0: no limit)
 #
 # Before this, build the programs (the top-level Makefile does it):
 #     cc ... -o build/listings/CH/PROG chapters/listings/CH/PROG.c
@@ -75,7 +75,11 @@ case $LISTINGS_BIN in /*) ;; *) LISTINGS_BIN=$(pwd)/$LISTINGS_BIN ;; esac
 case $OUTPUT_DIR in /*) ;; *) OUTPUT_DIR=$(pwd)/$OUTPUT_DIR ;; esac
 case $RUN_TIMEOUT in ''|*[!0-9]*) die "RUN_TIMEOUT must be a number of seconds" ;; esac
 
-[ -d "$src_top" ] || die "no directory $src_top"
+if [ ! -d "$src_top" ]; then
+    [ $# -eq 0 ] || die "no directory $src_top"
+    printf '%s: no chapters/listings/ directory, nothing to run\n' "$prog" >&2
+    exit 0
+fi
 
 if [ "$(id -u)" = 0 ]; then
     ns="unshare --ipc"
@@ -88,7 +92,8 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/run-listings.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
+job=""
+trap 'if [ -n "$job" ]; then kill -9 "-$job" 2> /dev/null; fi; exit 130' INT TERM
 
 # The helpers every .run script gets.
 cat > "$work/prelude.sh" <<'PRELUDE'
@@ -208,17 +213,27 @@ for ch in "$@"; do
             done
         fi
 
+        # env execs timeout(1) in the same process ($job), and timeout puts
+        # itself and the script in a new process group: what is left of that
+        # group afterwards is a background job the script did not wait for.
         status=0
-        (
-            cd "$scratch"
-            exec env -i \
-                PATH="$bin:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin" \
-                HOME="$scratch" TMPDIR="$scratch" LC_ALL=C TZ=UTC TERM=dumb \
-                LISTING_DIR="$src" LISTING_BIN="$bin" RUN_NAME="$label" \
-                timeout -k 5 "$RUN_TIMEOUT" $ns \
-                sh -c 'set -e; . "$1"; . "$2"' sh "$work/prelude.sh" "$r" \
-                < /dev/null > "$work/out" 2> "$work/err"
-        ) || status=$?
+        # shellcheck disable=SC2086 # $ns is a command with its options
+        env -i -C "$scratch" \
+            PATH="$bin:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin" \
+            HOME="$scratch" TMPDIR="$scratch" LC_ALL=C TZ=UTC TERM=dumb \
+            LISTING_DIR="$src" LISTING_BIN="$bin" RUN_NAME="$label" \
+            timeout -k 5 "$RUN_TIMEOUT" $ns \
+            sh -c 'set -e; . "$1"; _rl_script=$2; set --; . "$_rl_script"' \
+            sh "$work/prelude.sh" "$r" \
+            < /dev/null > "$work/out" 2> "$work/err" &
+        job=$!
+        wait "$job" || status=$?
+        if kill -0 "-$job" 2> /dev/null; then
+            kill -9 "-$job" 2> /dev/null || :
+            printf '%s: left processes running (wait for the background jobs it starts)\n' \
+                "$label" >> "$work/err"
+            [ "$status" -ne 0 ] || status=1
+        fi
 
         if [ "$status" -eq 0 ]; then
             mv "$work/out" "$out/$name.txt"

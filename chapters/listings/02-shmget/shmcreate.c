@@ -15,7 +15,7 @@
        shmcreate: shmget: File exists
        shmcreate: remove the old segment first (shmrm ID), or open it (shmopen)
 
-   The segment outlives this program: remove it with shmrm (Listing 2-3)
+   The segment outlives this program: remove it with shmrm (Listing 2-4)
    or "ipcrm -m ID" when you are done.
 */
 #include <sys/ipc.h>
@@ -63,8 +63,9 @@ main(int argc, char *argv[])
     if (shmid == -1) {
         err_msg("shmget");              /* keeps errno for the test below */
         if (errno == EEXIST)
-            fprintf(stderr, "shmcreate: remove the old segment first"
-                    " (shmrm ID), or open it (shmopen)\n");
+            fprintf(stderr, "%s: remove the old segment first"
+                    " (shmrm ID), or open it (shmopen)\n",
+                    program_invocation_short_name);
         exit(EXIT_FAILURE);
     }
 

@@ -1,0 +1,173 @@
+#!/bin/sh
+# test-include-filter.sh: tests of chapters/book/include-code.lua.
+#
+# Usage (from anywhere):  sh tests/book/test-include-filter.sh
+#     UPDATE=1 sh tests/book/test-include-filter.sh   rewrites the golden
+#     files (tests/book/fixtures/*.native); read the diff before committing.
+#
+# Each fixture tests/book/fixtures/NAME.md includes parts of fixtures/anchors.c
+# (two anchors, "setup" in // form and "loop" in /* */ form).  The good ones
+# are compared with their pandoc --to=native output in NAME.native; the bad
+# ones must make pandoc fail with a one-line message naming the chapter file,
+# the path and the anchor.  pandoc runs from the repo root, as in the build.
+# The last line is "N passed, N failed"; the exit status is 1 on any failure.
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/../.." || exit 1
+filter=chapters/book/include-code.lua
+fx=tests/book/fixtures
+PANDOC=${PANDOC:-pandoc}
+
+passed=0
+failed=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-include-filter.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+ok() {
+    passed=$((passed + 1))
+    printf 'ok   %s\n' "$1"
+}
+not_ok() {
+    failed=$((failed + 1))
+    printf 'FAIL %s\n' "$1"
+    if [ $# -gt 1 ]; then
+        printf '%s\n' "$2" | sed 's/^/     /'
+    fi
+}
+
+# render NAME FORMAT: pandoc with the filter; stdout to $tmp/NAME.FORMAT,
+# stderr to $tmp/NAME.err, exit status in $status.
+render() {
+    status=0
+    "$PANDOC" --fail-if-warnings --lua-filter="$filter" --from=markdown \
+        --to="$2" "$fx/$1.md" > "$tmp/$1.$2" 2> "$tmp/$1.err" || status=$?
+}
+
+# golden NAME: renders to native and compares with fixtures/NAME.native.
+golden() {
+    render "$1" native
+    if [ "$status" -ne 0 ]; then
+        not_ok "$1: pandoc succeeds" "$(cat "$tmp/$1.err")"
+        return
+    fi
+    ok "$1: pandoc succeeds"
+    if [ "${UPDATE:-}" = 1 ]; then
+        cp "$tmp/$1.native" "$fx/$1.native"
+    fi
+    if diff -u "$fx/$1.native" "$tmp/$1.native" > "$tmp/$1.diff" 2>&1; then
+        ok "$1: output matches $fx/$1.native"
+    else
+        not_ok "$1: output matches $fx/$1.native" "$(cat "$tmp/$1.diff")"
+    fi
+}
+
+# has NAME FORMAT TEXT DESCRIPTION: the output contains TEXT (fixed string).
+has() {
+    if grep -qF -- "$3" "$tmp/$1.$2"; then
+        ok "$1: $4"
+    else
+        not_ok "$1: $4" "no '$3' in the $2 output"
+    fi
+}
+lacks() {
+    if grep -qF -- "$3" "$tmp/$1.$2"; then
+        not_ok "$1: $4" "'$3' is in the $2 output: $(grep -F -- "$3" "$tmp/$1.$2" | head -3)"
+    else
+        ok "$1: $4"
+    fi
+}
+
+# startfroms NAME EXPECTED: the startFrom values of the native output, in order.
+startfroms() {
+    got=$(grep -o '"startFrom" , "[0-9]*"' "$tmp/$1.native" | grep -o '[0-9][0-9]*' | tr '\n' ' ')
+    if [ "$got" = "$2 " ]; then
+        ok "$1: startFrom is $2"
+    else
+        not_ok "$1: startFrom is $2" "got: ${got:-none}"
+    fi
+}
+
+# fails NAME TEXT...: pandoc exits non-zero, and one line of its stderr
+# contains every TEXT (fixed strings).
+fails() {
+    name=$1
+    shift
+    render "$name" native
+    if [ "$status" -eq 0 ]; then
+        not_ok "$name: pandoc fails" "exit status 0, output: $(head -5 "$tmp/$name.native")"
+        return
+    fi
+    ok "$name: pandoc fails (exit status $status)"
+    grep -F 'include-code.lua: ' "$tmp/$name.err" | grep -v '^Error running filter' > "$tmp/$name.msg"
+    lines=$(wc -l < "$tmp/$name.msg")
+    msg=$(cat "$tmp/$name.msg")
+    if [ "$lines" -ne 1 ]; then
+        not_ok "$name: one-line message" "$(cat "$tmp/$name.err")"
+        return
+    fi
+    for want in "$@"; do
+        case $msg in
+        *"$want"*) ;;
+        *)
+            not_ok "$name: message names $want" "message: $msg"
+            return ;;
+        esac
+    done
+    ok "$name: message: $msg"
+}
+
+command -v "$PANDOC" > /dev/null 2>&1 || { echo "no pandoc"; echo "0 passed, 1 failed"; exit 1; }
+
+# ---- Good includes -------------------------------------------------------
+
+golden whole
+lacks whole native "ANCHOR" "every anchor marker line is stripped"
+has whole native '#include <stdio.h>' "has the first lines of the file"
+has whole native 'return 0;\n}"' "has the last line, without a trailing newline"
+
+golden anchor
+lacks anchor native "ANCHOR" "anchor marker lines are stripped"
+has anchor native '"static int counter = 0;\n\nstatic void bump(int by)\n{\n    counter += by;\n}"' \
+    "only the lines of anchor setup"
+has anchor native '"lines 5\8211\&10"' "caption names the file lines"
+
+golden anchor-numbered
+startfroms anchor-numbered 16
+has anchor-numbered native '"    for (int i = 0; i < 3; i++)\n        bump(i);"' \
+    "the /* ANCHOR: loop */ form works"
+
+golden lines
+startfroms lines "13 16 19"
+lacks lines native "ANCHOR" "markers inside a line range are stripped"
+
+golden numbered-markers
+startfroms numbered-markers "1 5 13 16 19"
+lacks numbered-markers native "ANCHOR" "markers in a numbered whole file are stripped"
+
+golden title
+has title native 'Plain [ Str "The include line" ]' "title= replaces the caption"
+has title native '"#include <stdio.h>"' "lines=\"2\" is one line"
+
+render title html
+if [ "$status" -eq 0 ]; then
+    ok "title: HTML output"
+    has title html '<span class="cmd">$ ./counter --bad</span>' "console commands are marked up in HTML"
+    has title html '<span class="status"># exit status 2</span>' "exit status lines are marked up in HTML"
+    lacks title html 'include=' "no include attribute is left in HTML"
+else
+    not_ok "title: HTML output" "$(cat "$tmp/title.err")"
+fi
+
+# ---- Includes that must fail the build -----------------------------------
+
+fails missing-file "$fx/missing-file.md" '"tests/book/fixtures/no-such-file.c"' \
+    "cannot open file: No such file or directory"
+fails missing-anchor "$fx/missing-anchor.md" '"tests/book/fixtures/anchors.c"' \
+    'anchor "nosuch"' "unknown anchor" "anchors there: setup, loop"
+fails bad-range "$fx/bad-range.md" '"tests/book/fixtures/anchors.c"' 'bad lines="15-99"'
+fails not-empty "$fx/not-empty.md" "must be empty"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,167 @@
+#!/bin/sh
+# grader.sh: the grader graded, end to end, through bin/ipcgrade.
+#   - every reference solution scores full marks;
+#   - every skeleton compiles, scores less, and every failure is explained;
+#   - every seeded faulty variant (tests/faulty/EX/NAME/) fails each test its
+#     `expect` file names;
+#   - every output format is accepted by its reader (jq, prove, xmllint);
+#   - bad input exits 2 with one line on stderr; a stuck or crashing program
+#     is reported in words; grading works as a normal user too.
+#
+#   $ sh tests/grader.sh          (make check runs it; bin/ipcgrade must be built)
+set -u
+cd "$(dirname "$0")/.." || exit 2
+. tests/lib.sh
+
+G=bin/ipcgrade
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/grader-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+exercises=$($G list | cut -f1)
+
+# grade_json OUT ARGS...: run a grading, JSON to OUT, exit status in $rc.
+grade_json() {
+    out=$1
+    shift
+    $G grade "$@" --format json >"$out" 2>"$out.err"
+    rc=$?
+}
+
+echo "# reference solutions and skeletons"
+for ex in $exercises; do
+    grade_json "$tmp/sol.json" "$ex" "solutions/$ex"
+    check "$ex: the solution exits 0" [ "$rc" -eq 0 ]
+    jq_true "$ex: the solution scores full marks" "$tmp/sol.json" \
+        '.score == .max_score and .max_score > 0 and (.tests | all(.status == "passed"))'
+
+    grade_json "$tmp/skel.json" "$ex"
+    check "$ex: the skeleton is graded as failing (exit 1)" [ "$rc" -eq 1 ]
+    jq_true "$ex: the skeleton compiles and scores less" "$tmp/skel.json" \
+        '.compiled and .score < .max_score'
+    jq_true "$ex: every failing skeleton test explains itself" "$tmp/skel.json" \
+        '[.tests[] | select(.status == "failed") | .output | length > 40] | all'
+    jq_true "$ex: results.json has Gradescope's fields" "$tmp/skel.json" \
+        '(.score|type) == "number" and (.max_score|type) == "number" and
+         (.execution_time|type) == "number" and
+         (.tests | all(has("name") and has("number") and has("score") and has("max_score")
+                       and (.status == "passed" or .status == "failed") and has("output")
+                       and .visibility == "visible"))'
+done
+
+echo "# seeded faulty variants"
+for dir in tests/faulty/*/*/; do
+    dir=${dir%/}
+    ex=$(basename "$(dirname "$dir")")
+    name="$ex/$(basename "$dir")"
+    grade_json "$tmp/faulty.json" "$ex" "$dir"
+    if [ "$rc" -ne 1 ]; then
+        not_ok "$name: graded as failing (exit 1)" "exit status $rc: $(cat "$tmp/faulty.json.err")"
+        continue
+    fi
+    for id in $(grep -v '^#' "$dir/expect"); do
+        jq_true "$name: fails $id" "$tmp/faulty.json" \
+            '.tests[] | select(.id == $id) | .status == "failed" and (.output | length > 40)' \
+            --arg id "$id"
+    done
+done
+
+echo "# output formats"
+for src in "solutions/keys" "exercises/keys" "tests/faulty/shmget/no-rmid"; do
+    ex=keys
+    case $src in *shmget*) ex=shmget ;; esac
+    $G grade "$ex" "$src" --format tap >"$tmp/out.tap"
+    prove -e cat "$tmp/out.tap" >"$tmp/prove.out" 2>&1
+    if grep -q 'Parse errors\|Bad plan' "$tmp/prove.out" || ! grep -q '^Result:' "$tmp/prove.out"; then
+        not_ok "tap of $src is read by prove" "$(cat "$tmp/prove.out")"
+    else
+        ok "tap of $src is read by prove"
+    fi
+    $G grade "$ex" "$src" --format junit >"$tmp/out.xml"
+    check "junit of $src is well-formed XML" xmllint --noout "$tmp/out.xml"
+    schema=../shared/schemas/junit.xsd
+    if [ -f "$schema" ]; then
+        check "junit of $src validates against the JUnit schema" \
+            xmllint --noout --schema "$schema" "$tmp/out.xml"
+    fi
+done
+$G grade keys solutions/keys --format tap >"$tmp/sol.tap"
+check "tap of a solution passes prove" prove -e cat "$tmp/sol.tap"
+NO_COLOR=1 $G grade keys >"$tmp/out.txt"
+check "text output carries no colour codes off a terminal" \
+    sh -c "! grep -q \"$(printf '\033')\" '$tmp/out.txt' && grep -q '^Score: ' '$tmp/out.txt'"
+
+echo "# hostile bytes and stuck programs"
+mkdir -p "$tmp/weird" "$tmp/stuck" "$tmp/crash" "$tmp/broken"
+cat >"$tmp/weird/ipckey.c" <<'C'
+#include <stdio.h>
+int main(void) { printf("key \001\033[31m<&\"\377\376</failure>]]>\n"); fprintf(stderr, "\xff\xfe\x01"); return 0; }
+C
+grade_json "$tmp/weird.json" keys "$tmp/weird"
+check "control bytes and bad UTF-8 still make valid JSON" sh -c "jq -e . '$tmp/weird.json' >/dev/null"
+$G grade keys "$tmp/weird" --format junit >"$tmp/weird.xml"
+check "control bytes and bad UTF-8 still make valid JUnit XML" xmllint --noout "$tmp/weird.xml"
+
+cat >"$tmp/stuck/ipckey.c" <<'C'
+#include <sys/msg.h>
+int main(void) { struct { long t; char x[8]; } m; int q = msgget(IPC_PRIVATE, 0600);
+                 msgrcv(q, &m, sizeof m.x, 2, 0); return 0; }
+C
+start=$(date +%s)
+grade_json "$tmp/stuck.json" keys "$tmp/stuck" --test prints_key
+jq_true "a program stuck in msgrcv() is reported in words" "$tmp/stuck.json" \
+    '.tests[0].output | test("blocked in msgrcv\\(\\) on queue [0-9]+ waiting for a message of type 2")'
+check "a stuck program is stopped at its deadline" [ $(( $(date +%s) - start )) -lt 20 ]
+
+cat >"$tmp/crash/ipckey.c" <<'C'
+int main(void) { volatile int *p = 0; return *p; }
+C
+grade_json "$tmp/crash.json" keys "$tmp/crash" --test prints_key
+jq_true "a crash is reported with its signal" "$tmp/crash.json" \
+    '.tests[0].output | test("signal 11")'
+
+printf 'int main(void) { return missing_function(; }\n' >"$tmp/broken/ipckey.c"
+grade_json "$tmp/broken.json" keys "$tmp/broken"
+check "a compile error is graded (exit 1), not a crash" [ "$rc" -eq 1 ]
+jq_true "a compile error scores 0 and shows the compiler's message" "$tmp/broken.json" \
+    '.compiled == false and .score == 0 and (.compiler_output | test("ipckey.c:1:[0-9]+: error"))'
+$G grade keys "$tmp/broken" >"$tmp/broken.txt"
+check "the text report says it does not compile" grep -q 'does not compile' "$tmp/broken.txt"
+
+echo "# bad usage and input: exit 2 and one line on stderr"
+mkdir -p "$tmp/empty"
+: >"$tmp/plainfile"
+bad_input() {
+    name=$1
+    shift
+    "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
+    code=$?
+    if [ "$code" -eq 2 ] && [ "$(wc -l <"$tmp/bad.err")" -eq 1 ]; then
+        ok "$name"
+    else
+        not_ok "$name" "exit $code, stderr: $(cat "$tmp/bad.err")"
+    fi
+}
+bad_input "no command" $G
+bad_input "unknown command" $G frobnicate
+bad_input "grade without an exercise" $G grade
+bad_input "unknown exercise" $G grade no-such-exercise
+bad_input "missing directory" $G grade keys "$tmp/does-not-exist"
+bad_input "a file instead of a directory" $G grade keys "$tmp/plainfile"
+bad_input "a directory without the source file" $G grade keys "$tmp/empty"
+bad_input "unknown format" $G grade keys --format xml
+bad_input "bad --jobs" $G grade keys --jobs 0
+bad_input "unknown test id" $G grade keys --test no-such-test
+bad_input "extra arguments to list" $G list extra
+check "help exits 0" sh -c "$G help >/dev/null"
+
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+    echo "# as a normal user (user and IPC namespaces instead of root)"
+    chmod 1777 "$tmp"
+    cp -r solutions/keys "$tmp/user-keys"
+    chmod -R a+rX "$tmp/user-keys"
+    TMPDIR=$tmp setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        $G grade keys "$tmp/user-keys" --format json >"$tmp/user.json" 2>&1
+    jq_true "a normal user's grading of a solution scores full marks" "$tmp/user.json" \
+        '.score == .max_score'
+fi
+
+summary

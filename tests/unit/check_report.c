@@ -1,0 +1,113 @@
+/* check_report.c: escaping and the shape of each output format. (The shell
+ * tests feed real output to jq, prove and xmllint as well.) */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "report.h"
+#include "unit.h"
+
+static void noop(void) {}
+
+static const struct test_def defs[] = {
+    { "good", "does the right thing", 2, noop, NULL, NULL },
+    { "bad", "says \"no\" & <stops>", 3, noop, "look at shmget()", "after_due_date" },
+};
+static const char *const programs[] = { "prog", NULL };
+static const struct exercise ex = { "demo", "A demo", "chapters/xx.md", programs, defs, 2 };
+
+static char *
+render(enum report_format fmt)
+{
+    struct test_outcome tests[2] = {
+        { .def = &defs[0], .number = 1, .passed = true, .score = 2, .max_score = 2 },
+        { .def = &defs[1], .number = 2, .score = 0, .max_score = 3,
+          .message = "bad bytes: \x01 \xff \"quoted\" <tag> & tab\there\n" },
+    };
+    struct grade_result res = { .ex = &ex, .source_dir = "dir", .compiled = true,
+                                .compiler_output = "", .tests = tests, .ntests = 2,
+                                .score = 2, .max_score = 5 };
+    char *buf;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+
+    report_write(f, fmt, &res, false);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(json_escapes_everything)
+{
+    char *s = render(FORMAT_JSON);
+
+    ck_assert_ptr_nonnull(strstr(s, "\"score\": 2, \"max_score\": 5"));
+    ck_assert_ptr_nonnull(strstr(s, "bad bytes: \\u0001 \\ufffd \\\"quoted\\\" <tag> & "
+                                    "tab\\there\\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\"visibility\": \"after_due_date\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"status\": \"failed\""));
+    free(s);
+}
+END_TEST
+
+START_TEST(tap_has_plan_and_results)
+{
+    char *s = render(FORMAT_TAP);
+
+    ck_assert_ptr_nonnull(strstr(s, "TAP version 13\n1..2\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\nok 1 - good: does the right thing (2/2)\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\nnot ok 2 - bad: "));
+    ck_assert_ptr_nonnull(strstr(s, "\n# Hint: look at shmget()\n"));
+    free(s);
+}
+END_TEST
+
+START_TEST(junit_escapes_markup)
+{
+    char *s = render(FORMAT_JUNIT);
+
+    ck_assert_ptr_nonnull(strstr(s, "tests=\"2\" failures=\"1\""));
+    ck_assert_ptr_nonnull(strstr(s, "message=\"says &quot;no&quot; &amp; &lt;stops&gt;\""));
+    ck_assert_ptr_null(strstr(s, "\x01"));
+    ck_assert_ptr_null(strstr(s, "<tag>"));
+    free(s);
+}
+END_TEST
+
+START_TEST(text_shows_each_test_and_the_score)
+{
+    char *s = render(FORMAT_TEXT);
+
+    ck_assert_ptr_nonnull(strstr(s, "PASS  1. does the right thing"));
+    ck_assert_ptr_nonnull(strstr(s, "FAIL  2. says"));
+    ck_assert_ptr_nonnull(strstr(s, "Score: 2/5"));
+    ck_assert_ptr_null(strstr(s, "\033["));     /* no colour when asked for none */
+    free(s);
+}
+END_TEST
+
+START_TEST(parses_format_names)
+{
+    enum report_format f;
+
+    ck_assert_int_eq(report_format_parse("junit", &f), 0);
+    ck_assert_int_eq(f, FORMAT_JUNIT);
+    ck_assert_int_eq(report_format_parse("xml", &f), -1);
+}
+END_TEST
+
+Suite *
+report_suite(void)
+{
+    Suite *s = suite_create("report");
+    TCase *tc = tcase_create("formats");
+
+    tcase_add_test(tc, json_escapes_everything);
+    tcase_add_test(tc, tap_has_plan_and_results);
+    tcase_add_test(tc, junit_escapes_markup);
+    tcase_add_test(tc, text_shows_each_test_and_the_score);
+    tcase_add_test(tc, parses_format_names);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,182 @@
+/* check_run.c: running programs: output, status, timeouts, and that nothing
+ * a program starts outlives its run. The "student programs" here are
+ * /bin/sh scripts. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "grader.h"
+#include "unit.h"
+
+static char workdir[256];
+
+static void
+setup(void)
+{
+    snprintf(workdir, sizeof workdir, "/tmp/ipcgrade-unit.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(workdir));
+    g_ctx.student_bin = "/bin";
+    g_ctx.ref_bin = NULL;
+    snprintf(g_test.dir, sizeof g_test.dir, "%s", workdir);
+    snprintf(g_test.scratch, sizeof g_test.scratch, "%s/scratch", workdir);
+    mkdir_p(g_test.scratch, 0700);
+    g_test.feedback_fd = -1;
+    ck_assert_int_eq(enter_private_ipc(), 0);
+}
+
+static void
+teardown(void)
+{
+    remove_tree(workdir);
+}
+
+START_TEST(captures_output_and_status)
+{
+    struct run r = RUN("sh", "-c", "echo out; echo err >&2; exit 3");
+
+    run_program(&r);
+    ck_assert(!r.timed_out);
+    ck_assert_int_eq(r.exit_code, 3);
+    ck_assert_str_eq(r.out, "out\n");
+    ck_assert_str_eq(r.err, "err\n");
+    ck_assert_int_gt(r.pid, 1);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(feeds_stdin_and_reports_signals)
+{
+    struct run r = RUN("sh", "-c", "cat; kill -SEGV $$");
+
+    r.input = "line one\nline two\n";
+    run_program(&r);
+    ck_assert_str_eq(r.out, "line one\nline two\n");
+    ck_assert_int_eq(r.term_signal, SIGSEGV);
+    ck_assert_int_eq(r.exit_code, -1);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(times_out_and_says_where)
+{
+    struct run r = RUN("sh", "-c", "sleep 60");
+    double t0 = now_seconds();
+
+    r.timeout = 0.5;
+    run_program(&r);
+    ck_assert(r.timed_out);
+    ck_assert_double_lt(now_seconds() - t0, 3.0);
+    ck_assert_ptr_nonnull(strstr(r.blocked, "sleeping"));
+    run_free(&r);
+}
+END_TEST
+
+/* The process is gone, or a zombie waiting for init to reap it. */
+static int
+dead(pid_t pid)
+{
+    char path[64], *text;
+    int gone;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    text = read_file_tail(path, 4096, NULL, NULL);
+    gone = text == NULL || strstr(text, ") Z ") != NULL;
+    free(text);
+    return gone;
+}
+
+START_TEST(kills_setsid_daemons_with_the_run)
+{
+    /* The daemon escapes the process group; the PID namespace still ends it. */
+    struct run r = RUN("sh", "-c",
+                       "setsid sh -c 'readlink /proc/self > daemon.pid; exec sleep 60' & "
+                       "sleep 0.3; exit 0");
+    char path[PATH_MAX + 16], *text;
+    pid_t daemon;
+    int i;
+
+    run_program(&r);
+    ck_assert_int_eq(r.exit_code, 0);
+    ck_assert_int_eq(r.leftover_procs, 1);
+    snprintf(path, sizeof path, "%s/daemon.pid", g_test.scratch);
+    text = read_file_tail(path, 64, NULL, NULL);
+    ck_assert_ptr_nonnull(text);
+    daemon = atoi(text);
+    free(text);
+    ck_assert_int_gt(daemon, 1);
+    for (i = 0; i < 100 && !dead(daemon); i++)
+        usleep(10000);
+    ck_assert_msg(dead(daemon), "the daemon %d survived its run", daemon);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(closes_inherited_descriptors_and_clears_env)
+{
+    /* ls lists its own descriptors: 0, 1, 2 and 3, the directory it reads */
+    struct run r = RUN("sh", "-c", "exec 2>&1; ls /proc/self/fd; env");
+    int fd = open("/dev/null", O_RDONLY);     /* not close-on-exec */
+
+    setenv("IPCGRADE_SECRET", "hidden", 1);
+    run_program(&r);
+    ck_assert_int_eq(r.exit_code, 0);
+    ck_assert_str_eq(strtok(r.out, "\n"), "0");
+    ck_assert_str_eq(strtok(NULL, "\n"), "1");
+    ck_assert_str_eq(strtok(NULL, "\n"), "2");
+    ck_assert_str_eq(strtok(NULL, "\n"), "3");
+    ck_assert_ptr_nonnull(strstr(strtok(NULL, "\n"), "="));     /* env follows */
+    ck_assert_ptr_null(strstr(r.out + strlen(r.out) + 1, "IPCGRADE_SECRET"));
+    close(fd);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(caps_output_and_keeps_its_tail)
+{
+    struct run r = RUN("sh", "-c", "yes line | head -c 3000000; echo; echo the-end");
+
+    run_program(&r);
+    ck_assert(r.out_cut);
+    ck_assert_uint_le(strlen(r.out), 16 * 1024);
+    ck_assert_ptr_nonnull(strstr(r.out, "the-end"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(describes_the_command)
+{
+    struct run r = RUN("shmtool", "create", "it's", "a b");
+    struct strbuf sb = { 0 };
+
+    r.fault = "shmget:EACCES";
+    g_ctx.fault_lib = "/lib/fault.so";
+    run_command(&r, &sb);
+    ck_assert_str_eq(sb_str(&sb), "IPCGRADE_FAULT=shmget:EACCES LD_PRELOAD=/lib/fault.so "
+                                  "./shmtool create 'it'\\''s' 'a b'");
+    sb_free(&sb);
+}
+END_TEST
+
+Suite *
+run_suite(void)
+{
+    Suite *s = suite_create("run");
+    TCase *tc = tcase_create("run");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 20);
+    tcase_add_test(tc, captures_output_and_status);
+    tcase_add_test(tc, feeds_stdin_and_reports_signals);
+    tcase_add_test(tc, times_out_and_says_where);
+    tcase_add_test(tc, kills_setsid_daemons_with_the_run);
+    tcase_add_test(tc, closes_inherited_descriptors_and_clears_env);
+    tcase_add_test(tc, caps_output_and_keeps_its_tail);
+    tcase_add_test(tc, describes_the_command);
+    suite_add_tcase(s, tc);
+    return s;
+}
