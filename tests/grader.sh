@@ -3,7 +3,7 @@
 #   - every reference solution scores full marks;
 #   - every skeleton compiles, scores less, and every failure is explained;
 #   - every seeded faulty variant (tests/faulty/EX/NAME/) fails each test its
-#     `expect` file names;
+#     `expect` file names (tests/faulty/materialize.sh builds them);
 #   - every output format is accepted by its reader (jq, prove, xmllint);
 #   - bad input exits 2 with one line on stderr; a stuck or crashing program
 #     is reported in words; grading works as a normal user too.
@@ -48,7 +48,8 @@ for ex in $exercises; do
 done
 
 echo "# seeded faulty variants"
-for dir in tests/faulty/*/*/; do
+sh tests/faulty/materialize.sh "$tmp/faulty"
+for dir in "$tmp"/faulty/*/*/; do
     dir=${dir%/}
     ex=$(basename "$(dirname "$dir")")
     name="$ex/$(basename "$dir")"
@@ -65,7 +66,7 @@ for dir in tests/faulty/*/*/; do
 done
 
 echo "# output formats"
-for src in "solutions/keys" "exercises/keys" "tests/faulty/shmget/no-rmid"; do
+for src in "solutions/keys" "exercises/keys" "$tmp/faulty/shmget/no-rmid"; do
     ex=keys
     case $src in *shmget*) ex=shmget ;; esac
     $G grade "$ex" "$src" --format tap >"$tmp/out.tap"

@@ -31,9 +31,10 @@ asan_grade() {
     fi
 }
 
+sh tests/faulty/materialize.sh "$tmp/faulty"
 asan_grade "keys solution" keys solutions/keys
 asan_grade "shmget skeleton" shmget exercises/shmget
-asan_grade "shmget no-rmid variant" shmget tests/faulty/shmget/no-rmid
+asan_grade "shmget no-rmid variant" shmget "$tmp/faulty/shmget/no-rmid"
 build/asan/ipcgrade progress >/dev/null 2>"$tmp/asan.err"
 check "ASan/UBSan clean: progress" sh -c "! grep -q 'Sanitizer\|runtime error' '$tmp/asan.err'"
 build/asan/ipcgrade grade >/dev/null 2>"$tmp/asan.err"
@@ -54,7 +55,7 @@ if [ "$code" -eq 0 ] && jq -e '.score == .max_score' "$tmp/vg.json" >/dev/null; 
 else
     not_ok "Valgrind clean: grading a solution" "exit $code: $(cat "$tmp/vg.err")"
 fi
-vg bin/ipcgrade grade keys tests/faulty/keys/leaked-malloc --format junit >/dev/null 2>"$tmp/vg.err"
+vg bin/ipcgrade grade keys "$tmp/faulty/keys/leaked-malloc" --format junit >/dev/null 2>"$tmp/vg.err"
 check "Valgrind clean: grading a faulty variant" [ $? -eq 1 ]
 
 summary

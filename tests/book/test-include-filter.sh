@@ -19,23 +19,10 @@ cd "$here/../.." || exit 1
 filter=chapters/book/include-code.lua
 fx=tests/book/fixtures
 PANDOC=${PANDOC:-pandoc}
+. tests/lib.sh
 
-passed=0
-failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-include-filter.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-
-ok() {
-    passed=$((passed + 1))
-    printf 'ok   %s\n' "$1"
-}
-not_ok() {
-    failed=$((failed + 1))
-    printf 'FAIL %s\n' "$1"
-    if [ $# -gt 1 ]; then
-        printf '%s\n' "$2" | sed 's/^/     /'
-    fi
-}
 
 # render NAME FORMAT: pandoc with the filter; stdout to $tmp/NAME.FORMAT,
 # stderr to $tmp/NAME.err, exit status in $status.
@@ -169,5 +156,4 @@ fails missing-anchor "$fx/missing-anchor.md" '"tests/book/fixtures/anchors.c"' \
 fails bad-range "$fx/bad-range.md" '"tests/book/fixtures/anchors.c"' 'bad lines="15-99"'
 fails not-empty "$fx/not-empty.md" "must be empty"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
