@@ -145,10 +145,17 @@ open_existing(void)
 static void
 open_missing(void)
 {
+    struct run sized = RUN("shmtool", "open", "0x4b1d0404", "100");
     struct run r = RUN("shmtool", "open", "0x4b1d0404");
     struct ipc_set before;
 
     snapshot(&before);
+    /* With a SIZE, an open that wrongly adds IPC_CREAT really creates. */
+    run_program(&sized);
+    expect_finished(&sized);
+    expect_no_new_objects(&before, &sized, "`open` must never create a segment (no "
+                          "IPC_CREAT), but after opening a key that did not exist");
+    run_free(&sized);
     run_program(&r);
     expect_finished(&r);
     expect_no_new_objects(&before, &r, "`open` must never create a segment (no IPC_CREAT), "

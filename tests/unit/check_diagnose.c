@@ -50,6 +50,21 @@ START_TEST(names_other_states)
 }
 END_TEST
 
+/* Wait (up to 5 s, for a loaded machine) until pid is blocked in call. */
+static void
+wait_until_blocked(pid_t pid, const char *call)
+{
+    for (int i = 0; i < 500; i++) {
+        struct strbuf sb = { 0 };
+        int found = diagnose_pid(pid, &sb) == 0 && strstr(sb_str(&sb), call) != NULL;
+
+        sb_free(&sb);
+        if (found)
+            return;
+        usleep(10000);
+    }
+}
+
 /* A real process blocked in msgrcv() and in semop(), seen through /proc. */
 START_TEST(diagnoses_live_processes)
 {
@@ -74,7 +89,8 @@ START_TEST(diagnoses_live_processes)
         semop(sem, &down, 1);
         _exit(0);
     }
-    usleep(200000);
+    wait_until_blocked(a, "msgrcv()");
+    wait_until_blocked(b, "semop()");
     ck_assert_int_eq(diagnose_pid(a, &sb), 0);
     ck_assert_ptr_nonnull(strstr(sb_str(&sb), "msgrcv() on queue"));
     ck_assert_ptr_nonnull(strstr(sb_str(&sb), "type 7"));

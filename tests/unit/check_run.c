@@ -95,7 +95,7 @@ START_TEST(kills_setsid_daemons_with_the_run)
     /* The daemon escapes the process group; the PID namespace still ends it. */
     struct run r = RUN("sh", "-c",
                        "setsid sh -c 'readlink /proc/self > daemon.pid; exec sleep 60' & "
-                       "sleep 0.3; exit 0");
+                       "while [ ! -s daemon.pid ]; do sleep 0.05; done; exit 0");
     char path[PATH_MAX + 16], *text;
     pid_t daemon;
     int i;
