@@ -17,6 +17,19 @@
 
 static const char *const programs[] = { "shmtool", NULL };
 
+/* The id the program printed ("shmid N"), which must be a real id. */
+static int
+printed_shmid(const struct run *r)
+{
+    long id = expect_field(r, "shmid", "the id shmget() returned");
+
+    if (id < 0)
+        test_fail(r, "`%s` printed \"shmid %ld\": shmget() failed and returned -1, but the "
+                     "program went on as if it had worked. Check the result and report the "
+                     "failure with err_exit(\"shmget\").", r->prog, id);
+    return (int)id;
+}
+
 /* A segment the grader makes itself, in the test's namespace. */
 static int
 grader_segment(key_t key, size_t size, int mode)
@@ -60,7 +73,7 @@ create_attributes(void)
     snapshot(&before);
     run_program(&r);
     expect_success(&r);
-    id = (int)expect_field(&r, "shmid", "the id shmget() returned");
+    id = printed_shmid(&r);
     snapshot(&after);
     n = ipc_added(&before, &after, &added);
     free(added);
@@ -90,7 +103,7 @@ default_mode(void)
 
     run_program(&r);
     expect_success(&r);
-    seg = segment(&r, (int)expect_field(&r, "shmid", "the id shmget() returned"),
+    seg = segment(&r, printed_shmid(&r),
                   "the id your program printed");
     expect_mode(&r, "Without -m, the permission bits", seg.mode, 0600, "The default mode is 0600: only the owner may read and write. "
                  "0666 would let every user on the machine change your data.");
@@ -129,12 +142,12 @@ open_existing(void)
     made.reference = true;
     run_program(&made);
     expect_success(&made);
-    id = expect_field(&made, "shmid", "the reference program's id");
+    id = printed_shmid(&made);
     snapshot(&before);
     run_program(&r);
     expect_success(&r);
-    expect_ulong(&r, "The id `open` printed", (unsigned long)expect_field(&r, "shmid",
-                 "the id shmget() returned"), (unsigned long)id, "Opening an existing "
+    expect_ulong(&r, "The id `open` printed", (unsigned long)printed_shmid(&r),
+                 (unsigned long)id, "Opening an existing "
                  "segment returns its id: shmget(key, 0, 0).");
     expect_no_new_objects(&before, &r, "When opening an existing segment");
     ipc_set_free(&before);
@@ -210,10 +223,10 @@ private_key(void)
 
     run_program(&a);
     expect_success(&a);
-    ida = expect_field(&a, "shmid", "the id shmget() returned");
+    ida = printed_shmid(&a);
     run_program(&b);
     expect_success(&b);
-    idb = expect_field(&b, "shmid", "the id shmget() returned");
+    idb = printed_shmid(&b);
     if (ida == idb)
         test_fail(&b, "Two creates with IPC_PRIVATE printed the same id %ld: IPC_PRIVATE "
                       "always makes a new segment.", ida);
@@ -296,7 +309,7 @@ valgrind_clean(void)
         run_program(&r);
         expect_success(&r);
         if (i == 0)
-            segment(&r, (int)expect_field(&r, "shmid", "the id shmget() returned"),
+            segment(&r, printed_shmid(&r),
                     "create must make the segment under Valgrind too");
         expect_valgrind_clean(&r);
         run_free(&r);
