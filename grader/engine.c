@@ -344,6 +344,7 @@ reap_worker(struct worker *w, size_t n)
     }
 }
 
+/* The feedback lines tagged `tag` ("D text"), joined; NULL when none. */
 static char *
 join_records(const char *text, char tag)
 {
@@ -360,8 +361,10 @@ join_records(const char *text, char tag)
     return sb.len ? sb_take(&sb) : NULL;
 }
 
+/* Fill t from the files its worker left: the Check verdict ("rtype ctx\n"
+ * then the message) and the test's feedback records. */
 static void
-collect_result(const struct grade_result *res, struct test_outcome *t, const char *work)
+collect_result(struct test_outcome *t, const char *work)
 {
     char path[PATH_MAX];
     char *verdict, *fb;
@@ -391,7 +394,6 @@ collect_result(const struct grade_result *res, struct test_outcome *t, const cha
     t->leftovers = join_records(fb, 'L');
     t->blocked = join_records(fb, 'B');
     t->reproduce = join_records(fb, 'R');
-    (void)res;
     free(verdict);
     free(fb);
 }
@@ -416,7 +418,7 @@ run_tests(const struct exercise *ex, const struct grade_options *opt, struct gra
             size_t i = w[done].test;
 
             res->tests[i].duration = now_seconds() - started[i];
-            collect_result(res, &res->tests[i], work);
+            collect_result(&res->tests[i], work);
             w[done] = w[--running];
         }
     }

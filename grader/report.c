@@ -146,6 +146,7 @@ json_field(struct strbuf *sb, const char *name, const char *value, bool comma)
         sb_adds(sb, ", ");
 }
 
+/* "name": ["one entry per non-empty line of text", ...] */
 static void
 json_lines(struct strbuf *sb, const char *name, const char *text)
 {
