@@ -30,6 +30,28 @@ struct test_env g_test = { .feedback_fd = -1 };
 
 static char *root_dir;
 
+/* Set by SIGINT, SIGTERM or SIGHUP during a grading: stop the workers, remove
+ * the scratch folder, then die of the same signal. The workers run in their
+ * own process groups, so a Ctrl-C on the terminal reaches only us. */
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+static void
+catch_stop_signals(bool on)
+{
+    struct sigaction sa = { .sa_handler = on ? on_stop : SIG_DFL };
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+    sigemptyset(&sa.sa_mask);           /* no SA_RESTART: poll() returns EINTR */
+    for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
 void
 engine_init(const char *root)
 {
@@ -119,7 +141,7 @@ spawn_wait(char *const argv[], const char *out_path, int timeout)
         _exit(127);
     }
     while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (waited++ > timeout * 100) {
+        if (waited++ > timeout * 100 || stop_signal) {
             kill(-pid, SIGKILL);
             waitpid(pid, &status, 0);
             return -1;
@@ -299,13 +321,29 @@ start_worker(const struct exercise *ex, const struct test_def *def, size_t i,
     w->pid = fork();
     if (w->pid == -1)
         die("cannot fork: %s", strerror(errno));
-    if (w->pid == 0)
+    if (w->pid == 0) {
+        catch_stop_signals(false);
         worker_main(ex, def);
+    }
     setpgid(w->pid, w->pid);
     w->pidfd = (int)syscall(SYS_pidfd_open, w->pid, 0);
 }
 
-/* Wait until one worker ends (or overruns and is killed); return its slot.
+/* Kill every worker and its tests (we were told to stop). */
+static void
+stop_workers(struct worker *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        kill(-w[i].pid, SIGKILL);
+        kill(w[i].pid, SIGKILL);
+        waitpid(w[i].pid, NULL, 0);
+        if (w[i].pidfd >= 0)
+            close(w[i].pidfd);
+    }
+}
+
+/* Wait until one worker ends (or overruns and is killed); return its slot,
+ * or n when a stop signal came and every worker was killed.
  * A pidfd wakes us when a worker exits; where pidfd_open() is missing (old
  * kernels, Valgrind) a short poll interval does the same job. */
 static size_t
@@ -316,6 +354,10 @@ reap_worker(struct worker *w, size_t n)
         double now = now_seconds(), next = now + 1;
         bool all_pidfds = true;
 
+        if (stop_signal) {
+            stop_workers(w, n);
+            return n;
+        }
         for (size_t i = 0; i < n; i++) {
             siginfo_t info = { .si_pid = 0 };
 
@@ -410,12 +452,16 @@ run_tests(const struct exercise *ex, const struct grade_options *opt, struct gra
 
     if (jobs > ARRAY_LEN(w))
         jobs = ARRAY_LEN(w);
-    while (next < res->ntests || running > 0) {
+    while ((next < res->ntests || running > 0) && !stop_signal) {
         while (running < jobs && next < res->ntests)
             start_worker(ex, res->tests[next].def, next, &w[running++], started), next++;
         if (running > 0) {
             size_t done = reap_worker(w, running);
-            size_t i = w[done].test;
+            size_t i;
+
+            if (done == running)
+                break;                  /* stopped by a signal */
+            i = w[done].test;
 
             res->tests[i].duration = now_seconds() - started[i];
             collect_result(&res->tests[i], work);
@@ -521,6 +567,7 @@ grade(const struct exercise *ex, const char *dir, const struct grade_options *op
             *why = NULL;
         return -1;
     }
+    catch_stop_signals(true);
     workdir = make_workdir();
     snprintf(bin, sizeof bin, "%s/bin", workdir);
     mkdir(bin, 0700);
@@ -542,6 +589,9 @@ out:
     else
         remove_tree(workdir);
     free(workdir);
+    catch_stop_signals(false);
+    if (stop_signal)
+        raise(stop_signal);             /* die as asked, now that we are clean */
     return rc;
 }
 

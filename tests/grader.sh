@@ -127,6 +127,16 @@ jq_true "a compile error scores 0 and shows the compiler's message" "$tmp/broken
 $G grade keys "$tmp/broken" >"$tmp/broken.txt"
 check "the text report says it does not compile" grep -q 'does not compile' "$tmp/broken.txt"
 
+echo "# interrupted: stops its tests and removes its scratch folder"
+mkdir -p "$tmp/int"
+TMPDIR=$tmp/int $G grade shmget solutions/shmget >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+check "a grading stopped by SIGTERM dies of it" [ $? -eq 143 ]
+check "an interrupted grading leaves no scratch folder" [ -z "$(ls "$tmp/int")" ]
+
 echo "# bad usage and input: exit 2 and one line on stderr"
 mkdir -p "$tmp/empty"
 : >"$tmp/plainfile"
