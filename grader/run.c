@@ -68,6 +68,9 @@ build_argv(const struct run *r, const char *path, const char *vgdir, char **argv
         argv[n++] = "--show-leak-kinds=definite,possible";
         argv[n++] = "--errors-for-leak-kinds=definite,possible";
         argv[n++] = "--child-silent-after-fork=no";
+        /* No gdbserver: its FIFOs in /tmp are named by pid, and every run's
+         * program is pid 2 of its namespace, so concurrent runs would clash. */
+        argv[n++] = "--vgdb=no";
         argv[n++] = "--xml=yes";
         argv[n++] = xml_opt;
         argv[n++] = (char *)path;
@@ -182,8 +185,8 @@ void
 run_start(struct run *r)
 {
     char path[PATH_MAX], vgdir[PATH_MAX], in[PATH_MAX];
-    char *argv[RUN_MAX_ARGS + 16], *envp[8];
-    char home[PATH_MAX + 8], fault[256], preload[PATH_MAX + 16];
+    char *argv[RUN_MAX_ARGS + 16], *envp[10];
+    char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8], fault[256], preload[PATH_MAX + 16];
     int pipefd[2], nenv = 0;
     long init;
 
@@ -202,8 +205,10 @@ run_start(struct run *r)
     }
     build_argv(r, path, vgdir, argv);
     snprintf(home, sizeof home, "HOME=%s", g_test.scratch);
+    snprintf(tmpdir, sizeof tmpdir, "TMPDIR=%s", g_test.scratch);
     envp[nenv++] = "PATH=/usr/local/bin:/usr/bin:/bin";
     envp[nenv++] = home;
+    envp[nenv++] = tmpdir;          /* temporary files stay in the test's folder */
     envp[nenv++] = "LC_ALL=C";      /* strerror() texts the tests can read */
     if (r->fault) {
         snprintf(fault, sizeof fault, "IPCGRADE_FAULT=%s", r->fault);

@@ -32,7 +32,10 @@ jq_true() {
     if jq -e "$@" "$filter" "$file" >/dev/null 2>&1; then
         ok "$name"
     else
-        not_ok "$name" "jq '$filter' is false for: $(head -c 1500 "$file")"
+        failing=$(jq -r '.tests[]? | select(.status == "failed") | .id + ": " + .output' \
+                  "$file" 2>/dev/null)
+        not_ok "$name" "jq '$filter' is false for $file${failing:+; its failing tests:
+$failing}$(test -n "$failing" || head -c 1500 "$file")"
     fi
 }
 

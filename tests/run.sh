@@ -2,7 +2,7 @@
 # run.sh: every test of the project, as `make check` runs it (after building
 # the grader, the unit tests and the ASan grader). It also proves that the
 # tests leave the machine as they found it: the same System V IPC objects,
-# and no process of ours still running.
+# no process of ours still running, no temporary files of ours.
 #
 #   $ make check                  (or: sh tests/run.sh, once everything is built)
 set -u
@@ -35,7 +35,14 @@ our_processes() {
     done | grep -v "^$$ " | sort
 }
 
+# Temporary files of ours: scratch folders, Valgrind's FIFOs.
+our_temp_files() {
+    ls -a "${TMPDIR:-/tmp}" /tmp 2>/dev/null |
+        grep -E '^(ipcgrade|vgdb-pipe-|grader-test\.|sanitizers\.|test-include-filter\.)' | sort
+}
+
 ipc_objects >"$log/ipc.before"
+our_temp_files >"$log/tmp.before"
 our_processes >"$log/procs.before"
 
 # step NAME COMMAND...: run one test program; its own last line counts it.
@@ -75,6 +82,14 @@ if [ -z "$new" ]; then
     ok "the tests left no process running"
 else
     not_ok "the tests left no process running" "$new"
+fi
+
+our_temp_files >"$log/tmp.after"
+new=$(comm -13 "$log/tmp.before" "$log/tmp.after")
+if [ -z "$new" ]; then
+    ok "the tests left no temporary files"
+else
+    not_ok "the tests left no temporary files" "$new"
 fi
 
 summary
