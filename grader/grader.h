@@ -93,6 +93,7 @@ struct run {
     /* private */
     pid_t init_pid;
     int status_fd;
+    struct strbuf status_text;
     int seq;
     double started;
 };
@@ -100,9 +101,14 @@ struct run {
 /* RUN("shmtool", "create", "KEY", "100") */
 #define RUN(program, ...) ((struct run){ .prog = (program), .args = { __VA_ARGS__ } })
 
-void run_start(struct run *r);      /* returns at once; pair with run_wait() */
-void run_wait(struct run *r);
+void run_start(struct run *r);      /* returns once the program is exec'd (r->pid set) */
+void run_wait(struct run *r);       /* until it exits or its timeout */
 void run_program(struct run *r);    /* run_start() + run_wait() */
+void run_signal(const struct run *r, int sig);  /* signal the program (not its children) */
+void run_stop(struct run *r);       /* kill it and everything it started; collect */
+/* Wait until the program's stdout holds text (e.g. "ready"); false at the
+ * timeout or when the program has exited without printing it. */
+bool run_wait_output(struct run *r, const char *text, double timeout);
 void run_free(struct run *r);
 /* The command line a student can paste to reproduce the run. */
 void run_command(const struct run *r, struct strbuf *sb);

@@ -181,6 +181,9 @@ init_main(const struct run *r, int seq, char **argv, char **envp, int status_fd)
     _exit(0);
 }
 
+static bool read_status(struct run *r, bool until_pid);
+static void parse_status(struct run *r, const char *text);
+
 void
 run_start(struct run *r)
 {
@@ -231,21 +234,28 @@ run_start(struct run *r)
     r->init_pid = (pid_t)init;
     r->status_fd = pipefd[0];
     r->started = now_seconds();
+    read_status(r, true);       /* P reports its pid just before exec */
+    parse_status(r, sb_str(&r->status_text));
 }
 
-/* Read the status pipe until I exits or the deadline passes. */
+/* Read the status pipe into r->status_text until I exits (true), the
+ * deadline passes (false), or, with until_pid, P's "P <pid>" line arrives. */
 static bool
-read_status(struct run *r, struct strbuf *text)
+read_status(struct run *r, bool until_pid)
 {
     double deadline = r->started + r->timeout;
     char buf[256];
 
     for (;;) {
         struct pollfd pfd = { r->status_fd, POLLIN, 0 };
+        const char *text = sb_str(&r->status_text);
         double left = deadline - now_seconds();
         int rc;
         ssize_t n;
 
+        if (until_pid && (strncmp(text, "P ", 2) == 0 || strstr(text, "\nP ")) &&
+            text[r->status_text.len - 1] == '\n')
+            return true;
         if (left <= 0)
             return false;
         rc = poll(&pfd, 1, (int)(left * 1000) + 1);
@@ -256,7 +266,7 @@ read_status(struct run *r, struct strbuf *text)
         n = read(r->status_fd, buf, sizeof buf);
         if (n <= 0)
             return true;        /* I exited: the pipe is closed */
-        sb_add(text, buf, (size_t)n);
+        sb_add(&r->status_text, buf, (size_t)n);
     }
 }
 
@@ -281,10 +291,11 @@ parse_status(struct run *r, const char *text)
 void
 run_wait(struct run *r)
 {
-    struct strbuf text = { 0 };
     char path[PATH_MAX];
 
-    if (!read_status(r, &text)) {
+    if (r->init_pid <= 0)
+        return;                 /* already collected */
+    if (!read_status(r, false)) {
         struct strbuf where = { 0 };
 
         r->timed_out = true;
@@ -296,8 +307,9 @@ run_wait(struct run *r)
         ;
     close(r->status_fd);
     r->elapsed = now_seconds() - r->started;
-    parse_status(r, sb_str(&text));
-    sb_free(&text);
+    r->init_pid = 0;
+    parse_status(r, sb_str(&r->status_text));
+    sb_free(&r->status_text);
     run_path(r->seq, "out", path, sizeof path);
     r->out = read_file_tail(path, OUTPUT_KEEP, NULL, &r->out_cut);
     run_path(r->seq, "err", path, sizeof path);
@@ -309,6 +321,42 @@ run_wait(struct run *r)
     if (r->valgrind) {
         run_path(r->seq, "vg", path, sizeof path);
         vg_parse_dir(path, &r->vg);
+    }
+}
+
+void
+run_signal(const struct run *r, int sig)
+{
+    if (r->pid > 0 && r->init_pid > 0)
+        kill(r->pid, sig);
+}
+
+void
+run_stop(struct run *r)
+{
+    if (r->init_pid > 0) {
+        kill(r->init_pid, SIGKILL);     /* the namespace dies with its init */
+        run_wait(r);
+    }
+}
+
+bool
+run_wait_output(struct run *r, const char *text, double timeout)
+{
+    char path[PATH_MAX];
+    double deadline = now_seconds() + timeout;
+
+    run_path(r->seq, "out", path, sizeof path);
+    for (;;) {
+        char *out = read_file_tail(path, 1 << 20, NULL, NULL);
+        bool found = out && strstr(out, text);
+
+        free(out);
+        if (found)
+            return true;
+        if (now_seconds() > deadline || kill(r->init_pid, 0) == -1)
+            return false;
+        usleep(5000);
     }
 }
 

@@ -81,7 +81,7 @@ for src in "solutions/keys" "exercises/keys" "$tmp/faulty/shmget/no-rmid"; do
     schema=../shared/schemas/junit.xsd
     if [ -f "$schema" ]; then
         check "junit of $src validates against the JUnit schema" \
-            xmllint --noout --schema "$schema" "$tmp/out.xml"
+            sh -c "xmllint --noout --schema '$schema' '$tmp/out.xml' 2>/dev/null"
     fi
 done
 $G grade keys solutions/keys --format tap >"$tmp/sol.tap"

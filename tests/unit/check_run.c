@@ -148,6 +148,38 @@ START_TEST(caps_output_and_keeps_its_tail)
 }
 END_TEST
 
+START_TEST(runs_in_the_background_and_takes_signals)
+{
+    struct run server = RUN("sh", "-c", "trap 'echo got-term; exit 7' TERM; echo ready; "
+                                        "while :; do sleep 0.05; done");
+
+    run_start(&server);
+    ck_assert_int_gt(server.pid, 1);
+    ck_assert(run_wait_output(&server, "ready", 5));
+    run_signal(&server, SIGTERM);
+    run_wait(&server);
+    ck_assert_int_eq(server.exit_code, 7);
+    ck_assert_str_eq(server.out, "ready\ngot-term\n");
+    run_free(&server);
+}
+END_TEST
+
+START_TEST(stops_a_run_on_demand)
+{
+    struct run r = RUN("sh", "-c", "sleep 60");
+    double t0 = now_seconds();
+
+    run_start(&r);
+    ck_assert(!run_wait_output(&r, "never printed", 0.2));
+    run_stop(&r);
+    ck_assert(!r.timed_out);
+    ck_assert_int_eq(r.exit_code, -1);
+    ck_assert_double_lt(now_seconds() - t0, 3.0);
+    run_stop(&r);                       /* a second stop is harmless */
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(describes_the_command)
 {
     struct run r = RUN("shmtool", "create", "it's", "a b");
@@ -176,6 +208,8 @@ run_suite(void)
     tcase_add_test(tc, kills_setsid_daemons_with_the_run);
     tcase_add_test(tc, closes_inherited_descriptors_and_clears_env);
     tcase_add_test(tc, caps_output_and_keeps_its_tail);
+    tcase_add_test(tc, runs_in_the_background_and_takes_signals);
+    tcase_add_test(tc, stops_a_run_on_demand);
     tcase_add_test(tc, describes_the_command);
     suite_add_tcase(s, tc);
     return s;
