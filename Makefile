@@ -14,7 +14,7 @@ CPPFLAGS :=
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
-ENGINE_SRC   := util.c ipcstate.c vgxml.c diagnose.c run.c expect.c engine.c report.c \
+ENGINE_SRC   := util.c ipcstate.c vgxml.c diagnose.c run.c expect.c engine.c report.c batch.c \
                 exercises.c $(notdir $(wildcard grader/suite_*.c))
 ENGINE_OBJ   := $(ENGINE_SRC:%.c=build/obj/%.o)
 GRADER_HDR   := $(wildcard grader/*.h)

@@ -430,6 +430,10 @@ collect_result(struct test_outcome *t, const char *work)
     } else {
         t->message = xstrdup(verdict + used);
     }
+    if (fb && (strncmp(fb, "S ", 2) == 0 || strstr(fb, "\nS "))) {
+        t->skipped = true;
+        t->max_score = 0;
+    }
     t->score = t->passed ? t->max_score : 0;
     t->details = join_records(fb, 'D');
     t->valgrind = join_records(fb, 'V');
@@ -471,9 +475,17 @@ run_tests(const struct exercise *ex, const struct grade_options *opt, struct gra
     free(started);
 }
 
-/* One result per test to run: all of them, or just `only`. */
+bool
+test_is_visible(const struct test_def *def)
+{
+    return def->visibility == NULL || strcmp(def->visibility, "visible") == 0;
+}
+
+/* One result per test to run: all of them, or just `only`; hidden tests
+ * only when the grading is not a student's view. */
 static void
-init_results(const struct exercise *ex, const char *only, struct grade_result *res)
+init_results(const struct exercise *ex, const char *only, bool visible_only,
+             struct grade_result *res)
 {
     res->ex = ex;
     res->tests = xcalloc(ex->ntests, sizeof *res->tests);
@@ -481,6 +493,8 @@ init_results(const struct exercise *ex, const char *only, struct grade_result *r
         struct test_outcome *t = &res->tests[res->ntests];
 
         if (only && strcmp(only, ex->tests[i].id) != 0)
+            continue;
+        if (visible_only && !test_is_visible(&ex->tests[i]))
             continue;
         t->def = &ex->tests[i];
         t->number = (int)i + 1;
@@ -560,7 +574,7 @@ grade(const struct exercise *ex, const char *dir, const struct grade_options *op
     int rc = 0;
 
     memset(res, 0, sizeof *res);
-    init_results(ex, opt->only, res);
+    init_results(ex, opt->only, opt->visible_only, res);
     res->source_dir = xstrdup(dir);
     if (opt->only && !has_test(ex, opt->only)) {
         if (asprintf(why, "exercise %s has no test %s", ex->id, opt->only) < 0)
@@ -581,8 +595,11 @@ grade(const struct exercise *ex, const char *dir, const struct grade_options *op
         not_run(res, "Not run: your program does not compile (the compiler's messages are "
                      "above).");
 out:
-    for (size_t i = 0; i < res->ntests; i++)
+    res->max_score = 0;
+    for (size_t i = 0; i < res->ntests; i++) {
         res->score += res->tests[i].score;
+        res->max_score += res->tests[i].max_score;
+    }
     res->execution_time = now_seconds() - t0;
     if (opt->keep)
         fprintf(stderr, "ipcgrade: kept the scratch folder %s\n", workdir);
@@ -611,5 +628,6 @@ grade_result_free(struct grade_result *res)
     free(res->tests);
     free(res->source_dir);
     free(res->compiler_output);
+    free(res->not_graded);
     memset(res, 0, sizeof *res);
 }

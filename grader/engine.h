@@ -12,6 +12,7 @@ struct test_outcome {
     const struct test_def *def;
     int number;                 /* 1-based, course order within the exercise */
     bool passed;
+    bool skipped;               /* needs the reference programs, absent here */
     double score, max_score;
     char *message;              /* what went wrong, in a student's words */
     char *details;              /* the run: command, exit status, output */
@@ -24,6 +25,7 @@ struct grade_result {
     char *source_dir;
     bool compiled;
     char *compiler_output;      /* errors or warnings, "" when clean */
+    char *not_graded;           /* why nothing could be graded (batch), or NULL */
     struct test_outcome *tests;
     size_t ntests;
     double score, max_score, execution_time;
@@ -33,6 +35,7 @@ struct grade_result {
 struct grade_options {
     int jobs;                   /* tests run at once; 0 means one per core */
     const char *only;           /* run just this test id, or NULL */
+    bool visible_only;          /* leave out hidden tests: a student's view */
     bool keep;                  /* keep the scratch folder and say where */
 };
 

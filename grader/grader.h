@@ -37,6 +37,10 @@ struct exercise {
 
 extern const struct exercise *const exercises[];    /* course order, NULL-terminated */
 const struct exercise *exercise_find(const char *id);
+/* Visible to students (no visibility, or "visible"). Hidden tests sit
+ * between HIDDEN-BEGIN and HIDDEN-END comments in a suite; the student
+ * handout is built without them. */
+bool test_is_visible(const struct test_def *def);
 /* The exercise's Check suite: one TCase per test, named by the test's id. */
 Suite *exercise_suite(const struct exercise *ex);
 

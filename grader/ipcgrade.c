@@ -6,6 +6,7 @@
  *
  * Exit status: 0 all tests passed, 1 something failed, 2 bad usage or input. */
 #define _GNU_SOURCE
+#include "batch.h"
 #include "engine.h"
 #include "report.h"
 
@@ -21,19 +22,26 @@
 
 static const char usage_text[] =
     "usage: ipcgrade list\n"
-    "       ipcgrade grade EXERCISE [DIR] [--format text|json|tap|junit] [--jobs N]\n"
-    "                      [--test ID] [--keep]\n"
+    "       ipcgrade grade EXERCISE [DIR] [--format FORMAT] [--jobs N] [--test ID]\n"
+    "                      [--visible-only] [--keep]\n"
     "       ipcgrade progress\n"
+    "       ipcgrade batch CLASS_DIR -o OUT [--jobs N] [--force]\n"
     "       ipcgrade help\n"
     "\n"
     "grade   builds the C files of DIR (default: exercises/EXERCISE) with the grader's\n"
     "        own flags and runs the exercise's tests. Exit status 0 when every test\n"
     "        passes, 1 when one fails, 2 on bad usage or input.\n"
     "progress grades every exercise and shows a table of where you are.\n"
+    "batch   grades CLASS_DIR/STUDENT/EXERCISE/ for every student and exercise into\n"
+    "        OUT/grades.csv, OUT/STUDENT/EXERCISE.{txt,json} and OUT/report.html;\n"
+    "        what is already graded is kept unless --force.\n"
     "--format  text (default; colour on a terminal unless NO_COLOR is set), json\n"
-    "          (Gradescope's results.json), tap (TAP 13), junit (JUnit XML)\n"
+    "          (Gradescope's results.json), tap (TAP 13), junit (JUnit XML), autolab\n"
+    "          (feedback, then {\"scores\": ...} on the last line), prairielearn\n"
+    "          (PrairieLearn's results.json)\n"
     "--jobs N  tests run at once (default: one per core)\n"
     "--test ID run one test only (its id is in the json output)\n"
+    "--visible-only  leave out hidden tests (what a student's copy runs)\n"
     "--keep    keep the scratch folder (programs, outputs, Valgrind XML)\n";
 
 __attribute__((noreturn, format(printf, 1, 2))) static void
@@ -99,11 +107,13 @@ cmd_grade(int argc, char **argv, const char *root)
 
         if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) {
             if (value == NULL || report_format_parse(value, &fmt) == -1)
-                usage_error("--format needs one of text, json, tap, junit");
+                usage_error("--format needs one of text, json, tap, junit, autolab, "
+                            "prairielearn");
             i++;
         } else if (strncmp(a, "--format=", 9) == 0) {
             if (report_format_parse(a + 9, &fmt) == -1)
-                usage_error("unknown format \"%s\": use text, json, tap or junit", a + 9);
+                usage_error("unknown format \"%s\": use text, json, tap, junit, autolab or "
+                            "prairielearn", a + 9);
         } else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
             char *end;
 
@@ -118,6 +128,8 @@ cmd_grade(int argc, char **argv, const char *root)
             i++;
         } else if (strcmp(a, "--keep") == 0) {
             opt.keep = true;
+        } else if (strcmp(a, "--visible-only") == 0) {
+            opt.visible_only = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             usage_error("unknown option %s", a);
         } else if (npos < 2) {
@@ -223,6 +235,41 @@ cmd_progress(const char *root)
     return 0;
 }
 
+static int
+cmd_batch(int argc, char **argv)
+{
+    struct batch_options opt = { 0 };
+
+    for (int i = 0; i < argc; i++) {
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+
+        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+            if (value == NULL)
+                usage_error("-o needs a folder");
+            opt.out_dir = value;
+            i++;
+        } else if (strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "-j") == 0) {
+            char *end;
+
+            opt.jobs = value ? (int)strtol(value, &end, 10) : 0;
+            if (value == NULL || *end || opt.jobs < 1 || opt.jobs > 64)
+                usage_error("--jobs needs a number from 1 to 64");
+            i++;
+        } else if (strcmp(argv[i], "--force") == 0) {
+            opt.force = true;
+        } else if (argv[i][0] == '-') {
+            usage_error("unknown option %s", argv[i]);
+        } else if (opt.class_dir == NULL) {
+            opt.class_dir = argv[i];
+        } else {
+            usage_error("too many arguments");
+        }
+    }
+    if (opt.class_dir == NULL || opt.out_dir == NULL)
+        usage_error("batch needs a class folder and -o OUT");
+    return batch_run(&opt);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -249,6 +296,8 @@ main(int argc, char **argv)
         rc = cmd_list();
     } else if (strcmp(argv[1], "grade") == 0) {
         rc = cmd_grade(argc - 2, argv + 2, root);
+    } else if (strcmp(argv[1], "batch") == 0) {
+        rc = cmd_batch(argc - 2, argv + 2);
     } else if (strcmp(argv[1], "progress") == 0) {
         if (argc > 2)
             usage_error("progress takes no arguments");

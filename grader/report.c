@@ -2,7 +2,11 @@
  *   text   for people: one line per test, the failures explained below it;
  *   json   Gradescope's results.json, plus our own fields;
  *   tap    TAP version 13, as prove(1) reads it;
- *   junit  the common JUnit XML (Ant's schema). */
+ *   junit  the common JUnit XML (Ant's schema);
+ *   autolab       the text report, then Autolab's last line {"scores": {...}};
+ *   prairielearn  PrairieLearn's results.json (score 0..1, gradable).
+ * Tests skipped for want of the reference programs are left out of the
+ * scores everywhere; TAP and JUnit mark them skipped. */
 #define _GNU_SOURCE
 #include "report.h"
 
@@ -14,7 +18,8 @@
 
 static const struct { const char *name; enum report_format fmt; } formats[] = {
     { "text", FORMAT_TEXT }, { "json", FORMAT_JSON }, { "tap", FORMAT_TAP },
-    { "junit", FORMAT_JUNIT },
+    { "junit", FORMAT_JUNIT }, { "autolab", FORMAT_AUTOLAB },
+    { "prairielearn", FORMAT_PRAIRIELEARN },
 };
 
 int
@@ -69,6 +74,10 @@ text_compiler(FILE *out, const struct grade_result *res, const struct palette *c
     const char *log = res->compiler_output ? res->compiler_output : "";
     int lines = 0;
 
+    if (res->not_graded) {
+        fprintf(out, "\n%sNot graded: %s%s\n", c->bad, res->not_graded, c->off);
+        return;
+    }
     if (!*log)
         return;
     fprintf(out, "\n%s%s%s\n", res->compiled ? c->bold : c->bad,
@@ -92,7 +101,7 @@ text_report(FILE *out, const struct grade_result *res, bool color)
     static const struct palette on = { "\033[32m", "\033[31m", "\033[2m", "\033[1m", "\033[0m" };
     static const struct palette off = { "", "", "", "", "" };
     const struct palette *c = color ? &on : &off;
-    int failed = 0;
+    int failed = 0, skipped = 0;
 
     fprintf(out, "%s%s%s: %s  (%s)\n", c->bold, res->ex->id, c->off, res->ex->title,
             res->source_dir);
@@ -101,6 +110,12 @@ text_report(FILE *out, const struct grade_result *res, bool color)
     for (size_t i = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
 
+        if (t->skipped) {
+            skipped++;
+            fprintf(out, "  %sSKIP%s %2d. %-64s %s\n", c->dim, c->off, t->number,
+                    t->def->name, "(instructor)");
+            continue;
+        }
         failed += !t->passed;
         fprintf(out, "  %s%s%s %2d. %-64s %4g/%g\n", t->passed ? c->ok : c->bad,
                 t->passed ? "PASS" : "FAIL", c->off, t->number, t->def->name, t->score,
@@ -110,7 +125,7 @@ text_report(FILE *out, const struct grade_result *res, bool color)
         const struct test_outcome *t = &res->tests[i];
         struct strbuf sb = { 0 };
 
-        if (t->passed || !res->compiled)
+        if (t->passed || t->skipped || !res->compiled)
             continue;
         report_test_output(t, &sb);
         fprintf(out, "\n%s%d. %s%s\n", c->bad, t->number, t->def->name, c->off);
@@ -123,6 +138,11 @@ text_report(FILE *out, const struct grade_result *res, bool color)
         }
         sb_free(&sb);
     }
+    if (skipped)
+        fprintf(out, "\n%d test%s skipped: %s the reference programs, which this copy of "
+                "the workbook does not include; your instructor's grading runs %s.\n",
+                skipped, skipped == 1 ? "" : "s", skipped == 1 ? "it pairs your program with"
+                : "they pair your programs with", skipped == 1 ? "it" : "them");
     fprintf(out, "\n%sScore: %g/%g%s", c->bold, res->score, res->max_score, c->off);
     if (failed == 0)
         fprintf(out, "  %sAll tests pass. Well done!%s\n", c->ok, c->off);
@@ -182,16 +202,19 @@ json_report(FILE *out, const struct grade_result *res)
     json_field(&sb, "source_dir", res->source_dir, true);
     sb_addf(&sb, "\"compiled\": %s, ", res->compiled ? "true" : "false");
     json_field(&sb, "compiler_output", res->compiler_output, true);
-    json_field(&sb, "output", res->compiled ? NULL : res->compiler_output, true);
+    json_field(&sb, "output", res->not_graded ? res->not_graded
+                              : res->compiled ? NULL : res->compiler_output, true);
     sb_adds(&sb, "\"tests\": [");
-    for (size_t i = 0; i < res->ntests; i++) {
+    for (size_t i = 0, n = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
         struct strbuf text = { 0 };
         char number[16];
 
+        if (t->skipped)
+            continue;
         snprintf(number, sizeof number, "%d", t->number);
         report_test_output(t, &text);
-        sb_adds(&sb, i ? ",\n  {" : "\n  {");
+        sb_adds(&sb, n++ ? ",\n  {" : "\n  {");
         json_field(&sb, "name", t->def->name, true);
         json_field(&sb, "number", number, true);
         sb_addf(&sb, "\"score\": %g, \"max_score\": %g, ", t->score, t->max_score);
@@ -220,6 +243,7 @@ static void
 tap_report(FILE *out, const struct grade_result *res)
 {
     fprintf(out, "TAP version 13\n1..%zu\n", res->ntests);
+    /* TAP numbers 1..N by position: --test or --visible-only keep a subset. */
     if (!res->compiled) {
         struct strbuf sb = { 0 };
 
@@ -230,7 +254,12 @@ tap_report(FILE *out, const struct grade_result *res)
     for (size_t i = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
 
-        fprintf(out, "%s %d - %s: %s (%g/%g)\n", t->passed ? "ok" : "not ok", t->number,
+        if (t->skipped) {
+            fprintf(out, "ok %zu - %s: %s # SKIP needs the reference programs\n", i + 1,
+                    t->def->id, t->def->name);
+            continue;
+        }
+        fprintf(out, "%s %zu - %s: %s (%g/%g)\n", t->passed ? "ok" : "not ok", i + 1,
                 t->def->id, t->def->name, t->score, t->max_score);
         if (!t->passed) {
             struct strbuf text = { 0 }, ind = { 0 };
@@ -253,19 +282,21 @@ junit_report(FILE *out, const struct grade_result *res)
     struct strbuf sb = { 0 };
     char host[256] = "localhost", stamp[32];
     time_t now = time(NULL);
-    size_t failures = 0;
+    size_t failures = 0, skipped = 0;
 
     gethostname(host, sizeof host - 1);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", gmtime(&now));
-    for (size_t i = 0; i < res->ntests; i++)
-        failures += !res->tests[i].passed;
+    for (size_t i = 0; i < res->ntests; i++) {
+        failures += !res->tests[i].passed && !res->tests[i].skipped;
+        skipped += res->tests[i].skipped;
+    }
     sb_adds(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
     sb_adds(&sb, "  <testsuite package=\"ipcgrade\" id=\"0\" name=\"");
     sb_xml_text(&sb, res->ex->id);
     sb_addf(&sb, "\" timestamp=\"%s\" hostname=\"", stamp);
     sb_xml_text(&sb, host);
-    sb_addf(&sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" "
-                 "time=\"%.3f\">\n    <properties>\n", res->ntests, failures,
+    sb_addf(&sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
+                 "time=\"%.3f\">\n    <properties>\n", res->ntests, failures, skipped,
             res->execution_time);
     sb_addf(&sb, "      <property name=\"score\" value=\"%g\"/>\n", res->score);
     sb_addf(&sb, "      <property name=\"max_score\" value=\"%g\"/>\n    </properties>\n",
@@ -278,7 +309,9 @@ junit_report(FILE *out, const struct grade_result *res)
         sb_adds(&sb, "\" classname=\"ipcgrade.");
         sb_xml_text(&sb, res->ex->id);
         sb_addf(&sb, "\" time=\"%.3f\">", t->duration);
-        if (!t->passed) {
+        if (t->skipped) {
+            sb_adds(&sb, "\n      <skipped message=\"needs the reference programs\"/>\n    ");
+        } else if (!t->passed) {
             struct strbuf text = { 0 };
 
             report_test_output(t, &text);
@@ -299,6 +332,66 @@ junit_report(FILE *out, const struct grade_result *res)
     sb_free(&sb);
 }
 
+/* ---- autolab: feedback text, then the scores on the last line ---- */
+
+static void
+autolab_report(FILE *out, const struct grade_result *res)
+{
+    struct strbuf sb = { 0 };
+    bool first = true;
+
+    text_report(out, res, false);
+    sb_adds(&sb, "{\"scores\": {");
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct test_outcome *t = &res->tests[i];
+
+        if (t->skipped)
+            continue;
+        sb_adds(&sb, first ? "" : ", ");
+        sb_json_str(&sb, t->def->id);
+        sb_addf(&sb, ": %g", t->score);
+        first = false;
+    }
+    sb_adds(&sb, "}}\n");
+    fputs(sb_str(&sb), out);
+    sb_free(&sb);
+}
+
+/* ---- prairielearn: results.json of an external grader ---- */
+
+static void
+prairielearn_report(FILE *out, const struct grade_result *res)
+{
+    struct strbuf sb = { 0 };
+    bool first = true;
+
+    sb_addf(&sb, "{\"gradable\": %s, \"score\": %.6f, ", res->compiled ? "true" : "false",
+            res->max_score > 0 ? res->score / res->max_score : 0.0);
+    json_field(&sb, "message", res->compiled ? NULL : "Your program does not compile.", true);
+    json_field(&sb, "output", res->compiler_output, true);
+    sb_adds(&sb, "\"tests\": [");
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct test_outcome *t = &res->tests[i];
+        struct strbuf text = { 0 };
+
+        if (t->skipped)
+            continue;
+        report_test_output(t, &text);
+        sb_adds(&sb, first ? "\n  {" : ",\n  {");
+        json_field(&sb, "name", t->def->name, true);
+        json_field(&sb, "description", t->def->id, true);
+        sb_addf(&sb, "\"points\": %g, \"max_points\": %g, ", t->score, t->max_score);
+        json_field(&sb, "message", t->passed ? "" : t->message, true);
+        json_field(&sb, "output", sb_str(&text), false);
+        sb_adds(&sb, "}");
+        sb_free(&text);
+        first = false;
+    }
+    sb_adds(&sb, "\n]}\n");
+    fputs(sb_str(&sb), out);
+    sb_free(&sb);
+}
+
 void
 report_write(FILE *out, enum report_format fmt, const struct grade_result *res, bool color)
 {
@@ -307,6 +400,8 @@ report_write(FILE *out, enum report_format fmt, const struct grade_result *res, 
     case FORMAT_JSON: json_report(out, res); break;
     case FORMAT_TAP: tap_report(out, res); break;
     case FORMAT_JUNIT: junit_report(out, res); break;
+    case FORMAT_AUTOLAB: autolab_report(out, res); break;
+    case FORMAT_PRAIRIELEARN: prairielearn_report(out, res); break;
     }
     fflush(out);
 }

@@ -7,7 +7,9 @@
 
 #include "engine.h"
 
-enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TAP, FORMAT_JUNIT };
+enum report_format {
+    FORMAT_TEXT, FORMAT_JSON, FORMAT_TAP, FORMAT_JUNIT, FORMAT_AUTOLAB, FORMAT_PRAIRIELEARN
+};
 
 /* Parse a --format value; return -1 if unknown. */
 int report_format_parse(const char *name, enum report_format *fmt);

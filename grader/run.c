@@ -46,9 +46,12 @@ program_path(const struct run *r, char *buf, size_t len)
 {
     const char *dir = r->reference ? g_ctx.ref_bin : g_ctx.student_bin;
 
-    if (dir == NULL)
-        test_fail(NULL, "This test needs the reference %s, which this copy of the workbook "
-                   "does not include.", r->prog);
+    if (dir == NULL) {
+        feedback('S', "needs the reference programs");
+        test_fail(NULL, "Skipped: this test pairs your program with the reference %s, which "
+                        "this copy of the workbook does not include. It runs when your "
+                        "instructor grades.", r->prog);
+    }
     snprintf(buf, len, "%s/%s", dir, r->prog);
     return buf;
 }

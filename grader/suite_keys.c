@@ -156,6 +156,20 @@ no_ipc_objects(void)
     ipc_set_free(&before);
 }
 
+/* HIDDEN-BEGIN: instructors' tests; `make handout` leaves them out. */
+static void
+path_with_spaces(void)
+{
+    char dir[PATH_MAX + 16];
+
+    snprintf(dir, sizeof dir, "%s/a folder", g_test.scratch);
+    if (mkdir(dir, 0700) == -1)
+        test_fail(NULL, "The grader could not make %s: %s", dir, strerror(errno));
+    scratch_file("a folder/key file.txt", "x\n");
+    check_key("a folder/key file.txt", "0x2a", 0x2a);
+}
+/* HIDDEN-END */
+
 static const struct test_def tests[] = {
     { "prints_key", "prints the key ftok() makes for a file", 3, prints_key,
       "call ftok(path, proj_id) and print its result with printf(\"%-8s0x%08x\\n\", ...). "
@@ -178,6 +192,11 @@ static const struct test_def tests[] = {
     { "no_ipc_objects", "creates no IPC object (a key is only a number)", 1,
       no_ipc_objects, "ftok() needs no msgget() or shmget(): making an object to test the "
       "key leaves it in the kernel. See " CHAPTER ".", NULL },
+    /* HIDDEN-BEGIN */
+    { "path_with_spaces", "works for a file in another folder, with spaces in its name", 1,
+      path_with_spaces, "pass PATH to ftok() and stat() exactly as given.",
+      "after_published" },
+    /* HIDDEN-END */
 };
 
 const struct exercise exercise_keys = {

@@ -44,7 +44,8 @@ for ex in $exercises; do
          (.execution_time|type) == "number" and
          (.tests | all(has("name") and has("number") and has("score") and has("max_score")
                        and (.status == "passed" or .status == "failed") and has("output")
-                       and .visibility == "visible"))'
+                       and (.visibility | IN("visible", "hidden", "after_due_date",
+                                             "after_published"))))'
 done
 
 echo "# seeded faulty variants"
@@ -84,6 +85,24 @@ for src in "solutions/keys" "exercises/keys" "$tmp/faulty/shmget/no-rmid"; do
             sh -c "xmllint --noout --schema '$schema' '$tmp/out.xml' 2>/dev/null"
     fi
 done
+$G grade shmget "$tmp/faulty/shmget/no-rmid" --format autolab | tail -n 1 >"$tmp/autolab.json"
+jq_true "autolab: the last line is {\"scores\": {test: points}}" "$tmp/autolab.json" \
+    '(.scores | type) == "object" and .scores.remove == 0 and .scores.create_attributes == 3'
+$G grade keys exercises/keys --format prairielearn >"$tmp/pl.json"
+jq_true "prairielearn: gradable, score in 0..1, points per test" "$tmp/pl.json" \
+    '.gradable == true and .score >= 0 and .score < 1 and
+     (.tests | all(has("name") and has("points") and has("max_points") and has("output")))'
+mkdir -p "$tmp/broken"
+printf 'int main(void) { return missing_function(; }\n' >"$tmp/broken/ipckey.c"
+$G grade keys "$tmp/broken" --format prairielearn >"$tmp/pl-broken.json"
+jq_true "prairielearn: a compile error is not gradable" "$tmp/pl-broken.json" \
+    '.gradable == false and .score == 0'
+$G grade keys solutions/keys --format json >"$tmp/all.json"
+$G grade keys solutions/keys --format json --visible-only >"$tmp/visible.json"
+jq_true "instructors' grading includes the hidden tests" "$tmp/all.json" \
+    '[.tests[] | select(.visibility != "visible")] | length > 0'
+jq_true "--visible-only leaves the hidden tests out" "$tmp/visible.json" \
+    '[.tests[] | select(.visibility != "visible")] | length == 0'
 $G grade keys solutions/keys --format tap >"$tmp/sol.tap"
 check "tap of a solution passes prove" prove -e cat "$tmp/sol.tap"
 NO_COLOR=1 $G grade keys >"$tmp/out.txt"
@@ -91,7 +110,7 @@ check "text output carries no colour codes off a terminal" \
     sh -c "! grep -q \"$(printf '\033')\" '$tmp/out.txt' && grep -q '^Score: ' '$tmp/out.txt'"
 
 echo "# hostile bytes and stuck programs"
-mkdir -p "$tmp/weird" "$tmp/stuck" "$tmp/crash" "$tmp/broken"
+mkdir -p "$tmp/weird" "$tmp/stuck" "$tmp/crash"
 cat >"$tmp/weird/ipckey.c" <<'C'
 #include <stdio.h>
 int main(void) { printf("key \001\033[31m<&\"\377\376</failure>]]>\n"); fprintf(stderr, "\xff\xfe\x01"); return 0; }
@@ -119,7 +138,6 @@ grade_json "$tmp/crash.json" keys "$tmp/crash" --test prints_key
 jq_true "a crash is reported with its signal" "$tmp/crash.json" \
     '.tests[0].output | test("signal 11")'
 
-printf 'int main(void) { return missing_function(; }\n' >"$tmp/broken/ipckey.c"
 grade_json "$tmp/broken.json" keys "$tmp/broken"
 check "a compile error is graded (exit 1), not a crash" [ "$rc" -eq 1 ]
 jq_true "a compile error scores 0 and shows the compiler's message" "$tmp/broken.json" \
@@ -136,6 +154,47 @@ kill -TERM "$pid"
 wait "$pid"
 check "a grading stopped by SIGTERM dies of it" [ $? -eq 143 ]
 check "an interrupted grading leaves no scratch folder" [ -z "$(ls "$tmp/int")" ]
+
+echo "# batch: a whole class"
+class=$tmp/class
+mkdir -p "$class/alice" "$class/bob" "$class/o'brien, \"the\" student" "$class/empty-handed"
+cp -r solutions/keys solutions/shmget "$class/alice/"
+cp -r exercises/keys exercises/shmget "$class/bob/"
+cp -r solutions/keys "$class/o'brien, \"the\" student/"
+cp -r "$tmp/faulty/shmget/no-rmid" "$class/o'brien, \"the\" student/shmget"
+rm -rf "$class/bob/keys"
+cp -r "$tmp/stuck" "$class/bob/keys"          # a submission that hangs
+$G batch "$class" -o "$tmp/out" -j 2 >"$tmp/batch.log" 2>&1
+check "batch exits 0" [ $? -eq 0 ]
+nex=$(echo "$exercises" | wc -l)
+check "grades.csv has a header and one row per student" \
+    [ "$(wc -l <"$tmp/out/grades.csv")" -eq 5 ]
+full=$(for ex in $exercises; do jq .max_score "$tmp/out/alice/$ex.json"; done | awk '{ s += $1 } END { print s }')
+check "a full solution gets every point in grades.csv" \
+    grep -qx "\"alice\"$(for ex in $exercises; do printf ',%s' "$(jq .score "$tmp/out/alice/$ex.json")"; done),$full" "$tmp/out/grades.csv"
+check "a name with quotes and a comma is quoted in grades.csv" \
+    grep -q '^"o'"'"'brien, ""the"" student",' "$tmp/out/grades.csv"
+check "a missing exercise scores 0" \
+    grep -q "^\"empty-handed\"$(printf ',0%.0s' $(seq "$nex")),0\$" "$tmp/out/grades.csv"
+jq_true "the hanging submission was stopped and graded" "$tmp/out/bob/keys.json" \
+    '.score == 0 and (.tests[0].output | test("blocked in msgrcv"))'
+check "per-student feedback exists as text and JSON" \
+    test -s "$tmp/out/bob/shmget.txt" -a -s "$tmp/out/bob/shmget.json"
+check "report.html is well-formed" xmllint --noout "$tmp/out/report.html"
+check "report.html names the most common failure" \
+    grep -q 'failed: remove destroys the segment' "$tmp/out/report.html"
+cp "$tmp/out/grades.csv" "$tmp/grades.first"
+start=$(date +%s)
+$G batch "$class" -o "$tmp/out" -j 2 >/dev/null 2>&1
+check "a second batch reuses what is graded (and agrees)" \
+    sh -c "[ $(( $(date +%s) - start )) -le 2 ] && cmp -s '$tmp/out/grades.csv' '$tmp/grades.first'"
+sleep 1
+cp solutions/keys/ipckey.c "$class/bob/keys/ipckey.c"
+$G batch "$class" -o "$tmp/out" -j 2 >/dev/null 2>&1
+jq_true "a changed submission is graded again" "$tmp/out/bob/keys.json" '.score == .max_score'
+bad_input_batch() { $G batch "$@" >/dev/null 2>"$tmp/bad.err"; [ $? -eq 2 ] && [ "$(wc -l <"$tmp/bad.err")" -eq 1 ]; }
+check "batch of a missing folder exits 2" bad_input_batch "$tmp/nope" -o "$tmp/out2"
+check "batch without -o exits 2" bad_input_batch "$class"
 
 echo "# bad usage and input: exit 2 and one line on stderr"
 mkdir -p "$tmp/empty"

@@ -1,0 +1,385 @@
+/* suite_msgget.c: exercise `msgget` (chapters/06-msgget.md). The student's
+ * msgtool creates, opens and removes message queues; every test compares
+ * what it did with the queues the kernel actually holds. */
+#define _GNU_SOURCE
+#include "grader.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <unistd.h>
+
+#define CHAPTER "chapters/06-msgget.md"
+#define KEY     "0x4b1d0006"
+#define KEY_NUM 0x4b1d0006
+
+static const char *const programs[] = { "msgtool", NULL };
+
+/* The id the program printed ("msqid N"), which must be a real id. */
+static int
+printed_msqid(const struct run *r)
+{
+    long id = expect_field(r, "msqid", "the id msgget() returned");
+
+    if (id < 0)
+        test_fail(r, "`%s` printed \"msqid %ld\": msgget() failed and returned -1, but the "
+                     "program went on as if it had worked. Check the result and report the "
+                     "failure with err_exit(\"msgget\").", r->prog, id);
+    return (int)id;
+}
+
+/* A queue the grader makes itself, holding `messages` 10-byte messages. */
+static int
+grader_queue(key_t key, int mode, int messages)
+{
+    struct { long mtype; char mtext[10]; } msg = { 1, "grader" };
+    int id = msgget(key, IPC_CREAT | IPC_EXCL | mode);
+
+    if (id == -1)
+        test_fail(NULL, "The grader could not create its own queue: %s", strerror(errno));
+    for (int i = 0; i < messages; i++)
+        if (msgsnd(id, &msg, sizeof msg.mtext, IPC_NOWAIT) == -1)
+            test_fail(NULL, "The grader could not fill its queue: %s", strerror(errno));
+    return id;
+}
+
+/* The queue with this id, which must exist. */
+static struct ipc_obj
+queue(const struct run *r, int id, const char *why)
+{
+    struct ipc_set now;
+    const struct ipc_obj *o;
+    struct ipc_obj copy;
+
+    snapshot(&now);
+    o = ipc_find_id(&now, IPC_KIND_MSG, id);
+    if (o == NULL) {
+        ipc_set_free(&now);
+        test_fail(r, "The kernel has no message queue with id %d (%s). `ipcs -q` lists the "
+                     "queues that exist.", id, why);
+    }
+    copy = *o;
+    ipc_set_free(&now);
+    return copy;
+}
+
+static void
+create_attributes(void)
+{
+    struct run r = RUN("msgtool", "create", "-m", "640", KEY);
+    struct ipc_set before, after;
+    struct ipc_obj *added, q;
+    struct msqid_ds ds;
+    size_t n;
+    int id;
+
+    snapshot(&before);
+    run_program(&r);
+    expect_success(&r);
+    id = printed_msqid(&r);
+    snapshot(&after);
+    n = ipc_added(&before, &after, &added);
+    free(added);
+    ipc_set_free(&before);
+    ipc_set_free(&after);
+    expect_ulong(&r, "The number of queues `create` made", n, 1, "create calls msgget() "
+                 "once, with IPC_CREAT.");
+    q = queue(&r, id, "the id your program printed; msgtool has exited, and a queue must "
+              "outlive the process that made it");
+    expect_ulong(&r, "The queue's key", (unsigned)q.key, KEY_NUM, "Pass the parsed KEY as "
+                 "msgget()'s first argument.");
+    expect_mode(&r, "The queue's permission bits", q.mode, 0640, "The low 9 bits of msgflg "
+                "are the mode: IPC_CREAT | mode.");
+    expect_ulong(&r, "The number of messages in the new queue (msg_qnum)", q.count, 0,
+                 "create only makes the queue; it sends nothing.");
+    expect_ulong(&r, "The queue's owner (uid)", (unsigned long)q.uid,
+                 (unsigned long)geteuid(), "The queue belongs to the user who ran msgtool.");
+    if (msgctl(id, IPC_STAT, &ds) == -1)
+        test_fail(&r, "The grader could not read the queue's attributes: %s",
+                  strerror(errno));
+    expect_ulong(&r, "The new queue's capacity (msg_qbytes)", ds.msg_qbytes,
+                 16384, "A new queue may hold MSGMNB bytes (16384 by default); msgget() "
+                 "sets that itself.");
+    run_free(&r);
+}
+
+static void
+default_mode(void)
+{
+    struct run r = RUN("msgtool", "create", KEY);
+    struct ipc_obj q;
+
+    run_program(&r);
+    expect_success(&r);
+    q = queue(&r, printed_msqid(&r), "the id your program printed");
+    expect_mode(&r, "Without -m, the permission bits", q.mode, 0600, "The default mode is "
+                "0600: only the owner may send and receive. 0666 would let every user on "
+                "the machine read your messages and send fake ones.");
+    run_free(&r);
+}
+
+static void
+exclusive_create(void)
+{
+    struct run r = RUN("msgtool", "create", "-x", KEY);
+    struct ipc_set before;
+    struct ipc_obj q;
+    int id = grader_queue(KEY_NUM, 0600, 2);
+
+    snapshot(&before);
+    run_program(&r);
+    expect_error_exit(&r, "With -x and a queue that already has this key");
+    expect_stderr_has(&r, "File exists", "With IPC_CREAT | IPC_EXCL, msgget() fails with "
+                      "EEXIST when the key is taken; report it with err_exit(\"msgget\").");
+    expect_no_new_objects(&before, &r, "When the create failed");
+    q = queue(&r, id, "the grader's queue must still be there");
+    expect_ulong(&r, "The number of messages in the existing queue", q.count, 2,
+                 "A failed create must not touch the existing queue or its messages.");
+    ipc_set_free(&before);
+    run_free(&r);
+}
+
+static void
+create_reuses(void)
+{
+    struct run r = RUN("msgtool", "create", KEY);
+    struct ipc_set before;
+    int id = grader_queue(KEY_NUM, 0600, 1);
+
+    snapshot(&before);
+    run_program(&r);
+    expect_success(&r);
+    expect_ulong(&r, "The id `create` printed (without -x, for a key that has a queue)",
+                 (unsigned long)printed_msqid(&r), (unsigned long)id, "Without -x, create "
+                 "passes IPC_CREAT alone, which opens the existing queue: add IPC_EXCL only "
+                 "when -x is given.");
+    expect_no_new_objects(&before, &r, "When create opened an existing queue");
+    ipc_set_free(&before);
+    run_free(&r);
+}
+
+static void
+open_existing(void)
+{
+    struct run made = RUN("msgtool", "create", KEY);
+    struct run r = RUN("msgtool", "open", KEY);
+    struct ipc_set before;
+    long id;
+
+    made.reference = true;
+    run_program(&made);
+    expect_success(&made);
+    id = printed_msqid(&made);
+    snapshot(&before);
+    run_program(&r);
+    expect_success(&r);
+    expect_ulong(&r, "The id `open` printed", (unsigned long)printed_msqid(&r),
+                 (unsigned long)id, "Opening an existing queue returns its id: "
+                 "msgget(key, 0).");
+    expect_no_new_objects(&before, &r, "When opening an existing queue");
+    ipc_set_free(&before);
+    run_free(&made);
+    run_free(&r);
+}
+
+static void
+open_missing(void)
+{
+    struct run r = RUN("msgtool", "open", KEY);
+    struct ipc_set before;
+
+    snapshot(&before);
+    run_program(&r);
+    expect_finished(&r);
+    expect_no_new_objects(&before, &r, "`open` must never create a queue (no IPC_CREAT), "
+                          "but after opening a key that did not exist");
+    expect_no_field(&r, "msqid", "msgget() failed, so there is no id to print.");
+    expect_error_exit(&r, "When no queue has the key");
+    expect_stderr_has(&r, "msgget", "Say which call failed: err_exit(\"msgget\").");
+    expect_stderr_has(&r, "No such file or directory", "Without IPC_CREAT, msgget() fails "
+                      "with ENOENT for a key nobody created; err_exit() prints its meaning.");
+    ipc_set_free(&before);
+    run_free(&r);
+}
+
+static void
+remove_queue(void)
+{
+    struct run r = RUN("msgtool", "remove", KEY);
+    struct ipc_set now;
+    int id = grader_queue(KEY_NUM, 0600, 3);
+
+    run_program(&r);
+    expect_success(&r);
+    snapshot(&now);
+    if (ipc_find_id(&now, IPC_KIND_MSG, id) != NULL) {
+        ipc_set_free(&now);
+        test_fail(&r, "After `remove`, the queue (id %d, holding 3 messages) is still in the "
+                      "kernel. Look it up with msgget(key, 0), then remove it with "
+                      "msgctl(id, IPC_RMID, NULL).", id);
+    }
+    ipc_set_free(&now);
+    expect_ulong(&r, "The id `remove` printed", (unsigned long)expect_field(&r,
+                 "removed msqid", "the id of the queue removed"), (unsigned long)id,
+                 "Print the id msgget() found: \"removed msqid N\".");
+    run_free(&r);
+}
+
+static void
+private_key(void)
+{
+    struct run a = RUN("msgtool", "create", "private");
+    struct run b = RUN("msgtool", "create", "private");
+    long ida, idb;
+
+    run_program(&a);
+    expect_success(&a);
+    ida = printed_msqid(&a);
+    run_program(&b);
+    expect_success(&b);
+    idb = printed_msqid(&b);
+    if (ida == idb)
+        test_fail(&b, "Two creates with IPC_PRIVATE printed the same id %ld: IPC_PRIVATE "
+                      "always makes a new queue.", ida);
+    expect_ulong(&a, "The key of the first private queue", (unsigned)queue(&a, (int)ida,
+                 "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
+    expect_mode(&a, "The private queue's permission bits", queue(&a, (int)ida,
+                "the id printed").mode, 0600, "IPC_PRIVATE creates even without IPC_CREAT, "
+                "but the mode still comes from msgflg: IPC_CREAT | mode.");
+    expect_ulong(&b, "The key of the second private queue", (unsigned)queue(&b, (int)idb,
+                 "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
+    run_free(&a);
+    run_free(&b);
+}
+
+static void
+no_space(void)
+{
+    struct run r = RUN("msgtool", "create", KEY);
+    struct ipc_set before;
+
+    if (ipc_set_limit("msgmni", "0") == -1)
+        test_fail(NULL, "The grader could not lower msgmni: %s", strerror(errno));
+    snapshot(&before);
+    run_program(&r);
+    expect_no_field(&r, "msqid", "msgget() failed (the system allows no more queues), so "
+                    "there is no id to print.");
+    expect_error_exit(&r, "When the system has no room for another queue");
+    expect_stderr_has(&r, "No space left on device", "msgget() fails with ENOSPC when MSGMNI "
+                      "queues exist; report it with err_exit(\"msgget\").");
+    expect_no_new_objects(&before, &r, "When the create failed");
+    ipc_set_free(&before);
+    run_free(&r);
+}
+
+static void
+permission_denied(void)
+{
+    struct run r = RUN("msgtool", "open", KEY);
+
+    grader_queue(KEY_NUM, 0600, 0);
+    r.fault = "msgget:EACCES";
+    run_program(&r);
+    expect_no_field(&r, "msqid", "msgget() failed, so there is no id to print.");
+    expect_error_exit(&r, "When msgget() fails with EACCES");
+    expect_stderr_has(&r, "Permission denied", "Report the failure with err_exit(\"msgget\"); "
+                      "it prints strerror(errno).");
+    run_free(&r);
+}
+
+static void
+bad_usage(void)
+{
+    static const char *const cases[][4] = {
+        { NULL }, { "frobnicate" }, { "create", "-m", "9", KEY }, { "create" },
+        { "open", "private" }, { "create", KEY, "100" }, { "remove", "0" },
+    };
+    struct ipc_set before;
+
+    snapshot(&before);
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN("msgtool", cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
+
+        run_program(&r);
+        expect_usage_error(&r);
+        expect_no_new_objects(&before, &r, "After a usage error");
+        run_free(&r);
+    }
+    ipc_set_free(&before);
+}
+
+static void
+valgrind_clean(void)
+{
+    static const char *const steps[][3] = {
+        { "create", KEY }, { "open", KEY }, { "remove", KEY },
+    };
+    struct ipc_set now;
+
+    for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
+        struct run r = RUN("msgtool", steps[i][0], steps[i][1]);
+
+        r.valgrind = true;
+        run_program(&r);
+        expect_success(&r);
+        if (i == 0)
+            queue(&r, printed_msqid(&r), "create must make the queue under Valgrind too");
+        expect_valgrind_clean(&r);
+        run_free(&r);
+    }
+    snapshot(&now);
+    if (ipc_count(&now, IPC_KIND_MSG) != 0)
+        test_fail(NULL, "After create, open and remove under Valgrind, a queue is still in "
+                        "the kernel: `remove` did not remove it.");
+    ipc_set_free(&now);
+}
+
+static const struct test_def tests[] = {
+    { "create_attributes", "create makes one queue, with the key and mode asked for, that "
+      "outlives msgtool", 3, create_attributes, "msgget(key, IPC_CREAT | mode). See " CHAPTER
+      ", \"Creating and opening a queue\".", NULL },
+    { "default_mode", "create without -m gives mode 600", 1, default_mode,
+      "the permission bits are the low 9 bits of msgflg; default to 0600. See " CHAPTER
+      ", \"Flags and permissions\".", NULL },
+    { "exclusive_create", "create -x refuses a key that is taken (EEXIST)", 2,
+      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given. See " CHAPTER
+      ", \"Flags and permissions\".", NULL },
+    { "create_reuses", "create without -x opens the queue a key already has", 1,
+      create_reuses, "IPC_CREAT alone means \"create it, or give me the one that exists\". "
+      "See " CHAPTER ", \"Creating and opening a queue\".", NULL },
+    { "open_existing", "open finds a queue another program created", 2, open_existing,
+      "open is msgget(key, 0): no IPC_CREAT. See " CHAPTER ", \"Creating and opening a "
+      "queue\".", NULL },
+    { "open_missing", "open of a missing key fails with ENOENT and creates nothing", 2,
+      open_missing, "without IPC_CREAT, msgget() never creates. See " CHAPTER
+      ", \"Common mistakes\".", NULL },
+    { "remove", "remove destroys the queue and its messages (msgctl IPC_RMID)", 2,
+      remove_queue, "msgctl(id, IPC_RMID, NULL) after looking the id up. See " CHAPTER
+      ", \"Removing a queue\".", NULL },
+    { "private_key", "create private makes a new queue every time (IPC_PRIVATE)", 1,
+      private_key, "IPC_PRIVATE as the key always creates a new queue. See " CHAPTER
+      ", \"IPC_PRIVATE queues\".", NULL },
+    { "no_space", "reports ENOSPC when no more queues can be made", 1, no_space,
+      "check msgget()'s -1 and report it with err_exit(\"msgget\"). See " CHAPTER
+      ", \"Errors from msgget()\".", NULL },
+    { "permission_denied", "reports EACCES from msgget and exits non-zero", 1,
+      permission_denied, "every failing call must be reported and end the program with a "
+      "non-zero status. See " CHAPTER ", \"Errors from msgget()\".", NULL },
+    { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
+      "the skeleton's argument parsing does this; keep usage() for bad input.", NULL },
+    { "valgrind_clean", "create, open and remove run clean under Valgrind", 2,
+      valgrind_clean, "free what you allocate. Try: valgrind --leak-check=full ./msgtool "
+      "create 0x1234", NULL },
+};
+
+const struct exercise exercise_msgget = {
+    .id = "msgget",
+    .title = "Message queues: msgget()",
+    .chapter = CHAPTER,
+    .programs = programs,
+    .tests = tests,
+    .ntests = ARRAY_LEN(tests),
+};
