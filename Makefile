@@ -5,6 +5,8 @@
 #   make check           install what is missing, build, run every test
 #   make book            the HTML book in build/book/html
 #   make bench           how long grading takes
+#   make handout         the students' copy: dist/ipc-workbook-student.tar.gz
+#   make gradescope EX=shmget   a Gradescope autograder zip in dist/
 #
 # Every C file in the repository is built with the same strict flags.
 
@@ -26,7 +28,7 @@ LISTING_BINS := $(patsubst chapters/listings/%.c,build/listings/%,$(LISTING_SRC)
 UNIT_SRC     := $(wildcard tests/unit/*.c)
 UNIT_OBJ     := $(UNIT_SRC:tests/unit/%.c=build/obj/unit_%.o)
 
-.PHONY: all deps build book html progress grade check test bench clean
+.PHONY: all deps build book html progress grade check test bench clean handout gradescope
 
 all: deps
 	@$(MAKE) --no-print-directory build html
@@ -96,6 +98,14 @@ test: build build/tests/unit build/asan/ipcgrade
 
 bench: build
 	@sh tests/bench.sh
+
+# The student handout: no solutions, no hidden tests (dist/ipc-workbook-student.tar.gz).
+handout:
+	@sh grader/handout.sh
+
+# A Gradescope autograder zip for EX (or every exercise): dist/gradescope-EX.zip.
+gradescope: build
+	@sh grader/gradescope.sh "$(EX)"
 
 clean:
 	rm -rf build bin dist

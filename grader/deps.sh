@@ -7,7 +7,7 @@
 #   $ sh grader/deps.sh            # the packages to build, grade and test
 set -eu
 
-packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils perl util-linux patch"
+packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils perl util-linux patch zip unzip"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: this is not a Debian-like system; make sure these are installed:" >&2

@@ -12,6 +12,13 @@ cd "$(dirname "$0")/.." || exit 2
 log=$(mktemp -d "${TMPDIR:-/tmp}/ipc-tests.XXXXXX")
 trap 'rm -rf "$log"' EXIT
 
+# Everything the tests make goes under $log/tmp: their own scratch folders,
+# the grader's, and the students' programs (whose HOME and TMPDIR the grader
+# points into its scratch folder). That is how leftovers are told apart from
+# whatever else runs on the machine.
+export TMPDIR="$log/tmp"
+mkdir -p "$TMPDIR"
+
 # The objects of the machine's IPC namespace, by kind, key and id.
 ipc_objects() {
     for kind in shm msg sem; do
@@ -19,31 +26,23 @@ ipc_objects() {
     done | sort
 }
 
-# Processes of ours: the grader, the test programs, Valgrind, and anything
-# in a PID namespace other than ours (every student program runs in one).
+# Processes started by the tests: a grader (TMPDIR in our folder) or a
+# student's program (HOME in our folder); not this script's own helpers.
 our_processes() {
-    self_ns=$(readlink /proc/self/ns/pid)
     for p in /proc/[0-9]*; do
-        pid=${p#/proc/}
-        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
-        ns=$(readlink "$p/ns/pid" 2>/dev/null) || continue
-        case $cmd in
-        *ipcgrade*|*build/tests/*|*memcheck*|*valgrind*|*ipckey*|*shmtool*) ;;
-        *) [ "$ns" != "$self_ns" ] || continue ;;
+        env=$(tr '\0' '\n' 2>/dev/null <"$p/environ") || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline")
+        case $env in
+        *"HOME=$log/"*) ;;
+        *"TMPDIR=$log/"*)
+            case $cmd in *ipcgrade*|*build/tests/*|*valgrind*|*memcheck*) ;; *) continue ;; esac ;;
+        *) continue ;;
         esac
-        echo "$pid $cmd"
-    done | grep -v "^$$ " | sort
-}
-
-# Temporary files of ours: scratch folders, Valgrind's FIFOs.
-our_temp_files() {
-    ls -a "${TMPDIR:-/tmp}" /tmp 2>/dev/null |
-        grep -E '^(ipcgrade|vgdb-pipe-|grader-test\.|sanitizers\.|test-include-filter\.)' | sort
+        echo "${p#/proc/} $cmd"
+    done
 }
 
 ipc_objects >"$log/ipc.before"
-our_temp_files >"$log/tmp.before"
-our_processes >"$log/procs.before"
 
 # step NAME COMMAND...: run one test program; its own last line counts it.
 step() {
@@ -67,6 +66,10 @@ step "the book builds" sh -c 'test -s build/book/html/index.html &&
     for f in chapters/[0-9][0-9]-*.md; do
         n=$(basename "$f" .md); test -s "build/book/html/$n.html" || exit 1; done'
 
+if [ -f tests/dist.sh ]; then       # not in the student handout itself
+    step "the handout and the Gradescope zip" sh tests/dist.sh
+fi
+
 echo "== the machine is as before"
 sleep 0.2       # let init reap what the last namespace left
 ipc_objects >"$log/ipc.after"
@@ -76,16 +79,14 @@ else
     not_ok "the tests left no System V IPC object on the machine" \
         "$(diff "$log/ipc.before" "$log/ipc.after")"
 fi
-our_processes >"$log/procs.after"
-new=$(comm -13 "$log/procs.before" "$log/procs.after" | grep -v ' awk \| sort\| tr \|readlink')
+new=$(our_processes)
 if [ -z "$new" ]; then
     ok "the tests left no process running"
 else
     not_ok "the tests left no process running" "$new"
 fi
 
-our_temp_files >"$log/tmp.after"
-new=$(comm -13 "$log/tmp.before" "$log/tmp.after")
+new=$(ls -A "$TMPDIR")
 if [ -z "$new" ]; then
     ok "the tests left no temporary files"
 else

@@ -18,7 +18,9 @@ static char workdir[256];
 static void
 setup(void)
 {
-    snprintf(workdir, sizeof workdir, "/tmp/ipcgrade-unit.XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(workdir, sizeof workdir, "%s/ipcgrade-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(workdir));
     g_ctx.student_bin = "/bin";
     g_ctx.ref_bin = NULL;

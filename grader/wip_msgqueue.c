@@ -1,0 +1,1068 @@
+/* suite_msgqueue.c: exercise `msgqueue` (chapters/07-msgsnd-msgrcv.md). The
+ * student writes both ends of a typed request/reply service on one message
+ * queue (protocol: exercises/include/msgservice.h): msgserver is graded with
+ * the reference msgclient, msgclient with the reference msgserver or with
+ * the grader itself playing the server. The grader puts requests in the
+ * queue before the server starts (to see in which order it serves them),
+ * takes the student's messages out itself (to check their types and
+ * sizes), and looks at what is left in the queue. */
+#define _GNU_SOURCE
+#include "grader.h"
+#include "diagnose.h"
+#include "../exercises/include/msgservice.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define CHAPTER "chapters/07-msgsnd-msgrcv.md"
+#define KEY     "0x4b1d0007"
+#define KEY_NUM 0x4b1d0007
+#define WAIT    10.0            /* seconds to wait for something that takes ms */
+
+static const char *const programs[] = { "msgserver", "msgclient", NULL };
+
+struct any_msg {
+    long mtype;
+    char mtext[8192];
+};
+
+/* ---- the grader's own end of the queue ---- */
+
+static int
+service_queue(void)
+{
+    int id = msgget(KEY_NUM, IPC_CREAT | IPC_EXCL | 0600);
+
+    if (id == -1)
+        test_fail(NULL, "The grader could not create the service's queue: %s",
+                  strerror(errno));
+    return id;
+}
+
+static void
+put_message(int qid, const void *msg, size_t size)
+{
+    if (msgsnd(qid, msg, size, IPC_NOWAIT) == -1)
+        test_fail(NULL, "The grader could not send a message: %s", strerror(errno));
+}
+
+static void
+put_request(int qid, long type, long reply_type, const char *text)
+{
+    struct request req;
+
+    memset(&req, 0, sizeof req);
+    req.mtype = type;
+    req.reply_type = reply_type;
+    snprintf(req.text, sizeof req.text, "%s", text);
+    put_message(qid, &req, REQUEST_SIZE);
+}
+
+static void
+put_reply(int qid, long type, long serial, const char *text)
+{
+    struct reply rep;
+
+    memset(&rep, 0, sizeof rep);
+    rep.mtype = type;
+    rep.serial = serial;
+    snprintf(rep.text, sizeof rep.text, "%s", text);
+    put_message(qid, &rep, REPLY_SIZE);
+}
+
+/* Take the first message of type `type` (msgrcv's rules) without waiting;
+ * return its payload size, or -1 when there is none. */
+static ssize_t
+take(int qid, long type, struct any_msg *m)
+{
+    ssize_t n = msgrcv(qid, m, sizeof m->mtext, type, IPC_NOWAIT);
+
+    if (n == -1 && errno != ENOMSG)
+        test_fail(NULL, "The grader could not read the queue: %s", strerror(errno));
+    return n;
+}
+
+static struct msqid_ds
+queue_stat(int qid)
+{
+    struct msqid_ds ds;
+
+    if (msgctl(qid, IPC_STAT, &ds) == -1)
+        test_fail(NULL, "The grader could not read the queue's attributes: %s",
+                  strerror(errno));
+    return ds;
+}
+
+/* "2 messages: type 2 (64 bytes), type 1001 (72 bytes)", read with MSG_COPY
+ * (the messages stay), for failure messages. */
+static void
+describe_queue(int qid, struct strbuf *sb)
+{
+    struct msqid_ds ds;
+    struct any_msg m;
+
+    if (msgctl(qid, IPC_STAT, &ds) == -1) {
+        sb_adds(sb, "The queue no longer exists.");
+        return;
+    }
+    if (ds.msg_qnum == 0) {
+        sb_adds(sb, "The queue is empty.");
+        return;
+    }
+    sb_addf(sb, "The queue holds %lu message%s:", (unsigned long)ds.msg_qnum,
+            ds.msg_qnum == 1 ? "" : "s");
+    for (unsigned long i = 0; i < ds.msg_qnum && i < 12; i++) {
+        ssize_t n = msgrcv(qid, &m, sizeof m.mtext, (long)i, MSG_COPY | IPC_NOWAIT);
+
+        if (n == -1)
+            break;
+        sb_addf(sb, "%s type %ld (%zd bytes)", i ? "," : "", m.mtype, n);
+    }
+    sb_adds(sb, ".");
+}
+
+/* ---- watching the programs ---- */
+
+static char
+proc_state(pid_t pid)
+{
+    char path[64], *text, *rparen, state = '?';
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    text = read_file_tail(path, 4096, NULL, NULL);
+    if (text && (rparen = strrchr(text, ')')) != NULL && rparen[1] == ' ')
+        state = rparen[2];
+    free(text);
+    return state;
+}
+
+static bool
+still_running(const struct run *r)
+{
+    char s = proc_state(r->pid);
+
+    return s != '?' && s != 'Z' && s != 'X';
+}
+
+/* Wait until the program sleeps in system call `nr` (SYS_msgrcv...); its
+ * six arguments go to args. False at the timeout or if it has exited. */
+static bool
+wait_in_syscall(const struct run *r, long nr, unsigned long args[6], double timeout)
+{
+    double deadline = now_seconds() + timeout;
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)r->pid);
+    for (;;) {
+        char *text = read_file_tail(path, 512, NULL, NULL);
+        unsigned long a[6] = { 0 };
+        long got = -1;
+
+        if (text)
+            sscanf(text, "%ld %lx %lx %lx %lx %lx %lx", &got, &a[0], &a[1], &a[2], &a[3],
+                   &a[4], &a[5]);
+        free(text);
+        if (got == nr && proc_state(r->pid) == 'S') {
+            if (args)
+                memcpy(args, a, sizeof a);
+            return true;
+        }
+        if (!still_running(r) || now_seconds() > deadline)
+            return false;
+        usleep(5000);
+    }
+}
+
+/* Where a program that is still running is stuck, in words. */
+static void
+where_is(const struct run *r, struct strbuf *sb)
+{
+    if (diagnose_pid(r->pid, sb) == -1)
+        sb_adds(sb, "gone");
+}
+
+/* Stop a program that is still running, keeping where it was stuck, so
+ * that a failure message shows its output and state; its "exit status" is
+ * the grader's SIGKILL. Does nothing if it has exited (it is collected). */
+static void
+halt(struct run *r)
+{
+    struct strbuf where = { 0 };
+
+    if (r->out != NULL)
+        return;                 /* already collected */
+    if (!still_running(r)) {
+        run_wait(r);
+        return;
+    }
+    where_is(r, &where);
+    run_stop(r);
+    r->term_signal = SIGKILL;
+    free(r->blocked);
+    r->blocked = sb_take(&where);
+}
+
+/* expect_ulong() for a program that may still be running. */
+static void
+check_ulong(struct run *r, const char *what, unsigned long found, unsigned long expected,
+            const char *advice)
+{
+    if (found != expected)
+        halt(r);
+    expect_ulong(r, what, found, expected, advice);
+}
+
+/* test_fail() for a program that may still be running. */
+__attribute__((noreturn, format(printf, 2, 3))) static void
+fail_halt(struct run *r, const char *fmt, ...)
+{
+    char *text;
+    va_list ap;
+
+    halt(r);
+    va_start(ap, fmt);
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    va_end(ap);
+    test_fail(r, "%s", text ? text : "the test failed");
+}
+
+/* The server did not do what the test waited for: say where it is, what
+ * the queue holds, stop it, and fail. */
+__attribute__((noreturn)) static void
+server_stuck(struct run *srv, int qid, const char *what)
+{
+    struct strbuf where = { 0 }, q = { 0 };
+    bool running = srv->out == NULL && still_running(srv);
+
+    if (running)
+        where_is(srv, &where);
+    if (qid >= 0)
+        describe_queue(qid, &q);
+    halt(srv);
+    if (running)
+        test_fail(srv, "%s The server was still running (%s); the grader stopped it. %s",
+                  what, sb_str(&where), sb_str(&q));
+    test_fail(srv, "%s The server has exited. %s", what, sb_str(&q));
+}
+
+static void
+start_server(struct run *srv, bool valgrind)
+{
+    srv->timeout = valgrind ? 60 : 30;      /* the test stops it long before */
+    srv->valgrind = valgrind;
+    run_start(srv);
+    if (!run_wait_output(srv, "ready", valgrind ? 30 : WAIT)) {
+        if (still_running(srv))
+            server_stuck(srv, -1, "The server never printed \"ready msqid N\".");
+        run_wait(srv);
+        expect_finished(srv);
+        test_fail(srv, "The server exited before printing \"ready msqid N\"; it must create "
+                       "(or open) the queue, print that line and serve requests until it "
+                       "is told to stop.");
+    }
+}
+
+/* SIGTERM, then the server must exit 0 by itself. */
+static void
+stop_server(struct run *srv)
+{
+    wait_in_syscall(srv, SYS_msgrcv, NULL, WAIT);
+    run_signal(srv, SIGTERM);
+    run_wait(srv);
+}
+
+/* A reference client; `urgent` adds -u. */
+static struct run
+ref_client(const char *type, const char *text, bool urgent)
+{
+    struct run c = RUN("msgclient", "-t", type, KEY, text);
+
+    if (urgent)
+        c = (struct run)RUN("msgclient", "-u", "-t", type, KEY, text);
+    c.reference = true;
+    c.timeout = WAIT;
+    return c;
+}
+
+/* The line "reply N TEXT" a client printed: N, and TEXT into text. */
+static long
+reply_line(const struct run *r, char *text, size_t len)
+{
+    const char *p = strstr(r->out, "reply ");
+    long serial;
+    int used = 0;
+
+    if (p == NULL || (p != r->out && p[-1] != '\n') ||
+        sscanf(p, "reply %ld %n", &serial, &used) < 1 || used == 0)
+        test_fail(r, "The client should print \"reply N TEXT\" (the serial number and text "
+                     "of its reply), but it did not.");
+    snprintf(text, len, "%.*s", (int)strcspn(p + used, "\n"), p + used);
+    return serial;
+}
+
+/* A reference client's run that must have got its reply, with this text. */
+static void
+expect_reply(struct run *c, struct run *srv, int qid, const char *text)
+{
+    char got[128];
+
+    if (c->timed_out) {
+        struct strbuf q = { 0 }, where = { 0 };
+
+        describe_queue(qid, &q);
+        where_is(srv, &where);
+        test_fail(c, "The client got no reply: it waited %.0f s for a message of its own "
+                     "type, %s. The server is %s. %s The reply's mtype must be the "
+                     "request's reply_type.", c->timeout, c->args[c->args[0][1] == 'u' ? 2 : 1],
+                  sb_str(&where), sb_str(&q));
+    }
+    expect_success(c);
+    reply_line(c, got, sizeof got);
+    if (strcmp(got, text) != 0)
+        test_fail(c, "The reply's text is wrong.\n  expected: %s\n  found:    %s\nThe server "
+                     "answers with the request's text in capital letters.", text, got);
+}
+
+/* ---- the server ---- */
+
+static void
+server_replies(void)
+{
+    struct run srv = RUN("msgserver", KEY);
+    struct run c = ref_client("1001", "hello", false);
+    struct msqid_ds ds;
+    char got[128], line[64];
+    int qid;
+
+    start_server(&srv, false);
+    qid = msgget(KEY_NUM, 0);
+    if (qid == -1)
+        fail_halt(&srv, "The server printed \"ready\", but no queue has key %s: it must "
+                        "create it with msgget(key, IPC_CREAT | 0600).", KEY);
+    snprintf(line, sizeof line, "ready msqid %d\n", qid);
+    if (!run_wait_output(&srv, line, 1))
+        server_stuck(&srv, qid, "The server's first line should be \"ready msqid N\", with "
+                     "the id msgget() returned for the service's queue.");
+    run_program(&c);
+    expect_reply(&c, &srv, qid, "HELLO");
+    expect_ulong(&c, "The reply's serial number", (unsigned long)reply_line(&c, got,
+                 sizeof got), 1, "The first request served gets serial 1.");
+    if (!run_wait_output(&srv, "served 1 normal 1001 hello", WAIT))
+        fail_halt(&srv, "The server's log should have the line \"served 1 normal 1001 "
+                        "hello\" (serial, priority, reply type, text), printed once the "
+                        "reply is sent.");
+    ds = queue_stat(qid);
+    check_ulong(&srv, "The number of messages left in the queue after the exchange",
+                 ds.msg_qnum, 0, "The server takes the request, and the client takes its "
+                 "reply: nothing else may be sent.");
+    stop_server(&srv);
+    run_free(&c);
+    run_free(&srv);
+}
+
+static void
+server_priority(void)
+{
+    static const struct { long type, reply_type; const char *text, *upper; long serial; } reqs[] = {
+        { REQ_NORMAL, 1001, "a", "A", 3 }, { REQ_NORMAL, 1002, "b", "B", 4 },
+        { REQ_URGENT, 1003, "c", "C", 1 }, { REQ_NORMAL, 1004, "d", "D", 5 },
+        { REQ_URGENT, 1005, "e", "E", 2 },
+    };
+    struct run srv = RUN("msgserver", KEY);
+    struct msqid_ds ds;
+    struct any_msg m;
+    int qid = service_queue();
+
+    for (size_t i = 0; i < ARRAY_LEN(reqs); i++)
+        put_request(qid, reqs[i].type, reqs[i].reply_type, reqs[i].text);
+    start_server(&srv, false);
+    if (!run_wait_output(&srv, "served 5 ", WAIT))
+        server_stuck(&srv, qid, "Five requests (types 2, 2, 1, 2, 1) were waiting in the "
+                     "queue when the server started, but it did not serve all five (no "
+                     "\"served 5 ...\" line).");
+    ds = queue_stat(qid);
+    if (ds.msg_qnum != 5) {
+        struct strbuf q = { 0 };
+
+        describe_queue(qid, &q);
+        fail_halt(&srv, "Once the five requests are served, the queue should hold their five "
+                  "replies (msg_qnum 5), but it holds %lu. %s Each request gets exactly one "
+                  "reply, of the request's reply_type, and the server must never take "
+                  "replies out of the queue: receive with msgtyp -3, never 0.",
+                  (unsigned long)ds.msg_qnum, sb_str(&q));
+    }
+    check_ulong(&srv, "The bytes in the queue (msg_cbytes: five replies)", ds.__msg_cbytes,
+                 5 * REPLY_SIZE, "A reply's msgsz is REPLY_SIZE (64), the payload only: "
+                 "sizeof(struct reply) counts mtype too.");
+    for (size_t i = 0; i < ARRAY_LEN(reqs); i++) {
+        ssize_t n = take(qid, reqs[i].reply_type, &m);
+        struct reply rep;
+
+        if (n == -1) {
+            struct strbuf q = { 0 };
+
+            describe_queue(qid, &q);
+            fail_halt(&srv, "No reply of type %ld is in the queue for the request \"%s\". "
+                      "%s A reply's mtype is the request's reply_type.", reqs[i].reply_type,
+                      reqs[i].text, sb_str(&q));
+        }
+        check_ulong(&srv, "The size of a reply (its msgsz)", (unsigned long)n, REPLY_SIZE,
+                     "msgsz counts the payload only: REPLY_SIZE, not sizeof(struct reply).");
+        memcpy(&rep, &m, sizeof rep);
+        if (rep.serial != reqs[i].serial)
+            fail_halt(&srv, "The requests were served in the wrong order: \"%s\" (type %ld) "
+                      "got serial %ld, but expected %ld. Urgent requests (type 1) come "
+                      "first, then normal ones (type 2), each in the order they were sent: "
+                      "c, e, a, b, d. msgrcv() with msgtyp -3 (negative) takes the lowest "
+                      "type first; msgtyp 0 takes them in arrival order.", reqs[i].text,
+                      reqs[i].type, rep.serial, reqs[i].serial);
+        if (strncmp(rep.text, reqs[i].upper, sizeof rep.text) != 0)
+            fail_halt(&srv, "The reply to \"%s\" reads \"%.*s\"; expected \"%s\".",
+                      reqs[i].text, (int)sizeof rep.text, rep.text, reqs[i].upper);
+    }
+    if (take(qid, 0, &m) != -1)
+        fail_halt(&srv, "After the five replies, a message of type %ld is still in the "
+                        "queue; the server should have sent nothing else.", m.mtype);
+    run_stop(&srv);
+    run_free(&srv);
+}
+
+static void
+server_concurrent(void)
+{
+    static const char *const types[] = { "1001", "1002", "1003", "1004", "1005", "1006" };
+    static const char *const texts[] = { "one", "two", "three", "four", "five", "six" };
+    static const char *const upper[] = { "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX" };
+    struct run srv = RUN("msgserver", KEY), c[6];
+    bool seen[7] = { false };
+    int qid;
+
+    start_server(&srv, false);
+    qid = msgget(KEY_NUM, 0);
+    for (size_t i = 0; i < ARRAY_LEN(c); i++) {
+        c[i] = ref_client(types[i], texts[i], i % 3 == 1);
+        run_start(&c[i]);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(c); i++)
+        run_wait(&c[i]);
+    for (size_t i = 0; i < ARRAY_LEN(c); i++) {
+        char got[128];
+        long serial;
+
+        expect_reply(&c[i], &srv, qid, upper[i]);
+        serial = reply_line(&c[i], got, sizeof got);
+        if (serial < 1 || serial > 6 || seen[serial])
+            test_fail(&c[i], "Six clients at once should get the serial numbers 1 to 6, each "
+                      "once, but this one got %ld.", serial);
+        seen[serial] = true;
+    }
+    check_ulong(&srv, "The number of messages left in the queue after six exchanges",
+                 queue_stat(qid).msg_qnum, 0, "Each client takes its own reply; nothing "
+                 "else may be left.");
+    stop_server(&srv);
+    for (size_t i = 0; i < ARRAY_LEN(c); i++)
+        run_free(&c[i]);
+    run_free(&srv);
+}
+
+static void
+server_sigterm(void)
+{
+    struct run srv = RUN("msgserver", KEY);
+    struct ipc_set before;
+
+    snapshot(&before);
+    start_server(&srv, false);
+    if (!wait_in_syscall(&srv, SYS_msgrcv, NULL, WAIT))
+        server_stuck(&srv, msgget(KEY_NUM, 0), "With nothing to do, the server should wait "
+                     "in msgrcv().");
+    run_signal(&srv, SIGTERM);
+    run_wait(&srv);
+    if (srv.timed_out)
+        fail_halt(&srv, "After SIGTERM the server went on waiting. Its handler must set a "
+                        "flag; msgrcv() then fails with EINTR, and the loop must see the "
+                        "flag and stop.");
+    expect_success(&srv);
+    if (strstr(srv.out, "shutdown served 0") == NULL)
+        fail_halt(&srv, "On SIGTERM the server should print \"shutdown served 0\" (it served "
+                        "no request) before it exits.");
+    expect_no_new_objects(&before, &srv, "After the server stopped on SIGTERM");
+    ipc_set_free(&before);
+    run_free(&srv);
+}
+
+static void
+server_shutdown_request(void)
+{
+    struct run srv = RUN("msgserver", KEY);
+    struct ipc_set before;
+    int qid;
+
+    snapshot(&before);
+    qid = service_queue();
+    put_request(qid, REQ_SHUTDOWN, 1003, "");
+    put_request(qid, REQ_NORMAL, 1001, "last");
+    put_request(qid, REQ_URGENT, 1002, "first");
+    srv.timeout = WAIT;
+    run_program(&srv);
+    if (srv.timed_out)
+        fail_halt(&srv, "A shutdown request (type 3) was in the queue, but the server did "
+                        "not stop. msgrcv() with msgtyp -3 takes it once no request of type "
+                        "1 or 2 is left; then the server removes the queue and exits.");
+    expect_success(&srv);
+    if (strstr(srv.out, "served 1 urgent 1002 first") == NULL ||
+        strstr(srv.out, "served 2 normal 1001 last") == NULL)
+        fail_halt(&srv, "The shutdown request was sent first, but it has type 3: the urgent "
+                        "request (\"first\") and the normal one (\"last\") must be served "
+                        "before it, as \"served 1 urgent 1002 first\" and \"served 2 normal "
+                        "1001 last\".");
+    if (strstr(srv.out, "shutdown served 2") == NULL)
+        fail_halt(&srv, "Before it exits, the server should print \"shutdown served 2\".");
+    expect_no_new_objects(&before, &srv, "After the server stopped on a shutdown request");
+    ipc_set_free(&before);
+    run_free(&srv);
+}
+
+static void
+server_signal_status(void)
+{
+    struct run srv = RUN("msgserver", KEY);
+    struct run c1 = ref_client("1001", "before", false);
+    struct run c2 = ref_client("1002", "after", false);
+    int qid;
+
+    start_server(&srv, false);
+    qid = msgget(KEY_NUM, 0);
+    run_program(&c1);
+    expect_reply(&c1, &srv, qid, "BEFORE");
+    if (!wait_in_syscall(&srv, SYS_msgrcv, NULL, WAIT))
+        server_stuck(&srv, qid, "After serving a request, the server should wait in "
+                     "msgrcv() for the next one.");
+    run_signal(&srv, SIGUSR1);
+    if (!run_wait_output(&srv, "status served 1", WAIT)) {
+        if (!still_running(&srv)) {
+            run_wait(&srv);
+            fail_halt(&srv, "SIGUSR1 arrived while the server waited in msgrcv(), and the "
+                            "server exited. msgrcv() fails with EINTR when a signal handler "
+                            "runs; that is not an error: print the status and call msgrcv() "
+                            "again.");
+        }
+        server_stuck(&srv, qid, "After SIGUSR1 the server should print \"status served 1\" "
+                     "and go on serving.");
+    }
+    run_program(&c2);
+    expect_reply(&c2, &srv, qid, "AFTER");
+    stop_server(&srv);
+    run_free(&c1);
+    run_free(&c2);
+    run_free(&srv);
+}
+
+static void
+server_oversized(void)
+{
+    struct { long mtype; long reply_type; char text[SERVICE_TEXT_MAX + 8]; } big;
+    struct run srv = RUN("msgserver", KEY);
+    struct any_msg m;
+    struct reply rep;
+    ssize_t n;
+    int qid = service_queue();
+
+    memset(&big, 0, sizeof big);
+    big.mtype = REQ_NORMAL;
+    big.reply_type = 1001;
+    strcpy(big.text, "too big");
+    put_message(qid, &big, sizeof big - sizeof big.mtype);
+    put_request(qid, REQ_NORMAL, 1002, "fine");
+    start_server(&srv, false);
+    if (!run_wait_output(&srv, "served 1 ", WAIT))
+        server_stuck(&srv, qid, "A request 8 bytes larger than REQUEST_SIZE was first in the "
+                     "queue, a proper one behind it; the server should drop the first and "
+                     "serve the second. msgrcv() fails with E2BIG and leaves a message that "
+                     "is too big in the queue: take it out with MSG_NOERROR, or it blocks "
+                     "every request behind it.");
+    n = take(qid, 1002, &m);
+    if (n == -1) {
+        struct strbuf q = { 0 };
+
+        describe_queue(qid, &q);
+        fail_halt(&srv, "The proper request (reply type 1002) got no reply. %s", sb_str(&q));
+    }
+    memcpy(&rep, &m, sizeof rep);
+    if (strncmp(rep.text, "FINE", sizeof rep.text) != 0)
+        fail_halt(&srv, "The reply of type 1002 should read \"FINE\", the answer to the proper "
+                        "request; it reads \"%.*s\".", (int)sizeof rep.text, rep.text);
+    if (take(qid, 0, &m) != -1)
+        fail_halt(&srv, "After serving, a message of type %ld is still in the queue: the "
+                        "oversized request must be taken out and dropped, with no reply.",
+                  m.mtype);
+    if (!still_running(&srv)) {
+        run_wait(&srv);
+        fail_halt(&srv, "The server exited after a request that was too big. A bad client "
+                        "must not stop the service: drop the message and go on.");
+    }
+    if (!run_wait_output(&srv, "\ndropped", 1))
+        server_stuck(&srv, qid, "The server should log the request it drops, on a line starting "
+                        "with \"dropped\".");
+    stop_server(&srv);
+    run_free(&srv);
+}
+
+static void
+server_valgrind(void)
+{
+    struct run srv = RUN("msgserver", KEY);
+    struct run c1 = ref_client("1001", "check me", false);
+    struct run c2 = ref_client("1002", "me too", true);
+    int qid;
+
+    start_server(&srv, true);
+    qid = msgget(KEY_NUM, 0);
+    c1.timeout = c2.timeout = 30;
+    run_program(&c1);
+    expect_reply(&c1, &srv, qid, "CHECK ME");
+    run_program(&c2);
+    expect_reply(&c2, &srv, qid, "ME TOO");
+    stop_server(&srv);
+    expect_success(&srv);
+    expect_valgrind_clean(&srv);
+    run_free(&c1);
+    run_free(&c2);
+    run_free(&srv);
+}
+
+/* ---- the client ---- */
+
+/* Wait until the student's client has put a request in the queue, take it
+ * and return its size. Fails the test if none comes. */
+static ssize_t
+await_request(struct run *c, int qid, struct request *req)
+{
+    double deadline = now_seconds() + WAIT;
+    struct any_msg m;
+
+    for (;;) {
+        ssize_t n = take(qid, -REQ_TYPE_MAX, &m);
+
+        if (n >= 0) {
+            memset(req, 0, sizeof *req);
+            memcpy(req, &m, sizeof m.mtype + ((size_t)n < REQUEST_SIZE ? (size_t)n
+                                                                      : REQUEST_SIZE));
+            return n;
+        }
+        if (!still_running(c) || now_seconds() > deadline)
+            break;
+        usleep(5000);
+    }
+    if (still_running(c)) {
+        struct strbuf where = { 0 };
+
+        where_is(c, &where);
+        halt(c);
+        test_fail(c, "No request arrived in the queue within %.0f s; the client is %s.",
+                  WAIT, sb_str(&where));
+    }
+    run_wait(c);
+    test_fail(c, "The client exited without putting a request of type 1, 2 or 3 in the "
+                 "queue. A request's mtype is REQ_NORMAL (2), or REQ_URGENT (1) with -u; "
+                 "msgsnd() fails with EINVAL for an mtype of 0 or less.");
+}
+
+/* The client must now wait in msgrcv() for messages of type `type`. */
+static void
+expect_waiting_for(struct run *c, long type)
+{
+    unsigned long a[6];
+
+    if (!wait_in_syscall(c, SYS_msgrcv, a, WAIT)) {
+        struct strbuf where = { 0 };
+
+        if (!still_running(c)) {
+            run_wait(c);
+            test_fail(c, "After sending its request, the client should wait in msgrcv() for "
+                         "its reply, but it exited.");
+        }
+        where_is(c, &where);
+        halt(c);
+        test_fail(c, "After sending its request, the client should wait in msgrcv() for its "
+                     "reply; it is %s.", sb_str(&where));
+    }
+    if ((long)a[3] != type) {
+        halt(c);
+        test_fail(c, "The client waits in msgrcv() with msgtyp %ld; it should wait for "
+                     "exactly its reply type, %ld (msgtyp > 0: the first message of that "
+                     "type).", (long)a[3], type);
+    }
+}
+
+/* A request the student's client sent must read like this. */
+static void
+expect_request(struct run *c, ssize_t n, const struct request *req, long type,
+               long reply_type, const char *text)
+{
+    if ((size_t)n != REQUEST_SIZE) {
+        halt(c);
+        test_fail(c, "The request is %zd bytes long (its msgsz); it should be REQUEST_SIZE, "
+                     "%zu: the payload only. sizeof(struct request) is %zu because it "
+                     "counts the mtype too, and sends %zu bytes from beyond the structure.",
+                  n, REQUEST_SIZE, sizeof(struct request), sizeof(long));
+    }
+    if (req->mtype != type) {
+        halt(c);
+        test_fail(c, "The request has type %ld; it should be %ld (%s).", req->mtype, type,
+                  type == REQ_URGENT ? "REQ_URGENT, with -u" : "REQ_NORMAL, without -u");
+    }
+    if (req->reply_type != reply_type) {
+        halt(c);
+        test_fail(c, "The request's reply_type is %ld; it should be %ld, the TYPE given "
+                     "with -t.", req->reply_type, reply_type);
+    }
+    if (strncmp(req->text, text, sizeof req->text) != 0) {
+        halt(c);
+        test_fail(c, "The request's text is \"%.*s\"; it should be \"%s\", NUL-terminated.",
+                  (int)sizeof req->text, req->text, text);
+    }
+}
+
+static void
+client_request(void)
+{
+    struct run c = RUN("msgclient", "-t", "1001", KEY, "hello");
+    struct request req;
+    struct ipc_set now;
+    const struct ipc_obj *q;
+    char got[128];
+    ssize_t n;
+    int qid = service_queue();
+
+    c.timeout = WAIT;
+    run_start(&c);
+    n = await_request(&c, qid, &req);
+    expect_request(&c, n, &req, REQ_NORMAL, 1001, "hello");
+    snapshot(&now);
+    q = ipc_find_id(&now, IPC_KIND_MSG, qid);
+    if (q == NULL || q->cpid != c.pid) {
+        ipc_set_free(&now);
+        halt(&c);
+        test_fail(&c, "The queue's last sender (msg_lspid) is not the client: the request "
+                      "must come from msgclient itself.");
+    }
+    ipc_set_free(&now);
+    expect_waiting_for(&c, 1001);
+    put_reply(qid, 1001, 7, "HELLO THERE");
+    run_wait(&c);
+    expect_success(&c);
+    expect_ulong(&c, "The serial number the client printed", (unsigned long)reply_line(&c,
+                 got, sizeof got), 7, "Print the reply's serial field: \"reply %ld %s\".");
+    if (strcmp(got, "HELLO THERE") != 0)
+        test_fail(&c, "The client printed \"reply 7 %s\"; the reply's text was \"HELLO "
+                      "THERE\".", got);
+    run_free(&c);
+}
+
+static void
+client_urgent(void)
+{
+    struct run c = RUN("msgclient", "-u", "-t", "1001", KEY, "urgent");
+    struct request req;
+    ssize_t n;
+    int qid = service_queue();
+
+    c.timeout = WAIT;
+    run_start(&c);
+    n = await_request(&c, qid, &req);
+    expect_request(&c, n, &req, REQ_URGENT, 1001, "urgent");
+    put_reply(qid, 1001, 1, "URGENT");
+    run_wait(&c);
+    expect_success(&c);
+    run_free(&c);
+}
+
+static void
+client_own_reply(void)
+{
+    struct run c = RUN("msgclient", "-t", "1001", KEY, "mine");
+    struct request req;
+    struct any_msg m;
+    struct msqid_ds ds;
+    char got[128];
+    ssize_t n;
+    int qid = service_queue();
+
+    put_reply(qid, 1002, 9, "NOT YOURS");
+    c.timeout = WAIT;
+    run_start(&c);
+    n = await_request(&c, qid, &req);
+    expect_request(&c, n, &req, REQ_NORMAL, 1001, "mine");
+    expect_waiting_for(&c, 1001);
+    put_reply(qid, 1001, 3, "MINE");
+    run_wait(&c);
+    expect_success(&c);
+    expect_ulong(&c, "The serial number the client printed", (unsigned long)reply_line(&c,
+                 got, sizeof got), 3, "A reply for another client (type 1002) was in the "
+                 "queue first: receive with msgtyp = your reply type, never 0.");
+    ds = queue_stat(qid);
+    if (ds.msg_qnum != 1 || take(qid, 1002, &m) == -1)
+        test_fail(&c, "The other client's reply (type 1002) should still be in the queue: "
+                      "once a process receives a message, no other process can.");
+    run_free(&c);
+}
+
+static void
+client_concurrent(void)
+{
+    static const char *const types[] = { "1001", "1002", "1003", "1004", "1005" };
+    static const char *const texts[] = { "alpha", "bravo", "charlie", "delta", "echo" };
+    static const char *const upper[] = { "ALPHA", "BRAVO", "CHARLIE", "DELTA", "ECHO" };
+    struct run srv = RUN("msgserver", KEY), c[5];
+    int qid;
+
+    srv.reference = true;
+    start_server(&srv, false);
+    qid = msgget(KEY_NUM, 0);
+    for (size_t i = 0; i < ARRAY_LEN(c); i++) {
+        c[i] = (struct run)RUN("msgclient", "-t", types[i], KEY, texts[i]);
+        if (i % 2)
+            c[i] = (struct run)RUN("msgclient", "-u", "-t", types[i], KEY, texts[i]);
+        c[i].timeout = WAIT;
+        run_start(&c[i]);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(c); i++)
+        run_wait(&c[i]);
+    for (size_t i = 0; i < ARRAY_LEN(c); i++) {
+        char got[128];
+
+        expect_success(&c[i]);
+        reply_line(&c[i], got, sizeof got);
+        if (strcmp(got, upper[i]) != 0)
+            test_fail(&c[i], "Five clients ran at once; this one asked for \"%s\" but printed "
+                      "\"%s\": it took another client's reply. Wait for your own reply "
+                      "type (msgtyp > 0).", texts[i], got);
+    }
+    check_ulong(&srv, "The number of messages left in the queue", queue_stat(qid).msg_qnum,
+                 0, "Every request was served and every client took its reply.");
+    stop_server(&srv);
+    for (size_t i = 0; i < ARRAY_LEN(c); i++)
+        run_free(&c[i]);
+    run_free(&srv);
+}
+
+static void
+client_no_server(void)
+{
+    struct run c = RUN("msgclient", "-t", "1001", KEY, "anybody?");
+    struct ipc_set before;
+
+    snapshot(&before);
+    c.timeout = 3;
+    run_program(&c);
+    expect_no_new_objects(&before, &c, "The client must only open the service's queue "
+                          "(msgget(key, 0)), never create it; with no server running");
+    expect_error_exit(&c, "With no server (no queue has the key)");
+    expect_stderr_has(&c, "No such file or directory", "msgget(key, 0) fails with ENOENT "
+                      "when no queue has the key; report it with err_exit(\"msgget\").");
+    ipc_set_free(&before);
+    run_free(&c);
+}
+
+static void
+client_server_gone(void)
+{
+    struct run c = RUN("msgclient", "-t", "1001", KEY, "still there?");
+    struct request req;
+    ssize_t n;
+    int qid = service_queue();
+
+    c.timeout = WAIT;
+    run_start(&c);
+    n = await_request(&c, qid, &req);
+    expect_request(&c, n, &req, REQ_NORMAL, 1001, "still there?");
+    expect_waiting_for(&c, 1001);
+    if (msgctl(qid, IPC_RMID, NULL) == -1)
+        test_fail(NULL, "The grader could not remove the queue: %s", strerror(errno));
+    run_wait(&c);
+    expect_error_exit(&c, "When the queue is removed while the client waits for its reply");
+    expect_stderr_has(&c, "Identifier removed", "A msgrcv() blocked on a queue that is "
+                      "removed fails with EIDRM; report it with err_exit(\"msgrcv\").");
+    expect_no_field(&c, "reply", "there was no reply.");
+    run_free(&c);
+}
+
+static void
+client_full_queue(void)
+{
+    struct run quick = RUN("msgclient", "-n", "-t", "1001", KEY, "no wait");
+    struct run patient = RUN("msgclient", "-t", "1002", KEY, "I wait");
+    struct msqid_ds ds;
+    struct request req;
+    struct any_msg m;
+    char got[128];
+    ssize_t n;
+    int qid = service_queue();
+
+    ds = queue_stat(qid);
+    ds.msg_qbytes = REQUEST_SIZE;               /* room for one request */
+    if (msgctl(qid, IPC_SET, &ds) == -1)
+        test_fail(NULL, "The grader could not lower msg_qbytes: %s", strerror(errno));
+    put_request(qid, REQ_NORMAL, 1999, "fills the queue");
+
+    quick.timeout = 3;
+    run_program(&quick);
+    if (quick.timed_out)
+        test_fail(&quick, "With -n and a full queue, the client must fail at once: pass "
+                          "IPC_NOWAIT to msgsnd(), which then fails with EAGAIN instead of "
+                          "waiting for room.");
+    expect_error_exit(&quick, "With -n and a full queue");
+    expect_stderr_has(&quick, "Resource temporarily unavailable", "msgsnd() with IPC_NOWAIT "
+                      "fails with EAGAIN on a full queue; report it with "
+                      "err_exit(\"msgsnd\").");
+    expect_ulong(&quick, "The number of messages in the full queue after `-n`",
+                 queue_stat(qid).msg_qnum, 1, "Nothing can be sent to a full queue.");
+
+    patient.timeout = WAIT;
+    run_start(&patient);
+    if (!wait_in_syscall(&patient, SYS_msgsnd, NULL, WAIT)) {
+        run_wait(&patient);
+        test_fail(&patient, "Without -n, a client facing a full queue must wait in msgsnd() "
+                            "until there is room (no IPC_NOWAIT); it did not.");
+    }
+    take(qid, REQ_NORMAL, &m);                  /* make room: its send goes through */
+    n = await_request(&patient, qid, &req);
+    expect_request(&patient, n, &req, REQ_NORMAL, 1002, "I wait");
+    put_reply(qid, 1002, 1, "I WAIT");
+    run_wait(&patient);
+    expect_success(&patient);
+    reply_line(&patient, got, sizeof got);
+    run_free(&quick);
+    run_free(&patient);
+}
+
+static void
+client_valgrind(void)
+{
+    struct run srv = RUN("msgserver", KEY);
+    struct run c1 = RUN("msgclient", "-t", "1001", KEY, "valgrind");
+    struct run c2 = RUN("msgclient", "-u", "-t", "1002", KEY, "urgent");
+    char got[128];
+
+    srv.reference = true;
+    start_server(&srv, false);
+    c1.valgrind = c2.valgrind = true;
+    run_program(&c1);
+    expect_success(&c1);
+    reply_line(&c1, got, sizeof got);
+    if (strcmp(got, "VALGRIND") != 0)
+        test_fail(&c1, "The client printed \"%s\"; the reply was \"VALGRIND\".", got);
+    expect_valgrind_clean(&c1);
+    run_program(&c2);
+    expect_success(&c2);
+    expect_valgrind_clean(&c2);
+    stop_server(&srv);
+    run_free(&c1);
+    run_free(&c2);
+    run_free(&srv);
+}
+
+static void
+bad_usage(void)
+{
+    static const char *const cases[][6] = {
+        { "msgserver" }, { "msgserver", "zz" }, { "msgserver", KEY, "extra" },
+        { "msgclient" }, { "msgclient", KEY }, { "msgclient", "-t", "2", KEY, "x" },
+        { "msgclient", "-t", "1001", KEY, "a text far too long to fit in one request of "
+          "fifty-six bytes" },
+        { "msgclient", "-x", KEY, "x" }, { "msgclient", "-s", KEY, "extra" },
+        { "msgclient", "-t", "1001", KEY, "" },
+    };
+    struct ipc_set before;
+    int qid = service_queue();
+
+    snapshot(&before);
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN(cases[i][0], cases[i][1], cases[i][2], cases[i][3], cases[i][4],
+                           cases[i][5]);
+
+        r.timeout = 3;
+        run_program(&r);
+        expect_usage_error(&r);
+        expect_no_new_objects(&before, &r, "After a usage error");
+        expect_ulong(&r, "The number of messages in the queue after a usage error",
+                     queue_stat(qid).msg_qnum, 0, "A wrong command line must send nothing.");
+        run_free(&r);
+    }
+    ipc_set_free(&before);
+}
+
+static const struct test_def tests[] = {
+    { "server_replies", "the server answers a request with its text in capitals, to the "
+      "client's reply type", 2, server_replies, "reply.mtype = request.reply_type; msgsnd "
+      "with REPLY_SIZE. See " CHAPTER ", \"Request and reply on one queue\".", NULL },
+    { "server_priority", "the server serves urgent requests first (msgtyp -3), in order, "
+      "with 64-byte replies", 3, server_priority, "msgrcv(qid, &req, REQUEST_SIZE, "
+      "-REQ_SHUTDOWN, 0). See " CHAPTER ", \"Priorities with a negative msgtyp\".", NULL },
+    { "server_concurrent", "the server answers six clients at once, each with its own reply",
+      2, server_concurrent, "one reply per request, addressed by type. See " CHAPTER
+      ", \"Request and reply on one queue\".", NULL },
+    { "server_sigterm", "on SIGTERM the server stops, removes its queue and exits 0", 2,
+      server_sigterm, "the handler sets a flag; on EINTR the loop checks it, then "
+      "msgctl(qid, IPC_RMID, NULL). See " CHAPTER ", \"Signals: EINTR\".", NULL },
+    { "server_shutdown_request", "a shutdown request (type 3) is served after the pending "
+      "requests, then the queue is removed", 1, server_shutdown_request, "type 3 is the "
+      "highest type msgtyp -3 takes, so it comes last. See " CHAPTER ", \"Priorities with a "
+      "negative msgtyp\".", NULL },
+    { "server_signal_status", "SIGUSR1 prints a status line and the server goes on (EINTR "
+      "is retried)", 1, server_signal_status, "msgrcv() is never restarted after a signal "
+      "handler: on EINTR, call it again. See " CHAPTER ", \"Signals: EINTR\".", NULL },
+    { "server_oversized", "a request that is too big (E2BIG) is dropped, and the next one "
+      "served", 1, server_oversized, "on E2BIG, take the message out with MSG_NOERROR and "
+      "drop it. See " CHAPTER ", \"A message too big: E2BIG and MSG_NOERROR\".", NULL },
+    { "server_valgrind", "the server runs clean under Valgrind (no uninitialised bytes sent)",
+      2, server_valgrind, "zero the reply before filling it: msgsnd() copies every byte of "
+      "the payload. See " CHAPTER ", \"Common mistakes\".", NULL },
+    { "client_request", "the client sends a 64-byte normal request and prints the reply "
+      "of its type", 2, client_request, "msgsnd(qid, &req, REQUEST_SIZE, 0), then "
+      "msgrcv(qid, &rep, REPLY_SIZE, reply_type, 0). See " CHAPTER ", \"The message "
+      "layout\".", NULL },
+    { "client_urgent", "with -u the client sends an urgent request (type 1)", 1,
+      client_urgent, "req.mtype = REQ_URGENT with -u. See " CHAPTER ", \"The message "
+      "layout\".", NULL },
+    { "client_own_reply", "the client takes only its own reply, and leaves others' in the "
+      "queue", 2, client_own_reply, "msgtyp = the reply type, never 0. See " CHAPTER
+      ", \"Choosing a message by type\".", NULL },
+    { "client_concurrent", "five clients at once each get their own reply", 2,
+      client_concurrent, "each client waits on its own reply type. See " CHAPTER
+      ", \"Request and reply on one queue\".", NULL },
+    { "client_no_server", "without a server the client fails with ENOENT and creates "
+      "nothing", 1, client_no_server, "msgget(key, 0): a client never creates the queue. "
+      "See " CHAPTER ", \"Common mistakes\".", NULL },
+    { "client_server_gone", "a client waiting for its reply fails with EIDRM when the queue "
+      "is removed", 1, client_server_gone, "report EIDRM from msgrcv() and exit 1. See "
+      CHAPTER ", \"The queue removed under you: EIDRM\".", NULL },
+    { "client_full_queue", "on a full queue, -n fails at once (EAGAIN); without -n the "
+      "client waits", 2, client_full_queue, "IPC_NOWAIT only with -n. See " CHAPTER
+      ", \"When the queue is full\".", NULL },
+    { "client_valgrind", "the client runs clean under Valgrind (no uninitialised bytes sent)",
+      2, client_valgrind, "memset() the request before filling it. See " CHAPTER
+      ", \"Common mistakes\".", NULL },
+    { "bad_usage", "both programs reject a wrong command line with a usage message", 1,
+      bad_usage, "the skeletons' argument parsing does this; keep usage_err() for bad "
+      "input.", NULL },
+};
+
+const struct exercise exercise_msgqueue = {
+    .id = "msgqueue",
+    .title = "Message queues: msgsnd() and msgrcv()",
+    .chapter = CHAPTER,
+    .programs = programs,
+    .tests = tests,
+    .ntests = ARRAY_LEN(tests),
+};

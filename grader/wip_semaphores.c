@@ -1,0 +1,1362 @@
+/* suite_semaphores.c: exercise `semaphores` (chapters/05-semaphores.md). The
+ * student's ringbuf keeps a ring buffer of records in a shared memory
+ * segment, guarded by a set of three semaphores (a lock, a count of free
+ * slots, a count of full slots). The tests look at the ring and the
+ * semaphores as the kernel holds them, hold the lock themselves to see who
+ * waits for it, kill a producer inside its critical section, and run many
+ * producers and consumers at once on every core, checking that each record
+ * arrives exactly once, whole and in order. */
+#define _GNU_SOURCE
+#include "grader.h"
+#include "diagnose.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CHAPTER "chapters/05-semaphores.md"
+#define KEY     "0x52494e47"
+#define KEY_NUM 0x52494e47
+
+static const char *const programs[] = { "ringbuf", NULL };
+
+/* ---- The shared layout, exactly as the statement (and ringbuf.c) gives it ---- */
+
+enum { SEM_LOCK, SEM_EMPTY, SEM_FULL, NSEMS };
+static const char *const sem_names[NSEMS] = { "lock", "empty", "full" };
+
+struct record {
+    int producer;
+    int seq;
+    unsigned int check;
+};
+
+struct ring {
+    unsigned int slots;
+    unsigned int in;
+    unsigned int out;
+    struct record slot[];
+};
+
+union semun {
+    int val;
+    struct semid_ds *buf;
+    unsigned short *array;
+};
+
+static unsigned int
+record_check(int producer, int seq)
+{
+    return ((unsigned int)producer * 0x9e3779b1u) ^ ((unsigned int)seq * 0x85ebca77u) ^
+           0x5bd1e995u;
+}
+
+static size_t
+ring_size(unsigned int slots)
+{
+    return sizeof(struct ring) + slots * sizeof(struct record);
+}
+
+/* What each semaphore is, for messages. */
+#define SEM_LEGEND "(semaphore 0 is the lock, 1 counts the free slots, 2 the full ones)"
+
+/* ---- Small helpers ---- */
+
+/* A number as an argument string that lives as long as the test. */
+static const char *
+num(long v)
+{
+    static char pool[256][24];
+    static unsigned next;
+    char *s = pool[next++ % ARRAY_LEN(pool)];
+
+    snprintf(s, sizeof pool[0], "%ld", v);
+    return s;
+}
+
+/* The whole stdout of a finished run (r->out keeps only its tail). */
+static char *
+whole_stdout(const struct run *r)
+{
+    char path[PATH_MAX];
+    char *text;
+
+    snprintf(path, sizeof path, "%s/run%d.out", g_test.dir, r->seq);
+    text = read_file_tail(path, 16 << 20, NULL, NULL);
+    return text ? text : xstrdup(r->out ? r->out : "");
+}
+
+/* Has the program of a started run ended? (Its init reports and exits
+ * when it does; WNOWAIT leaves the init for run_wait() to collect.) */
+static bool
+run_ended(const struct run *r)
+{
+    siginfo_t si;
+
+    if (r->init_pid <= 0)
+        return true;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)r->init_pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+        return true;
+    return si.si_pid != 0;
+}
+
+/* Is pid asleep in semop() (glibc's semop is the semtimedop system call)? */
+static bool
+asleep_in_semop(pid_t pid)
+{
+    char path[64], *text, *paren;
+    bool asleep = false;
+    long nr;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    text = read_file_tail(path, 4096, NULL, NULL);
+    if (text == NULL)
+        return false;
+    paren = strrchr(text, ')');
+    asleep = paren != NULL && paren[1] == ' ' && paren[2] == 'S';
+    free(text);
+    if (!asleep)
+        return false;
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+    text = read_file_tail(path, 4096, NULL, NULL);
+    asleep = text != NULL && sscanf(text, "%ld", &nr) == 1 &&
+             (nr == SYS_semtimedop || nr == SYS_semop);
+    free(text);
+    return asleep;
+}
+
+/* ---- The grader's own view of (and hands on) the ring ---- */
+
+struct tring {
+    int shmid;
+    int semid;
+    unsigned int slots;
+    struct ring *ring;      /* attached by the grader, read-write */
+};
+
+static void
+attach_ring(struct tring *t)
+{
+    t->ring = shmat(t->shmid, NULL, 0);
+    if (t->ring == (void *)-1)
+        test_fail(NULL, "The grader could not attach the ring segment: %s", strerror(errno));
+}
+
+/* A fresh, empty ring of SLOTS slots with key KEY, made by the grader just
+ * as `ringbuf init KEY SLOTS` would. */
+static void
+make_ring(struct tring *t, unsigned int slots)
+{
+    unsigned short vals[NSEMS] = { 1, (unsigned short)slots, 0 };
+    union semun arg = { .array = vals };
+
+    t->slots = slots;
+    t->shmid = shmget(KEY_NUM, ring_size(slots), IPC_CREAT | IPC_EXCL | 0600);
+    t->semid = semget(KEY_NUM, NSEMS, IPC_CREAT | IPC_EXCL | 0600);
+    if (t->shmid == -1 || t->semid == -1 || semctl(t->semid, 0, SETALL, arg) == -1)
+        test_fail(NULL, "The grader could not make its ring: %s", strerror(errno));
+    attach_ring(t);
+    t->ring->slots = slots;
+}
+
+static void
+drop_ring(struct tring *t)
+{
+    shmdt(t->ring);
+    if (shmctl(t->shmid, IPC_RMID, NULL) == -1 || semctl(t->semid, 0, IPC_RMID) == -1)
+        test_fail(NULL, "The grader could not remove its ring: %s", strerror(errno));
+}
+
+static void
+sem_values(const struct tring *t, unsigned short vals[NSEMS])
+{
+    union semun arg = { .array = vals };
+
+    if (semctl(t->semid, 0, GETALL, arg) == -1)
+        test_fail(NULL, "The grader could not read the semaphores (GETALL): %s",
+                  strerror(errno));
+}
+
+static int
+waiters(const struct tring *t, int sem)
+{
+    int n = semctl(t->semid, sem, GETNCNT);
+
+    if (n == -1)
+        test_fail(NULL, "The grader could not read GETNCNT: %s", strerror(errno));
+    return n;
+}
+
+/* One semaphore operation by the grader, never waiting. false: it would
+ * have had to wait. */
+static bool
+grader_semop(const struct tring *t, int sem, int op)
+{
+    struct sembuf sop = { (unsigned short)sem, (short)op, IPC_NOWAIT };
+
+    if (semop(t->semid, &sop, 1) == 0)
+        return true;
+    if (errno != EAGAIN)
+        test_fail(NULL, "The grader's semop() failed: %s", strerror(errno));
+    return false;
+}
+
+/* The grader puts a record in or takes one out, following the protocol. */
+static void
+grader_put(const struct tring *t, int producer, int seq)
+{
+    struct record *slot;
+
+    if (!grader_semop(t, SEM_EMPTY, -1) || !grader_semop(t, SEM_LOCK, -1))
+        test_fail(NULL, "The grader found no free slot or the lock taken while setting up.");
+    slot = &t->ring->slot[t->ring->in];
+    slot->producer = producer;
+    slot->seq = seq;
+    slot->check = record_check(producer, seq);
+    t->ring->in = (t->ring->in + 1) % t->slots;
+    grader_semop(t, SEM_LOCK, +1);
+    grader_semop(t, SEM_FULL, +1);
+}
+
+/* false when the lock is taken (the caller explains the deadlock). */
+static bool
+grader_take(const struct tring *t, struct record *rec)
+{
+    if (!grader_semop(t, SEM_FULL, -1))
+        test_fail(NULL, "The grader expected a full slot in the ring but found none "
+                        "(semaphore 2 is 0).");
+    if (!grader_semop(t, SEM_LOCK, -1)) {
+        grader_semop(t, SEM_FULL, +1);
+        return false;
+    }
+    *rec = t->ring->slot[t->ring->out];
+    t->ring->out = (t->ring->out + 1) % t->slots;
+    grader_semop(t, SEM_LOCK, +1);
+    grader_semop(t, SEM_EMPTY, +1);
+    return true;
+}
+
+/* The semaphores must hold these values now. */
+static void
+expect_values(const struct run *r, const struct tring *t, int lock, int empty, int full,
+              const char *when)
+{
+    unsigned short v[NSEMS];
+    int want[NSEMS] = { lock, empty, full };
+    static const char *const meaning[NSEMS] = {
+        "the lock: 1 when free", "the free slots", "the full slots" };
+
+    sem_values(t, v);
+    for (int i = 0; i < NSEMS; i++) {
+        if (v[i] == want[i])
+            continue;
+        if (i > 0 && v[SEM_LOCK] == 1 && v[SEM_EMPTY] == t->slots && v[SEM_FULL] == 0 &&
+            want[SEM_FULL] != 0)
+            test_fail(r, "%s, the semaphores read lock %d, empty %d, full %d, as if nothing "
+                         "had happened; expected lock %d, empty %d, full %d. If you used "
+                         "SEM_UNDO on the free/full counters (semaphores 1 and 2), the "
+                         "kernel undid every operation when the program exited. SEM_UNDO "
+                         "belongs on the lock only.", when, v[0], v[1], v[2], lock, empty,
+                      full);
+        test_fail(r, "%s, semaphore %d (%s, %s) is %d, expected %d.\n  all three: lock %d, "
+                     "empty %d, full %d (expected %d, %d, %d)\n%s", when, i, sem_names[i],
+                  meaning[i], v[i], want[i], v[0], v[1], v[2], lock, empty, full,
+                  i == SEM_LOCK
+                      ? "Every semop() -1 on the lock needs a matching +1 when the ring "
+                        "is left, on every path."
+                      : "A producer takes 1 from semaphore 1 (a free slot) and adds 1 to "
+                        "semaphore 2 (a full slot); a consumer does the opposite. No "
+                        "SEM_UNDO on these two.");
+    }
+}
+
+/* ---- Reading what consumers printed ---- */
+
+/* Parse "record P S CHECK" lines of text into recs (at most max); other
+ * non-empty lines are returned in *junk (the first one). */
+static size_t
+parse_records(const char *text, struct record *recs, size_t max, const char **junk)
+{
+    size_t n = 0;
+
+    *junk = NULL;
+    for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
+        struct record rec;
+        int used = 0;
+
+        if (*line == '\n')
+            continue;
+        if (sscanf(line, "record %d %d %x%n", &rec.producer, &rec.seq, &rec.check,
+                   &used) == 3 && (line[used] == '\n' || line[used] == '\0')) {
+            if (n < max)
+                recs[n] = rec;
+            n++;
+        } else if (strncmp(line, "drained ", 8) != 0 && *junk == NULL) {
+            *junk = line;
+        }
+    }
+    return n;
+}
+
+static void
+describe_record(const struct record *rec, struct strbuf *sb)
+{
+    sb_addf(sb, "record %d %d %08x", rec->producer, rec->seq, rec->check);
+}
+
+/* The consumer printed exactly these records, in this order. */
+static void
+expect_records(const struct run *r, const struct record *want, size_t nwant)
+{
+    struct record got[64];
+    const char *junk;
+    size_t n = parse_records(r->out, got, ARRAY_LEN(got), &junk);
+    struct strbuf sb = { 0 };
+
+    if (junk != NULL)
+        test_fail(r, "`%s` printed a line that is not \"record PRODUCER SEQ CHECK\": "
+                     "\"%.*s\". Print each record with printf(\"record %%d %%d %%08x\\n\", "
+                     "...).", r->prog, (int)strcspn(junk, "\n"), junk);
+    for (size_t i = 0; i < nwant; i++) {
+        sb_adds(&sb, "  ");
+        describe_record(&want[i], &sb);
+        sb_adds(&sb, "\n");
+    }
+    if (n != nwant)
+        test_fail(r, "`%s` printed %zu record%s; expected exactly these %zu:\n%s", r->prog,
+                  n, n == 1 ? "" : "s", nwant, sb_str(&sb));
+    for (size_t i = 0; i < nwant; i++)
+        if (got[i].producer != want[i].producer || got[i].seq != want[i].seq ||
+            got[i].check != want[i].check) {
+            struct strbuf one = { 0 };
+
+            describe_record(&got[i], &one);
+            test_fail(r, "Record %zu printed is \"%s\"; expected, in this order:\n%s"
+                         "Take records from slot[out], then advance out = (out + 1) %% "
+                         "slots, all while holding the lock.", i + 1, sb_str(&one),
+                      sb_str(&sb));
+        }
+    sb_free(&sb);
+}
+
+static struct record
+rec_of(int producer, int seq)
+{
+    return (struct record){ producer, seq, record_check(producer, seq) };
+}
+
+/* ---- Many processes at once ---- */
+
+/* The semaphores and header when wait_group() found a deadlock. */
+static unsigned short deadlock_values[NSEMS];
+static unsigned int deadlock_in, deadlock_out;
+
+/* Wait for every run of a group. A deadlock (every program still running
+ * asleep in semop() while nothing in the ring or its semaphores moves for
+ * a second) is not left to the timeout: those programs are described and
+ * stopped at once. Returns the number stopped that way. */
+static size_t
+wait_group(struct run **runs, size_t n, const struct tring *t)
+{
+    unsigned short last[NSEMS] = { 0 }, now[NSEMS];
+    unsigned int last_in = 0, last_out = 0;
+    int still = 0;
+    size_t stopped = 0;
+
+    for (;;) {
+        bool all_asleep = true, any_alive = false, any_late = false;
+
+        for (size_t i = 0; i < n; i++) {
+            if (run_ended(runs[i]))
+                continue;
+            any_alive = true;
+            if (!asleep_in_semop(runs[i]->pid))
+                all_asleep = false;
+            if (now_seconds() > runs[i]->started + runs[i]->timeout)
+                any_late = true;
+        }
+        if (!any_alive || any_late)
+            break;
+        if (all_asleep) {
+            sem_values(t, now);
+            if (still > 0 && memcmp(now, last, sizeof now) == 0 &&
+                t->ring->in == last_in && t->ring->out == last_out)
+                still++;
+            else
+                still = 1;
+            memcpy(last, now, sizeof last);
+            last_in = t->ring->in;
+            last_out = t->ring->out;
+        } else {
+            still = 0;
+        }
+        if (still > 20) {   /* 1 s at 50 ms */
+            memcpy(deadlock_values, now, sizeof now);
+            deadlock_in = t->ring->in;
+            deadlock_out = t->ring->out;
+            break;
+        }
+        usleep(50000);
+    }
+    /* Describe every stuck process before stopping any: a killed process
+     * gives back what it took with SEM_UNDO, and the others would move. */
+    for (size_t i = 0; i < n && still > 20; i++) {
+        if (!run_ended(runs[i])) {
+            struct strbuf where = { 0 };
+
+            diagnose_tree(runs[i]->init_pid, &where);
+            free(runs[i]->blocked);
+            runs[i]->blocked = sb_take(&where);
+            runs[i]->timed_out = true;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (runs[i]->timed_out && runs[i]->blocked) {
+            char *where = runs[i]->blocked;
+
+            runs[i]->blocked = NULL;
+            run_stop(runs[i]);
+            free(runs[i]->blocked);
+            runs[i]->blocked = where;
+            runs[i]->timed_out = true;
+            runs[i]->timeout = runs[i]->elapsed;
+            stopped++;
+        } else {
+            run_wait(runs[i]);
+        }
+    }
+    return stopped;
+}
+
+/* Copy the engine's description of a stuck process, naming what each
+ * semaphore of the ring means. */
+static void
+explain_semaphores(const char *text, struct strbuf *sb)
+{
+    static const char *const why[NSEMS] = {
+        "semaphore 0 (the lock: another process holds it)",
+        "semaphore 1 (the free slots: there are none)",
+        "semaphore 2 (the full slots: there are none)",
+    };
+    char pattern[64];
+
+    for (const char *p = text; *p;) {
+        bool done = false;
+
+        for (int i = 0; i < NSEMS && !done; i++) {
+            snprintf(pattern, sizeof pattern, "semaphore %d (its value is too low)", i);
+            if (strncmp(p, pattern, strlen(pattern)) == 0) {
+                sb_adds(sb, why[i]);
+                p += strlen(pattern);
+                done = true;
+            }
+        }
+        if (!done)
+            sb_add(sb, p++, 1);
+    }
+}
+
+/* One line per stopped run of a group: its command and where it was. */
+static void
+describe_stuck(struct run **runs, size_t n, struct strbuf *sb)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!runs[i]->timed_out)
+            continue;
+        sb_adds(sb, "  - ringbuf");
+        for (size_t a = 0; a < RUN_MAX_ARGS && runs[i]->args[a]; a++)
+            sb_addf(sb, " %s", runs[i]->args[a]);
+        sb_addf(sb, "%s: ", runs[i]->reference ? " (the reference)" : "");
+        if (runs[i]->blocked && *runs[i]->blocked) {
+            const char *b = runs[i]->blocked;
+            const char *is = strstr(b, ") is ");
+
+            /* "ringbuf (pid 7) is blocked in ..." -> "blocked in ..." */
+            explain_semaphores(is ? is + 5 : b, sb);
+        } else {
+            sb_adds(sb, "stuck\n");
+        }
+    }
+}
+
+/* After wait_group(): explain a deadlock or a failed program. */
+static void
+expect_group_finished(struct run **runs, size_t n, size_t stopped, const char *situation)
+{
+    struct strbuf sb = { 0 };
+    const struct run *first = NULL;
+
+    if (stopped > 0) {
+        for (size_t i = 0; i < n && first == NULL; i++)
+            if (runs[i]->timed_out)
+                first = runs[i];
+        describe_stuck(runs, n, &sb);
+        test_fail(first, "Deadlock %s: these processes were all waiting in semop(), and "
+                         "none of them could ever go on, so the grader stopped them:\n%s"
+                         "At that moment the semaphores were lock %d, empty %d, full %d "
+                         SEM_LEGEND ", and the header in %u, out %u. Look for a semop() "
+                         "with the wrong sign or on the wrong semaphore, an operation done "
+                         "twice or never given back, or a producer that takes the lock "
+                         "before waiting for a free slot.", situation, sb_str(&sb),
+                  deadlock_values[0], deadlock_values[1], deadlock_values[2], deadlock_in,
+                  deadlock_out);
+    }
+    for (size_t i = 0; i < n; i++)
+        expect_success(runs[i]);
+}
+
+/* One producer/consumer shape. */
+struct round {
+    const char *what;
+    int producers;
+    int consumers;
+    int count;              /* records per producer */
+    unsigned int slots;
+    bool ref_producers, ref_consumers;
+};
+
+/* A copy of r whose stdout shows only its last few lines: a consumer's
+ * output is thousands of records, and the message already says what is
+ * wrong with them. The copy shares r's other strings. */
+static struct run
+short_output(const struct run *r, int lines)
+{
+    struct run copy = *r;
+    const char *p = r->out + strlen(r->out);
+
+    while (p > r->out && lines >= 0) {
+        p--;
+        if (*p == '\n' && p[1] != '\0')
+            lines--;
+    }
+    if (p > r->out) {
+        copy.out = (char *)p + 1;
+        copy.out_cut = true;
+    }
+    return copy;
+}
+
+/* Check every consumer's records: each (producer, seq) exactly once, each
+ * whole, each consumer seeing each producer's records in increasing order. */
+static void
+check_round_records(struct run **cons, int ncons, const struct round *rd, const char *situation)
+{
+    size_t total = (size_t)rd->producers * (size_t)rd->count;
+    unsigned char *seen = xcalloc(total, 1);
+    struct strbuf problems = { 0 };
+    size_t lost = 0, dup = 0, torn = 0, order = 0, extra = 0;
+    struct record ex_dup = { 0 }, ex_torn = { 0 }, ex_order = { 0 };
+    int ex_lost_p = 0, ex_lost_s = 0, ex_order_prev = 0;
+    struct run shown;
+
+    for (int c = 0; c < ncons; c++) {
+        size_t max = total + 16;
+        struct record *recs = xcalloc(max, sizeof *recs);
+        char *text = whole_stdout(cons[c]);
+        const char *junk;
+        size_t n = parse_records(text, recs, max, &junk);
+        int last[64] = { 0 };
+
+        if (junk != NULL)
+            test_fail(cons[c], "A consumer printed a line that is not \"record PRODUCER SEQ "
+                               "CHECK\": \"%.*s\".", (int)strcspn(junk, "\n"), junk);
+        if (n != (size_t)rd->count * (size_t)rd->producers / (size_t)ncons)
+            test_fail(cons[c], "`consume KEY %s` must print exactly %s records; this one "
+                               "printed %zu.", cons[c]->args[2], cons[c]->args[2], n);
+        for (size_t i = 0; i < n && i < max; i++) {
+            const struct record *rec = &recs[i];
+            bool whole = rec->producer >= 1 && rec->producer <= rd->producers &&
+                         rec->seq >= 1 && rec->seq <= rd->count &&
+                         rec->check == record_check(rec->producer, rec->seq);
+            size_t at;
+
+            if (!whole) {
+                if (torn++ == 0)
+                    ex_torn = *rec;
+                continue;
+            }
+            at = (size_t)(rec->producer - 1) * (size_t)rd->count + (size_t)(rec->seq - 1);
+            if (seen[at] == 1 && dup++ == 0)
+                ex_dup = *rec;
+            if (seen[at] < 255)
+                seen[at]++;
+            if (rec->seq <= last[rec->producer]) {
+                if (order++ == 0) {
+                    ex_order = *rec;
+                    ex_order_prev = last[rec->producer];
+                }
+            }
+            last[rec->producer] = rec->seq;
+        }
+        free(recs);
+        free(text);
+    }
+    for (size_t at = 0; at < total; at++)
+        if (seen[at] == 0 && lost++ == 0) {
+            ex_lost_p = (int)(at / (size_t)rd->count) + 1;
+            ex_lost_s = (int)(at % (size_t)rd->count) + 1;
+        }
+    free(seen);
+    (void)extra;
+    if (lost + dup + torn + order == 0)
+        return;
+    if (lost)
+        sb_addf(&problems, "  - %zu record%s never consumed, e.g. producer %d's record %d\n",
+                lost, lost == 1 ? " was" : "s were", ex_lost_p, ex_lost_s);
+    if (dup)
+        sb_addf(&problems, "  - %zu record%s consumed twice or more, e.g. \"record %d %d "
+                "%08x\"\n", dup, dup == 1 ? " was" : "s were", ex_dup.producer, ex_dup.seq,
+                ex_dup.check);
+    if (torn)
+        sb_addf(&problems, "  - %zu record%s not whole (a slot read while being written, "
+                "or never written), e.g. \"record %d %d %08x\"\n", torn,
+                torn == 1 ? " was" : "s were", ex_torn.producer, ex_torn.seq, ex_torn.check);
+    if (order)
+        sb_addf(&problems, "  - %zu record%s out of order, e.g. producer %d's record %d came "
+                "after its record %d in the same consumer\n", order,
+                order == 1 ? " was" : "s were", ex_order.producer, ex_order.seq,
+                ex_order_prev);
+    shown = short_output(cons[0], 6);
+    test_fail(&shown, "%s (%s), the records the consumers printed do not add up:\n%s"
+                       "Two processes used the ring at the same time. Every access to in, "
+                       "out and the slots must happen between taking the lock (semop -1 on "
+                       "semaphore 0) and giving it back, a producer must wait for a free "
+                       "slot (semaphore 1) before writing, a consumer for a full one "
+                       "(semaphore 2) before reading, and a record may be announced (+1 "
+                       "on semaphore 2) only once it is completely written.",
+              situation, rd->what, sb_str(&problems));
+}
+
+/* Run one round: a fresh ring, every producer and consumer started at
+ * once, waited for together. */
+static void
+run_round(const struct round *rd, int number)
+{
+    struct tring t;
+    struct run prod[8], cons[8];
+    struct run *all[16];
+    struct run *cptr[8];
+    char situation[96];
+    size_t n = 0, stopped;
+    int per = rd->count * rd->producers / rd->consumers;
+    unsigned short v[NSEMS];
+
+    snprintf(situation, sizeof situation, "in round %d", number);
+    make_ring(&t, rd->slots);
+    for (int p = 0; p < rd->producers; p++) {
+        prod[p] = RUN("ringbuf", "produce", KEY, num(p + 1), num(rd->count));
+        prod[p].reference = rd->ref_producers;
+        prod[p].timeout = 60;
+        all[n++] = &prod[p];
+    }
+    for (int c = 0; c < rd->consumers; c++) {
+        cons[c] = RUN("ringbuf", "consume", KEY, num(per));
+        cons[c].reference = rd->ref_consumers;
+        cons[c].timeout = 60;
+        cptr[c] = &cons[c];
+        all[n++] = &cons[c];
+    }
+    /* Consumers first, so they are already waiting when records come. */
+    for (int c = 0; c < rd->consumers; c++)
+        run_start(&cons[c]);
+    for (int p = 0; p < rd->producers; p++)
+        run_start(&prod[p]);
+    stopped = wait_group(all, n, &t);
+    snprintf(situation, sizeof situation, "in round %d (%s)", number, rd->what);
+    expect_group_finished(all, n, stopped, situation);
+    snprintf(situation, sizeof situation, "In round %d", number);
+    check_round_records(cptr, rd->consumers, rd, situation);
+    sem_values(&t, v);
+    if (v[SEM_LOCK] != 1 || v[SEM_EMPTY] != rd->slots || v[SEM_FULL] != 0 ||
+        t.ring->in != t.ring->out)
+        test_fail(&cons[0], "After round %d (%s), every record was consumed, so the ring "
+                            "should be back where it started: lock 1, empty %u, full 0, "
+                            "in == out. It is lock %d, empty %d, full %d, in %u, out %u.",
+                  number, rd->what, rd->slots, v[0], v[1], v[2], t.ring->in, t.ring->out);
+    for (size_t i = 0; i < n; i++)
+        run_free(all[i]);
+    drop_ring(&t);
+}
+
+/* ---- Starting runs and watching them wait ---- */
+
+/* Wait until at least `want` processes wait on semaphore sem (GETNCNT).
+ * Returns NULL when they do, or the run that ended first instead, or the
+ * first run still going when the time is up (check run_ended()). */
+static struct run *
+wait_for_waiters(const struct tring *t, int sem, int want, struct run **runs, size_t n,
+                 double timeout)
+{
+    double deadline = now_seconds() + timeout;
+
+    for (;;) {
+        if (waiters(t, sem) >= want)
+            return NULL;
+        for (size_t i = 0; i < n; i++)
+            if (run_ended(runs[i]))
+                return runs[i];
+        if (now_seconds() > deadline)
+            return runs[0];
+        usleep(10000);
+    }
+}
+
+/* Describe where a (still running) program is, for a failure message. */
+static char *
+where_is(const struct run *r)
+{
+    struct strbuf sb = { 0 };
+
+    diagnose_tree(r->init_pid, &sb);
+    if (sb.len == 0)
+        sb_adds(&sb, "(it has ended)");
+    return sb_take(&sb);
+}
+
+/* ---- The tests ---- */
+
+static void
+init_creates(void)
+{
+    struct run r = RUN("ringbuf", "init", KEY, "4");
+    struct ipc_set before, after;
+    struct ipc_obj *added;
+    const struct ipc_obj *shm, *sem;
+    struct tring t;
+    long shmid, semid;
+    size_t n;
+
+    snapshot(&before);
+    run_program(&r);
+    expect_success(&r);
+    shmid = expect_field(&r, "shmid", "the segment's id, from shmget()");
+    semid = expect_field(&r, "semid", "the semaphore set's id, from semget()");
+    if (semid < 0)
+        test_fail(&r, "`init` printed \"semid %ld\": semget() failed and returned -1, but "
+                      "the program went on. Create the set with semget(key, 3, IPC_CREAT | "
+                      "IPC_EXCL | 0600) and check the result.", semid);
+    snapshot(&after);
+    n = ipc_added(&before, &after, &added);
+    free(added);
+    expect_ulong(&r, "The number of new IPC objects after `init`", n, 2, "init makes "
+                 "exactly one shared memory segment and one semaphore set.");
+    shm = ipc_find_id(&after, IPC_KIND_SHM, (int)shmid);
+    sem = ipc_find_id(&after, IPC_KIND_SEM, (int)semid);
+    if (shm == NULL)
+        test_fail(&r, "The kernel has no segment with the id `init` printed (%ld).", shmid);
+    if (sem == NULL)
+        test_fail(&r, "The kernel has no semaphore set with the id `init` printed (%ld). "
+                      "`ipcs -s` lists the sets.", semid);
+    expect_ulong(&r, "The semaphore set's key", (uint32_t)sem->key, KEY_NUM, "Pass the "
+                 "parsed KEY to semget(), the same key as the segment's.");
+    expect_ulong(&r, "The number of semaphores in the set (sem_nsems)", sem->size, NSEMS,
+                 "semget(key, 3, ...): the lock, the free slots and the full slots.");
+    expect_mode(&r, "The semaphore set's permission bits", sem->mode, 0600, "semget(key, 3, "
+                "IPC_CREAT | IPC_EXCL | 0600).");
+    expect_ulong(&r, "The segment's key", (uint32_t)shm->key, KEY_NUM, "The segment uses KEY.");
+    expect_ulong(&r, "The segment's size", shm->size, ring_size(4), "The skeleton's "
+                 "ring_size(slots) gives it: the header and the slots.");
+    t.shmid = (int)shmid;
+    t.semid = (int)semid;
+    t.slots = 4;
+    ipc_set_free(&before);
+    ipc_set_free(&after);
+    expect_values(&r, &t, 1, 4, 0, "After `init KEY 4`");
+    attach_ring(&t);
+    if (t.ring->slots != 4 || t.ring->in != 0 || t.ring->out != 0)
+        test_fail(&r, "After `init KEY 4`, the ring's header should read slots 4, in 0, "
+                      "out 0; it reads slots %u, in %u, out %u.", t.ring->slots, t.ring->in,
+                  t.ring->out);
+    run_free(&r);
+}
+
+static void
+init_errors(void)
+{
+    struct run r = RUN("ringbuf", "init", KEY, "8");
+    struct run s = RUN("ringbuf", "init", KEY, "4");
+    struct ipc_set before;
+    struct tring t;
+
+    make_ring(&t, 4);
+    snapshot(&before);
+    run_program(&r);
+    expect_error_exit(&r, "When a ring with this key already exists");
+    expect_stderr_has(&r, "File exists", "init creates with IPC_CREAT | IPC_EXCL, so that it "
+                      "never resets a ring other processes are using; report EEXIST with "
+                      "err_exit(\"shmget\") or err_exit(\"semget\").");
+    expect_no_new_objects(&before, &r, "When init failed");
+    expect_values(&r, &t, 1, 4, 0, "After a failed `init` on an existing ring");
+    ipc_set_free(&before);
+    drop_ring(&t);
+
+    /* No semaphore set can be made (SEMMNI 0): nothing may be left behind. */
+    if (ipc_set_limit("sem", "32000 1024000000 500 0") == -1)
+        test_fail(NULL, "The grader could not lower the semaphore limits: %s",
+                  strerror(errno));
+    snapshot(&before);
+    run_program(&s);
+    expect_error_exit(&s, "When the system allows no more semaphore sets");
+    expect_stderr_has(&s, "No space left on device", "semget() fails with ENOSPC when SEMMNI "
+                      "sets exist; report it with err_exit(\"semget\").");
+    expect_no_new_objects(&before, &s, "When semget() failed, the ring is useless: remove "
+                          "the segment you already made (shmctl IPC_RMID) before exiting. "
+                          "But");
+    ipc_set_free(&before);
+    run_free(&r);
+    run_free(&s);
+}
+
+static void
+produce_records(void)
+{
+    struct run r = RUN("ringbuf", "produce", KEY, "7", "3");
+    struct tring t;
+
+    make_ring(&t, 4);
+    run_program(&r);
+    expect_success(&r);
+    expect_ulong(&r, "The \"produced\" line", (unsigned long)expect_field(&r, "produced",
+                 "how many records were put"), 3, "Print \"produced COUNT\" at the end.");
+    expect_values(&r, &t, 1, 1, 3, "After `produce KEY 7 3` into an empty ring of 4 slots");
+    for (int i = 0; i < 3; i++) {
+        struct record *s = &t.ring->slot[i];
+
+        if (s->producer != 7 || s->seq != i + 1 || s->check != record_check(7, i + 1))
+            test_fail(&r, "Slot %d of the ring holds producer %d, seq %d, check %08x; "
+                          "expected producer 7, seq %d, check %08x. Fill slot[in] with "
+                          "the record, then advance in.", i, s->producer, s->seq, s->check,
+                      i + 1, record_check(7, i + 1));
+    }
+    if (t.ring->in != 3 || t.ring->out != 0)
+        test_fail(&r, "After 3 records, the header should read in 3, out 0; it reads in %u, "
+                      "out %u.", t.ring->in, t.ring->out);
+    run_free(&r);
+}
+
+static void
+consume_records(void)
+{
+    struct run r = RUN("ringbuf", "consume", KEY, "3");
+    struct record want[3] = { rec_of(7, 1), rec_of(7, 2), rec_of(8, 1) };
+    struct tring t;
+
+    make_ring(&t, 4);
+    grader_put(&t, 7, 1);
+    grader_put(&t, 7, 2);
+    grader_put(&t, 8, 1);
+    grader_put(&t, 8, 2);
+    run_program(&r);
+    expect_success(&r);
+    expect_records(&r, want, 3);
+    expect_values(&r, &t, 1, 3, 1, "After `consume KEY 3` from a ring holding 4 records");
+    if (t.ring->out != 3 || t.ring->in != 0)
+        test_fail(&r, "After taking 3 of 4 records, the header should read in 0, out 3; it "
+                      "reads in %u, out %u.", t.ring->in, t.ring->out);
+    run_free(&r);
+}
+
+static void
+waits_for_slots(void)
+{
+    struct run p = RUN("ringbuf", "produce", KEY, "5", "1");
+    struct run c = RUN("ringbuf", "consume", KEY, "1");
+    struct run *rp = &p, *rc = &c, *bad;
+    struct record rec;
+    struct record want = rec_of(6, 1);
+    struct tring t;
+
+    /* A full ring: the producer must wait for a free slot. */
+    make_ring(&t, 2);
+    grader_put(&t, 1, 1);
+    grader_put(&t, 1, 2);
+    run_start(&p);
+    bad = wait_for_waiters(&t, SEM_EMPTY, 1, &rp, 1, 5);
+    if (bad != NULL) {
+        if (run_ended(&p)) {
+            run_wait(&p);
+            test_fail(&p, "The ring was full (2 records in 2 slots), yet `produce` did not "
+                          "wait for a free slot: it ended at once. Before writing, take 1 "
+                          "from semaphore 1 (the free slots): semop() then sleeps until a "
+                          "consumer frees one.");
+        }
+        char *where = where_is(&p);
+
+        run_stop(&p);
+        test_fail(&p, "The ring was full; `produce` should wait in semop() for a free "
+                      "slot (semaphore 1), but after 5 s nobody waited on semaphore 1. It "
+                      "was: %s", where);
+    }
+    if (!grader_take(&t, &rec)) {
+        char *where = where_is(&p);
+
+        run_stop(&p);
+        test_fail(&p, "While `produce` waited for a free slot in a full ring, it held the "
+                      "lock (semaphore 0 was 0), so no consumer could ever free a slot: a "
+                      "deadlock. It was: %sWait for a free slot (semaphore 1) first, and "
+                      "only then take the lock.", where);
+    }
+    run_wait(&p);
+    expect_success(&p);
+    if (!grader_take(&t, &rec) || !grader_take(&t, &rec) || rec.producer != 5 ||
+        rec.seq != 1 || rec.check != record_check(5, 1))
+        test_fail(&p, "After a slot was freed, `produce KEY 5 1` should have put record 5 1 "
+                      "in it; the grader found producer %d, seq %d there.", rec.producer,
+                  rec.seq);
+
+    /* An empty ring: the consumer must wait for a full slot. */
+    run_start(&c);
+    bad = wait_for_waiters(&t, SEM_FULL, 1, &rc, 1, 5);
+    if (bad != NULL) {
+        if (run_ended(&c)) {
+            run_wait(&c);
+            test_fail(&c, "The ring was empty, yet `consume KEY 1` did not wait for a "
+                          "record: it ended at once. Take 1 from semaphore 2 (the full "
+                          "slots) before reading: semop() sleeps until a producer adds one.");
+        }
+        char *where = where_is(&c);
+
+        run_stop(&c);
+        test_fail(&c, "The ring was empty; `consume` should wait in semop() on semaphore 2 "
+                      "(the full slots), but after 5 s nobody waited on it. It was: %s",
+                  where);
+    }
+    grader_put(&t, 6, 1);
+    run_wait(&c);
+    expect_success(&c);
+    expect_records(&c, &want, 1);
+    expect_values(&c, &t, 1, 2, 0, "After the waiting consumer took the record");
+    run_free(&p);
+    run_free(&c);
+}
+
+static void
+lock_excludes(void)
+{
+    struct run p = RUN("ringbuf", "produce", KEY, "2", "1");
+    struct run c = RUN("ringbuf", "consume", KEY, "1");
+    struct run *both[2] = { &p, &c }, *bad;
+    struct record want = rec_of(1, 1), rec;
+    struct tring t;
+
+    make_ring(&t, 4);
+    grader_put(&t, 1, 1);
+    grader_put(&t, 1, 2);
+    if (!grader_semop(&t, SEM_LOCK, -1))        /* the grader holds the lock */
+        test_fail(NULL, "The grader could not take its own lock.");
+    run_start(&p);
+    run_start(&c);
+    bad = wait_for_waiters(&t, SEM_LOCK, 2, both, 2, 5);
+    if (bad != NULL) {
+        char *where = NULL;
+
+        if (run_ended(bad)) {
+            run_wait(bad);
+            test_fail(bad, "While another process held the lock (semaphore 0 was 0), "
+                           "`%s` did not wait for it: it went into the ring anyway and "
+                           "ended. Two processes changing in, out or a slot at once lose "
+                           "and duplicate records. Take 1 from semaphore 0 before touching "
+                           "the ring (it sleeps while another process holds it), and give "
+                           "it back after.", bad->args[0]);
+        }
+        where = where_is(bad);
+        run_stop(&p);
+        run_stop(&c);
+        test_fail(bad, "While another process held the lock, `produce` and `consume` "
+                       "should both wait for it in semop() on semaphore 0, but after 5 s "
+                       "only %d did. `%s` was: %s", waiters(&t, SEM_LOCK), bad->args[0],
+                  where);
+    }
+    if (t.ring->in != 2 || t.ring->out != 0)
+        test_fail(&p, "While the lock was held, the ring's header changed (in %u, out %u; "
+                      "it was in 2, out 0): something touched the ring without the lock.",
+                  t.ring->in, t.ring->out);
+    grader_semop(&t, SEM_LOCK, +1);             /* let them go */
+    run_wait(&p);
+    run_wait(&c);
+    expect_success(&p);
+    expect_success(&c);
+    expect_records(&c, &want, 1);
+    if (!grader_take(&t, &rec) || rec.producer != 1 || rec.seq != 2 ||
+        !grader_take(&t, &rec) || rec.producer != 2 || rec.seq != 1)
+        test_fail(&p, "Once the lock was free, the ring should hold record 1 2 and then "
+                      "the producer's record 2 1; it does not.");
+    expect_values(&p, &t, 1, 4, 0, "At the end");
+    run_free(&p);
+    run_free(&c);
+}
+
+static void
+killed_holding_lock(void)
+{
+    struct run h = RUN("ringbuf", "produce", "--hold", KEY, "9", "5");
+    struct round rd = { "2 producers of 300 records, 2 consumers, a ring of 4 slots",
+                        2, 2, 300, 4, false, false };
+    struct run prod[2], cons[2];
+    struct run *all[4] = { &prod[0], &prod[1], &cons[0], &cons[1] };
+    struct run *cptr[2] = { &cons[0], &cons[1] };
+    unsigned short v[NSEMS];
+    struct tring t;
+    size_t stopped;
+    bool frozen;
+
+    make_ring(&t, 4);
+    run_start(&h);
+    if (!run_wait_output(&h, "holding the lock", 5)) {
+        run_stop(&h);
+        test_fail(&h, "`produce --hold` should print \"holding the lock\" (and fflush it) "
+                      "once it holds the lock for its first record, then wait to be killed. "
+                      "It did not print it within 5 s.");
+    }
+    sem_values(&t, v);
+    if (v[SEM_LOCK] != 0) {
+        run_stop(&h);
+        test_fail(&h, "`produce --hold` printed \"holding the lock\", but the lock "
+                      "(semaphore 0) is %d, not 0: it never took the lock. Call "
+                      "hold_lock_forever() right after taking it.", v[SEM_LOCK]);
+    }
+    run_signal(&h, SIGKILL);
+    run_wait(&h);
+    sem_values(&t, v);
+    frozen = v[SEM_LOCK] == 0;
+
+    /* The others must still get through. */
+    for (int i = 0; i < 2; i++) {
+        prod[i] = RUN("ringbuf", "produce", KEY, num(i + 1), num(rd.count));
+        cons[i] = RUN("ringbuf", "consume", KEY, num(rd.count));
+        prod[i].timeout = cons[i].timeout = 30;
+    }
+    for (int i = 0; i < 2; i++)
+        run_start(&cons[i]);
+    for (int i = 0; i < 2; i++)
+        run_start(&prod[i]);
+    stopped = wait_group(all, 4, &t);
+    if (frozen) {
+        struct strbuf sb = { 0 };
+
+        describe_stuck(all, 4, &sb);
+        test_fail(all[0], "A producer was killed (SIGKILL) while it held the lock, and the "
+                          "lock stayed taken: semaphore 0 was still 0 after it died. %s\n%s"
+                          "Use SEM_UNDO on both operations of the lock (taking it and "
+                          "giving it back): when a process dies, the kernel then undoes "
+                          "what it still holds, and the lock is free again.",
+                  stopped ? "Every other process then waited for it for ever:"
+                          : "", sb_str(&sb));
+    }
+    expect_group_finished(all, 4, stopped, "after a producer was killed holding the lock");
+    check_round_records(cptr, 2, &rd, "After a producer was killed holding the lock");
+    sem_values(&t, v);
+    if (v[SEM_LOCK] != 1)
+        test_fail(&prod[0], "At the end the lock (semaphore 0) is %d, not 1 (free).",
+                  v[SEM_LOCK]);
+    for (int i = 0; i < 4; i++)
+        run_free(all[i]);
+    run_free(&h);
+}
+
+static void
+drain_nowait(void)
+{
+    struct run r = RUN("ringbuf", "drain", KEY);
+    struct run e = RUN("ringbuf", "drain", KEY);
+    struct record want[2] = { rec_of(3, 1), rec_of(3, 2) };
+    struct tring t;
+
+    make_ring(&t, 4);
+    grader_put(&t, 3, 1);
+    grader_put(&t, 3, 2);
+    r.timeout = 5;
+    run_program(&r);
+    if (r.timed_out)
+        test_fail(&r, "`drain` must take the records that are there and stop, but it waited "
+                      "for more. Take from semaphore 2 with IPC_NOWAIT: when no slot is "
+                      "full, semop() then fails at once with EAGAIN instead of sleeping.");
+    expect_success(&r);
+    expect_records(&r, want, 2);
+    expect_ulong(&r, "The \"drained\" line", (unsigned long)expect_field(&r, "drained",
+                 "how many records were taken"), 2, "Print \"drained N\" at the end.");
+    expect_values(&r, &t, 1, 4, 0, "After `drain` emptied the ring");
+    e.timeout = 5;
+    run_program(&e);
+    if (e.timed_out)
+        test_fail(&e, "On an empty ring, `drain` must print \"drained 0\" at once, but it "
+                      "waited. Use IPC_NOWAIT on semaphore 2 and stop on EAGAIN.");
+    expect_success(&e);
+    expect_records(&e, NULL, 0);
+    expect_ulong(&e, "The \"drained\" line", (unsigned long)expect_field(&e, "drained",
+                 "how many records were taken"), 0, "Nothing was there to take.");
+    run_free(&r);
+    run_free(&e);
+}
+
+static void
+status_values(void)
+{
+    struct run r = RUN("ringbuf", "status", KEY);
+    static const char *const labels[] = { "slots", "in", "out", "lock", "empty", "full" };
+    static const long want[] = { 4, 3, 1, 0, 2, 2 };
+    struct record rec;
+    struct tring t;
+
+    make_ring(&t, 4);
+    grader_put(&t, 1, 1);
+    grader_put(&t, 1, 2);
+    grader_put(&t, 1, 3);
+    grader_take(&t, &rec);
+    grader_semop(&t, SEM_LOCK, -1);     /* someone holds the lock */
+    r.timeout = 5;
+    run_program(&r);
+    if (r.timed_out)
+        test_fail(&r, "`status` must not take the lock (it must work even when a stuck "
+                      "process holds it), but it waited while the lock was held.");
+    expect_success(&r);
+    for (size_t i = 0; i < ARRAY_LEN(labels); i++) {
+        char what[64];
+
+        snprintf(what, sizeof what, "The \"%s\" line", labels[i]);
+        expect_ulong(&r, what, (unsigned long)expect_field(&r, labels[i], "a value of the "
+                     "ring"), (unsigned long)want[i], i < 3 ? "Print the header's fields "
+                     "as they are in the segment." : "Read each value with "
+                     "semctl(semid, n, GETVAL): lock is 0, empty 1, full 2.");
+    }
+    run_free(&r);
+}
+
+static void
+stress(void)
+{
+    static const struct round rounds[] = {
+        { "4 producers of 10000 records, 1 consumer, a ring of 64 slots", 4, 1, 10000, 64,
+          false, false },
+        { "1 producer of 40000 records, 4 consumers, a ring of 16 slots", 1, 4, 40000, 16,
+          false, false },
+        { "3 producers of 5000 records, 3 consumers, a ring of 4 slots", 3, 3, 5000, 4,
+          false, false },
+        { "4 producers of 10000 records, 1 consumer, a ring of 64 slots", 4, 1, 10000, 64,
+          false, false },
+        { "1 producer of 40000 records, 4 consumers, a ring of 16 slots", 1, 4, 40000, 16,
+          false, false },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(rounds); i++)
+        run_round(&rounds[i], (int)i + 1);
+}
+
+static void
+cross_check(void)
+{
+    static const struct round rounds[] = {
+        { "your 2 producers of 5000 records, the reference's 2 consumers, a ring of 8 "
+          "slots", 2, 2, 5000, 8, false, true },
+        { "the reference's 2 producers of 5000 records, your 2 consumers, a ring of 8 "
+          "slots", 2, 2, 5000, 8, true, false },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(rounds); i++)
+        run_round(&rounds[i], (int)i + 1);
+}
+
+static void
+remove_ring(void)
+{
+    struct run r = RUN("ringbuf", "remove", KEY);
+    struct ipc_set now;
+    struct tring t;
+
+    make_ring(&t, 4);
+    shmdt(t.ring);
+    run_program(&r);
+    expect_success(&r);
+    snapshot(&now);
+    if (ipc_find_id(&now, IPC_KIND_SEM, t.semid) != NULL) {
+        ipc_set_free(&now);
+        test_fail(&r, "After `remove`, the semaphore set (id %d) is still in the kernel. "
+                      "Look it up with semget(key, 0, 0), then remove it with "
+                      "semctl(semid, 0, IPC_RMID).", t.semid);
+    }
+    if (ipc_find_id(&now, IPC_KIND_SHM, t.shmid) != NULL) {
+        ipc_set_free(&now);
+        test_fail(&r, "After `remove`, the segment (id %d) is still in the kernel: "
+                      "shmctl(shmid, IPC_RMID, NULL).", t.shmid);
+    }
+    ipc_set_free(&now);
+    run_free(&r);
+}
+
+static void
+missing_ring(void)
+{
+    static const char *const cases[][5] = {
+        { "produce", KEY, "1", "1" }, { "consume", KEY, "1" }, { "drain", KEY },
+        { "status", KEY }, { "remove", KEY },
+    };
+    struct ipc_set before;
+
+    snapshot(&before);
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN("ringbuf", cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
+
+        r.timeout = 5;
+        run_program(&r);
+        expect_no_new_objects(&before, &r, "Without a ring, only `init` may create one (no "
+                              "IPC_CREAT anywhere else), but after this command");
+        expect_error_exit(&r, "When no ring has the key");
+        expect_stderr_has(&r, "No such file or directory", "Open with shmget(key, 0, 0) and "
+                          "semget(key, 0, 0); without IPC_CREAT they fail with ENOENT, "
+                          "which err_exit() reports.");
+        run_free(&r);
+    }
+    ipc_set_free(&before);
+}
+
+static void
+removed_while_waiting(void)
+{
+    struct run c = RUN("ringbuf", "consume", KEY, "1");
+    struct run *rc = &c;
+    struct tring t;
+
+    make_ring(&t, 4);
+    c.timeout = 10;
+    run_start(&c);
+    if (wait_for_waiters(&t, SEM_FULL, 1, &rc, 1, 5) != NULL) {
+        run_wait(&c);
+        test_fail(&c, "On an empty ring, `consume` should wait in semop() on semaphore 2.");
+    }
+    drop_ring(&t);
+    run_wait(&c);
+    expect_error_exit(&c, "When the semaphore set was removed while `consume` waited in "
+                          "semop() (which then fails with EIDRM)");
+    expect_stderr_has(&c, "Identifier removed", "Check semop()'s result: -1 with errno EIDRM "
+                      "means the set is gone; report it with err_exit(\"semop\").");
+    if (strstr(c.out, "record") != NULL)
+        test_fail(&c, "`consume` printed a record although its semop() failed: no record "
+                      "was there to take.");
+    run_free(&c);
+}
+
+static void
+bad_usage(void)
+{
+    static const char *const cases[][6] = {
+        { NULL }, { "frobnicate" }, { "init", KEY }, { "init", KEY, "0" },
+        { "init", "notakey", "4" }, { "produce", KEY, "0", "5" }, { "produce", KEY, "1" },
+        { "produce", "--hold" }, { "consume", KEY, "-3" }, { "drain" },
+        { "status", KEY, "extra" },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN("ringbuf", cases[i][0], cases[i][1], cases[i][2], cases[i][3],
+                           cases[i][4]);
+
+        run_program(&r);
+        expect_usage_error(&r);
+        run_free(&r);
+    }
+}
+
+static void
+valgrind_clean(void)
+{
+    static const char *const steps[][5] = {
+        { "init", KEY, "4" }, { "produce", KEY, "1", "3" }, { "status", KEY },
+        { "consume", KEY, "2" }, { "drain", KEY }, { "remove", KEY },
+    };
+    struct ipc_set now;
+
+    for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
+        struct run r = RUN("ringbuf", steps[i][0], steps[i][1], steps[i][2], steps[i][3]);
+
+        r.valgrind = true;
+        run_program(&r);
+        expect_success(&r);
+        if (i == 2)
+            expect_ulong(&r, "The \"full\" line of `status` after 3 records",
+                         (unsigned long)expect_field(&r, "full", "semaphore 2's value"), 3,
+                         "semctl(semid, 2, GETVAL).");
+        if (i == 3) {
+            struct record want[2] = { rec_of(1, 1), rec_of(1, 2) };
+
+            expect_records(&r, want, 2);
+        }
+        if (i == 4)
+            expect_ulong(&r, "The \"drained\" line", (unsigned long)expect_field(&r,
+                         "drained", "how many records were taken"), 1, "One record was "
+                         "left.");
+        expect_valgrind_clean(&r);
+        run_free(&r);
+    }
+    snapshot(&now);
+    if (ipc_count(&now, IPC_KIND_SHM) + ipc_count(&now, IPC_KIND_SEM) != 0)
+        test_fail(NULL, "After init ... remove under Valgrind, a segment or a semaphore set "
+                        "is still in the kernel: `remove` did not remove both.");
+    ipc_set_free(&now);
+}
+
+static const struct test_def tests[] = {
+    { "init_creates", "init makes the segment and a set of 3 semaphores set to 1, SLOTS, 0",
+      3, init_creates, "semget(key, 3, IPC_CREAT | IPC_EXCL | 0600), then semctl(SETVAL) "
+      "for each semaphore. See " CHAPTER ", \"Creating and initialising a set\".", NULL },
+    { "init_errors", "init refuses an existing ring and leaves nothing half made", 2,
+      init_errors, "IPC_EXCL; when semget() fails, remove the segment you just made. See "
+      CHAPTER ", \"Creating and initialising a set\".", NULL },
+    { "produce_records", "produce fills the slots and leaves the semaphores right", 2,
+      produce_records, "take 1 from EMPTY, take the lock, write, give the lock back, add 1 "
+      "to FULL. See " CHAPTER ", \"A ring buffer with three semaphores\".", NULL },
+    { "consume_records", "consume prints the records in order and frees their slots", 2,
+      consume_records, "take 1 from FULL, take the lock, read, give the lock back, add 1 to "
+      "EMPTY. See " CHAPTER ", \"A ring buffer with three semaphores\".", NULL },
+    { "waits_for_slots", "producers wait when the ring is full, consumers when it is empty",
+      2, waits_for_slots, "semop() with -1 sleeps until the value allows it. See " CHAPTER
+      ", \"semop(): waiting and signalling\".", NULL },
+    { "lock_excludes", "nobody touches the ring while another process holds the lock", 3,
+      lock_excludes, "take semaphore 0 before using in, out or a slot. See " CHAPTER
+      ", \"A lock: a semaphore used for mutual exclusion\".", NULL },
+    { "killed_holding_lock", "a producer killed while holding the lock does not freeze the "
+      "others (SEM_UNDO)", 3, killed_holding_lock, "SEM_UNDO on the lock's two operations. "
+      "See " CHAPTER ", \"SEM_UNDO: when a process dies holding the lock\".", NULL },
+    { "drain_nowait", "drain takes what is there and never waits (IPC_NOWAIT)", 1,
+      drain_nowait, "IPC_NOWAIT makes semop() fail with EAGAIN instead of sleeping. See "
+      CHAPTER ", \"semop(): waiting and signalling\".", NULL },
+    { "status_values", "status prints the header and the semaphores' values (GETVAL)", 1,
+      status_values, "semctl(semid, n, GETVAL), without taking the lock. See " CHAPTER
+      ", \"Reading a set: GETVAL, GETALL, GETNCNT\".", NULL },
+    { "stress", "many producers and consumers at once: every record exactly once, whole, "
+      "in order", 4, stress, "every access to the ring between taking and giving back the "
+      "lock. See " CHAPTER ", \"Common mistakes\".", NULL },
+    { "cross_check", "your producers work with the reference consumers, and the other way "
+      "round", 2, cross_check, "follow the shared layout and the semaphore numbers of the "
+      "statement exactly. See " CHAPTER ", \"Exercise: ringbuf\".", NULL },
+    { "remove", "remove destroys the segment and the semaphore set", 2, remove_ring,
+      "semctl(semid, 0, IPC_RMID). See " CHAPTER ", \"Removing a set\".", NULL },
+    { "missing_ring", "without a ring, every command but init fails with ENOENT and creates "
+      "nothing", 1, missing_ring, "open with semget(key, 0, 0): no IPC_CREAT. See " CHAPTER
+      ", \"semget()\".", NULL },
+    { "removed_while_waiting", "a consumer whose set is removed while it waits reports EIDRM",
+      1, removed_while_waiting, "check every semop() result. See " CHAPTER
+      ", \"Errors from semop()\".", NULL },
+    { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
+      "the skeleton's argument parsing does this; keep usage() for bad input.", NULL },
+    { "valgrind_clean", "init, produce, status, consume, drain and remove run clean under "
+      "Valgrind", 2, valgrind_clean, "free what you allocate. Try: valgrind --leak-check=full "
+      "./ringbuf status 0x52494e47", NULL },
+};
+
+const struct exercise exercise_semaphores = {
+    .id = "semaphores",
+    .title = "Semaphores: keeping shared data coherent",
+    .chapter = CHAPTER,
+    .programs = programs,
+    .tests = tests,
+    .ntests = ARRAY_LEN(tests),
+};
