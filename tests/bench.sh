@@ -41,3 +41,35 @@ times=$(i=0; while [ $i -lt "$runs" ]; do wall all; i=$((i + 1)); done)
 printf '%-10s %-24s %10s\n' "all" "every solution" "$(echo "$times" | median)"
 times=$(i=0; while [ $i -lt "$runs" ]; do wall bin/ipcgrade grade shmget solutions/shmget --jobs 1; i=$((i + 1)); done)
 printf '%-10s %-24s %10s   (one test at a time, for the ratio)\n' "shmget" "--jobs 1" "$(echo "$times" | median)"
+
+# A synthetic class: STUDENTS (default 40) students x every exercise, a third
+# correct, a third skeletons, a third seeded faulty variants.
+students=${STUDENTS:-40}
+class=$(mktemp -d "${TMPDIR:-/tmp}/bench-class.XXXXXX")
+trap 'rm -rf "$class"' EXIT
+sh tests/faulty/materialize.sh "$class/.faulty"
+i=0
+while [ $i -lt "$students" ]; do
+    s=$class/student$i
+    mkdir -p "$s"
+    for ex in $(bin/ipcgrade list | cut -f1); do
+        case $((i % 3)) in
+        0) cp -r "solutions/$ex" "$s/$ex" ;;
+        1) cp -r "exercises/$ex" "$s/$ex" ;;
+        2) set -- "$class/.faulty/$ex"/*/
+           shift $(( (i / 3) % $# ))
+           cp -r "$1" "$s/$ex" ;;
+        esac
+    done
+    i=$((i + 1))
+done
+pairs=$((students * $(bin/ipcgrade list | wc -l)))
+echo
+echo "Batch grading of $students students x $(bin/ipcgrade list | wc -l) exercises ($pairs submissions)"
+for j in 1 2; do
+    secs=$(wall bin/ipcgrade batch "$class" -o "$class/.out$j" --jobs "$j" --force)
+    echo "$j $secs" >>"$class/.times"
+    printf -- '-j%d  %8.1f s  %8.1f submissions per minute\n' "$j" "$secs" \
+        "$(echo "$pairs $secs" | awk '{ print $1 / $2 * 60 }')"
+done
+awk 'NR == 1 { a = $2 } NR == 2 { printf "-j2 is %.2fx -j1\n", a / $2 }' "$class/.times"
