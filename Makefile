@@ -17,6 +17,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
 ENGINE_SRC   := util.c ipcstate.c vgxml.c diagnose.c run.c expect.c engine.c report.c batch.c \
+                student.c \
                 exercises.c $(notdir $(wildcard grader/suite_*.c))
 ENGINE_OBJ   := $(ENGINE_SRC:%.c=build/obj/%.o)
 GRADER_HDR   := $(wildcard grader/*.h)
@@ -28,7 +29,8 @@ LISTING_BINS := $(patsubst chapters/listings/%.c,build/listings/%,$(LISTING_SRC)
 UNIT_SRC     := $(wildcard tests/unit/*.c)
 UNIT_OBJ     := $(UNIT_SRC:tests/unit/%.c=build/obj/unit_%.o)
 
-.PHONY: all deps build book html progress grade check test bench clean handout gradescope
+.PHONY: all deps build book html progress grade check test bench clean handout gradescope \
+        watch
 
 all: deps
 	@$(MAKE) --no-print-directory build html
@@ -84,6 +86,10 @@ book html: $(LISTING_BINS)
 
 progress: build
 	@bin/ipcgrade progress
+
+watch: deps
+	@$(MAKE) --no-print-directory build
+	@bin/ipcgrade watch $(EX)
 
 grade: deps
 	@$(MAKE) --no-print-directory build

@@ -41,15 +41,31 @@ on_stop(int sig)
     stop_signal = sig;
 }
 
+/* on: catch them, remembering what was there; off: put that back. */
 static void
 catch_stop_signals(bool on)
 {
-    struct sigaction sa = { .sa_handler = on ? on_stop : SIG_DFL };
     static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    static struct sigaction saved[3];
+    static bool have_saved;
+    struct sigaction sa = { .sa_handler = on_stop };
 
     sigemptyset(&sa.sa_mask);           /* no SA_RESTART: poll() returns EINTR */
-    for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
-        sigaction(sigs[i], &sa, NULL);
+    for (size_t i = 0; i < ARRAY_LEN(sigs); i++) {
+        if (on)
+            sigaction(sigs[i], &sa, &saved[i]);
+        else if (have_saved)
+            sigaction(sigs[i], &saved[i], NULL);
+    }
+    have_saved = on;
+}
+
+static void
+default_stop_signals(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
 }
 
 void
@@ -322,7 +338,7 @@ start_worker(const struct exercise *ex, const struct test_def *def, size_t i,
     if (w->pid == -1)
         die("cannot fork: %s", strerror(errno));
     if (w->pid == 0) {
-        catch_stop_signals(false);
+        default_stop_signals();
         worker_main(ex, def);
     }
     setpgid(w->pid, w->pid);
@@ -607,8 +623,12 @@ out:
         remove_tree(workdir);
     free(workdir);
     catch_stop_signals(false);
-    if (stop_signal)
-        raise(stop_signal);             /* die as asked, now that we are clean */
+    if (stop_signal) {
+        int sig = stop_signal;
+
+        stop_signal = 0;
+        raise(sig);                     /* as asked, now that we are clean */
+    }
     return rc;
 }
 

@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "engine.h"
 #include "report.h"
+#include "student.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -25,13 +26,20 @@ static const char usage_text[] =
     "       ipcgrade grade EXERCISE [DIR] [--format FORMAT] [--jobs N] [--test ID]\n"
     "                      [--visible-only] [--keep]\n"
     "       ipcgrade progress\n"
+    "       ipcgrade watch [EXERCISE]\n"
+    "       ipcgrade hint EXERCISE [--all | --reset]\n"
     "       ipcgrade batch CLASS_DIR -o OUT [--jobs N] [--force]\n"
     "       ipcgrade help\n"
     "\n"
     "grade   builds the C files of DIR (default: exercises/EXERCISE) with the grader's\n"
     "        own flags and runs the exercise's tests. Exit status 0 when every test\n"
     "        passes, 1 when one fails, 2 on bad usage or input.\n"
-    "progress grades every exercise and shows a table of where you are.\n"
+    "progress grades every exercise and shows a table of where you are (results of\n"
+    "        sources that have not changed since their last grading are reused).\n"
+    "watch   grades the exercise again each time you save, and moves on to the next\n"
+    "        one when it passes. Keys: h hint, r re-run, l list, n next, q quit.\n"
+    "hint    shows the exercise's next hint (--all: every hint seen so far and the\n"
+    "        rest; --reset: start again).\n"
     "batch   grades CLASS_DIR/STUDENT/EXERCISE/ for every student and exercise into\n"
     "        OUT/grades.csv, OUT/STUDENT/EXERCISE.{txt,json} and OUT/report.html;\n"
     "        what is already graded is kept unless --force.\n"
@@ -155,84 +163,35 @@ cmd_grade(int argc, char **argv, const char *root)
         return 2;
     }
     report_write(stdout, fmt, &res, fmt == FORMAT_TEXT && use_color());
+    if (positional[1] == NULL && opt.only == NULL && !opt.visible_only)
+        progress_remember(root, &res);
     rc = res.score == res.max_score && res.compiled ? 0 : 1;
     grade_result_free(&res);
     free(dir);
     return rc;
 }
 
-static const char *
-progress_status(const struct grade_result *res, char *buf, size_t len)
-{
-    size_t failed = 0;
-
-    for (size_t i = 0; i < res->ntests; i++)
-        failed += !res->tests[i].passed;
-    if (!res->compiled)
-        return "does not compile";
-    if (failed == 0)
-        return "passed";
-    if (res->todo_markers > 0)
-        snprintf(buf, len, "%d TODO%s left", res->todo_markers,
-                 res->todo_markers == 1 ? "" : "s");
-    else
-        snprintf(buf, len, "%zu test%s failing", failed, failed == 1 ? "" : "s");
-    return buf;
-}
-
 static int
-cmd_progress(const char *root)
+cmd_hint(int argc, char **argv, const char *root)
 {
-    struct grade_options opt = { 0 };
-    double total = 0, max = 0;
-    const char *next = NULL;
-    bool color = use_color();
+    const struct exercise *ex = NULL;
+    bool all = false, reset = false;
 
-    printf("%-10s %-44s %9s  %-18s %s\n", "EXERCISE", "TITLE", "POINTS", "STATUS",
-           "NEXT STEP");
-    for (size_t i = 0; exercises[i]; i++) {
-        const struct exercise *ex = exercises[i];
-        struct grade_result res;
-        char *dir, *why = NULL, buf[64], points[32], step[160];
-        const char *status;
-        bool done;
-
-        if (asprintf(&dir, "%s/exercises/%s", root, ex->id) < 0)
-            die("out of memory");
-        if (grade(ex, dir, &opt, &res, &why) == -1) {
-            printf("%-10s %-44.44s %9s  %-18s %s\n", ex->id, ex->title, "-", "missing",
-                   why ? why : "");
-            max += res.max_score;
-            free(why);
-            free(dir);
-            grade_result_free(&res);
-            continue;
-        }
-        status = progress_status(&res, buf, sizeof buf);
-        done = strcmp(status, "passed") == 0;
-        snprintf(points, sizeof points, "%g/%g", res.score, res.max_score);
-        if (done)
-            snprintf(step, sizeof step, "done");
-        else
-            snprintf(step, sizeof step, "read %s, then: bin/ipcgrade grade %s", ex->chapter,
-                     ex->id);
-        if (!done && next == NULL)
-            next = ex->id;
-        printf("%-10s %-44.44s %9s  %s%-18s%s %s\n", ex->id, ex->title, points,
-               color ? (done ? "\033[32m" : "\033[33m") : "", status, color ? "\033[0m" : "",
-               step);
-        total += res.score;
-        max += res.max_score;
-        grade_result_free(&res);
-        free(dir);
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--all") == 0)
+            all = true;
+        else if (strcmp(argv[i], "--reset") == 0)
+            reset = true;
+        else if (argv[i][0] == '-')
+            usage_error("unknown option %s", argv[i]);
+        else if (ex != NULL)
+            usage_error("hint takes one exercise");
+        else if ((ex = exercise_find(argv[i])) == NULL)
+            usage_error("no exercise \"%s\" (bin/ipcgrade list shows them)", argv[i]);
     }
-    printf("\nTotal: %g/%g points.", total, max);
-    if (next)
-        printf(" Next: exercise %s (edit exercises/%s/, then run bin/ipcgrade grade %s).\n",
-               next, next, next);
-    else
-        printf(" Every exercise passes. Congratulations!\n");
-    return 0;
+    if (ex == NULL)
+        usage_error("hint needs an exercise (bin/ipcgrade list shows them)");
+    return hint_show(root, ex, all, reset);
 }
 
 static int
@@ -301,7 +260,13 @@ main(int argc, char **argv)
     } else if (strcmp(argv[1], "progress") == 0) {
         if (argc > 2)
             usage_error("progress takes no arguments");
-        rc = cmd_progress(root);
+        rc = progress_show(root);
+    } else if (strcmp(argv[1], "hint") == 0) {
+        rc = cmd_hint(argc - 2, argv + 2, root);
+    } else if (strcmp(argv[1], "watch") == 0) {
+        if (argc > 3)
+            usage_error("watch takes at most one exercise");
+        rc = watch_run(root, argc == 3 ? argv[2] : NULL);
     } else {
         usage_error("unknown command \"%s\"", argv[1]);
     }

@@ -181,9 +181,9 @@ check "batch exits 0" [ $? -eq 0 ]
 nex=$(echo "$exercises" | wc -l)
 check "grades.csv has a header and one row per student" \
     [ "$(wc -l <"$tmp/out/grades.csv")" -eq 5 ]
-full=$(for ex in $exercises; do jq .max_score "$tmp/out/alice/$ex.json"; done | awk '{ s += $1 } END { print s }')
+fullmarks=$(for ex in $exercises; do jq .max_score "$tmp/out/alice/$ex.json"; done | awk '{ s += $1 } END { print s }')
 check "a full solution gets every point in grades.csv" \
-    grep -qx "\"alice\"$(for ex in $exercises; do printf ',%s' "$(jq .score "$tmp/out/alice/$ex.json")"; done),$full" "$tmp/out/grades.csv"
+    grep -qx "\"alice\"$(for ex in $exercises; do printf ',%s' "$(jq .score "$tmp/out/alice/$ex.json")"; done),$fullmarks" "$tmp/out/grades.csv"
 check "a name with quotes and a comma is quoted in grades.csv" \
     grep -q '^"o'"'"'brien, ""the"" student",' "$tmp/out/grades.csv"
 check "a missing exercise scores 0" \
@@ -208,6 +208,42 @@ bad_input_batch() { $G batch "$@" >/dev/null 2>"$tmp/bad.err"; [ $? -eq 2 ] && [
 check "batch of a missing folder exits 2" bad_input_batch "$tmp/nope" -o "$tmp/out2"
 check "batch without -o exits 2" bad_input_batch "$class"
 fi
+
+echo "# the student's loop: progress, hints, watch"
+wb=$tmp/wb
+mkdir -p "$wb"
+cp -r exercises "$wb/"
+[ -d solutions ] && cp -r solutions "$wb/"
+ln -s "$PWD/bin" "$wb/bin"
+W="env IPCGRADE_ROOT=$wb $G"
+$W progress >"$tmp/p1.txt"
+$W progress >"$tmp/p2.txt"
+check "progress shows every exercise" \
+    sh -c "[ $(grep -cE '^[a-z]+ ' "$tmp/p1.txt") -ge $(echo "$exercises" | wc -l) ]"
+check "progress reuses the results of unchanged sources, and says so" \
+    sh -c "! grep -q 'not changed' '$tmp/p1.txt' && grep -q 'not changed' '$tmp/p2.txt'"
+$W hint keys --reset >/dev/null
+check "the first hint comes first" sh -c "$W hint keys | grep -q '^Hint 1 of'"
+check "then the next one" sh -c "$W hint keys | grep -q '^Hint 2 of'"
+check "--all shows them all" sh -c "[ \$($W hint keys --all | grep -c '^Hint ') -ge 2 ]"
+mkfifo "$tmp/keys.in"
+timeout 120 $W watch keys <"$tmp/keys.in" >"$tmp/watch.out" 2>&1 &
+watcher=$!
+exec 3>"$tmp/keys.in"
+wait_for() {        # wait_for TEXT: until the watcher printed it (30 s at most)
+    i=0
+    while ! grep -q "$1" "$tmp/watch.out" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+    grep -q "$1" "$tmp/watch.out"
+}
+check "watch grades the exercise at once" wait_for "^Score: "
+if $full; then
+    cp solutions/keys/ipckey.c "$wb/exercises/keys/ipckey.c"
+    check "watch grades again on save and sees it pass" wait_for "keys passes!"
+fi
+echo q >&3
+exec 3>&-
+wait "$watcher"
+check "watch quits cleanly on q" sh -c "[ $? -eq 0 ] && grep -q 'Stopped watching' '$tmp/watch.out'"
 
 echo "# bad usage and input: exit 2 and one line on stderr"
 mkdir -p "$tmp/empty"
@@ -234,6 +270,8 @@ bad_input "unknown format" $G grade keys --format xml
 bad_input "bad --jobs" $G grade keys --jobs 0
 bad_input "unknown test id" $G grade keys --test no-such-test
 bad_input "extra arguments to list" $G list extra
+bad_input "hint of an unknown exercise" $G hint nope
+bad_input "watch of an unknown exercise" $G watch nope
 check "help exits 0" sh -c "$G help >/dev/null"
 
 if $full && [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
