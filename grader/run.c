@@ -15,6 +15,7 @@
 #include "grader.h"
 #include "diagnose.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -432,12 +433,33 @@ add_output(struct strbuf *sb, const char *name, const char *text, bool cut)
     sb_indent(sb, text, "    | ");
 }
 
+/* "  in a folder holding: keyfile, other.txt" (what the run's cwd held). */
+static void
+add_folder(struct strbuf *sb)
+{
+    DIR *d = opendir(g_test.scratch);
+    struct dirent *de;
+    int n = 0;
+
+    while (d && (de = readdir(d)) != NULL && n < 8) {
+        if (de->d_name[0] == '.')
+            continue;
+        sb_adds(sb, n++ ? ", " : "  in a folder holding: ");
+        sb_adds(sb, de->d_name);
+    }
+    if (n)
+        sb_adds(sb, "\n");
+    if (d)
+        closedir(d);
+}
+
 void
 run_summary(const struct run *r, struct strbuf *sb)
 {
     sb_adds(sb, "$ ");
     run_command(r, sb);
     sb_adds(sb, "\n");
+    add_folder(sb);
     if (r->timed_out)
         sb_addf(sb, "  did not finish within %.0f s and was stopped\n", r->timeout);
     else if (r->term_signal)
