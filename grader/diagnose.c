@@ -128,6 +128,9 @@ diagnose_syscall(pid_t pid, long nr, const unsigned long a[6], struct strbuf *sb
     case SYS_rt_sigsuspend:
         sb_adds(sb, "waiting in pause() for a signal that never came");
         break;
+    case SYS_rt_sigtimedwait:
+        sb_adds(sb, "waiting in sigwait() for a signal that never came");
+        break;
     case SYS_poll:
     case SYS_ppoll:
     case SYS_select:

@@ -86,6 +86,7 @@ struct run {
     /* what happened */
     pid_t pid;                  /* as IPC_STAT's cpid/lpid will show it */
     bool timed_out;
+    bool stopped;               /* ended by run_stop() */
     int exit_code;              /* -1 if killed by a signal */
     int term_signal;
     int leftover_procs;         /* processes still running when it exited */
@@ -111,7 +112,7 @@ void run_program(struct run *r);    /* run_start() + run_wait() */
 void run_signal(const struct run *r, int sig);  /* signal the program (not its children) */
 void run_stop(struct run *r);       /* kill it and everything it started; collect */
 /* Wait until the program's stdout holds text (e.g. "ready"); false at the
- * timeout or when the program has exited without printing it. */
+ * timeout or as soon as the program has exited without printing it. */
 bool run_wait_output(struct run *r, const char *text, double timeout);
 void run_free(struct run *r);
 /* The command line a student can paste to reproduce the run. */

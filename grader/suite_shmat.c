@@ -87,37 +87,13 @@ expect_output(const struct run *r, const char *expected, const char *advice)
               *f ? f : "(no more lines)", advice);
 }
 
-/* Whether R prints TEXT on stdout within SECS seconds; false as soon as it
- * has exited without printing it. (run_wait_output() alone keeps waiting
- * after the program exits: its init is a zombie until run_wait() reaps it,
- * and kill(zombie, 0) succeeds. waitid(WNOWAIT) sees the exit, reaps
- * nothing.) */
-static bool
-output_seen(struct run *r, const char *text, double secs)
-{
-    double deadline = now_seconds() + secs;
-
-    for (;;) {
-        siginfo_t info;
-
-        if (run_wait_output(r, text, 0.05))
-            return true;
-        memset(&info, 0, sizeof info);
-        if (waitid(P_PID, (id_t)r->init_pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-            info.si_pid != 0)
-            return run_wait_output(r, text, 0);
-        if (now_seconds() > deadline)
-            return false;
-    }
-}
-
 /* Wait until R prints TEXT on stdout. If it does not, collect it and fail:
  * with its exit status and output if it ended, or as stuck if it did not
  * print TEXT within SECS seconds. WHAT says what TEXT means. */
 static void
 wait_for_text(struct run *r, const char *text, double secs, const char *what)
 {
-    if (output_seen(r, text, secs))
+    if (run_wait_output(r, text, secs))
         return;
     run_stop(r);
     if (r->exit_code == -1 && r->term_signal == 0) {   /* we stopped it */
@@ -579,7 +555,7 @@ attach_fails(void)
     snapshot(&before);
     w.fault = "shmat:ENOMEM";
     run_start(&w);
-    if (output_seen(&w, "ready", 5)) {
+    if (run_wait_output(&w, "ready", 5)) {
         stop_with(&w, SIGTERM);
         test_fail(&w, "The grader made shmat() fail, yet your writer printed \"ready\" as "
                       "if its record were in the segment. Check shmat()'s result: on "
@@ -697,17 +673,22 @@ bad_usage(void)
     struct ipc_set before;
 
     snapshot(&before);
-    for (size_t i = 0; i < ARRAY_LEN(writer_cases); i++) {
-        struct run r = RUN("shmwriter", writer_cases[i][0], writer_cases[i][1],
-                           writer_cases[i][2], writer_cases[i][3]);
+    for (size_t i = 0; i <= ARRAY_LEN(writer_cases); i++) {
+        struct run r = i < ARRAY_LEN(writer_cases) ?
+                       RUN("shmwriter", writer_cases[i][0], writer_cases[i][1],
+                           writer_cases[i][2], writer_cases[i][3]) : many;
 
-        run_program(&r);
+        run_start(&r);
+        if (run_wait_output(&r, "ready", 5)) {
+            stop_with(&r, SIGTERM);
+            test_fail(&r, "`shmwriter` accepted a wrong command line: it published a "
+                          "record and waited, where it should print a usage message and "
+                          "exit with status 2.");
+        }
+        run_wait(&r);
         expect_usage_error(&r);
         run_free(&r);
     }
-    run_program(&many);
-    expect_usage_error(&many);
-    run_free(&many);
     for (size_t i = 0; i < ARRAY_LEN(reader_cases); i++) {
         struct run r = RUN("shmreader", reader_cases[i][0], reader_cases[i][1],
                            reader_cases[i][2]);
@@ -730,7 +711,7 @@ writer_existing_key(void)
 
     snapshot(&before);
     run_start(&w);
-    if (output_seen(&w, "ready", 5))
+    if (run_wait_output(&w, "ready", 5))
         stop_with(&w, SIGTERM);
     else
         run_wait(&w);

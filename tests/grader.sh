@@ -170,7 +170,7 @@ if $full; then
 echo "# batch: a whole class"
 class=$tmp/class
 mkdir -p "$class/alice" "$class/bob" "$class/o'brien, \"the\" student" "$class/empty-handed"
-cp -r solutions/keys solutions/shmget "$class/alice/"
+cp -r solutions/* "$class/alice/"
 cp -r exercises/keys exercises/shmget "$class/bob/"
 cp -r solutions/keys "$class/o'brien, \"the\" student/"
 cp -r "$tmp/faulty/shmget/no-rmid" "$class/o'brien, \"the\" student/shmget"

@@ -164,9 +164,9 @@ main(int argc, char *argv[])
     block_stop_signals(&stop);
 
     /* TODO(shmat): open the writer's segment, never create it:
-       shmget(key, sizeof(struct record), 0). No IPC_CREAT: without a writer there is
-       nothing to read. The size makes shmget() fail with EINVAL if the
-       segment is too small to hold a record. On failure,
+       shmget(key, sizeof(struct record), 0). No IPC_CREAT: without a
+       writer there is nothing to read. The size makes shmget() fail with
+       EINVAL if the segment is too small to hold a record. On failure,
        err_exit("shmget"). */
     shmid = -1;
     (void) key;         /* TODO(shmat): delete these two lines once you */

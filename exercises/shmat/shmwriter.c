@@ -42,6 +42,7 @@
 
 /* The record, exactly as shmreader.c declares it: both programs must agree
    on every byte of it. */
+/* ANCHOR: record */
 #define RECORD_MAGIC    0x52454331u     /* "REC1": the record is complete */
 #define NAME_SIZE       32              /* bytes in name[], its '\0' included */
 #define MAX_VALUES      16
@@ -54,6 +55,7 @@ struct record {
 };
 
 _Static_assert(sizeof(struct record) == 168, "struct record must be 168 bytes");
+/* ANCHOR_END: record */
 
 /* Print the usage text and what was wrong (FMT, as for printf); exit 2. */
 __attribute__((noreturn, format(printf, 1, 2))) static void

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include "grader.h"
@@ -182,6 +183,40 @@ START_TEST(stops_a_run_on_demand)
 }
 END_TEST
 
+/* A segment the test has attached must not count as attached by the run. */
+START_TEST(runs_do_not_inherit_attachments)
+{
+    struct run r = RUN("sh", "-c", "echo ready; sleep 5");
+    struct shmid_ds ds;
+    int id = shmget(IPC_PRIVATE, 4096, 0600);
+    void *p = shmat(id, NULL, 0);
+
+    ck_assert_ptr_ne(p, (void *)-1);
+    run_start(&r);
+    ck_assert(run_wait_output(&r, "ready", 5));
+    ck_assert_int_eq(shmctl(id, IPC_STAT, &ds), 0);
+    ck_assert_uint_eq(ds.shm_nattch, 1);
+    run_stop(&r);
+    ck_assert(r.stopped);
+    shmdt(p);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(notices_an_early_exit)
+{
+    struct run r = RUN("sh", "-c", "exit 3");
+    double t0 = now_seconds();
+
+    run_start(&r);
+    ck_assert(!run_wait_output(&r, "never printed", 5));
+    ck_assert_double_lt(now_seconds() - t0, 2.0);
+    run_wait(&r);
+    ck_assert_int_eq(r.exit_code, 3);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(describes_the_command)
 {
     struct run r = RUN("shmtool", "create", "it's", "a b");
@@ -212,6 +247,8 @@ run_suite(void)
     tcase_add_test(tc, caps_output_and_keeps_its_tail);
     tcase_add_test(tc, runs_in_the_background_and_takes_signals);
     tcase_add_test(tc, stops_a_run_on_demand);
+    tcase_add_test(tc, runs_do_not_inherit_attachments);
+    tcase_add_test(tc, notices_an_early_exit);
     tcase_add_test(tc, describes_the_command);
     suite_add_tcase(s, tc);
     return s;
