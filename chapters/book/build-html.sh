@@ -2,15 +2,20 @@
 # build-html.sh: build the book as a multi-page offline HTML site.
 #
 # Usage (from anywhere):
-#     sh chapters/book/build-html.sh OUTDIR
+#     sh chapters/book/build-html.sh OUTDIR [PAGE.md ...]
 #
 #   OUTDIR   where the site goes (created if needed; relative to the current
 #            directory).  It gets index.html (title, blurb, table of contents),
-#            one NN-name.html per chapter and style.css.  Pages this script
-#            made before for chapters that no longer exist are removed.
+#            one NN-name.html per chapter, quick-reference.html, one page per
+#            PAGE.md, style.css and images/.  Pages this script made before
+#            that no longer exist are removed.
+#   PAGE.md  extra pages after the chapters and the quick reference: the
+#            instructor's guide pages that guide.sh makes (their links to
+#            chapters are written NN-name.html#id, as on the site).
 #
 # Environment (all optional):
 #   ROOT             the repo root (default: two directories above this script)
+#   BOOK_EDITION     student (default) or instructor: named on the contents page
 #   HIGHLIGHT_STYLE  a pandoc highlight style (default: tango)
 #   PANDOC           the pandoc command (default: pandoc)
 #
@@ -20,77 +25,70 @@
 # Code blocks with include= are filled by include-code.lua; pandoc runs from
 # ROOT, so include paths are relative to ROOT.  Program output is included
 # from build/book/output/, so run chapters/book/run-listings.sh first.
+# anchors.lua gives every call and flag an anchor (call-shmget,
+# shmget-IPC_CREAT), and quickref.lua makes the quick reference from them
+# (lib.sh: the first pass, shared with build-doc.sh).
 #
 # Any pandoc warning is an error (--fail-if-warnings), and so is a missing
-# include, a chapter without its level-1 heading or with a second one.
+# include, a page without its level-1 heading or with a second one.
 #
-# How: for each chapter, pandoc reads the Markdown with the filter into JSON
-# (so filter errors name the chapter file), the title heading is moved into
-# the metadata (--shift-heading-level-by=-1, shifted back when writing HTML),
-# and page.html renders the page with the title, "On this page" and
-# previous/next links.
+# How: every page is read into JSON first (lib.sh), the title heading is
+# moved into the metadata (--shift-heading-level-by=-1, shifted back when
+# writing HTML), and page.html renders the page with the title, "On this
+# page" and previous/next links.
 
 set -eu
 
 prog=build-html.sh
-die() {
-    printf '%s: %s\n' "$prog" "$*" >&2
+here=$(cd "$(dirname "$0")" && pwd)
+
+[ $# -ge 1 ] && [ -n "$1" ] || {
+    echo "usage: sh chapters/book/build-html.sh OUTDIR [PAGE.md ...]" >&2
     exit 1
 }
-
-[ $# -eq 1 ] && [ -n "$1" ] || die "usage: sh chapters/book/build-html.sh OUTDIR"
-
-here=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "${ROOT:-$here/../..}" && pwd)
-HIGHLIGHT_STYLE=${HIGHLIGHT_STYLE:-tango}
-PANDOC=${PANDOC:-pandoc}
-BOOK_TITLE="System V IPC in C: a workbook"
-
 mkdir -p "$1"
 OUT=$(cd "$1" && pwd)
-cd "$ROOT"
+shift
+pages_md=""
+for p in "$@"; do
+    [ -f "$p" ] || { echo "$prog: no page $p" >&2; exit 1; }
+    pages_md="$pages_md $(cd "$(dirname "$p")" && pwd)/${p##*/}"
+done
 
-book=chapters/book
-filter=$book/include-code.lua
+. "$here/lib.sh"
+
+HIGHLIGHT_STYLE=${HIGHLIGHT_STYLE:-tango}
+BOOK_TITLE="System V IPC in C: a workbook"
+case ${BOOK_EDITION:-student} in
+student) edition="Student edition" ;;
+instructor) edition="Instructor's edition: with the reference solutions and the grading rubrics" ;;
+*) die "BOOK_EDITION must be student or instructor, not ${BOOK_EDITION}" ;;
+esac
 template=$book/page.html
-[ -f "$filter" ] && [ -f "$template" ] && [ -f "$book/style.css" ] ||
-    die "missing $filter, $template or $book/style.css under $ROOT"
-
-LC_ALL=C
-export LC_ALL
-set -- chapters/[0-9][0-9]-*.md
-[ -f "$1" ] || die "no chapters/[0-9][0-9]-*.md under $ROOT"
-count=$#
+[ -f "$template" ] && [ -f "$book/style.css" ] && [ -f "$book/blurb.md" ] ||
+    die "missing $template, $book/style.css or $book/blurb.md under $ROOT"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/build-html.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-# The same options for every pandoc run; warnings are errors.
-pd() {
-    "$PANDOC" --fail-if-warnings "$@"
-}
+# shellcheck disable=SC2086 # the page paths have no spaces (made above)
+book_pass1 "$work" $pages_md
+count=$(wc -l < "$work/pages")
 
-# Pass 1: every chapter into JSON, checked, and its title and sections.
-i=0
-for md in "$@"; do
-    i=$((i + 1))
-    base=${md##*/}
-    base=${base%.md}
-    printf '%s\n' "$base" > "$work/$i.base"
-
-    pd --from=markdown --to=json --lua-filter="$filter" \
-        --output="$work/$i.raw.json" "$md" ||
-        die "$md: pandoc failed (see above)"
-
-    # Exactly one level-1 heading, and it comes first.
-    h1=$(grep -o '{"t":"Header","c":\[1,' "$work/$i.raw.json" | wc -l)
-    grep -q '"blocks":\[{"t":"Header","c":\[1,' "$work/$i.raw.json" ||
-        die "$md: must start with its level-1 heading \"# Title\""
-    [ "$h1" -eq 1 ] ||
-        die "$md: has $h1 level-1 headings; a chapter has one (its title), sections are \"## \""
+# Each page's title, anchor, kicker and sections.
+while read -r i kind name; do
+    printf '%s\n' "$name" > "$work/$i.base"
+    printf '%s\n' "$kind" > "$work/$i.kind"
     sed -n 's/^.*"blocks":\[{"t":"Header","c":\[1,\["\([^"]*\)".*$/\1/p' \
         "$work/$i.raw.json" > "$work/$i.id"
+    case $kind in
+    chapter)
+        num=$(printf '%s\n' "${name%%-*}" | sed 's/^0*\(.\)/\1/')
+        printf 'Chapter %s\n' "$num" > "$work/$i.kicker" ;;
+    reference) printf 'Reference\n' > "$work/$i.kicker" ;;
+    guide) printf 'Instructor%ss guide\n' "'" > "$work/$i.kicker" ;;
+    esac
 
     # The title heading becomes the metadata title.
     pd --from=json --to=json --shift-heading-level-by=-1 \
@@ -101,19 +99,27 @@ for md in "$@"; do
     pd --from=json --to=html5 --standalone --wrap=none --template="$template" \
         --shift-heading-level-by=1 --toc --toc-depth=2 -V book-meta=1 \
         --output="$work/$i.meta" "$work/$i.json"
-    sed -n 1p "$work/$i.meta" > "$work/$i.title"
-    sed '1d' "$work/$i.meta" | sed "s|href=\"#|href=\"$base.html#|g" > "$work/$i.toc"
-    [ -s "$work/$i.title" ] || die "$md: empty title"
-done
+    sed -n 1p "$work/$i.meta" | sed 's|<span id="[^"]*"></span>||g' > "$work/$i.title"
+    sed '1d' "$work/$i.meta" | sed "s|href=\"#|href=\"$name.html#|g" > "$work/$i.toc"
+    [ -s "$work/$i.title" ] || die "$name: empty title"
+done < "$work/pages"
 
-# Pass 2: the pages, with previous/next links.
-rm -f "$OUT"/[0-9][0-9]-*.html "$OUT/index.html"
+# Pass 2: the pages, with previous/next links.  Pages of an earlier build
+# that are not in this one go.
+for f in "$OUT"/*.html; do
+    [ -f "$f" ] || continue
+    rm -f "$f"
+done
 cp "$book/style.css" "$OUT/style.css"
+# Pictures: a chapter shows chapters/images/NAME.svg as ![text](images/NAME.svg).
+rm -rf "$OUT/images"
+if [ -d chapters/images ]; then
+    cp -R chapters/images "$OUT/images"
+fi
 
 i=0
 while [ "$i" -lt "$count" ]; do
     i=$((i + 1))
-    eval "md=\${$i}"
     base=$(cat "$work/$i.base")
     if [ "$i" -gt 1 ]; then
         p=$((i - 1))
@@ -137,35 +143,38 @@ while [ "$i" -lt "$count" ]; do
         toc_opt="--toc"
     fi
     pd --from=json --to=html5 --standalone --template="$template" \
-        --lua-filter="$filter" --highlight-style="$HIGHLIGHT_STYLE" \
+        --lua-filter=$book/include-code.lua --highlight-style="$HIGHLIGHT_STYLE" \
         --shift-heading-level-by=1 $toc_opt --toc-depth=2 \
         -V booktitle="$BOOK_TITLE" -V title-id="$(cat "$work/$i.id")" \
+        -V kicker="$(cat "$work/$i.kicker")" \
         -V prev-href="$prev_href" -V prev-title="$prev_title" \
         -V next-href="$next_href" -V next-title="$next_title" \
         --output="$OUT/$base.html" "$work/$i.json" ||
-        die "$md: pandoc failed (see above)"
+        die "$base: pandoc failed (see above)"
 done
 
-# The contents page.
+# The contents page: the chapters, then the reference and guide pages.
 {
-    cat <<'EOF'
-*System V IPC in C* is a hands-on workbook about the three System V
-inter-process communication mechanisms of Linux: message queues,
-semaphore sets and shared memory segments. Each chapter explains a part of
-the API through small, complete C programs that you compile and run
-yourself; the output shown in the book is what those programs printed when
-the book was built. Exercises let you practise each part.
-
-## Contents {#contents}
-
-````{=html}
-<ol class="book-toc">
-EOF
+    cat "$book/blurb.md"
+    printf '\n## Contents {#contents}\n\n````{=html}\n'
+    group=""
     i=0
     while [ "$i" -lt "$count" ]; do
         i=$((i + 1))
+        kind=$(cat "$work/$i.kind")
+        if [ "$kind" != "$group" ]; then
+            [ -z "$group" ] || printf '</ol>\n'
+            case $kind in
+            reference) printf '<h3 class="book-toc-group" id="reference">Reference</h3>\n' ;;
+            guide) printf '<h3 class="book-toc-group" id="instructors-guide">Instructor%ss guide</h3>\n' "'" ;;
+            esac
+            printf '<ol class="book-toc">\n'
+            group=$kind
+        fi
         base=$(cat "$work/$i.base")
-        printf '<li><a class="book-toc-chapter" href="%s.html">%s</a>\n' "$base" "$(cat "$work/$i.title")"
+        printf '<li>'
+        [ "$kind" = chapter ] && printf '<span class="book-toc-kicker">%s</span> ' "$(cat "$work/$i.kicker")"
+        printf '<a class="book-toc-chapter" href="%s.html">%s</a>\n' "$base" "$(cat "$work/$i.title")"
         cat "$work/$i.toc"
         printf '</li>\n'
     done
@@ -175,8 +184,9 @@ EOF
 first_href="$(cat "$work/1.base").html"
 pd --from=markdown --to=html5 --standalone --template="$template" \
     --metadata pagetitle="$BOOK_TITLE" -V index=1 -V booktitle="$BOOK_TITLE" \
+    -V edition="$edition" \
     -V next-href="$first_href" -V next-title="$(cat "$work/1.title")" \
     --output="$OUT/index.html" "$work/index.md" ||
     die "index.html: pandoc failed (see above)"
 
-printf '%s: %d chapter(s) -> %s/index.html\n' "$prog" "$count" "$OUT" >&2
+printf '%s: %d page(s) -> %s/index.html\n' "$prog" "$count" "$OUT" >&2

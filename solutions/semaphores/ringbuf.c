@@ -18,16 +18,17 @@
    segment and the semaphore set both use it.
 
        $ ./ringbuf init 0x52494e47 4
-       shmid 3
+       shmid 0
        semid 0
        $ ./ringbuf produce 0x52494e47 1 6 & ./ringbuf consume 0x52494e47 6
-       record 1 1 9e3779b0
+       record 1 1 400d5a53
+       record 1 2 ce3104ca
        ...
        $ ./ringbuf remove 0x52494e47
-       removed shmid 3
+       removed shmid 0
        removed semid 0
 
-   Every record goes through the same three steps on each side:
+   Every record goes through the same five steps on each side:
 
        producer                         consumer
        take 1 from EMPTY (a free slot)  take 1 from FULL (a full slot)
@@ -71,7 +72,7 @@ struct ring {
     unsigned int slots;     /* number of slots, set once by init */
     unsigned int in;        /* the next slot a producer fills */
     unsigned int out;       /* the next slot a consumer empties */
-    struct record slot[];   /* slots records (a flexible array member) */
+    struct record slot[];   /* the slots (a flexible array member) */
 };
 
 /* semctl()'s fourth argument. The caller must define it (semctl(2)). */
