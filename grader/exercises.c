@@ -5,9 +5,21 @@
 
 extern const struct exercise exercise_keys;
 extern const struct exercise exercise_shmget;
+extern const struct exercise exercise_shmat;
+extern const struct exercise exercise_shmctl;
+extern const struct exercise exercise_semaphores;
+extern const struct exercise exercise_msgget;
+extern const struct exercise exercise_msgqueue;
+extern const struct exercise exercise_msgctl;
 
 const struct exercise *const exercises[] = {
     &exercise_keys,
     &exercise_shmget,
+    &exercise_shmat,
+    &exercise_shmctl,
+    &exercise_semaphores,
+    &exercise_msgget,
+    &exercise_msgqueue,
+    &exercise_msgctl,
     NULL,
 };

@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 
+/* ANCHOR: protocol */
 enum {
     REQ_URGENT = 1,
     REQ_NORMAL = 2,
@@ -40,18 +41,21 @@ enum {
 
 struct request {
     long mtype;                     /* REQ_URGENT, REQ_NORMAL or REQ_SHUTDOWN */
-    long reply_type;                /* the type the reply must have: the client's pid */
+    long reply_type;                /* the reply's type: the client's pid */
     char text[SERVICE_TEXT_MAX];    /* a string; unused bytes zeroed */
 };
 
 struct reply {
     long mtype;                     /* the request's reply_type */
-    long serial;                    /* 1 for the first request served, 2 for the next... */
+    long serial;                    /* 1 for the first request served, 2... */
     char text[SERVICE_TEXT_MAX];    /* the request's text in capital letters */
 };
 
 /* msgsz for msgsnd() and msgrcv(): the payload, everything after mtype. */
-#define REQUEST_SIZE (sizeof(struct request) - offsetof(struct request, reply_type))
-#define REPLY_SIZE   (sizeof(struct reply) - offsetof(struct reply, serial))
+#define REQUEST_SIZE \
+    (sizeof(struct request) - offsetof(struct request, reply_type))
+#define REPLY_SIZE \
+    (sizeof(struct reply) - offsetof(struct reply, serial))
+/* ANCHOR_END: protocol */
 
 #endif /* MSGSERVICE_H */

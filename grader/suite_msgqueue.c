@@ -1,11 +1,14 @@
 /* suite_msgqueue.c: exercise `msgqueue` (chapters/07-msgsnd-msgrcv.md). The
  * student writes both ends of a typed request/reply service on one message
- * queue (protocol: exercises/include/msgservice.h): msgserver is graded with
- * the reference msgclient, msgclient with the reference msgserver or with
- * the grader itself playing the server. The grader puts requests in the
- * queue before the server starts (to see in which order it serves them),
- * takes the student's messages out itself (to check their types and
- * sizes), and looks at what is left in the queue. */
+ * queue (protocol: exercises/include/msgservice.h). Most tests put the
+ * grader itself on the other end: it plays the clients of the student's
+ * msgserver (sending requests, sometimes before the server starts, to see
+ * in which order they are served, and taking the replies out to check
+ * their types, sizes and texts), and the server of the student's
+ * msgclient (taking its request out, answering it). Two tests pair the
+ * student's programs with the reference ones, several at once. A wait
+ * that can no longer end (server idle in msgrcv(), nothing for anyone in
+ * the queue) is cut short and explained. */
 #define _GNU_SOURCE
 #include "grader.h"
 #include "diagnose.h"
@@ -25,7 +28,7 @@
 #define CHAPTER "chapters/07-msgsnd-msgrcv.md"
 #define KEY     "0x4b1d0007"
 #define KEY_NUM 0x4b1d0007
-#define WAIT    10.0            /* seconds to wait for something that takes ms */
+#define WAIT    5.0             /* seconds to wait for something that takes ms */
 
 static const char *const programs[] = { "msgserver", "msgclient", NULL };
 
@@ -189,6 +192,98 @@ where_is(const struct run *r, struct strbuf *sb)
         sb_adds(sb, "gone");
 }
 
+static void halt(struct run *r);
+
+/* True if the program sleeps in msgrcv() right now. */
+static bool
+in_msgrcv(const struct run *r)
+{
+    char path[64], *text;
+    long nr = -1;
+
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)r->pid);
+    text = read_file_tail(path, 512, NULL, NULL);
+    if (text)
+        sscanf(text, "%ld", &nr);
+    free(text);
+    return nr == SYS_msgrcv && proc_state(r->pid) == 'S';
+}
+
+/* True if the queue surely holds no request (type 1 to 3) and no message
+ * of type `type` (0: any other type is fine). Unsure means false. */
+static bool
+nothing_for(int qid, long type)
+{
+    struct msqid_ds ds;
+    struct any_msg m;
+
+    if (msgctl(qid, IPC_STAT, &ds) == -1)
+        return false;
+    for (unsigned long i = 0; i < ds.msg_qnum; i++) {
+        if (msgrcv(qid, &m, sizeof m.mtext, (long)i, MSG_COPY | IPC_NOWAIT) == -1)
+            return false;
+        if (m.mtype <= REQ_TYPE_MAX || m.mtype == type)
+            return false;
+    }
+    return true;
+}
+
+/* The server can do nothing more: it sleeps in msgrcv() and no request is
+ * waiting for it. (Nothing else sends in these tests, so it stays so.) */
+static bool
+server_idle(const struct run *srv, int qid)
+{
+    return in_msgrcv(srv) && nothing_for(qid, 0) && in_msgrcv(srv);
+}
+
+#define SETTLED 20              /* polls, 10 ms apart, that must agree */
+
+/* Wait until the server prints `text`; false if it does not within
+ * `timeout`, or as soon as it has exited or sits idle without it. */
+static bool
+wait_served(struct run *srv, int qid, const char *text, double timeout)
+{
+    double deadline = now_seconds() + timeout;
+    int idle = 0;
+
+    for (;;) {
+        if (run_wait_output(srv, text, 0))
+            return true;
+        if (!still_running(srv) || now_seconds() > deadline)
+            return false;
+        idle = server_idle(srv, qid) ? idle + 1 : 0;
+        if (idle >= SETTLED)
+            return run_wait_output(srv, text, 0);
+        usleep(10000);
+    }
+}
+
+/* Wait for a reference client started with run_start(). If it can no
+ * longer get its reply (it sleeps in msgrcv() for `type`, the server
+ * sleeps in msgrcv(), and the queue holds no request and no message of
+ * that type), stop it early and return false; true once it has exited by
+ * itself or timed out. */
+static bool
+wait_client(struct run *c, const struct run *srv, int qid, long type)
+{
+    double deadline = c->started + c->timeout;
+    int stuck = 0;
+
+    while (still_running(c) && now_seconds() < deadline) {
+        if (in_msgrcv(c) && nothing_for(qid, type) && in_msgrcv(srv) && in_msgrcv(c))
+            stuck++;
+        else
+            stuck = 0;
+        if (stuck >= SETTLED) {
+            halt(c);
+            return false;
+        }
+        usleep(10000);
+    }
+    run_wait(c);
+    return true;
+}
+
 /* Stop a program that is still running, keeping where it was stuck, so
  * that a failure message shows its output and state; its "exit status" is
  * the grader's SIGKILL. Does nothing if it has exited (it is collected). */
@@ -311,19 +406,32 @@ reply_line(const struct run *r, char *text, size_t len)
 
 /* A reference client's run that must have got its reply, with this text. */
 static void
-expect_reply(struct run *c, struct run *srv, int qid, const char *text)
+expect_reply(struct run *c, bool finished, struct run *srv, int qid, const char *text)
 {
     char got[128];
 
-    if (c->timed_out) {
-        struct strbuf q = { 0 }, where = { 0 };
+    if (c->timed_out || !finished) {
+        struct strbuf q = { 0 }, where = { 0 }, log = { 0 };
 
         describe_queue(qid, &q);
-        where_is(srv, &where);
-        test_fail(c, "The client got no reply: it waited %.0f s for a message of its own "
-                     "type, %s. The server is %s. %s The reply's mtype must be the "
-                     "request's reply_type.", c->timeout, c->args[c->args[0][1] == 'u' ? 2 : 1],
-                  sb_str(&where), sb_str(&q));
+        if (srv->out == NULL && still_running(srv)) {
+            where_is(srv, &where);
+            sb_addf(&log, "The server is %s", sb_str(&where));
+        } else {
+            sb_adds(&log, "The server has exited");
+        }
+        halt(srv);
+        if (srv->out[0] != '\0') {
+            sb_adds(&log, "; its output:\n");
+            sb_indent(&log, srv->out, "    | ");
+        } else {
+            sb_adds(&log, "; it printed nothing.\n");
+        }
+        test_fail(c, "The client got no reply: it waited for a message of its own type, "
+                     "%s, %s. A reply's mtype must be the request's reply_type. %s\n%s",
+                  c->args[c->args[0][1] == 'u' ? 2 : 1], c->timed_out ? "until its "
+                  "deadline" : "until nothing could happen any more (the server was idle "
+                  "and no reply for it was in the queue)", sb_str(&q), sb_str(&log));
     }
     expect_success(c);
     reply_line(c, got, sizeof got);
@@ -332,15 +440,63 @@ expect_reply(struct run *c, struct run *srv, int qid, const char *text)
                      "answers with the request's text in capital letters.", text, got);
 }
 
+/* Play a client: wait until the server's reply of type `type` is in the
+ * queue, take it into rep and return its size. Fails the test, saying
+ * where the server is, if none comes: at the timeout, when the server has
+ * exited, or as soon as the server sits idle in msgrcv() with no request
+ * left and still no reply. */
+static ssize_t
+await_reply(struct run *srv, int qid, long type, struct reply *rep, double timeout)
+{
+    double deadline = now_seconds() + timeout;
+    struct any_msg m;
+    char why[160];
+    int idle = 0;
+
+    for (;;) {
+        ssize_t n = take(qid, type, &m);
+
+        if (n >= 0) {
+            memset(rep, 0, sizeof *rep);
+            memcpy(rep, &m, sizeof m.mtype + ((size_t)n < REPLY_SIZE ? (size_t)n
+                                                                   : REPLY_SIZE));
+            return n;
+        }
+        if (!still_running(srv) || now_seconds() > deadline || idle >= SETTLED)
+            break;
+        idle = server_idle(srv, qid) ? idle + 1 : 0;
+        usleep(10000);
+    }
+    snprintf(why, sizeof why, "No reply of type %ld came: a reply's mtype must be the "
+             "request's reply_type (%ld here).", type, type);
+    server_stuck(srv, qid, why);
+}
+
+/* A reply the grader took must read like this. */
+static void
+expect_reply_msg(struct run *srv, ssize_t n, const struct reply *rep, long serial,
+                 const char *text)
+{
+    check_ulong(srv, "The size of the reply (its msgsz)", (unsigned long)n, REPLY_SIZE,
+                "msgsz counts the payload only: REPLY_SIZE (64), not sizeof(struct "
+                "reply), which counts mtype too.");
+    check_ulong(srv, "The reply's serial number", (unsigned long)rep->serial,
+                (unsigned long)serial, "Number the requests served: 1, 2, 3...");
+    if (strncmp(rep->text, text, sizeof rep->text) != 0)
+        fail_halt(srv, "The reply's text is wrong.\n  expected: %s\n  found:    %.*s\nThe "
+                  "server answers with the request's text in capital letters, "
+                  "NUL-terminated.", text, (int)sizeof rep->text, rep->text);
+}
+
 /* ---- the server ---- */
 
 static void
 server_replies(void)
 {
     struct run srv = RUN("msgserver", KEY);
-    struct run c = ref_client("1001", "hello", false);
-    struct msqid_ds ds;
-    char got[128], line[64];
+    struct reply rep;
+    char line[64];
+    ssize_t n;
     int qid;
 
     start_server(&srv, false);
@@ -352,20 +508,17 @@ server_replies(void)
     if (!run_wait_output(&srv, line, 1))
         server_stuck(&srv, qid, "The server's first line should be \"ready msqid N\", with "
                      "the id msgget() returned for the service's queue.");
-    run_program(&c);
-    expect_reply(&c, &srv, qid, "HELLO");
-    expect_ulong(&c, "The reply's serial number", (unsigned long)reply_line(&c, got,
-                 sizeof got), 1, "The first request served gets serial 1.");
-    if (!run_wait_output(&srv, "served 1 normal 1001 hello", WAIT))
+    put_request(qid, REQ_NORMAL, 1001, "hello");
+    n = await_reply(&srv, qid, 1001, &rep, WAIT);
+    expect_reply_msg(&srv, n, &rep, 1, "HELLO");
+    if (!run_wait_output(&srv, "served 1 normal 1001 hello\n", WAIT))
         fail_halt(&srv, "The server's log should have the line \"served 1 normal 1001 "
                         "hello\" (serial, priority, reply type, text), printed once the "
                         "reply is sent.");
-    ds = queue_stat(qid);
     check_ulong(&srv, "The number of messages left in the queue after the exchange",
-                 ds.msg_qnum, 0, "The server takes the request, and the client takes its "
-                 "reply: nothing else may be sent.");
+                queue_stat(qid).msg_qnum, 0, "The server takes the request and sends one "
+                "reply, which the grader took: nothing else may be sent.");
     stop_server(&srv);
-    run_free(&c);
     run_free(&srv);
 }
 
@@ -385,7 +538,7 @@ server_priority(void)
     for (size_t i = 0; i < ARRAY_LEN(reqs); i++)
         put_request(qid, reqs[i].type, reqs[i].reply_type, reqs[i].text);
     start_server(&srv, false);
-    if (!run_wait_output(&srv, "served 5 ", WAIT))
+    if (!wait_served(&srv, qid, "served 5 ", WAIT))
         server_stuck(&srv, qid, "Five requests (types 2, 2, 1, 2, 1) were waiting in the "
                      "queue when the server started, but it did not serve all five (no "
                      "\"served 5 ...\" line).");
@@ -443,7 +596,7 @@ server_concurrent(void)
     static const char *const texts[] = { "one", "two", "three", "four", "five", "six" };
     static const char *const upper[] = { "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX" };
     struct run srv = RUN("msgserver", KEY), c[6];
-    bool seen[7] = { false };
+    bool seen[7] = { false }, done[6];
     int qid;
 
     start_server(&srv, false);
@@ -453,12 +606,12 @@ server_concurrent(void)
         run_start(&c[i]);
     }
     for (size_t i = 0; i < ARRAY_LEN(c); i++)
-        run_wait(&c[i]);
+        done[i] = wait_client(&c[i], &srv, qid, 1001 + (long)i);
     for (size_t i = 0; i < ARRAY_LEN(c); i++) {
         char got[128];
         long serial;
 
-        expect_reply(&c[i], &srv, qid, upper[i]);
+        expect_reply(&c[i], done[i], &srv, qid, upper[i]);
         serial = reply_line(&c[i], got, sizeof got);
         if (serial < 1 || serial > 6 || seen[serial])
             test_fail(&c[i], "Six clients at once should get the serial numbers 1 to 6, each "
@@ -512,7 +665,7 @@ server_shutdown_request(void)
     put_request(qid, REQ_SHUTDOWN, 1003, "");
     put_request(qid, REQ_NORMAL, 1001, "last");
     put_request(qid, REQ_URGENT, 1002, "first");
-    srv.timeout = WAIT;
+    srv.timeout = 2 * WAIT;
     run_program(&srv);
     if (srv.timed_out)
         fail_halt(&srv, "A shutdown request (type 3) was in the queue, but the server did "
@@ -536,22 +689,23 @@ static void
 server_signal_status(void)
 {
     struct run srv = RUN("msgserver", KEY);
-    struct run c1 = ref_client("1001", "before", false);
-    struct run c2 = ref_client("1002", "after", false);
+    struct reply rep;
+    ssize_t n;
     int qid;
 
     start_server(&srv, false);
     qid = msgget(KEY_NUM, 0);
-    run_program(&c1);
-    expect_reply(&c1, &srv, qid, "BEFORE");
+    put_request(qid, REQ_NORMAL, 1001, "before");
+    n = await_reply(&srv, qid, 1001, &rep, WAIT);
+    expect_reply_msg(&srv, n, &rep, 1, "BEFORE");
     if (!wait_in_syscall(&srv, SYS_msgrcv, NULL, WAIT))
         server_stuck(&srv, qid, "After serving a request, the server should wait in "
                      "msgrcv() for the next one.");
     run_signal(&srv, SIGUSR1);
-    if (!run_wait_output(&srv, "status served 1", WAIT)) {
+    if (!run_wait_output(&srv, "status served 1\n", WAIT)) {
         if (!still_running(&srv)) {
             run_wait(&srv);
-            fail_halt(&srv, "SIGUSR1 arrived while the server waited in msgrcv(), and the "
+            test_fail(&srv, "SIGUSR1 arrived while the server waited in msgrcv(), and the "
                             "server exited. msgrcv() fails with EINTR when a signal handler "
                             "runs; that is not an error: print the status and call msgrcv() "
                             "again.");
@@ -559,11 +713,10 @@ server_signal_status(void)
         server_stuck(&srv, qid, "After SIGUSR1 the server should print \"status served 1\" "
                      "and go on serving.");
     }
-    run_program(&c2);
-    expect_reply(&c2, &srv, qid, "AFTER");
+    put_request(qid, REQ_NORMAL, 1002, "after");
+    n = await_reply(&srv, qid, 1002, &rep, WAIT);
+    expect_reply_msg(&srv, n, &rep, 2, "AFTER");
     stop_server(&srv);
-    run_free(&c1);
-    run_free(&c2);
     run_free(&srv);
 }
 
@@ -584,7 +737,7 @@ server_oversized(void)
     put_message(qid, &big, sizeof big - sizeof big.mtype);
     put_request(qid, REQ_NORMAL, 1002, "fine");
     start_server(&srv, false);
-    if (!run_wait_output(&srv, "served 1 ", WAIT))
+    if (!wait_served(&srv, qid, "served 1 ", WAIT))
         server_stuck(&srv, qid, "A request 8 bytes larger than REQUEST_SIZE was first in the "
                      "queue, a proper one behind it; the server should drop the first and "
                      "serve the second. msgrcv() fails with E2BIG and leaves a message that "
@@ -621,33 +774,33 @@ static void
 server_valgrind(void)
 {
     struct run srv = RUN("msgserver", KEY);
-    struct run c1 = ref_client("1001", "check me", false);
-    struct run c2 = ref_client("1002", "me too", true);
+    struct reply rep;
+    ssize_t n;
     int qid;
 
     start_server(&srv, true);
     qid = msgget(KEY_NUM, 0);
-    c1.timeout = c2.timeout = 30;
-    run_program(&c1);
-    expect_reply(&c1, &srv, qid, "CHECK ME");
-    run_program(&c2);
-    expect_reply(&c2, &srv, qid, "ME TOO");
+    put_request(qid, REQ_NORMAL, 1001, "check me");
+    n = await_reply(&srv, qid, 1001, &rep, 3 * WAIT);
+    expect_reply_msg(&srv, n, &rep, 1, "CHECK ME");
+    put_request(qid, REQ_URGENT, 1002, "me too");
+    n = await_reply(&srv, qid, 1002, &rep, 3 * WAIT);
+    expect_reply_msg(&srv, n, &rep, 2, "ME TOO");
     stop_server(&srv);
     expect_success(&srv);
     expect_valgrind_clean(&srv);
-    run_free(&c1);
-    run_free(&c2);
     run_free(&srv);
 }
+
 
 /* ---- the client ---- */
 
 /* Wait until the student's client has put a request in the queue, take it
  * and return its size. Fails the test if none comes. */
 static ssize_t
-await_request(struct run *c, int qid, struct request *req)
+await_request(struct run *c, int qid, struct request *req, double timeout)
 {
-    double deadline = now_seconds() + WAIT;
+    double deadline = now_seconds() + timeout;
     struct any_msg m;
 
     for (;;) {
@@ -669,7 +822,7 @@ await_request(struct run *c, int qid, struct request *req)
         where_is(c, &where);
         halt(c);
         test_fail(c, "No request arrived in the queue within %.0f s; the client is %s.",
-                  WAIT, sb_str(&where));
+                  timeout, sb_str(&where));
     }
     run_wait(c);
     test_fail(c, "The client exited without putting a request of type 1, 2 or 3 in the "
@@ -746,7 +899,7 @@ client_request(void)
 
     c.timeout = WAIT;
     run_start(&c);
-    n = await_request(&c, qid, &req);
+    n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_NORMAL, 1001, "hello");
     snapshot(&now);
     q = ipc_find_id(&now, IPC_KIND_MSG, qid);
@@ -779,7 +932,7 @@ client_urgent(void)
 
     c.timeout = WAIT;
     run_start(&c);
-    n = await_request(&c, qid, &req);
+    n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_URGENT, 1001, "urgent");
     put_reply(qid, 1001, 1, "URGENT");
     run_wait(&c);
@@ -801,7 +954,7 @@ client_own_reply(void)
     put_reply(qid, 1002, 9, "NOT YOURS");
     c.timeout = WAIT;
     run_start(&c);
-    n = await_request(&c, qid, &req);
+    n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_NORMAL, 1001, "mine");
     expect_waiting_for(&c, 1001);
     put_reply(qid, 1001, 3, "MINE");
@@ -843,10 +996,15 @@ client_concurrent(void)
 
         expect_success(&c[i]);
         reply_line(&c[i], got, sizeof got);
+        for (size_t j = 0; j < ARRAY_LEN(c); j++)
+            if (j != i && strcmp(got, upper[j]) == 0)
+                test_fail(&c[i], "Five clients ran at once; this one asked for \"%s\" but "
+                          "printed \"%s\": it took another client's reply. Wait for your "
+                          "own reply type (msgtyp > 0).", texts[i], got);
         if (strcmp(got, upper[i]) != 0)
-            test_fail(&c[i], "Five clients ran at once; this one asked for \"%s\" but printed "
-                      "\"%s\": it took another client's reply. Wait for your own reply "
-                      "type (msgtyp > 0).", texts[i], got);
+            test_fail(&c[i], "Five clients ran at once; this one asked for \"%s\" and should "
+                      "print \"reply N %s\", but printed \"reply N %s\".", texts[i], upper[i],
+                      got);
     }
     check_ulong(&srv, "The number of messages left in the queue", queue_stat(qid).msg_qnum,
                  0, "Every request was served and every client took its reply.");
@@ -863,7 +1021,7 @@ client_no_server(void)
     struct ipc_set before;
 
     snapshot(&before);
-    c.timeout = 3;
+    c.timeout = WAIT;
     run_program(&c);
     expect_no_new_objects(&before, &c, "The client must only open the service's queue "
                           "(msgget(key, 0)), never create it; with no server running");
@@ -884,7 +1042,7 @@ client_server_gone(void)
 
     c.timeout = WAIT;
     run_start(&c);
-    n = await_request(&c, qid, &req);
+    n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_NORMAL, 1001, "still there?");
     expect_waiting_for(&c, 1001);
     if (msgctl(qid, IPC_RMID, NULL) == -1)
@@ -915,7 +1073,7 @@ client_full_queue(void)
         test_fail(NULL, "The grader could not lower msg_qbytes: %s", strerror(errno));
     put_request(qid, REQ_NORMAL, 1999, "fills the queue");
 
-    quick.timeout = 3;
+    quick.timeout = WAIT;
     run_program(&quick);
     if (quick.timed_out)
         test_fail(&quick, "With -n and a full queue, the client must fail at once: pass "
@@ -936,7 +1094,7 @@ client_full_queue(void)
                             "until there is room (no IPC_NOWAIT); it did not.");
     }
     take(qid, REQ_NORMAL, &m);                  /* make room: its send goes through */
-    n = await_request(&patient, qid, &req);
+    n = await_request(&patient, qid, &req, WAIT);
     expect_request(&patient, n, &req, REQ_NORMAL, 1002, "I wait");
     put_reply(qid, 1002, 1, "I WAIT");
     run_wait(&patient);
@@ -949,27 +1107,34 @@ client_full_queue(void)
 static void
 client_valgrind(void)
 {
-    struct run srv = RUN("msgserver", KEY);
-    struct run c1 = RUN("msgclient", "-t", "1001", KEY, "valgrind");
-    struct run c2 = RUN("msgclient", "-u", "-t", "1002", KEY, "urgent");
-    char got[128];
+    static const struct { bool urgent; const char *type, *text, *upper; } runs[] = {
+        { false, "1001", "valgrind", "VALGRIND" }, { true, "1002", "urgent", "URGENT" },
+    };
+    int qid = service_queue();
 
-    srv.reference = true;
-    start_server(&srv, false);
-    c1.valgrind = c2.valgrind = true;
-    run_program(&c1);
-    expect_success(&c1);
-    reply_line(&c1, got, sizeof got);
-    if (strcmp(got, "VALGRIND") != 0)
-        test_fail(&c1, "The client printed \"%s\"; the reply was \"VALGRIND\".", got);
-    expect_valgrind_clean(&c1);
-    run_program(&c2);
-    expect_success(&c2);
-    expect_valgrind_clean(&c2);
-    stop_server(&srv);
-    run_free(&c1);
-    run_free(&c2);
-    run_free(&srv);
+    for (size_t i = 0; i < ARRAY_LEN(runs); i++) {
+        struct run c = RUN("msgclient", "-t", runs[i].type, KEY, runs[i].text);
+        struct request req;
+        char got[128];
+        ssize_t n;
+
+        if (runs[i].urgent)
+            c = (struct run)RUN("msgclient", "-u", "-t", runs[i].type, KEY, runs[i].text);
+        c.valgrind = true;
+        run_start(&c);
+        n = await_request(&c, qid, &req, 6 * WAIT);
+        expect_request(&c, n, &req, runs[i].urgent ? REQ_URGENT : REQ_NORMAL,
+                       strtol(runs[i].type, NULL, 10), runs[i].text);
+        put_reply(qid, req.reply_type, (long)i + 1, runs[i].upper);
+        run_wait(&c);
+        expect_success(&c);
+        reply_line(&c, got, sizeof got);
+        if (strcmp(got, runs[i].upper) != 0)
+            test_fail(&c, "The client printed \"%s\"; the reply was \"%s\".", got,
+                      runs[i].upper);
+        expect_valgrind_clean(&c);
+        run_free(&c);
+    }
 }
 
 static void
@@ -991,7 +1156,7 @@ bad_usage(void)
         struct run r = RUN(cases[i][0], cases[i][1], cases[i][2], cases[i][3], cases[i][4],
                            cases[i][5]);
 
-        r.timeout = 3;
+        r.timeout = WAIT;
         run_program(&r);
         expect_usage_error(&r);
         expect_no_new_objects(&before, &r, "After a usage error");
@@ -1003,8 +1168,8 @@ bad_usage(void)
 }
 
 static const struct test_def tests[] = {
-    { "server_replies", "the server answers a request with its text in capitals, to the "
-      "client's reply type", 2, server_replies, "reply.mtype = request.reply_type; msgsnd "
+    { "server_replies", "the server answers a request with a 64-byte reply: its text in "
+      "capitals, to the client's reply type", 2, server_replies, "reply.mtype = request.reply_type; msgsnd "
       "with REPLY_SIZE. See " CHAPTER ", \"Request and reply on one queue\".", NULL },
     { "server_priority", "the server serves urgent requests first (msgtyp -3), in order, "
       "with 64-byte replies", 3, server_priority, "msgrcv(qid, &req, REQUEST_SIZE, "

@@ -1,0 +1,520 @@
+/* suite_msgctl.c: exercise `msgctl` (chapters/08-msgctl.md). The student's
+ * msgadmin shows, changes, lists and removes message queues with msgctl();
+ * every test compares what it printed or did with the kernel's own values,
+ * read by the grader with IPC_STAT and from /proc/sysvipc/msg. */
+#define _GNU_SOURCE
+#include "grader.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define CHAPTER "chapters/08-msgctl.md"
+#define KEY_NUM 0x4b1d0008
+
+static const char *const programs[] = { "msgadmin", NULL };
+
+/* ---- the grader's own queues ---- */
+
+static int
+grader_queue(key_t key, int mode)
+{
+    int id = msgget(key, IPC_CREAT | IPC_EXCL | mode);
+
+    if (id == -1)
+        test_fail(NULL, "The grader could not create a queue: %s", strerror(errno));
+    return id;
+}
+
+static void
+put(int qid, long type, size_t size)
+{
+    struct { long mtype; char mtext[512]; } m;
+
+    memset(&m, 'x', sizeof m);
+    m.mtype = type;
+    if (msgsnd(qid, &m, size, IPC_NOWAIT) == -1)
+        test_fail(NULL, "The grader could not send a message: %s", strerror(errno));
+}
+
+static void
+take(int qid, long type)
+{
+    struct { long mtype; char mtext[512]; } m;
+
+    if (msgrcv(qid, &m, sizeof m.mtext, type, IPC_NOWAIT) == -1)
+        test_fail(NULL, "The grader could not receive a message: %s", strerror(errno));
+}
+
+static struct msqid_ds
+stat_of(int qid)
+{
+    struct msqid_ds ds;
+
+    if (msgctl(qid, IPC_STAT, &ds) == -1)
+        test_fail(NULL, "The grader could not read the queue's attributes: %s",
+                  strerror(errno));
+    return ds;
+}
+
+static void
+set_qbytes(int qid, unsigned long bytes)
+{
+    struct msqid_ds ds = stat_of(qid);
+
+    ds.msg_qbytes = bytes;
+    if (msgctl(qid, IPC_SET, &ds) == -1)
+        test_fail(NULL, "The grader could not set msg_qbytes: %s", strerror(errno));
+}
+
+static void
+set_limit(const char *name, const char *value)
+{
+    if (ipc_set_limit(name, value) == -1)
+        test_fail(NULL, "The grader could not set %s: %s", name, strerror(errno));
+}
+
+/* The text after "label " on a stdout line that starts with label, or NULL. */
+static const char *
+field_text(const struct run *r, const char *label)
+{
+    size_t n = strlen(label);
+
+    for (const char *line = r->out; line && *line; line = strchr(line, '\n'), line += !!line)
+        if (strncmp(line, label, n) == 0 && (line[n] == ' ' || line[n] == '\t'))
+            return line + n + strspn(line + n, " \t");
+    return NULL;
+}
+
+/* ---- privilege: can the programs we run raise msg_qbytes above MSGMNB? ---- */
+
+/* Take CAP_SYS_RESOURCE away from this test process and from every program
+ * it runs: from the bounding set (a root program gets its capabilities back
+ * at exec from that set) and from our own sets. Then check that a queue's
+ * msg_qbytes really cannot be raised above MSGMNB. True if it cannot: the
+ * programs will meet the EPERM an ordinary user gets. As a normal user the
+ * grader runs in a user namespace, where CAP_SYS_RESOURCE (checked in the
+ * initial namespace) is never there anyway. */
+static bool
+without_sys_resource(void)
+{
+    struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    struct msginfo info;
+    struct msqid_ds ds;
+    int qid, rc, err;
+
+    prctl(PR_CAPBSET_DROP, CAP_SYS_RESOURCE, 0, 0, 0);
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    if (syscall(SYS_capget, &head, data) == 0) {
+        data[0].effective &= ~(1U << CAP_SYS_RESOURCE);
+        data[0].permitted &= ~(1U << CAP_SYS_RESOURCE);
+        data[0].inheritable &= ~(1U << CAP_SYS_RESOURCE);
+        syscall(SYS_capset, &head, data);
+    }
+    if (prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) == 1)
+        return false;
+    if (msgctl(0, IPC_INFO, (struct msqid_ds *)&info) == -1)
+        return false;
+    qid = msgget(IPC_PRIVATE, 0600);
+    if (qid == -1)
+        return false;
+    ds = stat_of(qid);
+    ds.msg_qbytes = (unsigned long)info.msgmnb + 1;
+    rc = msgctl(qid, IPC_SET, &ds);
+    err = errno;
+    msgctl(qid, IPC_RMID, NULL);
+    return rc == -1 && err == EPERM;
+}
+
+/* ---- the tests ---- */
+
+static void
+stat_fields(void)
+{
+    struct run r = RUN("msgadmin", "stat", NULL);
+    struct msqid_ds ds;
+    const char *mode;
+    char id[16];
+    int qid = grader_queue(KEY_NUM, 0640);
+
+    put(qid, 1, 20);
+    put(qid, 2, 30);
+    put(qid, 3, 50);
+    take(qid, 2);                       /* 2 messages, 70 bytes left */
+    set_qbytes(qid, 8000);
+    ds = stat_of(qid);
+    snprintf(id, sizeof id, "%d", qid);
+    r.args[1] = id;
+    run_program(&r);
+    expect_success(&r);
+    expect_ulong(&r, "The msqid line", (unsigned long)expect_field(&r, "msqid", "the id"),
+                 (unsigned long)qid, "Print the MSQID you were given.");
+    expect_ulong(&r, "The key line", (unsigned)expect_field(&r, "key", "msg_perm.__key"),
+                 KEY_NUM, "The key is ds.msg_perm.__key, printed as 0x%08x.");
+    mode = field_text(&r, "mode");
+    if (mode == NULL)
+        test_fail(&r, "stdout should have a line \"mode 0640\" (msg_perm.mode & 0777, in "
+                      "octal), but it has none.");
+    expect_mode(&r, "The permission bits on the mode line", (unsigned)strtoul(mode, NULL, 8),
+                0640, "Print ds.msg_perm.mode & 0777 in octal: %04o.");
+    expect_ulong(&r, "The uid line", (unsigned long)expect_field(&r, "uid", "msg_perm.uid"),
+                 ds.msg_perm.uid, "The owner is ds.msg_perm.uid.");
+    expect_ulong(&r, "The cgid line", (unsigned long)expect_field(&r, "cgid",
+                 "msg_perm.cgid"), ds.msg_perm.cgid, "The creator's group is "
+                 "ds.msg_perm.cgid.");
+    expect_ulong(&r, "The qnum line", (unsigned long)expect_field(&r, "qnum", "msg_qnum"), 2,
+                 "msg_qnum is the number of messages in the queue now: 3 were sent and 1 "
+                 "received.");
+    expect_ulong(&r, "The cbytes line", (unsigned long)expect_field(&r, "cbytes",
+                 "__msg_cbytes"), 70, "__msg_cbytes is the number of bytes in the queue now "
+                 "(20 + 50), not its capacity msg_qbytes.");
+    expect_ulong(&r, "The qbytes line", (unsigned long)expect_field(&r, "qbytes",
+                 "msg_qbytes"), 8000, "msg_qbytes is the queue's capacity, set to 8000 by "
+                 "the grader with IPC_SET; it is not the bytes in use (__msg_cbytes).");
+    expect_ulong(&r, "The lspid line", (unsigned long)expect_field(&r, "lspid",
+                 "msg_lspid"), 0, "msg_lspid is the last sender's pid as seen from the "
+                 "caller's PID namespace. The grader sent the messages, from outside the "
+                 "namespace msgadmin runs in, so IPC_STAT reports 0 to msgadmin. Print "
+                 "ds.msg_lspid.");
+    expect_ulong(&r, "The lrpid line", (unsigned long)expect_field(&r, "lrpid",
+                 "msg_lrpid"), 0, "msg_lrpid is the last receiver's pid; the grader "
+                 "received from outside msgadmin's PID namespace, so IPC_STAT reports 0. "
+                 "Print ds.msg_lrpid.");
+    expect_ulong(&r, "The stime line", (unsigned long)expect_field(&r, "stime",
+                 "msg_stime"), (unsigned long)ds.msg_stime, "msg_stime is the time of the "
+                 "last msgsnd(), in seconds since 1970.");
+    expect_ulong(&r, "The rtime line", (unsigned long)expect_field(&r, "rtime",
+                 "msg_rtime"), (unsigned long)ds.msg_rtime, "msg_rtime is the time of the "
+                 "last msgrcv().");
+    expect_ulong(&r, "The ctime line", (unsigned long)expect_field(&r, "ctime",
+                 "msg_ctime"), (unsigned long)ds.msg_ctime, "msg_ctime is the time of the "
+                 "last change (creation or IPC_SET).");
+    run_free(&r);
+}
+
+static void
+stat_errors(void)
+{
+    struct run missing = RUN("msgadmin", "stat", "4242");
+    struct run denied = RUN("msgadmin", "stat", NULL);
+    char id[16];
+
+    run_program(&missing);
+    expect_error_exit(&missing, "When no queue has the id");
+    expect_stderr_has(&missing, "Invalid argument", "IPC_STAT fails with EINVAL for an id "
+                      "that names no queue; report it with err_exit(\"msgctl(IPC_STAT)\").");
+    expect_stdout_empty(&missing, "IPC_STAT failed, so there is nothing true to print.");
+    snprintf(id, sizeof id, "%d", grader_queue(KEY_NUM, 0600));
+    denied.args[1] = id;
+    denied.fault = "msgctl:EACCES";
+    run_program(&denied);
+    expect_error_exit(&denied, "When msgctl(IPC_STAT) fails with EACCES");
+    expect_stderr_has(&denied, "Permission denied", "IPC_STAT needs read permission on the "
+                      "queue; report the failure with err_exit(\"msgctl(IPC_STAT)\").");
+    expect_stdout_empty(&denied, "IPC_STAT failed, so there is nothing true to print.");
+    run_free(&missing);
+    run_free(&denied);
+}
+
+static void
+set_qbytes_test(void)
+{
+    struct run lower = RUN("msgadmin", "set-qbytes", NULL, "1000");
+    struct run raise = RUN("msgadmin", "set-qbytes", NULL, "16384");
+    struct msqid_ds before, after;
+    char id[16];
+    int qid = grader_queue(KEY_NUM, 0640);
+
+    put(qid, 1, 100);
+    put(qid, 1, 100);
+    before = stat_of(qid);
+    snprintf(id, sizeof id, "%d", qid);
+    lower.args[1] = raise.args[1] = id;
+    run_program(&lower);
+    expect_success(&lower);
+    after = stat_of(qid);
+    expect_ulong(&lower, "The queue's msg_qbytes after `set-qbytes ID 1000`",
+                 after.msg_qbytes, 1000, "Set ds.msg_qbytes, then msgctl(id, IPC_SET, &ds).");
+    expect_mode(&lower, "The queue's permission bits after `set-qbytes`",
+                after.msg_perm.mode, 0640, "IPC_SET also copies msg_perm.mode, uid and gid "
+                "from your struct: fill it with IPC_STAT first, so that only msg_qbytes "
+                "changes.");
+    expect_ulong(&lower, "The queue's owner after `set-qbytes`", after.msg_perm.uid,
+                 before.msg_perm.uid, "IPC_SET copies msg_perm.uid too: fill the struct with "
+                 "IPC_STAT first.");
+    expect_ulong(&lower, "The messages in the queue after `set-qbytes`", after.msg_qnum, 2,
+                 "Changing the capacity does not touch the messages.");
+    expect_ulong(&lower, "The qbytes line", (unsigned long)expect_field(&lower, "qbytes",
+                 "msg_qbytes as the kernel reports it afterwards"), 1000, "Print the new "
+                 "capacity, read back with IPC_STAT.");
+    run_program(&raise);
+    expect_success(&raise);
+    expect_ulong(&raise, "The queue's msg_qbytes after raising it back to MSGMNB (16384)",
+                 stat_of(qid).msg_qbytes, 16384, "Up to MSGMNB, the owner may raise "
+                 "msg_qbytes again with IPC_SET; only above it is privilege needed.");
+    run_free(&lower);
+    run_free(&raise);
+}
+
+static void
+set_qbytes_eperm(void)
+{
+    struct run r = RUN("msgadmin", "set-qbytes", NULL, "8192");
+    bool real;
+    char id[16];
+    int qid;
+
+    set_limit("msgmnb", "4096");
+    real = without_sys_resource();
+    qid = grader_queue(KEY_NUM, 0600);          /* msg_qbytes 4096, MSGMNB */
+    snprintf(id, sizeof id, "%d", qid);
+    r.args[1] = id;
+    if (!real) {
+        /* The grader could not take the privilege away: make the second
+         * msgctl() (the IPC_SET after IPC_STAT) fail as the kernel would. */
+        r.fault = "msgctl:EPERM:2";
+        feedback('D', "(EPERM was injected: the grader could not drop CAP_SYS_RESOURCE)");
+    }
+    run_program(&r);
+    expect_ulong(&r, "The queue's msg_qbytes after a refused `set-qbytes ID 8192`",
+                 stat_of(qid).msg_qbytes, 4096, "Without privilege, IPC_SET cannot raise "
+                 "msg_qbytes above MSGMNB (4096 here).");
+    expect_error_exit(&r, "When IPC_SET is refused (raising msg_qbytes above MSGMNB without "
+                      "privilege)");
+    expect_stderr_has(&r, "Operation not permitted", "IPC_SET fails with EPERM here; report "
+                      "it with err_exit(\"msgctl(IPC_SET)\").");
+    expect_no_field(&r, "qbytes", "IPC_SET failed; print the new value only once it is "
+                    "set.");
+    run_free(&r);
+}
+
+static void
+remove_queue(void)
+{
+    struct run r = RUN("msgadmin", "remove", NULL);
+    struct ipc_set now;
+    char id[16];
+    int qid = grader_queue(KEY_NUM, 0600);
+
+    put(qid, 5, 100);
+    put(qid, 6, 200);
+    snprintf(id, sizeof id, "%d", qid);
+    r.args[1] = id;
+    run_program(&r);
+    expect_success(&r);
+    snapshot(&now);
+    if (ipc_find_id(&now, IPC_KIND_MSG, qid) != NULL) {
+        ipc_set_free(&now);
+        test_fail(&r, "After `remove %d`, the queue is still in the kernel, with its 2 "
+                      "messages. Remove it with msgctl(id, IPC_RMID, NULL).", qid);
+    }
+    ipc_set_free(&now);
+    expect_ulong(&r, "The id `remove` printed", (unsigned long)expect_field(&r,
+                 "removed msqid", "the id removed"), (unsigned long)qid,
+                 "Print \"removed msqid N\".");
+    run_free(&r);
+}
+
+static void
+limits(void)
+{
+    struct run r = RUN("msgadmin", "limits");
+    int a, b;
+
+    set_limit("msgmax", "4000");
+    set_limit("msgmnb", "12000");
+    set_limit("msgmni", "50");
+    a = grader_queue(KEY_NUM, 0600);
+    b = grader_queue(IPC_PRIVATE, 0600);
+    put(a, 1, 100);
+    put(a, 2, 100);
+    put(b, 1, 100);
+    run_program(&r);
+    expect_success(&r);
+    expect_ulong(&r, "The msgmax line", (unsigned long)expect_field(&r, "msgmax",
+                 "MSGMAX"), 4000, "IPC_INFO's msgmax: the largest message, in bytes "
+                 "(/proc/sys/kernel/msgmax, set to 4000 here).");
+    expect_ulong(&r, "The msgmnb line", (unsigned long)expect_field(&r, "msgmnb",
+                 "MSGMNB"), 12000, "IPC_INFO's msgmnb: a new queue's msg_qbytes "
+                 "(/proc/sys/kernel/msgmnb, set to 12000 here).");
+    expect_ulong(&r, "The msgmni line", (unsigned long)expect_field(&r, "msgmni",
+                 "MSGMNI"), 50, "IPC_INFO's msgmni: the most queues "
+                 "(/proc/sys/kernel/msgmni, set to 50 here).");
+    expect_ulong(&r, "The queues line", (unsigned long)expect_field(&r, "queues",
+                 "the queues that exist"), 2, "MSG_INFO (not IPC_INFO) makes msgpool the "
+                 "number of queues that exist.");
+    expect_ulong(&r, "The messages line", (unsigned long)expect_field(&r, "messages",
+                 "the messages in all queues"), 3, "With MSG_INFO, msgmap is the number of "
+                 "messages in all queues.");
+    expect_ulong(&r, "The bytes line", (unsigned long)expect_field(&r, "bytes",
+                 "the bytes in all queues"), 300, "With MSG_INFO, msgtql is the number of "
+                 "bytes in all queues.");
+    run_free(&r);
+}
+
+static void
+list(void)
+{
+    static const struct { key_t key; int mode; int msgs; size_t size; } made[] = {
+        { KEY_NUM, 0600, 1, 10 }, { KEY_NUM + 1, 0600, 0, 0 }, { IPC_PRIVATE, 0640, 2, 30 },
+        { KEY_NUM + 2, 0444, 3, 5 },
+    };
+    struct run r = RUN("msgadmin", "list");
+    int ids[ARRAY_LEN(made)];
+    bool seen[ARRAY_LEN(made)] = { false };
+    size_t rows = 0;
+
+    for (size_t i = 0; i < ARRAY_LEN(made); i++) {
+        ids[i] = grader_queue(made[i].key, made[i].mode);
+        for (int m = 0; m < made[i].msgs; m++)
+            put(ids[i], 1, made[i].size);
+    }
+    set_qbytes(ids[3], 500);
+    if (msgctl(ids[1], IPC_RMID, NULL) == -1)       /* a gap in the table */
+        test_fail(NULL, "The grader could not remove a queue: %s", strerror(errno));
+    run_program(&r);
+    expect_success(&r);
+    for (const char *line = r.out; line && *line; line = strchr(line, '\n'), line += !!line) {
+        unsigned long qnum, cbytes, qbytes;
+        unsigned key, mode;
+        int id;
+        size_t i;
+
+        if (sscanf(line, "%d 0x%x %o %lu %lu %lu", &id, &key, &mode, &qnum, &cbytes,
+                   &qbytes) != 6)
+            continue;                               /* the header */
+        rows++;
+        for (i = 0; i < ARRAY_LEN(made) && ids[i] != id; i++)
+            ;
+        if (i == 1)
+            test_fail(&r, "`list` shows queue %d, which the grader removed before the run.",
+                      id);
+        if (i == ARRAY_LEN(made))
+            test_fail(&r, "`list` shows a queue with id %d, but no queue has that id. Print "
+                          "the id MSG_STAT returns, not the index you passed.", id);
+        seen[i] = true;
+        if (key != (unsigned)made[i].key || (mode & 0777) != (unsigned)made[i].mode ||
+            qnum != (unsigned long)made[i].msgs ||
+            cbytes != made[i].msgs * made[i].size ||
+            qbytes != (i == 3 ? 500UL : 16384UL))
+            test_fail(&r, "The line of queue %d is wrong.\n  expected: %d 0x%08x %04o %d %zu "
+                          "%lu\n  found:    %d 0x%08x %04o %lu %lu %lu\nEach line is msqid, "
+                          "key, mode, qnum, cbytes, qbytes, from the struct msqid_ds MSG_STAT "
+                          "filled.", id, id, (unsigned)made[i].key, made[i].mode,
+                      made[i].msgs, made[i].msgs * made[i].size, i == 3 ? 500UL : 16384UL,
+                      id, key, mode & 0777, qnum, cbytes, qbytes);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(made); i++)
+        if (i != 1 && !seen[i])
+            test_fail(&r, "`list` does not show queue %d (key 0x%08x). Go through every "
+                          "index from 0 to the one MSG_INFO returns; a free index (MSG_STAT "
+                          "fails with EINVAL, here index %d, a removed queue) does not end "
+                          "the list.", ids[i], (unsigned)made[i].key, ids[1]);
+    expect_ulong(&r, "The number of queue lines `list` printed", rows, 3, "One line per "
+                 "queue, and a header.");
+    run_free(&r);
+}
+
+static void
+bad_usage(void)
+{
+    static const char *const cases[][4] = {
+        { NULL }, { "frobnicate" }, { "stat" }, { "stat", "zero" }, { "stat", "-1" },
+        { "set-qbytes", "0" }, { "set-qbytes", "0", "many" }, { "remove" },
+        { "list", "extra" }, { "limits", "0" },
+    };
+    struct msqid_ds ds;
+    int qid = grader_queue(KEY_NUM, 0600);
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN("msgadmin", cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
+
+        run_program(&r);
+        expect_usage_error(&r);
+        ds = stat_of(qid);
+        expect_ulong(&r, "The queue's msg_qbytes after a usage error", ds.msg_qbytes, 16384,
+                     "A wrong command line must change nothing.");
+        run_free(&r);
+    }
+}
+
+static void
+valgrind_clean(void)
+{
+    static const char *const steps[][3] = {
+        { "stat", NULL }, { "set-qbytes", NULL, "2000" }, { "list" }, { "limits" },
+        { "remove", NULL },
+    };
+    struct ipc_set now;
+    char id[16];
+    int qid = grader_queue(KEY_NUM, 0600);
+
+    put(qid, 1, 64);
+    snprintf(id, sizeof id, "%d", qid);
+    for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
+        struct run r = RUN("msgadmin", steps[i][0], steps[i][1], steps[i][2]);
+
+        if (r.args[1] == NULL && i != 2 && i != 3)
+            r.args[1] = id;
+        r.valgrind = true;
+        run_program(&r);
+        expect_success(&r);
+        if (i == 0)
+            expect_ulong(&r, "The qnum line", (unsigned long)expect_field(&r, "qnum",
+                         "msg_qnum"), 1, "Under Valgrind too, print the kernel's msg_qnum.");
+        if (i == 1)
+            expect_ulong(&r, "The queue's msg_qbytes", stat_of(qid).msg_qbytes, 2000,
+                         "set-qbytes must set it under Valgrind too.");
+        expect_valgrind_clean(&r);
+        run_free(&r);
+    }
+    snapshot(&now);
+    if (ipc_count(&now, IPC_KIND_MSG) != 0)
+        test_fail(NULL, "After `remove` under Valgrind, the queue is still in the kernel.");
+    ipc_set_free(&now);
+}
+
+static const struct test_def tests[] = {
+    { "stat_fields", "stat prints every field of IPC_STAT as the kernel has it", 3,
+      stat_fields, "msgctl(id, IPC_STAT, &ds), then the fields of ds. See " CHAPTER
+      ", \"struct msqid_ds\".", NULL },
+    { "stat_errors", "stat of a missing queue (EINVAL) or an unreadable one (EACCES) fails",
+      1, stat_errors, "check msgctl()'s -1 before printing anything. See " CHAPTER
+      ", \"Errors from msgctl()\".", NULL },
+    { "set_qbytes", "set-qbytes lowers and raises msg_qbytes and changes nothing else", 3,
+      set_qbytes_test, "IPC_STAT, change msg_qbytes, IPC_SET. See " CHAPTER
+      ", \"IPC_SET: changing a queue\".", NULL },
+    { "set_qbytes_eperm", "set-qbytes above MSGMNB fails with EPERM without privilege", 2,
+      set_qbytes_eperm, "check IPC_SET's -1 and report it. See " CHAPTER
+      ", \"Raising msg_qbytes: EPERM\".", NULL },
+    { "remove", "remove destroys the queue and its messages (IPC_RMID)", 2, remove_queue,
+      "msgctl(id, IPC_RMID, NULL). See " CHAPTER ", \"IPC_RMID: removing a queue\".", NULL },
+    { "limits", "limits prints MSGMAX, MSGMNB, MSGMNI and what is in use", 2, limits,
+      "IPC_INFO for the limits, MSG_INFO for the usage. See " CHAPTER ", \"IPC_INFO and "
+      "MSG_INFO: limits and usage\".", NULL },
+    { "list", "list shows every queue, even after a gap in the table", 2, list,
+      "MSG_INFO's return value, then MSG_STAT for each index. See " CHAPTER ", \"Listing "
+      "every queue: MSG_INFO and MSG_STAT\".", NULL },
+    { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
+      "the skeleton's argument parsing does this; keep usage() for bad input.", NULL },
+    { "valgrind_clean", "stat, set-qbytes, list, limits and remove run clean under Valgrind",
+      2, valgrind_clean, "msgctl() needs a real struct to fill. Try: valgrind "
+      "--leak-check=full ./msgadmin limits", NULL },
+};
+
+const struct exercise exercise_msgctl = {
+    .id = "msgctl",
+    .title = "Message queues: msgctl()",
+    .chapter = CHAPTER,
+    .programs = programs,
+    .tests = tests,
+    .ntests = ARRAY_LEN(tests),
+};
