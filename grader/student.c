@@ -271,6 +271,12 @@ hint_show(const char *root, const struct exercise *ex, bool all, bool reset)
     seen_text = read_file_tail(path, 32, NULL, NULL);
     seen = seen_text ? strtoul(seen_text, NULL, 10) : 0;
     free(seen_text);
+    /* Count the hint as seen first: a reader such as `| head` may close
+     * the pipe before we are done printing. */
+    snprintf(dir, sizeof dir, "%s/build/progress", root);
+    mkdir_p(dir, 0755);
+    snprintf(count, sizeof count, "%zu\n", all ? n : (seen < n ? seen + 1 : n));
+    write_file(path, count);
     first = all ? 0 : (seen < n ? seen : n - 1);
     last = all ? n : first + 1;
     for (size_t i = first; i < last; i++)
@@ -280,10 +286,6 @@ hint_show(const char *root, const struct exercise *ex, bool all, bool reset)
                "\"Common mistakes\" section of %s say more.\n", ex->id, ex->chapter);
     else if (!all && seen + 1 < n)
         printf("(`bin/ipcgrade hint %s` again for the next one.)\n", ex->id);
-    snprintf(dir, sizeof dir, "%s/build/progress", root);
-    mkdir_p(dir, 0755);
-    snprintf(count, sizeof count, "%zu\n", all ? n : (seen < n ? seen + 1 : n));
-    write_file(path, count);
     for (size_t i = 0; i < n; i++)
         free(hints[i]);
     free(hints);
