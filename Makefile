@@ -2,8 +2,11 @@
 #
 #   make                 install what is missing, build, show your progress
 #   make grade EX=keys   grade one exercise (bin/ipcgrade list shows the ids)
-#   make check           install what is missing, build, run every test
-#   make book            the HTML book in build/book/html
+#   make check           install what is missing, build, run every test (the book too)
+#   make html            the book as a website, student edition: build/book/html
+#   make book            the whole book: HTML, PDF and EPUB, student and instructor
+#                        editions, in build/book (installs TeX the first time)
+#   make pdf, make epub  only that format of the book (both editions)
 #   make bench           how long grading takes
 #   make handout         the students' copy: dist/ipc-workbook-student.tar.gz
 #   make gradescope EX=shmget   a Gradescope autograder zip in dist/
@@ -29,8 +32,8 @@ LISTING_BINS := $(patsubst chapters/listings/%.c,build/listings/%,$(LISTING_SRC)
 UNIT_SRC     := $(wildcard tests/unit/*.c)
 UNIT_OBJ     := $(UNIT_SRC:tests/unit/%.c=build/obj/unit_%.o)
 
-.PHONY: all deps build book html progress grade check test bench clean handout gradescope \
-        watch
+.PHONY: all deps deps-book build book book-files html pdf epub progress grade check test \
+        bench clean handout gradescope watch
 
 all: deps
 	@$(MAKE) --no-print-directory build html
@@ -39,6 +42,11 @@ all: deps
 
 deps:
 	@sh grader/deps.sh
+
+# The book's PDF needs TeX (a few hundred MB): only `make book` and `make check`
+# install it, never plain `make`.
+deps-book:
+	@sh grader/deps.sh --book
 
 build: bin/ipcgrade bin/libipcfault.so $(REF_BINS) $(LISTING_BINS)
 
@@ -79,10 +87,26 @@ build/asan/ipcgrade: grader/*.c $(GRADER_HDR)
 	    -fno-sanitize-recover=undefined $(CPPFLAGS) $(CHECK_CFLAGS) -o $@ \
 	    $(filter-out grader/faultinject.c,$(wildcard grader/*.c)) $(CHECK_LIBS)
 
-book html: $(LISTING_BINS)
+# The student's website only: what plain `make` builds (no TeX needed).
+html: $(LISTING_BINS)
 	@sh chapters/book/run-listings.sh
 	@sh chapters/book/build-html.sh build/book/html
 	@echo "book: open build/book/html/index.html"
+
+# The whole book (chapters/book/build-book.sh says what goes where).
+# BOOK_FORMATS and BOOK_EDITIONS choose, e.g. make book BOOK_EDITIONS=student.
+BOOK_FORMATS  ?= html,pdf,epub
+BOOK_EDITIONS ?= student,instructor
+book: deps-book
+	@$(MAKE) --no-print-directory build book-files
+
+pdf epub: deps-book
+	@$(MAKE) --no-print-directory build book-files BOOK_FORMATS=$@
+
+# The book from what is built, without checking packages.
+book-files: $(LISTING_BINS) bin/ipcgrade
+	@sh chapters/book/run-listings.sh
+	@sh chapters/book/build-book.sh --formats $(BOOK_FORMATS) --editions $(BOOK_EDITIONS) build/book
 
 progress: build
 	@bin/ipcgrade progress
@@ -96,8 +120,8 @@ grade: deps
 	@test -n "$(EX)" || { echo "usage: make grade EX=exercise (one of: $$(bin/ipcgrade list | cut -f1 | tr '\n' ' '))"; exit 2; }
 	@bin/ipcgrade grade $(EX)
 
-check: deps
-	@$(MAKE) --no-print-directory build html test
+check: deps-book
+	@$(MAKE) --no-print-directory build book-files test
 
 test: build build/tests/unit build/asan/ipcgrade
 	@sh tests/run.sh

@@ -5,9 +5,23 @@
 # sudo; otherwise it prints the exact command to run and stops.
 #
 #   $ sh grader/deps.sh            # the packages to build, grade and test
+#   $ sh grader/deps.sh --book     # those, and what the book's PDF and its
+#                                  # tests need: TeX (xelatex), fonts,
+#                                  # rsvg-convert, pdftotext (make book, make check)
 set -eu
 
 packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils perl util-linux patch zip unzip"
+# texlive-xetex brings texlive-latex-extra (fvextra); texlive-fonts-recommended
+# has the Zapf Dingbats metrics hyperref asks for; lmodern and
+# fonts-dejavu-core are the text and code fonts.  epubcheck (Java) is not
+# needed: tests/book/test-book.sh uses it when it is installed.
+book_packages="texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core librsvg2-bin poppler-utils"
+
+case ${1-} in
+"") ;;
+--book) packages="$packages $book_packages" ;;
+*) echo "usage: sh grader/deps.sh [--book]" >&2; exit 2 ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: this is not a Debian-like system; make sure these are installed:" >&2

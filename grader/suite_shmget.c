@@ -348,7 +348,7 @@ static const struct test_def tests[] = {
       ", \"IPC_PRIVATE segments\".", NULL },
     { "no_space", "reports ENOSPC when no more segments can be made", 1, no_space,
       "check shmget()'s -1 and report it with err_exit(\"shmget\"). See " CHAPTER
-      ", \"Errors\".", NULL },
+      ", \"Errors from shmget()\".", NULL },
     { "permission_denied", "reports EACCES from shmget and exits non-zero", 1,
       permission_denied, "every failing call must be reported and end the program with a "
       "non-zero status.", NULL },

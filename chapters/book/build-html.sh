@@ -30,7 +30,8 @@
 # (lib.sh: the first pass, shared with build-doc.sh).
 #
 # Any pandoc warning is an error (--fail-if-warnings), and so is a missing
-# include, a page without its level-1 heading or with a second one.
+# include, a page without its level-1 heading or with a second one, and a
+# link or anchor of the finished site that does not resolve (check-links.pl).
 #
 # How: every page is read into JSON first (lib.sh), the title heading is
 # moved into the metadata (--shift-heading-level-by=-1, shifted back when
@@ -188,5 +189,10 @@ pd --from=markdown --to=html5 --standalone --template="$template" \
     -V next-href="$first_href" -V next-title="$(cat "$work/1.title")" \
     --output="$OUT/index.html" "$work/index.md" ||
     die "index.html: pandoc failed (see above)"
+
+# Every link and anchor of the site must resolve, and nothing may come from
+# the network.
+perl "$book/check-links.pl" "$OUT" > "$work/links" ||
+    { cat "$work/links" >&2; die "$OUT: broken links (above)"; }
 
 printf '%s: %d page(s) -> %s/index.html\n' "$prog" "$count" "$OUT" >&2

@@ -30,13 +30,25 @@ lines="A-B"    file lines A to B (1-based, inclusive); also "A-" (to the end)
                skip the removed lines and still match the file.
 title="TEXT"   caption text to use instead of the path; title="" for none.
 
+Listing numbers: a file of the chapter's own listing folder (chapter
+NN-name.md including chapters/listings/NN-name/FILE) is "Listing N-M", as
+the file says in its first three lines ("/* Listing 4-3 (chapter 4, ...) */");
+a file that says nothing is numbered N-M, N the chapter's number and M the
+order in which the chapter first includes that file.  Every include of the
+same file (another anchor) shows the same number.  The caption starts with it, and the Div.listing gets the
+attribute data-listing="N-M".
+
+With the environment variable BOOK_NUMBER_LINES=1 (the PDF and EPUB
+builds set it), every included listing is numbered as if it had
+.numberLines, except console output and .diff blocks.
+
 Blank lines at the start and end of the selection (and of each run) are
 dropped, so there is no trailing newline.  Above the block a caption names
 the file:
     Div.listing [ Div.listing-title [ `path`, lines A-B ], CodeBlock ]
 Output captured by run-listings.sh (build/book/output/CH/NAME.txt) is
 captioned with the script that made it (chapters/listings/CH/NAME.run).
-In HTML output, every .console block (included or not) is written with its
+In HTML and EPUB output, every .console block (included or not) is written with its
 "$ command" lines marked up (span.cmd) and "# exit status N" lines too
 (span.status).
 
@@ -223,12 +235,47 @@ local function console_html(el, text)
     .. table.concat(out, "\n") .. "</code></pre>")
 end
 
+-- "Listing N-M" numbers.  A listing file names its own number in its first
+-- lines ("/* Listing 4-3 (chapter 4, shmctl) */"); a file that does not is
+-- numbered in the order the chapter first includes it.
+local listing_numbers = {}     -- [path] = "N-M"
+local listing_count = 0
+
+local function listing_number(path, lines)
+  local nn = path:match("^chapters/listings/(%d%d)%-[^/]+/[^/]+$")
+  if not nn or path:match("%.run$") then
+    return nil
+  end
+  -- Only the chapter's own listings: chapters/NN-*.md is the input file.
+  local dir = path:match("^chapters/listings/([^/]+)/")
+  local own = false
+  for _, f in ipairs((PANDOC_STATE and PANDOC_STATE.input_files) or {}) do
+    if f:match("([^/]+)%.md$") == dir then
+      own = true
+    end
+  end
+  if not own then
+    return nil
+  end
+  if not listing_numbers[path] then
+    listing_count = listing_count + 1
+    local named = nil
+    for i = 1, math.min(3, #lines) do
+      named = named or lines[i]:match("Listing (%d+%-%d+)")
+    end
+    listing_numbers[path] = named or (tostring(tonumber(nn)) .. "-" .. listing_count)
+  end
+  return listing_numbers[path]
+end
+
+local number_all = os.getenv("BOOK_NUMBER_LINES") == "1"
+
 function CodeBlock(el)
   local path = el.attributes.include
   if path == nil then
     -- Also a console block written in the chapter, or one that an earlier
     -- pandoc run of this filter included (build-html.sh goes through JSON).
-    if has_class(el, "console") and FORMAT:match("html") then
+    if has_class(el, "console") and (FORMAT:match("html") or FORMAT:match("epub")) then
       return console_html(el, el.text)
     end
     return nil
@@ -273,6 +320,11 @@ function CodeBlock(el)
   -- startFrom is its first line's number, so the numbers always match the
   -- file and skip where a marker line was removed.
   local numbered = has_class(el, "numberLines") or has_class(el, "number-lines")
+  if number_all and not numbered and not has_class(el, "console")
+      and not has_class(el, "diff") then
+    numbered = true
+    el.classes:insert("numberLines")
+  end
   local runs = { { first = shown[1].num, texts = {} } }
   for k, l in ipairs(shown) do
     if numbered and k > 1 and l.num ~= shown[k - 1].num + 1 then
@@ -315,7 +367,7 @@ function CodeBlock(el)
     local id = (k == 1) and el.identifier or ""
     local cb = pandoc.CodeBlock(table.concat(run.texts, "\n"),
                                 pandoc.Attr(id, el.classes, attrs))
-    if has_class(el, "console") and FORMAT:match("html") then
+    if has_class(el, "console") and (FORMAT:match("html") or FORMAT:match("epub")) then
       cb = console_html(cb, cb.text)
     end
     blocks[k] = cb
@@ -323,6 +375,7 @@ function CodeBlock(el)
 
   -- The caption above the block.
   local caption
+  local number
   if title ~= nil then
     if title ~= "" then
       caption = { pandoc.Str(title) }
@@ -334,6 +387,12 @@ function CodeBlock(el)
                   pandoc.Code("chapters/listings/" .. ch .. "/" .. name .. ".run") }
     else
       caption = { pandoc.Code(path) }
+      number = listing_number(path, lines)
+      if number then
+        table.insert(caption, 1, pandoc.Span({ pandoc.Str("Listing"), pandoc.Space(),
+          pandoc.Str(number) }, pandoc.Attr("", { "listing-number" })))
+        table.insert(caption, 2, pandoc.Space())
+      end
       if anchor or range then
         local a, b = shown[1].num, shown[#shown].num
         local where = (a == b) and ("line " .. a) or ("lines " .. a .. "\u{2013}" .. b)
@@ -353,5 +412,9 @@ function CodeBlock(el)
   else
     content[#content + 1] = pandoc.Div(blocks, pandoc.Attr("", { "listing-runs" }))
   end
-  return pandoc.Div(content, pandoc.Attr("", { "listing" }))
+  local attrs = {}
+  if number then
+    attrs = { { "data-listing", number } }
+  end
+  return pandoc.Div(content, pandoc.Attr("", { "listing" }, attrs))
 end

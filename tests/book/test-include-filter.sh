@@ -147,6 +147,35 @@ else
     not_ok "title: HTML output" "$(cat "$tmp/title.err")"
 fi
 
+# ---- Listing numbers and BOOK_NUMBER_LINES --------------------------------
+
+render 01-keys native
+if [ "$status" -eq 0 ]; then
+    ok "01-keys: pandoc succeeds"
+    n=$(grep -c '"data-listing" , "1-1"' "$tmp/01-keys.native")
+    if [ "$n" -eq 2 ]; then
+        ok "01-keys: both includes of keydemo.c are Listing 1-1 (data-listing)"
+    else
+        not_ok "01-keys: both includes of keydemo.c are Listing 1-1 (data-listing)" "found $n"
+    fi
+    has 01-keys native 'Str "Listing" , Space , Str "1-1"' "the caption says Listing 1-1"
+    lacks 01-keys native '"startFrom"' "listings are not numbered unless asked"
+else
+    not_ok "01-keys: pandoc succeeds" "$(cat "$tmp/01-keys.err")"
+fi
+status=0
+BOOK_NUMBER_LINES=1 "$PANDOC" --fail-if-warnings --lua-filter="$filter" --from=markdown \
+    --to=native "$fx/01-keys.md" > "$tmp/01-keys-n.native" 2> "$tmp/01-keys-n.err" || status=$?
+if [ "$status" -eq 0 ] && grep -q '"startFrom" , "1"' "$tmp/01-keys-n.native" &&
+    [ "$(grep -c 'numberLines' "$tmp/01-keys-n.native")" -eq 2 ]; then
+    ok "BOOK_NUMBER_LINES=1 numbers every listing from its file line, not the console"
+else
+    not_ok "BOOK_NUMBER_LINES=1 numbers every listing from its file line, not the console" \
+        "$(cat "$tmp/01-keys-n.err"; grep -n 'numberLines\|startFrom' "$tmp/01-keys-n.native")"
+fi
+render whole native
+lacks whole native '"data-listing"' "a file outside chapters/listings/ has no listing number"
+
 # ---- Includes that must fail the build -----------------------------------
 
 fails missing-file "$fx/missing-file.md" '"tests/book/fixtures/no-such-file.c"' \

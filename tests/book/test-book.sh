@@ -1,0 +1,415 @@
+#!/bin/sh
+# test-book.sh: the book as `make check` builds it (make book-files): the
+# sites, the PDFs, the EPUBs, the two editions, and that the chapters agree
+# with the code and the grader.
+#
+# Usage:  sh tests/book/test-book.sh        (after make book, or in make check)
+#
+# In the students' handout (no solutions/ folder) there is no instructor's
+# edition; the tests that need it or the reference solutions say "skip".
+# The last line is "N passed, N failed"; the exit status is 1 on any failure.
+
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+
+B=build/book
+full=false
+[ -d solutions ] && full=true
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-book.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+skip() {
+    printf 'skip %s\n' "$1"
+}
+
+# A file's text: HTML/XHTML without tags and entities, whitespace squeezed.
+html_text() {
+    perl -0777 -pe 's/<[^>]*>//g; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&#39;/'"'"'/g;
+        s/&amp;/&/g; s/\s+/ /g' "$@"
+}
+squeeze() {
+    tr -s ' \t\n' '   '
+}
+
+# The chapter titles, as the PDF and EPUB print them (no backticks).
+for md in chapters/[0-9][0-9]-*.md; do
+    sed -n '1s/^# //p' "$md" | tr -d '`'
+done > "$tmp/titles"
+
+# epubcheck (Java, slow to start) runs in the background from the start;
+# epubcheck_result EDITION reports it.
+epubcheck_jar=/usr/share/java/epubcheck.jar     # /usr/bin/epubcheck is this jar
+epubcheck_start() {     # epubcheck_start EDITION FILE.epub
+    if [ -f "$epubcheck_jar" ] && command -v java > /dev/null 2>&1 && [ -s "$2" ]; then
+        ( java -jar "$epubcheck_jar" -q "$2" > "$tmp/$1.epubcheck" 2>&1
+          echo $? > "$tmp/$1.epubcheck.status" ) &
+    fi
+}
+epubcheck_result() {
+    if [ ! -f "$epubcheck_jar" ]; then
+        skip "$1 EPUB: epubcheck (not installed: apt-get install epubcheck)"
+        return
+    fi
+    wait
+    if [ "$(cat "$tmp/$1.epubcheck.status" 2>/dev/null)" = 0 ]; then
+        ok "$1 EPUB: epubcheck finds no error"
+    else
+        not_ok "$1 EPUB: epubcheck finds no error" "$(head -c 2000 "$tmp/$1.epubcheck" 2>/dev/null)"
+    fi
+}
+epubcheck_start student "$B/ipc-workbook.epub"
+if $full; then
+    epubcheck_start instructor "$B/instructor/ipc-workbook-instructor.epub"
+fi
+
+echo "# the student site"
+for f in index.html quick-reference.html; do
+    check "build/book/html/$f exists" test -s "$B/html/$f"
+done
+missing=""
+for md in chapters/[0-9][0-9]-*.md; do
+    n=$(basename "$md" .md)
+    [ -s "$B/html/$n.html" ] || missing="$missing $n.html"
+done
+if [ -z "$missing" ]; then ok "a page for every chapter"; else not_ok "a page for every chapter" "missing:$missing"; fi
+if out=$(perl chapters/book/check-links.pl "$B/html" 2>&1); then
+    ok "every link and anchor of the site resolves, nothing from the network ($(echo "$out" | tail -n 1 | sed 's/^check-links.pl: //'))"
+else
+    not_ok "every link and anchor of the site resolves, nothing from the network" "$out"
+fi
+nov=$(grep -L 'name="viewport"' "$B"/html/*.html)
+if [ -z "$nov" ]; then ok "every page sets a viewport for phones"; else not_ok "every page sets a viewport for phones" "$nov"; fi
+
+# The link checker finds what it must (so that its "0 problems" means something).
+mkdir -p "$tmp/broken"
+printf '<p id="a">x</p><a href="#a">ok</a><a href="#nope">bad</a><a href="gone.html">bad</a>\n<img src="https://example.com/x.png">\n' \
+    > "$tmp/broken/p.html"
+out=$(perl chapters/book/check-links.pl "$tmp/broken" 2>&1)
+case $out in
+*'no id "nope"'*'no file gone.html'*'loads from the network'*'3 problem(s)'*)
+    ok "check-links.pl reports a missing anchor, a missing page and a network resource" ;;
+*) not_ok "check-links.pl reports a missing anchor, a missing page and a network resource" "$out" ;;
+esac
+
+echo "# calls and flags: anchors and the quick reference"
+qr=$B/html/quick-reference.html
+missing=""
+for call in ftok shmget shmat shmdt shmctl semget semop semctl msgget msgsnd msgrcv msgctl; do
+    grep -q "id=\"qr-$call\"" "$qr" || missing="$missing $call"
+    grep -q "id=\"call-$call\"" "$B"/html/[0-9][0-9]-*.html || missing="$missing call-$call"
+done
+if [ -z "$missing" ]; then
+    ok "every IPC call has an anchor in its chapter and an entry in the quick reference"
+else
+    not_ok "every IPC call has an anchor in its chapter and an entry in the quick reference" \
+        "missing:$missing (a chapter must declare it as inline code, e.g. \`int shmget(key_t key, size_t size, int shmflg);\`)"
+fi
+for pair in shmget:IPC_CREAT shmget:EEXIST shmat:SHM_RDONLY shmctl:IPC_RMID semop:SEM_UNDO \
+        semctl:SETVAL msgrcv:MSG_NOERROR msgctl:IPC_STAT; do
+    call=${pair%%:*}
+    flag=${pair#*:}
+    if grep -q "href=\"[0-9][0-9]-[a-z-]*\.html#$call-$flag\"" "$qr"; then
+        ok "the quick reference links $flag of $call() to its row in the chapter"
+    else
+        not_ok "the quick reference links $flag of $call() to its row in the chapter" \
+            "no link to #$call-$flag in $qr"
+    fi
+done
+n=$(grep -o 'id="[a-z]*-[A-Z][A-Z0-9_]*"' "$B"/html/[0-9][0-9]-*.html | wc -l)
+if [ "$n" -ge 100 ]; then ok "$n flags, commands and errors have anchors"; else not_ok "at least 100 flags, commands and errors have anchors" "only $n"; fi
+
+echo "# numbered listings"
+html_text "$B"/html/[0-9][0-9]-*.html > "$tmp/site.txt"
+if grep -q 'Listing 2-1 chapters/listings/02-shmget/' "$tmp/site.txt"; then
+    ok "listings are numbered by chapter (Listing 2-1 ...)"
+else
+    not_ok "listings are numbered by chapter (Listing 2-1 ...)" "no 'Listing 2-1 chapters/listings/02-shmget/' in the site"
+fi
+# Every "Listing N-M" the text names exists; a paragraph that names one and
+# ends with ":" right before a listing names that listing.
+perl -e '
+    my (%have, @bad);
+    for my $f (@ARGV) {
+        local $/; open my $fh, "<", $f or die; my $h = <$fh>;
+        while ($h =~ /data-listing="(\d+-\d+)".*?<code>([^<]*)<\/code>/gs) {
+            push @bad, "Listing $1 is both $have{$1} and $2" if $have{$1} && $have{$1} ne $2;
+            $have{$1} = $2;
+        }
+    }
+    for my $f (@ARGV) {
+        local $/; open my $fh, "<", $f or die; my $h = <$fh>;
+        (my $name = $f) =~ s{.*/}{};
+        while ($h =~ m{<p>((?:(?!</p>).)*?)</p>\s*<div class="listing" data-listing="(\d+-\d+)"}gs) {
+            my ($p, $n) = ($1, $2);
+            (my $t = $p) =~ s/<[^>]*>//g;
+            next unless $t =~ /:\s*$/;
+            my @named = $t =~ /Listing (\d+-\d+)/g;
+            next unless @named == 1;
+            push @bad, "$name: \"...$named[0]...:\" comes right before Listing $n"
+                if $named[0] ne $n;
+        }
+        (my $text = $h) =~ s/<[^>]*>//g;
+        for my $n ($text =~ /Listing (\d+-\d+)/g) {
+            push @bad, "$name: names Listing $n, which does not exist" unless $have{$n};
+        }
+    }
+    my %seen; print "$_\n" for grep { !$seen{$_}++ } @bad;
+' "$B"/html/[0-9][0-9]-*.html > "$tmp/listing-refs"
+if [ ! -s "$tmp/listing-refs" ]; then
+    ok "every \"Listing N-M\" in the text is the listing it introduces"
+else
+    not_ok "every \"Listing N-M\" in the text is the listing it introduces" \
+        "$(cat "$tmp/listing-refs")
+(a listing file says its number in its first lines: /* Listing 4-3 (chapter 4, ...) */)"
+fi
+
+echo "# no pandoc warnings"
+if grep -l 'WARNING' "$B"/log/*.log > "$tmp/warn" 2>/dev/null; then
+    not_ok "the book's build logs have no warnings" "$(cat "$tmp/warn")"
+else
+    ok "the book's build logs have no warnings"
+fi
+
+pdf_checks() {         # pdf_checks EDITION FILE.pdf TEXLOG
+    if [ ! -s "$2" ]; then
+        not_ok "$1 PDF: $2 exists" "not built: run make book"
+        return
+    fi
+    if ! pdftotext -layout "$2" "$tmp/$1.pdf.txt" 2> "$tmp/err"; then
+        not_ok "$1 PDF: pdftotext reads it" "$(cat "$tmp/err")"
+        return
+    fi
+    pages=$(pdfinfo "$2" | sed -n 's/^Pages: *//p')
+    ok "$1 PDF: pdftotext reads it ($pages pages)"
+    squeeze < "$tmp/$1.pdf.txt" > "$tmp/$1.pdf.flat"
+    missing=""
+    while IFS= read -r t; do
+        grep -qF -- "$t" "$tmp/$1.pdf.flat" || missing="$missing
+$t"
+    done < "$tmp/titles"
+    for t in "Quick reference" "Index" "Contents" "Listing 1-1" "Figure 5-1"; do
+        grep -qF -- "$t" "$tmp/$1.pdf.flat" || missing="$missing
+$t"
+    done
+    if [ -z "$missing" ]; then
+        ok "$1 PDF: every chapter, the contents, the quick reference, the index, numbered listings and figures"
+    else
+        not_ok "$1 PDF: every chapter, the contents, the quick reference, the index, numbered listings and figures" \
+            "missing:$missing"
+    fi
+    if grep -q '^ *1  */\* ' "$tmp/$1.pdf.txt" || grep -qE '^ *[0-9]+ +#include' "$tmp/$1.pdf.txt"; then
+        ok "$1 PDF: listings have line numbers"
+    else
+        not_ok "$1 PDF: listings have line numbers" "no numbered code line found"
+    fi
+    if [ -s "$3" ]; then
+        wide=$(grep 'Overfull \\hbox' "$3" | sed 's/.*(\([0-9]*\)\.[0-9]*pt too wide).*/\1/' |
+            awk '$1 > 20' | wc -l)
+        if [ "$wide" -eq 0 ]; then
+            ok "$1 PDF: nothing sticks out of the margin by more than 20pt"
+        else
+            not_ok "$1 PDF: nothing sticks out of the margin by more than 20pt" \
+                "$(grep -A1 'Overfull \\hbox' "$3" | head -20)"
+        fi
+    fi
+}
+
+epub_checks() {        # epub_checks EDITION FILE.epub
+    if [ ! -s "$2" ]; then
+        not_ok "$1 EPUB: $2 exists" "not built: run make book"
+        return
+    fi
+    d=$tmp/$1-epub
+    mkdir -p "$d"
+    if ! unzip -q -o "$2" -d "$d" 2> "$tmp/err"; then
+        not_ok "$1 EPUB: unzips" "$(cat "$tmp/err")"
+        return
+    fi
+    first=$(unzip -Z1 "$2" | head -n 1)
+    method=$(unzip -Zv "$2" mimetype 2>/dev/null | sed -n 's/^ *compression method: *//p')
+    if [ "$first" = mimetype ] && [ "$(cat "$d/mimetype")" = application/epub+zip ] &&
+        [ "${method%% *}" = none ]; then
+        ok "$1 EPUB: mimetype first, stored, application/epub+zip"
+    else
+        not_ok "$1 EPUB: mimetype first, stored, application/epub+zip" "first: $first, method: $method"
+    fi
+    bad=""
+    for f in $(find "$d" -name '*.xhtml' -o -name '*.opf' -o -name '*.ncx' -o -name '*.xml' -o -name '*.svg'); do
+        xmllint --noout "$f" 2>> "$tmp/xml.err" || bad="$bad ${f#"$d"/}"
+    done
+    if [ -z "$bad" ]; then ok "$1 EPUB: every XHTML, OPF, NCX, SVG and XML file is well formed"
+    else not_ok "$1 EPUB: every XHTML, OPF, NCX, SVG and XML file is well formed" "$bad $(head -5 "$tmp/xml.err")"; fi
+    opf=$d/$(sed -n 's/.*full-path="\([^"]*\)".*/\1/p' "$d/META-INF/container.xml")
+    missing=""
+    for item in $(sed -n 's/.*<item [^>]*href="\([^"]*\)".*/\1/p' "$opf"); do
+        [ -f "$(dirname "$opf")/$item" ] || missing="$missing $item"
+    done
+    if [ -f "$opf" ] && [ -z "$missing" ]; then ok "$1 EPUB: every file the manifest lists is there"
+    else not_ok "$1 EPUB: every file the manifest lists is there" "opf: $opf; missing:$missing"; fi
+    if out=$(perl chapters/book/check-links.pl "$d" 2>&1); then
+        ok "$1 EPUB: every internal link resolves"
+    else
+        not_ok "$1 EPUB: every internal link resolves" "$out"
+    fi
+    html_text $(find "$d" -name '*.xhtml' | sort) > "$tmp/$1.epub.txt"
+    missing=""
+    while IFS= read -r t; do
+        grep -qF -- "$t" "$tmp/$1.epub.txt" || missing="$missing
+$t"
+    done < "$tmp/titles"
+    if [ -z "$missing" ]; then ok "$1 EPUB: every chapter"; else not_ok "$1 EPUB: every chapter" "missing:$missing"; fi
+}
+
+
+echo "# the student edition: PDF and EPUB"
+pdf_checks student "$B/ipc-workbook.pdf" "$B/log/student-tex/book.log"
+epub_checks student "$B/ipc-workbook.epub"
+
+if ! $full; then
+    epubcheck_result student
+    skip "the instructor's edition and the solution checks (no solutions/ folder here)"
+    summary
+    exit $?
+fi
+
+echo "# the instructor's edition"
+I=$B/instructor
+check "the instructor's site exists" test -s "$I/html/index.html"
+if out=$(perl chapters/book/check-links.pl "$I/html" 2>&1); then
+    ok "every link and anchor of the instructor's site resolves"
+else
+    not_ok "every link and anchor of the instructor's site resolves" "$out"
+fi
+pdf_checks instructor "$I/ipc-workbook-instructor.pdf" "$B/log/instructor-tex/book.log"
+epub_checks instructor "$I/ipc-workbook-instructor.epub"
+
+# Every test of every suite, with its points, on the exercise's guide page.
+bad=""
+while IFS="$(printf '\t')" read -r ex title; do
+    page=$I/html/guide-$ex.html
+    json=$B/rubric/$ex.json
+    if [ ! -s "$page" ] || [ ! -s "$json" ]; then
+        bad="$bad
+$ex: no guide page or rubric"
+        continue
+    fi
+    html_text "$page" > "$tmp/guide.txt"
+    for id in $(jq -r '.tests[].id' "$json"); do
+        grep -qF "$id" "$tmp/guide.txt" || bad="$bad
+$ex: test $id is not in the rubric"
+    done
+    want=$(jq -r '"runs \(.tests | length) tests worth \([.tests[].max_score] | add) points"' "$json")
+    grep -qF "$want" "$tmp/guide.txt" || bad="$bad
+$ex: the page does not say \"$want\""
+    for sol in solutions/"$ex"/*.c; do
+        grep -qF "$sol" "$tmp/guide.txt" || bad="$bad
+$ex: $sol is not shown"
+    done
+done < "$B/rubric/exercises.tsv"
+if [ -z "$bad" ]; then
+    ok "every exercise's guide page has every test (hidden ones too) with the points, and the solution"
+else
+    not_ok "every exercise's guide page has every test (hidden ones too) with the points, and the solution" "$bad"
+fi
+
+echo "# the student edition has no solution code"
+# Probes: lines of the solutions (30 characters or more) that appear nowhere
+# in a chapter, listing, transcript or skeleton, whitespace squeezed.
+for f in chapters/*.md chapters/listings/*/* exercises/*/* exercises/include/* \
+        "$B"/output/*/*; do
+    [ -f "$f" ] && cat "$f"
+done | squeeze > "$tmp/public"
+cat solutions/*/*.c | sed 's/[[:space:]][[:space:]]*/ /g; s/^ //; s/ $//' | sort -u |
+    awk 'length($0) >= 30' > "$tmp/candidates"
+perl -e '
+    open my $f, "<", $ARGV[1] or die; local $/; my $t = <$f>; $/ = "\n";
+    open my $c, "<", $ARGV[0] or die;
+    while (my $l = <$c>) { chomp $l; print "$l\n" if index($t, $l) < 0 }
+' "$tmp/candidates" "$tmp/public" > "$tmp/probes"
+nprobes=$(wc -l < "$tmp/probes")
+# found FILE: how many probes FILE's text holds (whitespace squeezed).
+found() {
+    perl -e '
+        open my $p, "<", $ARGV[0] or die; chomp(my @probes = <$p>);
+        open my $f, "<", $ARGV[1] or die; local $/; my $t = <$f>; $t =~ s/\s+/ /g;
+        print scalar grep { index($t, $_) >= 0 } @probes;
+    ' "$tmp/probes" "$1"
+}
+html_text "$B"/html/*.html > "$tmp/student.site.txt"
+html_text "$I"/html/*.html > "$tmp/instructor.site.txt"
+s_site=$(found "$tmp/student.site.txt")
+i_site=$(found "$tmp/instructor.site.txt")
+s_pdf=$(found "$tmp/student.pdf.txt")
+i_pdf=$(found "$tmp/instructor.pdf.txt")
+s_epub=$(found "$tmp/student.epub.txt")
+i_epub=$(found "$tmp/instructor.epub.txt")
+if [ "$nprobes" -ge 50 ] && [ "$i_site" -eq "$nprobes" ] && [ "$i_epub" -eq "$nprobes" ] &&
+    [ "$i_pdf" -ge $((nprobes * 7 / 10)) ]; then
+    ok "the instructor's edition shows the solutions ($nprobes lines found only there: site $i_site, EPUB $i_epub, PDF $i_pdf)"
+else
+    not_ok "the instructor's edition shows the solutions" \
+        "$nprobes probe lines; found: site $i_site, EPUB $i_epub, PDF $i_pdf"
+fi
+if [ "$s_site" -eq 0 ] && [ "$s_pdf" -eq 0 ] && [ "$s_epub" -eq 0 ]; then
+    ok "the student edition shows no line of any solution (site, PDF, EPUB)"
+else
+    not_ok "the student edition shows no line of any solution (site, PDF, EPUB)" \
+        "found: site $s_site, PDF $s_pdf, EPUB $s_epub"
+fi
+# The same pattern must find the instructor's site, or it proves nothing.
+names="solutions/\\|guide-[a-z]*\\.html\\|Instructor['’]s \\(edition\\|guide\\)"
+if grep -q "$names" "$tmp/student.site.txt" || ! grep -q "$names" "$tmp/instructor.site.txt"; then
+    not_ok "the student site never names solutions/, a guide page or the instructor's edition" \
+        "$(grep -o ".\{0,40\}\($names\).\{0,40\}" "$tmp/student.site.txt" | head -5)"
+else
+    ok "the student site never names solutions/, a guide page or the instructor's edition"
+fi
+
+echo "# the chapters agree with the grader"
+bad=""
+while IFS="$(printf '\t')" read -r ex title; do
+    json=$B/rubric/$ex.json
+    ch=$(jq -r .chapter "$json")
+    jq -r '.tests[] | select(.visibility == "visible") | "\(.id) \(.max_score)"' "$json" |
+        sort > "$tmp/grader"
+    awk '/^\*\*What the grader checks/ { on = 1 }
+         on && /^\| `[a-z_0-9]+` \| [0-9]+ \|/ {
+             split($0, a, "|"); id = a[2]; gsub(/[ `]/, "", id); p = a[3]; gsub(/ /, "", p); print id, p }' \
+        "$ch" | sort > "$tmp/chapter"
+    if ! cmp -s "$tmp/grader" "$tmp/chapter"; then
+        bad="$bad
+$ch, \"What the grader checks\" (< grader, > chapter):
+$(diff "$tmp/grader" "$tmp/chapter" | grep '^[<>]')"
+    fi
+done < "$B/rubric/exercises.tsv"
+if [ -z "$bad" ]; then
+    ok "each chapter's \"What the grader checks\" lists the suite's visible tests with their points"
+else
+    not_ok "each chapter's \"What the grader checks\" lists the suite's visible tests with their points" "$bad"
+fi
+# Every 'See chapters/NN-name.md, "Section"' in a hint names a real section.
+bad=""
+for json in "$B"/rubric/*.json; do
+    jq -r '.tests[] | "\(.id)\t\(.hint // "")"' "$json" |
+    while IFS="$(printf '\t')" read -r id hint; do
+        printf '%s\n' "$hint" | grep -o 'chapters/[0-9a-z-]*\.md, "[^"]*"' |
+        while IFS= read -r ref; do
+            file=${ref%%,*}
+            sec=$(printf '%s\n' "$ref" | sed 's/^[^,]*, "\(.*\)"$/\1/')
+            grep -qxF "## $sec" "$file" 2>/dev/null ||
+                echo "$(basename "$json" .json)/$id: $ref: no such section"
+        done
+    done
+done > "$tmp/hintrefs"
+if [ ! -s "$tmp/hintrefs" ]; then
+    ok "every section a grader hint names exists"
+else
+    not_ok "every section a grader hint names exists" "$(cat "$tmp/hintrefs")"
+fi
+
+epubcheck_result student
+epubcheck_result instructor
+
+summary
