@@ -177,8 +177,8 @@ diagnose_text(pid_t pid, const char *text, char state, struct strbuf *sb)
     diagnose_syscall(pid, nr, a, sb);
 }
 
-static char
-proc_state(pid_t pid)
+char
+diagnose_state(pid_t pid)
 {
     char path[64], *text, *rparen, state = '?';
 
@@ -194,7 +194,7 @@ int
 diagnose_pid(pid_t pid, struct strbuf *sb)
 {
     char path[64], *text;
-    char state = proc_state(pid);
+    char state = diagnose_state(pid);
 
     if (state == '?')
         return -1;

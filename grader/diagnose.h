@@ -14,6 +14,8 @@ void diagnose_syscall(pid_t pid, long nr, const unsigned long args[6], struct st
 /* Parse the text of /proc/PID/syscall and describe it; state is field 3 of
  * /proc/PID/stat ('S', 'R', 'T', ...). */
 void diagnose_text(pid_t pid, const char *syscall_text, char state, struct strbuf *sb);
+/* Field 3 of /proc/PID/stat ('S', 'R', 'T', 'Z', ...), or '?' if pid is gone. */
+char diagnose_state(pid_t pid);
 /* Read /proc/PID/... and describe where pid is. Return 0, or -1 if it is gone. */
 int diagnose_pid(pid_t pid, struct strbuf *sb);
 /* Describe every process below (not including) ancestor, one line each. */

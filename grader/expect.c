@@ -253,6 +253,29 @@ expect_no_new_objects(const struct ipc_set *before, const struct run *r,
     test_fail(r, "%s", sb_str(&sb));
 }
 
+struct ipc_obj
+expect_object(const struct run *r, enum ipc_kind kind, int id, const char *why)
+{
+    static const char *const ipcs_flag[] = {
+        [IPC_KIND_SHM] = "-m", [IPC_KIND_MSG] = "-q", [IPC_KIND_SEM] = "-s",
+    };
+    struct ipc_set now;
+    const struct ipc_obj *o;
+    struct ipc_obj copy;
+
+    snapshot(&now);
+    o = ipc_find_id(&now, kind, id);
+    if (o == NULL) {
+        ipc_set_free(&now);
+        test_fail(r, "The kernel has no %s with id %d (%s). `ipcs %s` lists the %ss that "
+                     "exist.", ipc_kind_name(kind), id, why, ipcs_flag[kind],
+                  ipc_kind_name(kind));
+    }
+    copy = *o;
+    ipc_set_free(&now);
+    return copy;
+}
+
 void
 snapshot(struct ipc_set *set)
 {

@@ -140,6 +140,10 @@ void expect_mode(const struct run *r, const char *what, unsigned found, unsigned
 void expect_no_new_objects(const struct ipc_set *before, const struct run *r,
                            const char *situation);
 
+/* The object of this kind and id as the kernel has it now; fails the test
+ * (saying why it should exist) when there is none. */
+struct ipc_obj expect_object(const struct run *r, enum ipc_kind kind, int id,
+                             const char *why);
 /* A snapshot of this test's IPC namespace (fails the test on error). */
 void snapshot(struct ipc_set *set);
 /* Make a file in the programs' working directory; returns its name. */

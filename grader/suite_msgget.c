@@ -46,26 +46,6 @@ grader_queue(key_t key, int mode, int messages)
     return id;
 }
 
-/* The queue with this id, which must exist. */
-static struct ipc_obj
-queue(const struct run *r, int id, const char *why)
-{
-    struct ipc_set now;
-    const struct ipc_obj *o;
-    struct ipc_obj copy;
-
-    snapshot(&now);
-    o = ipc_find_id(&now, IPC_KIND_MSG, id);
-    if (o == NULL) {
-        ipc_set_free(&now);
-        test_fail(r, "The kernel has no message queue with id %d (%s). `ipcs -q` lists the "
-                     "queues that exist.", id, why);
-    }
-    copy = *o;
-    ipc_set_free(&now);
-    return copy;
-}
-
 static void
 create_attributes(void)
 {
@@ -87,8 +67,8 @@ create_attributes(void)
     ipc_set_free(&after);
     expect_ulong(&r, "The number of queues `create` made", n, 1, "create calls msgget() "
                  "once, with IPC_CREAT.");
-    q = queue(&r, id, "the id your program printed; msgtool has exited, and a queue must "
-              "outlive the process that made it");
+    q = expect_object(&r, IPC_KIND_MSG, id, "the id your program printed; msgtool has "
+                      "exited, and a queue must outlive the process that made it");
     expect_ulong(&r, "The queue's key", (unsigned)q.key, KEY_NUM, "Pass the parsed KEY as "
                  "msgget()'s first argument.");
     expect_mode(&r, "The queue's permission bits", q.mode, 0640, "The low 9 bits of msgflg "
@@ -114,7 +94,7 @@ default_mode(void)
 
     run_program(&r);
     expect_success(&r);
-    q = queue(&r, printed_msqid(&r), "the id your program printed");
+    q = expect_object(&r, IPC_KIND_MSG, printed_msqid(&r), "the id your program printed");
     expect_mode(&r, "Without -m, the permission bits", q.mode, 0600, "The default mode is "
                 "0600: only the owner may send and receive. 0666 would let every user on "
                 "the machine read your messages and send fake ones.");
@@ -135,7 +115,7 @@ exclusive_create(void)
     expect_stderr_has(&r, "File exists", "With IPC_CREAT | IPC_EXCL, msgget() fails with "
                       "EEXIST when the key is taken; report it with err_exit(\"msgget\").");
     expect_no_new_objects(&before, &r, "When the create failed");
-    q = queue(&r, id, "the grader's queue must still be there");
+    q = expect_object(&r, IPC_KIND_MSG, id, "the grader's queue must still be there");
     expect_ulong(&r, "The number of messages in the existing queue", q.count, 2,
                  "A failed create must not touch the existing queue or its messages.");
     ipc_set_free(&before);
@@ -233,6 +213,7 @@ private_key(void)
 {
     struct run a = RUN("msgtool", "create", "private");
     struct run b = RUN("msgtool", "create", "private");
+    struct ipc_obj first, second;
     long ida, idb;
 
     run_program(&a);
@@ -244,13 +225,15 @@ private_key(void)
     if (ida == idb)
         test_fail(&b, "Two creates with IPC_PRIVATE printed the same id %ld: IPC_PRIVATE "
                       "always makes a new queue.", ida);
-    expect_ulong(&a, "The key of the first private queue", (unsigned)queue(&a, (int)ida,
-                 "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
-    expect_mode(&a, "The private queue's permission bits", queue(&a, (int)ida,
-                "the id printed").mode, 0600, "IPC_PRIVATE creates even without IPC_CREAT, "
+    first = expect_object(&a, IPC_KIND_MSG, (int)ida, "the id printed");
+    second = expect_object(&b, IPC_KIND_MSG, (int)idb, "the id printed");
+    expect_ulong(&a, "The key of the first private queue", (unsigned)first.key, 0,
+                 "Pass IPC_PRIVATE (0) as the key.");
+    expect_mode(&a, "The private queue's permission bits", first.mode, 0600,
+                "IPC_PRIVATE creates even without IPC_CREAT, "
                 "but the mode still comes from msgflg: IPC_CREAT | mode.");
-    expect_ulong(&b, "The key of the second private queue", (unsigned)queue(&b, (int)idb,
-                 "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
+    expect_ulong(&b, "The key of the second private queue", (unsigned)second.key, 0,
+                 "Pass IPC_PRIVATE (0) as the key.");
     run_free(&a);
     run_free(&b);
 }
@@ -326,7 +309,8 @@ valgrind_clean(void)
         run_program(&r);
         expect_success(&r);
         if (i == 0)
-            queue(&r, printed_msqid(&r), "create must make the queue under Valgrind too");
+            expect_object(&r, IPC_KIND_MSG, printed_msqid(&r),
+                          "create must make the queue under Valgrind too");
         expect_valgrind_clean(&r);
         run_free(&r);
     }

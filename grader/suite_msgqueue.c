@@ -134,23 +134,10 @@ describe_queue(int qid, struct strbuf *sb)
 
 /* ---- watching the programs ---- */
 
-static char
-proc_state(pid_t pid)
-{
-    char path[64], *text, *rparen, state = '?';
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    text = read_file_tail(path, 4096, NULL, NULL);
-    if (text && (rparen = strrchr(text, ')')) != NULL && rparen[1] == ' ')
-        state = rparen[2];
-    free(text);
-    return state;
-}
-
 static bool
 still_running(const struct run *r)
 {
-    char s = proc_state(r->pid);
+    char s = diagnose_state(r->pid);
 
     return s != '?' && s != 'Z' && s != 'X';
 }
@@ -173,7 +160,7 @@ wait_in_syscall(const struct run *r, long nr, unsigned long args[6], double time
             sscanf(text, "%ld %lx %lx %lx %lx %lx %lx", &got, &a[0], &a[1], &a[2], &a[3],
                    &a[4], &a[5]);
         free(text);
-        if (got == nr && proc_state(r->pid) == 'S') {
+        if (got == nr && diagnose_state(r->pid) == 'S') {
             if (args)
                 memcpy(args, a, sizeof a);
             return true;
@@ -206,7 +193,7 @@ in_msgrcv(const struct run *r)
     if (text)
         sscanf(text, "%ld", &nr);
     free(text);
-    return nr == SYS_msgrcv && proc_state(r->pid) == 'S';
+    return nr == SYS_msgrcv && diagnose_state(r->pid) == 'S';
 }
 
 /* True if the queue surely holds no request (type 1 to 3) and no message

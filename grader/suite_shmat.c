@@ -133,26 +133,6 @@ stop_with(struct run *r, int sig)
     run_wait(r);
 }
 
-/* The segment with this id, which must exist. */
-static struct ipc_obj
-segment_by_id(const struct run *r, int id, const char *why)
-{
-    struct ipc_set now;
-    const struct ipc_obj *o;
-    struct ipc_obj copy;
-
-    snapshot(&now);
-    o = ipc_find_id(&now, IPC_KIND_SHM, id);
-    if (o == NULL) {
-        ipc_set_free(&now);
-        test_fail(r, "The kernel has no shared memory segment with id %d (%s). `ipcs -m` "
-                     "lists the segments that exist.", id, why);
-    }
-    copy = *o;
-    ipc_set_free(&now);
-    return copy;
-}
-
 /* The one segment with the exercise's key (fails if there is none). */
 static struct ipc_obj
 segment_by_key(const struct run *r, const char *when)
@@ -495,7 +475,7 @@ reader_checks_record(void)
                           "fatal() when one is wrong (exit status 1).", cases[i].what,
                       MAX_VALUES);
         expect_no_field(&r, "sum", "the record is not valid, so nothing should be summed.");
-        if (segment_by_id(&r, id, "the grader's segment").lpid != r.pid)
+        if (expect_object(&r, IPC_KIND_SHM, id, "the grader's segment").lpid != r.pid)
             test_fail(&r, "Your reader refused the record without ever attaching the "
                           "segment: the segment's shm_lpid is not your reader's pid, and "
                           "every shmat() and shmdt() sets it to the caller's. Attach it "
@@ -720,7 +700,7 @@ writer_existing_key(void)
     expect_stderr_has(&w, "File exists", "Create with IPC_CREAT | IPC_EXCL, so that shmget() "
                       "fails with EEXIST instead of handing you the old segment; report it "
                       "with err_exit(\"shmget\").");
-    seg = segment_by_id(&w, id, "the grader's own segment must still be there");
+    seg = expect_object(&w, IPC_KIND_SHM, id, "the grader's own segment must still be there");
     expect_ulong(&w, "The existing segment's size", seg.size, 4096, "A writer that fails "
                  "must leave the existing segment alone.");
     expect_no_new_objects(&before, &w, "When the key was taken");

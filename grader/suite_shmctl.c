@@ -130,25 +130,6 @@ holder_stop(struct holder *h)
     close(h->ack);
 }
 
-/* The segment with this id as the kernel has it now, which must exist. */
-static struct ipc_obj
-kernel_view(const struct run *r, int id, const char *why)
-{
-    struct ipc_set now;
-    const struct ipc_obj *o;
-    struct ipc_obj copy;
-
-    snapshot(&now);
-    o = ipc_find_id(&now, IPC_KIND_SHM, id);
-    if (o == NULL) {
-        ipc_set_free(&now);
-        test_fail(r, "The kernel has no shared memory segment with id %d (%s).", id, why);
-    }
-    copy = *o;
-    ipc_set_free(&now);
-    return copy;
-}
-
 static bool
 segment_exists(int id)
 {
@@ -225,7 +206,7 @@ show_attributes(void)
     r = RUN("shmadmin", "show", idtext);
     run_program(&r);
     expect_success(&r);
-    k = kernel_view(&r, id, "the grader's segment");
+    k = expect_object(&r, IPC_KIND_SHM, id, "the grader's segment");
     expect_attr(&r, "shmid", (unsigned long)id, "the id shown", "Print the SHMID you "
                 "were given.");
     expect_attr(&r, "key", (unsigned)k.key, "shm_perm.__key", "Print ds.shm_perm.__key "
@@ -279,7 +260,7 @@ show_times(void)
     p = grader_attach(id);                              /* atime: a second later */
     next_second();
     shmdt(p);                                           /* dtime: later still */
-    k = kernel_view(NULL, id, "the grader's segment");
+    k = expect_object(NULL, IPC_KIND_SHM, id, "the grader's segment");
     if (k.atime == k.ctime || k.dtime == k.atime)
         test_fail(NULL, "The grader could not give its segment three different times.");
     snprintf(idtext, sizeof idtext, "%d", id);
@@ -363,7 +344,7 @@ chmod_mode(void)
 
         run_program(&r);
         expect_success(&r);
-        k = kernel_view(&r, id, "chmod must not remove it");
+        k = expect_object(&r, IPC_KIND_SHM, id, "chmod must not remove it");
         snprintf(what, sizeof what, "After `chmod %s %s`, the segment's permission bits",
                  idtext, cases[i].arg);
         expect_mode(&r, what, k.mode, cases[i].to, "Put MODE in ds.shm_perm.mode and "
@@ -381,7 +362,7 @@ chmod_keeps_owner(void)
 {
     int id = grader_segment(KEY_NUM, 5000, 0640);
     bool owned = grader_chown(id);
-    struct ipc_obj before = kernel_view(NULL, id, "the grader's segment"), k;
+    struct ipc_obj before = expect_object(NULL, IPC_KIND_SHM, id, "the grader's segment"), k;
     char idtext[16];
     struct run r, f;
 
@@ -389,7 +370,7 @@ chmod_keeps_owner(void)
     r = RUN("shmadmin", "chmod", idtext, "600");
     run_program(&r);
     expect_success(&r);
-    k = kernel_view(&r, id, "chmod must not remove it");
+    k = expect_object(&r, IPC_KIND_SHM, id, "chmod must not remove it");
     expect_mode(&r, "After chmod 600, the permission bits", k.mode, 0600, "IPC_SET sets "
                 "the mode from ds.shm_perm.mode.");
     if (owned && (k.uid != before.uid || k.gid != before.gid))
@@ -416,7 +397,7 @@ chmod_keeps_owner(void)
                       "err_exit(\"shmctl(IPC_STAT)\"). Here the grader made the first "
                       "shmctl() fail, and the message does not name IPC_STAT: did you "
                       "IPC_SET a buffer you never filled?");
-    k = kernel_view(&f, id, "a failed chmod must not remove it");
+    k = expect_object(&f, IPC_KIND_SHM, id, "a failed chmod must not remove it");
     expect_mode(&f, "After the failed chmod, the permission bits", k.mode, 0600, "When a "
                 "call fails, stop: change nothing.");
     run_free(&f);
@@ -462,8 +443,8 @@ remove_attached(void)
     r = RUN("shmadmin", "remove", idtext);
     run_program(&r);
     expect_success(&r);
-    k = kernel_view(&r, id, "a segment that is still attached is only marked for "
-                    "removal, so it must still exist");
+    k = expect_object(&r, IPC_KIND_SHM, id, "a segment that is still attached is only "
+                      "marked for removal, so it must still exist");
     if (!(k.mode & SHM_DEST))
         test_fail(&r, "After `remove %d`, the segment is not marked for removal (its "
                       "status in ipcs -m is not \"dest\"). Call shmctl(id, IPC_RMID, NULL): "
@@ -613,7 +594,7 @@ valgrind_clean(void)
                         "print the segment's attributes.");
         if (i == 1)
             expect_mode(&r, "After chmod 640 under Valgrind, the permission bits",
-                        kernel_view(&r, id, "chmod must not remove it").mode, 0640,
+                        expect_object(&r, IPC_KIND_SHM, id, "chmod must not remove it").mode, 0640,
                         "chmod must work under Valgrind too.");
         if (i == 3 && segment_exists(id))
             test_fail(&r, "After `remove` under Valgrind, the segment is still there.");

@@ -41,26 +41,6 @@ grader_segment(key_t key, size_t size, int mode)
     return id;
 }
 
-/* The segment with this id, which must exist. */
-static struct ipc_obj
-segment(const struct run *r, int id, const char *why)
-{
-    struct ipc_set now;
-    const struct ipc_obj *o;
-    struct ipc_obj copy;
-
-    snapshot(&now);
-    o = ipc_find_id(&now, IPC_KIND_SHM, id);
-    if (o == NULL) {
-        ipc_set_free(&now);
-        test_fail(r, "The kernel has no shared memory segment with id %d (%s). `ipcs -m` "
-                     "lists the segments that exist.", id, why);
-    }
-    copy = *o;
-    ipc_set_free(&now);
-    return copy;
-}
-
 static void
 create_attributes(void)
 {
@@ -81,13 +61,14 @@ create_attributes(void)
     ipc_set_free(&after);
     expect_ulong(&r, "The number of segments `create` made", n, 1, "create calls shmget() "
                  "once, with IPC_CREAT.");
-    seg = segment(&r, id, "the id your program printed");
+    seg = expect_object(&r, IPC_KIND_SHM, id, "the id your program printed");
     expect_ulong(&r, "The segment's key", (unsigned)seg.key, KEY_NUM, "Pass the parsed KEY "
                  "as shmget()'s first argument.");
     expect_ulong(&r, "The segment's size (bytes, as IPC_STAT reports it)", seg.size, 5000,
                  "Pass SIZE as shmget()'s second argument, unchanged: the kernel rounds "
                  "the memory up to whole pages, but records the size you asked for.");
-    expect_mode(&r, "The segment's permission bits", seg.mode, 0640, "The low 9 bits of shmflg are the mode: IPC_CREAT | mode.");
+    expect_mode(&r, "The segment's permission bits", seg.mode, 0640, "The low 9 bits of "
+                "shmflg are the mode: IPC_CREAT | mode.");
     expect_ulong(&r, "The number of processes attached (nattch)", seg.count, 0, "create "
                  "only makes the segment; nothing attaches it yet.");
     expect_ulong(&r, "The creator pid (shm_cpid)", (unsigned long)seg.cpid,
@@ -103,10 +84,11 @@ default_mode(void)
 
     run_program(&r);
     expect_success(&r);
-    seg = segment(&r, printed_shmid(&r),
+    seg = expect_object(&r, IPC_KIND_SHM, printed_shmid(&r),
                   "the id your program printed");
-    expect_mode(&r, "Without -m, the permission bits", seg.mode, 0600, "The default mode is 0600: only the owner may read and write. "
-                 "0666 would let every user on the machine change your data.");
+    expect_mode(&r, "Without -m, the permission bits", seg.mode, 0600, "The default mode "
+                "is 0600: only the owner may read and write. 0666 would let every user on "
+                "the machine change your data.");
     run_free(&r);
 }
 
@@ -124,7 +106,7 @@ exclusive_create(void)
     expect_stderr_has(&r, "File exists", "With IPC_CREAT | IPC_EXCL, shmget() fails with "
                       "EEXIST when the key is taken; report it with err_exit(\"shmget\").");
     expect_no_new_objects(&before, &r, "When the create failed");
-    seg = segment(&r, id, "the grader's segment must still be there");
+    seg = expect_object(&r, IPC_KIND_SHM, id, "the grader's segment must still be there");
     expect_ulong(&r, "The existing segment's size", seg.size, 4096, "A failed create must "
                  "not touch the existing segment.");
     ipc_set_free(&before);
@@ -219,6 +201,7 @@ private_key(void)
 {
     struct run a = RUN("shmtool", "create", "private", "100");
     struct run b = RUN("shmtool", "create", "private", "100");
+    struct ipc_obj first, second;
     long ida, idb;
 
     run_program(&a);
@@ -230,13 +213,15 @@ private_key(void)
     if (ida == idb)
         test_fail(&b, "Two creates with IPC_PRIVATE printed the same id %ld: IPC_PRIVATE "
                       "always makes a new segment.", ida);
-    expect_ulong(&a, "The key of the first private segment", (unsigned)segment(&a, (int)ida,
-                 "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
-    expect_mode(&a, "The private segment's permission bits", segment(&a, (int)ida,
-                "the id printed").mode, 0600, "IPC_PRIVATE creates even without IPC_CREAT, "
+    first = expect_object(&a, IPC_KIND_SHM, (int)ida, "the id printed");
+    second = expect_object(&b, IPC_KIND_SHM, (int)idb, "the id printed");
+    expect_ulong(&a, "The key of the first private segment", (unsigned)first.key, 0,
+                 "Pass IPC_PRIVATE (0) as the key.");
+    expect_mode(&a, "The private segment's permission bits", first.mode, 0600,
+                "IPC_PRIVATE creates even without IPC_CREAT, "
                 "but the mode still comes from shmflg: IPC_CREAT | mode.");
-    expect_ulong(&b, "The key of the second private segment", (unsigned)segment(&b, (int)idb,
-                 "the id printed").key, 0, "Pass IPC_PRIVATE (0) as the key.");
+    expect_ulong(&b, "The key of the second private segment", (unsigned)second.key, 0,
+                 "Pass IPC_PRIVATE (0) as the key.");
     run_free(&a);
     run_free(&b);
 }
@@ -309,7 +294,7 @@ valgrind_clean(void)
         run_program(&r);
         expect_success(&r);
         if (i == 0)
-            segment(&r, printed_shmid(&r),
+            expect_object(&r, IPC_KIND_SHM, printed_shmid(&r),
                     "create must make the segment under Valgrind too");
         expect_valgrind_clean(&r);
         run_free(&r);
