@@ -7,7 +7,8 @@
 #   make book            the whole book: HTML, PDF and EPUB, student and instructor
 #                        editions, in build/book (installs TeX the first time)
 #   make pdf, make epub  only that format of the book (both editions)
-#   make bench           how long grading takes
+#   make bench           how long grading takes; which IPC is fastest here
+#   make fuzz            fuzz the grader's parsers, FUZZ_SECONDS (300) each
 #   make handout         the students' copy: dist/ipc-workbook-student.tar.gz
 #   make gradescope EX=shmget   a Gradescope autograder zip in dist/
 #
@@ -19,8 +20,8 @@ CPPFLAGS :=
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
-ENGINE_SRC   := util.c ipcstate.c vgxml.c diagnose.c run.c expect.c engine.c report.c batch.c \
-                student.c \
+ENGINE_SRC   := util.c ipcstate.c vgxml.c diagnose.c sandbox.c run.c expect.c engine.c report.c batch.c \
+                student.c options.c submission.c \
                 exercises.c $(notdir $(wildcard grader/suite_*.c))
 ENGINE_OBJ   := $(ENGINE_SRC:%.c=build/obj/%.o)
 GRADER_HDR   := $(wildcard grader/*.h)
@@ -32,8 +33,8 @@ LISTING_BINS := $(patsubst chapters/listings/%.c,build/listings/%,$(LISTING_SRC)
 UNIT_SRC     := $(wildcard tests/unit/*.c)
 UNIT_OBJ     := $(UNIT_SRC:tests/unit/%.c=build/obj/unit_%.o)
 
-.PHONY: all deps deps-book build book book-files html pdf epub progress grade check test \
-        bench clean handout gradescope watch
+.PHONY: all deps deps-book deps-check build book book-files html pdf epub progress grade check test \
+        bench fuzz clean handout gradescope watch
 
 all: deps
 	@$(MAKE) --no-print-directory build html
@@ -47,6 +48,10 @@ deps:
 # install it, never plain `make`.
 deps-book:
 	@sh grader/deps.sh --book
+
+# make check also fuzzes the grader's parsers, with clang's libFuzzer.
+deps-check:
+	@sh grader/deps.sh --check
 
 build: bin/ipcgrade bin/libipcfault.so $(REF_BINS) $(LISTING_BINS)
 
@@ -75,6 +80,21 @@ build/ref/%: solutions/%.c exercises/include/ipcbook.h
 build/listings/%: chapters/listings/%.c exercises/include/ipcbook.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iexercises/include -o $@ $<
+
+# Exercise `transport`: the student's file is linked with the given driver.
+build/ref/transport/%: solutions/transport/%.c exercises/include/transport-driver.c \
+        exercises/include/transport.h exercises/include/ipcbook.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O0 -Iexercises/include -o $@ $< exercises/include/transport-driver.c
+
+# Chapter 10's benchmark: the transports in bench/, and exercise transport's
+# System V shared memory one when this copy has its solution.
+BENCH_DIR := chapters/listings/10-choosing/bench
+build/listings/10-choosing/ipcbench: chapters/listings/10-choosing/ipcbench.c \
+        $(wildcard $(BENCH_DIR)/*.[ch] solutions/transport/shmtransport.c) \
+        exercises/include/transport.h exercises/include/ipcbook.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iexercises/include -I$(BENCH_DIR) -o $@ $(filter %.c,$^) -lm
 
 build/tests/unit: $(UNIT_OBJ) $(ENGINE_OBJ)
 	@mkdir -p $(@D)
@@ -120,7 +140,7 @@ grade: deps
 	@test -n "$(EX)" || { echo "usage: make grade EX=exercise (one of: $$(bin/ipcgrade list | cut -f1 | tr '\n' ' '))"; exit 2; }
 	@bin/ipcgrade grade $(EX)
 
-check: deps-book
+check: deps-check
 	@$(MAKE) --no-print-directory build book-files test
 
 test: build build/tests/unit build/asan/ipcgrade
@@ -128,6 +148,12 @@ test: build build/tests/unit build/asan/ipcgrade
 
 bench: build
 	@sh tests/bench.sh
+	@sh tests/bench-ipc.sh
+
+# libFuzzer on the grader's parsers (tests/fuzz/run.sh; make check runs 10 s each).
+FUZZ_SECONDS ?= 300
+fuzz:
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # The student handout: no solutions, no hidden tests (dist/ipc-workbook-student.tar.gz).
 handout:

@@ -7,20 +7,25 @@
 #   $ sh grader/deps.sh            # the packages to build, grade and test
 #   $ sh grader/deps.sh --book     # those, and what the book's PDF and its
 #                                  # tests need: TeX (xelatex), fonts,
-#                                  # rsvg-convert, pdftotext (make book, make check)
+#                                  # rsvg-convert, pdftotext, epubcheck
+#                                  # (make book, make check)
+#   $ sh grader/deps.sh --check    # --book's, and clang with its libFuzzer
+#                                  # runtime for tests/fuzz (make check)
 set -eu
 
-packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils perl util-linux patch zip unzip"
+packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils util-linux patch zip unzip"
 # texlive-xetex brings texlive-latex-extra (fvextra); texlive-fonts-recommended
 # has the Zapf Dingbats metrics hyperref asks for; lmodern and
-# fonts-dejavu-core are the text and code fonts.  epubcheck (Java) is not
-# needed: tests/book/test-book.sh uses it when it is installed.
-book_packages="texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core librsvg2-bin poppler-utils"
+# fonts-dejavu-core are the text and code fonts; epubcheck (Java) checks the
+# EPUBs in tests/book/test-book.sh.
+book_packages="texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core librsvg2-bin poppler-utils epubcheck"
+check_packages="clang libclang-rt-14-dev"
 
 case ${1-} in
 "") ;;
 --book) packages="$packages $book_packages" ;;
-*) echo "usage: sh grader/deps.sh [--book]" >&2; exit 2 ;;
+--check) packages="$packages $book_packages $check_packages" ;;
+*) echo "usage: sh grader/deps.sh [--book|--check]" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -3,6 +3,8 @@
 #ifndef DIAGNOSE_H
 #define DIAGNOSE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "util.h"
@@ -20,5 +22,14 @@ char diagnose_state(pid_t pid);
 int diagnose_pid(pid_t pid, struct strbuf *sb);
 /* Describe every process below (not including) ancestor, one line each. */
 void diagnose_tree(pid_t ancestor, struct strbuf *sb);
+/* Descriptor fd of pid, if it is a Unix socket: the path it was bound to
+ * as /proc/PID/net/unix shows it ("" if unnamed; an accepted connection
+ * shows its listening socket's path) and whether it is listening. False
+ * if fd is no Unix socket (or pid is gone). */
+bool diagnose_unix_fd(pid_t pid, long fd, char *path, size_t len, bool *listening);
+
+/* The children of pid (at most max), from /proc/PID/task/TID/children of
+ * each of its threads. */
+size_t diagnose_children(pid_t pid, pid_t *out, size_t max);
 
 #endif

@@ -7,7 +7,10 @@
  * child can stop its parent with SIGSTOP; the engine still kills it). */
 #define _GNU_SOURCE
 #include "engine.h"
+#include "sandbox.h"
+#include "submission.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -24,6 +29,8 @@
 #define TEST_TIMEOUT    90      /* Check's limit for one test, seconds */
 #define WORKER_GRACE    10      /* the engine's, on top of Check's */
 #define COMPILE_TIMEOUT 60
+#define COMPILE_MEMORY  (1UL << 30)     /* RLIMIT_AS of the compiler and its tools */
+#define COMPILE_OUTPUT  (64UL << 20)    /* RLIMIT_FSIZE: the program it writes */
 
 struct grade_ctx g_ctx;
 struct test_env g_test = { .feedback_fd = -1 };
@@ -85,12 +92,12 @@ exercise_find(const char *id)
 
 /* ---- the Check side: one TCase per test, all running run_test_def ---- */
 
-/* Prepare the test process: make the test's folders and enter a private
- * IPC namespace. Runs in Check's forked child. */
+/* Prepare the test process: make the test's folders and put up the
+ * sandbox (sandbox.c). Runs in Check's forked child. */
 static void
 test_setup(const struct test_def *def)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], why[PATH_MAX + 128];
 
     g_test.def = def;
     g_test.runs = 0;
@@ -100,9 +107,8 @@ test_setup(const struct test_def *def)
         ck_abort_msg("The grader could not make %s: %s", g_test.scratch, strerror(errno));
     snprintf(path, sizeof path, "%s/feedback", g_test.dir);
     g_test.feedback_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (enter_private_ipc() == -1)
-        ck_abort_msg("The grader could not make a private IPC namespace (%s). It needs "
-                     "root, or unprivileged user namespaces enabled.", strerror(errno));
+    if (sandbox_enter_test(g_test.scratch, !g_ctx.keep, why, sizeof why) == -1)
+        ck_abort_msg("The grader %s.", why);
 }
 
 /* Every TCase runs this as a one-iteration loop test whose _i is the index
@@ -133,9 +139,61 @@ exercise_suite(const struct exercise *ex)
 
 /* ---- building ---- */
 
-/* Run argv with output to out_path; return its wait status, or -1. */
+/* How a student's source is compiled: as whom, with which temporary folder,
+ * seeing which files (sandbox.c). A reference solution needs none. */
+struct compile_jail {
+    uid_t uid;
+    const char *tmp;
+    const char *include;                /* the grading's copy of exercises/include */
+    struct sandbox_paths paths;         /* filled in by compile_program() */
+};
+
+static void
+set_compile_limit(int resource, rlim_t value)
+{
+    struct rlimit rl = { value, value };
+
+    setrlimit(resource, &rl);
+}
+
+/* In the compiler's process, before exec: a source is untrusted input to
+ * the compiler too. Its memory, CPU time and output are bounded (#include
+ * "/dev/zero" reads forever), its stdin is /dev/null (#include "/dev/stdin"
+ * would wait for the grader's terminal), and its environment is the little
+ * it needs, not the grader's (.incbin "/proc/self/environ" would copy CI
+ * tokens into the program). TMPDIR is the grading's scratch folder. */
+__attribute__((noreturn)) static void
+exec_compiler(char *const argv[], const char *tmpdir, const struct compile_jail *jail)
+{
+    const char *path = getenv("PATH");
+    char path_var[4096], tmp_var[PATH_MAX + 8];
+    char *envp[] = { path_var, "LC_ALL=C", tmp_var, NULL };
+    int in = open("/dev/null", O_RDONLY);
+
+    snprintf(path_var, sizeof path_var, "PATH=%s",
+             path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+    snprintf(tmp_var, sizeof tmp_var, "TMPDIR=%s", tmpdir);
+    dup2(in, 0);
+    set_compile_limit(RLIMIT_AS, COMPILE_MEMORY);
+    set_compile_limit(RLIMIT_CPU, COMPILE_TIMEOUT);
+    set_compile_limit(RLIMIT_FSIZE, COMPILE_OUTPUT);
+    set_compile_limit(RLIMIT_CORE, 0);
+    set_compile_limit(RLIMIT_NPROC, 64);
+    if (jail && sandbox_enter_compiler(jail->uid, &jail->paths) == -1) {
+        fprintf(stderr, "the grader could not sandbox the compiler: %s\n", strerror(errno));
+        _exit(127);
+    }
+    syscall(SYS_close_range, 3, ~0U, 0);
+    execvpe(argv[0], argv, envp);       /* found on the grader's PATH */
+    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+}
+
+/* Run the compiler argv in folder cwd with output to out_path; return its
+ * wait status, or -1 when it did not finish in time. */
 static int
-spawn_wait(char *const argv[], const char *out_path, int timeout)
+spawn_wait(char *const argv[], const char *cwd, const char *out_path, int timeout,
+           const struct compile_jail *jail)
 {
     pid_t pid;
     int status, waited = 0;
@@ -146,15 +204,16 @@ spawn_wait(char *const argv[], const char *out_path, int timeout)
         return -1;
     if (pid == 0) {
         int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        char *tmpdir = xstrdup(out_path);
 
         setpgid(0, 0);
         dup2(fd, 1);
         dup2(fd, 2);
-        setenv("LC_ALL", "C", 1);
-        syscall(SYS_close_range, 3, ~0U, 0);
-        execvp(argv[0], argv);
-        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+        if (chdir(cwd) == -1) {
+            fprintf(stderr, "cannot enter %s: %s\n", cwd, strerror(errno));
+            _exit(127);
+        }
+        exec_compiler(argv, jail ? jail->tmp : dirname(tmpdir), jail);
     }
     while (waitpid(pid, &status, WNOHANG) == 0) {
         if (waited++ > timeout * 100 || stop_signal) {
@@ -167,20 +226,78 @@ spawn_wait(char *const argv[], const char *out_path, int timeout)
     return status;
 }
 
-/* Compile dir/PROG.c into bindir/PROG. Return 0 if it built; the compiler's
- * messages are appended to log. */
+/* path, made absolute against the current folder, into buf; -1 if it
+ * does not fit. */
 static int
-compile_program(const char *src, const char *out, struct strbuf *log, const char *logpath)
+absolute(const char *path, char *buf, size_t len)
 {
-    char inc[PATH_MAX];
-    char *argv[] = { "gcc", "-std=gnu11", "-Wall", "-Wextra", "-g", "-O0",
-                     "-fdiagnostics-color=never", "-I", inc, "-o", (char *)out,
-                     (char *)src, NULL };
+    char cwd[PATH_MAX];
+    int n;
+
+    if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+        n = snprintf(buf, len, "%s", path);
+    else
+        n = snprintf(buf, len, "%s/%s", cwd, path);
+    return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* Compile dir/PROG.c into bindir/PROG. Return 0 if it built; the compiler's
+ * messages are appended to log. `linked` (NULL, or paths from the top
+ * folder) are the exercise's given sources, compiled in as well. The
+ * compiler runs in the source's folder
+ * and is given the file's own name, so that its messages say "ipckey.c:12:"
+ * as the student knows the file, whatever the folder is called (a folder
+ * name may hold spaces, a newline or a terminal escape). */
+static int
+compile_program(const char *src, const char *const *linked, const char *out,
+                struct strbuf *log, const char *logpath, struct compile_jail *jail)
+{
+    char inc[PATH_MAX], exe[PATH_MAX], dir[PATH_MAX], file[PATH_MAX], given[4][PATH_MAX];
+    char outdir[PATH_MAX];
+    char *argv[12 + ARRAY_LEN(given) + 1] = {
+        "gcc", "-std=gnu11", "-Wall", "-Wextra", "-g", "-O0", "-fdiagnostics-color=never",
+        "-I", inc, "-o", exe, file, NULL };
+    const char *slash = strrchr(src, '/');
+    size_t argc = 12;
     int status;
     char *text;
 
-    snprintf(inc, sizeof inc, "%s/exercises/include", root_dir);
-    status = spawn_wait(argv, logpath, COMPILE_TIMEOUT);
+    /* The exercise's given sources (a driver with main()), by full path:
+     * for a student's program, the grading's copies. */
+    for (size_t i = 0; linked && linked[i] && i < ARRAY_LEN(given); i++) {
+        const char *base = strrchr(linked[i], '/');
+
+        if (jail)
+            snprintf(file, sizeof file, "%s/%s", jail->include, base ? base + 1 : linked[i]);
+        else
+            snprintf(file, sizeof file, "%s/%s", root_dir, linked[i]);
+        if (absolute(file, given[i], sizeof given[i]) == -1) {
+            sb_adds(log, "the grader's folders have too long a name\n");
+            return -1;
+        }
+        argv[argc++] = given[i];
+    }
+    if (jail)
+        snprintf(file, sizeof file, "%s", jail->include);
+    else
+        snprintf(file, sizeof file, "%s/exercises/include", root_dir);
+    if (absolute(file, inc, sizeof inc) == -1 || absolute(out, exe, sizeof exe) == -1) {
+        sb_adds(log, "the grader's folders have too long a name\n");
+        return -1;
+    }
+    snprintf(file, sizeof file, "%s", slash ? slash + 1 : src);
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == src ? 1 : (int)(slash - src), src);
+    if (jail) {             /* what the compiler may read, and write */
+        jail->paths = (struct sandbox_paths){ .run = { dir, inc }, .write = { jail->tmp } };
+        for (size_t i = 0; linked && linked[i] && i < ARRAY_LEN(given); i++)
+            jail->paths.run[2 + i] = given[i];
+        snprintf(outdir, sizeof outdir, "%s", exe);
+        jail->paths.write[1] = dirname(outdir);
+    }
+    status = spawn_wait(argv, dir, logpath, COMPILE_TIMEOUT, jail);
     text = read_file_tail(logpath, 64 * 1024, NULL, NULL);
     if (text) {
         sb_adds(log, text);
@@ -199,6 +316,46 @@ newer_or_same(const char *a, const char *b)
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_mtime >= sb.st_mtime;
 }
 
+/* The grading's own copy of what the sandboxed compiler and programs may
+ * read from the workbook, so that they need no access to the workbook's
+ * folder (which may lie under a folder only its owner can enter). */
+static void
+copy_into(const char *src, const char *dir)
+{
+    char dst[PATH_MAX + NAME_MAX + 2];
+    const char *base = strrchr(src, '/');
+
+    mkdir(dir, 0755);
+    snprintf(dst, sizeof dst, "%s/%s", dir, base ? base + 1 : src);
+    if (copy_file(src, dst, 64L << 20, 0755) == -1)
+        die("cannot copy %s into %s: %s", src, dir, strerror(errno));
+}
+
+/* exercises/include (the headers every program uses) and the exercise's
+ * given sources, into dir. */
+static void
+copy_include(const struct exercise *ex, const char *dir)
+{
+    char from[PATH_MAX], src[PATH_MAX + NAME_MAX + 2];
+    DIR *d;
+    struct dirent *de;
+
+    snprintf(from, sizeof from, "%s/exercises/include", root_dir);
+    mkdir(dir, 0755);
+    if ((d = opendir(from)) == NULL)
+        die("cannot read %s: %s", from, strerror(errno));
+    while ((de = readdir(d)) != NULL) {
+        snprintf(src, sizeof src, "%s/%s", from, de->d_name);
+        if (de->d_name[0] != '.')
+            copy_into(src, dir);
+    }
+    closedir(d);
+    for (size_t i = 0; ex->linked && ex->linked[i]; i++) {
+        snprintf(src, sizeof src, "%s/%s", root_dir, ex->linked[i]);
+        copy_into(src, dir);
+    }
+}
+
 /* The reference programs: prebuilt by make in build/ref/EX, or built now
  * from solutions/EX; NULL when the workbook ships without solutions. */
 static char *
@@ -215,16 +372,25 @@ reference_bin(const struct exercise *ex, const char *work)
         if (access(src, R_OK) != 0)
             return NULL;
         fresh = fresh && newer_or_same(out, src);
+        for (size_t k = 0; ex->linked && ex->linked[k]; k++) {
+            snprintf(src, sizeof src, "%s/%s", root_dir, ex->linked[k]);
+            fresh = fresh && newer_or_same(out, src);
+        }
     }
-    if (fresh)
-        return xstrdup(prebuilt);
     snprintf(bin, sizeof bin, "%s/ref", work);
-    mkdir(bin, 0700);
+    mkdir(bin, 0711);
+    if (fresh) {                /* the programs run from the grading's copy */
+        for (size_t i = 0; ex->programs[i]; i++) {
+            snprintf(out, sizeof out, "%s/%s", prebuilt, ex->programs[i]);
+            copy_into(out, bin);
+        }
+        return xstrdup(bin);
+    }
     snprintf(log, sizeof log, "%s/ref.log", work);
     for (size_t i = 0; ex->programs[i]; i++) {
         snprintf(src, sizeof src, "%s/solutions/%s/%s.c", root_dir, ex->id, ex->programs[i]);
         snprintf(out, sizeof out, "%s/%s", bin, ex->programs[i]);
-        if (compile_program(src, out, &ignored, log) == -1)
+        if (compile_program(src, ex->linked, out, &ignored, log, NULL) == -1)
             die("the reference solution %s does not compile:\n%s", src, sb_str(&ignored));
     }
     sb_free(&ignored);
@@ -243,39 +409,41 @@ count_markers(const char *path, const char *marker)
     return n;
 }
 
-/* Check the student's folder; build every program. Return -1 on bad input. */
+/* Check the student's folder (submission.c), copy its C files into the
+ * grading's folder, and build every program from that copy, the compiler
+ * sandboxed like the programs (a source can #include any file, or .incbin
+ * it). Return -1 on bad input. */
 static int
 build_student(const struct exercise *ex, const char *dir, const char *work,
               struct grade_result *res, char **why)
 {
-    char src[PATH_MAX], out[PATH_MAX], log[PATH_MAX], marker[64];
+    char src[PATH_MAX + 64], out[PATH_MAX + 64], log[PATH_MAX + 64], marker[64];
+    char copy[PATH_MAX], tmp[PATH_MAX], include[PATH_MAX];
+    struct compile_jail jail = { .uid = sandbox_compiler_uid(), .tmp = tmp, .include = include };
     struct strbuf clog = { 0 };
-    struct stat st;
     bool ok = true;
 
-    if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-        if (asprintf(why, "%s: %s", dir, errno ? strerror(errno) : "not a directory") < 0)
-            *why = NULL;
+    if (submission_check(ex, dir, why) == -1)
         return -1;
-    }
+    snprintf(copy, sizeof copy, "%s/src", work);
+    snprintf(tmp, sizeof tmp, "%s/cc-tmp", work);
+    snprintf(out, sizeof out, "%s/bin", work);
+    snprintf(include, sizeof include, "%s/include", work);
+    copy_include(ex, include);
+    if (mkdir(copy, 0755) == -1 || mkdir(tmp, 0700) == -1 ||
+        (geteuid() == 0 && (chown(tmp, jail.uid, jail.uid) == -1 ||
+                            chown(out, jail.uid, jail.uid) == -1)))
+        die("cannot prepare the compiler's folders in %s: %s", work, strerror(errno));
+    if (submission_copy(dir, copy, why) == -1)
+        return -1;
     snprintf(marker, sizeof marker, "TODO(%s)", ex->id);
     for (size_t i = 0; ex->programs[i]; i++) {
         snprintf(src, sizeof src, "%s/%s.c", dir, ex->programs[i]);
-        if (stat(src, &st) == -1 || !S_ISREG(st.st_mode) || access(src, R_OK) == -1) {
-            if (asprintf(why, "%s: %s (exercise %s needs %s.c)", src,
-                         errno ? strerror(errno) : "not a regular file", ex->id,
-                         ex->programs[i]) < 0)
-                *why = NULL;
-            sb_free(&clog);
-            return -1;
-        }
         res->todo_markers += count_markers(src, marker);
-    }
-    for (size_t i = 0; ex->programs[i]; i++) {
-        snprintf(src, sizeof src, "%s/%s.c", dir, ex->programs[i]);
+        snprintf(src, sizeof src, "%s/%s.c", copy, ex->programs[i]);
         snprintf(out, sizeof out, "%s/bin/%s", work, ex->programs[i]);
         snprintf(log, sizeof log, "%s/compile-%s.log", work, ex->programs[i]);
-        ok = compile_program(src, out, &clog, log) == 0 && ok;
+        ok = compile_program(src, ex->linked, out, &clog, log, &jail) == 0 && ok;
     }
     res->compiled = ok;
     res->compiler_output = sb_take(&clog);
@@ -303,7 +471,7 @@ worker_main(const struct exercise *ex, const struct test_def *def)
 
     setpgid(0, 0);
     snprintf(path, sizeof path, "%s/t-%s", g_ctx.work, def->id);
-    mkdir_p(path, 0700);
+    mkdir_p(path, 0711);
     srunner_set_fork_status(sr, CK_FORK);
     srunner_run(sr, ex->id, def->id, CK_SILENT);
     results = srunner_results(sr);
@@ -537,6 +705,25 @@ has_test(const struct exercise *ex, const char *id)
     return false;
 }
 
+/* May every user pass through path and each folder above it? */
+static bool
+enterable_by_all(const char *path)
+{
+    char *real = realpath(path, NULL);
+    bool ok = real != NULL;
+
+    for (char *end = real; ok && end; end = strchr(end + 1, '/')) {
+        struct stat st;
+        char keep = end[end == real];
+
+        end[end == real] = '\0';       /* "/" first, then each prefix */
+        ok = stat(real, &st) == 0 && (st.st_mode & S_IXOTH);
+        end[end == real] = keep;
+    }
+    free(real);
+    return ok;
+}
+
 /* A fresh scratch folder under $TMPDIR (or /tmp) for this grading. */
 static char *
 make_workdir(void)
@@ -544,11 +731,33 @@ make_workdir(void)
     const char *tmp = getenv("TMPDIR");
     char *dir;
 
-    if (asprintf(&dir, "%s/ipcgrade.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+    /* As root the programs run as another user, who must be able to enter
+     * the scratch folder (pam_tmpdir, for one, makes TMPDIR 0700). */
+    if (tmp == NULL || *tmp == '\0' || (geteuid() == 0 && !enterable_by_all(tmp)))
+        tmp = "/tmp";
+    if (asprintf(&dir, "%s/ipcgrade.XXXXXX", tmp) < 0)
         die("out of memory");
     if (mkdtemp(dir) == NULL)
         die("cannot make a scratch folder %s: %s", dir, strerror(errno));
+    /* As root the programs run as another user: they may pass through (to
+     * their binary and their scratch folder) but not list or read. */
+    chmod(dir, 0711);
     return dir;
+}
+
+/* Without Landlock the programs are kept from files by permissions only:
+ * say so once where it matters, in a copy that has the solutions. */
+static void
+warn_weak_sandbox(const char *ref)
+{
+    static bool warned;
+
+    if (ref == NULL || warned ||
+        syscall(SYS_landlock_create_ruleset, NULL, 0, 1UL /* _VERSION */) >= 1)
+        return;
+    warned = true;
+    fprintf(stderr, "ipcgrade: warning: this kernel has no Landlock, so students' programs "
+                    "can read world-readable files such as solutions/ (grader/README.md)\n");
 }
 
 /* Point g_ctx at this grading's programs and run the tests. */
@@ -556,7 +765,7 @@ static void
 run_suite(const struct exercise *ex, const struct grade_options *opt,
           struct grade_result *res, const char *workdir)
 {
-    char binpath[PATH_MAX], fault[PATH_MAX];
+    char binpath[PATH_MAX], fault[PATH_MAX + 32], lib[PATH_MAX];
     const char *sources[32] = { 0 };
     char *names[32] = { 0 };
     char *ref = reference_bin(ex, workdir);
@@ -564,14 +773,18 @@ run_suite(const struct exercise *ex, const struct grade_options *opt,
 
     snprintf(binpath, sizeof binpath, "%s/bin", workdir);
     snprintf(fault, sizeof fault, "%s/bin/libipcfault.so", root_dir);
+    snprintf(lib, sizeof lib, "%s/lib", workdir);
+    copy_into(fault, lib);
+    snprintf(fault, sizeof fault, "%s/lib/libipcfault.so", workdir);
     for (k = 0; ex->programs[k] && k < ARRAY_LEN(names) - 1; k++) {
         if (asprintf(&names[k], "%s.c", ex->programs[k]) < 0)
             die("out of memory");
         sources[k] = names[k];
     }
+    warn_weak_sandbox(ref);
     g_ctx = (struct grade_ctx){
         .root = root_dir, .work = workdir, .student_bin = binpath, .ref_bin = ref,
-        .fault_lib = fault, .sources = sources, .ex = ex,
+        .fault_lib = fault, .sources = sources, .ex = ex, .keep = opt->keep,
     };
     run_tests(ex, opt, res, workdir);
     g_ctx = (struct grade_ctx){ 0 };
@@ -600,7 +813,7 @@ grade(const struct exercise *ex, const char *dir, const struct grade_options *op
     catch_stop_signals(true);
     workdir = make_workdir();
     snprintf(bin, sizeof bin, "%s/bin", workdir);
-    mkdir(bin, 0700);
+    mkdir(bin, 0711);
     if (build_student(ex, dir, workdir, res, why) == -1) {
         rc = -1;
         goto out;

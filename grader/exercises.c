@@ -11,6 +11,8 @@ extern const struct exercise exercise_semaphores;
 extern const struct exercise exercise_msgget;
 extern const struct exercise exercise_msgqueue;
 extern const struct exercise exercise_msgctl;
+extern const struct exercise exercise_sockets;
+extern const struct exercise exercise_transport;
 
 const struct exercise *const exercises[] = {
     &exercise_keys,
@@ -21,5 +23,7 @@ const struct exercise *const exercises[] = {
     &exercise_msgget,
     &exercise_msgqueue,
     &exercise_msgctl,
+    &exercise_sockets,
+    &exercise_transport,
     NULL,
 };

@@ -13,6 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#define LEFTOVERS_SHOWN 10      /* objects listed one by one in a failure */
+#define MESSAGE_MAX     3500    /* bytes of a failure message: Check refuses long ones */
+
 void
 feedback(char tag, const char *text)
 {
@@ -50,6 +53,11 @@ test_fail(const struct run *r, const char *fmt, ...)
         sb_free(&cmd);
     }
     sb_free(&msg);
+    if (text && strlen(text) > MESSAGE_MAX) {   /* Check refuses long messages */
+        feedback('D', text);
+        ck_abort_msg("%.*s\n... (cut here: the whole message is in the details)",
+                     MESSAGE_MAX, text);
+    }
     ck_abort_msg("%s", text ? text : "the test failed");
     __builtin_unreachable();
 }
@@ -79,6 +87,11 @@ expect_finished(const struct run *r)
     if (r->term_signal)
         test_fail(r, "`%s` %s. Run the command below under gdb or valgrind to find the line.",
                   r->prog, exit_words(r, how, sizeof how));
+    if (r->leftover_procs > 0)
+        test_fail(r, "`%s` exited but left %d process%s running (the grader stopped %s). "
+                  "A program must wait() for the children it starts, and not leave "
+                  "daemons behind.", r->prog, r->leftover_procs,
+                  r->leftover_procs == 1 ? "" : "es", r->leftover_procs == 1 ? "it" : "them");
 }
 
 void
@@ -239,7 +252,7 @@ expect_no_new_objects(const struct ipc_set *before, const struct run *r,
     }
     sb_addf(&sb, "%s, your program left %zu IPC object%s behind:\n", situation, n,
             n == 1 ? "" : "s");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && i < LEFTOVERS_SHOWN; i++) {
         struct strbuf one = { 0 };
 
         ipc_describe(&added[i], &one);
@@ -248,6 +261,14 @@ expect_no_new_objects(const struct ipc_set *before, const struct run *r,
         feedback('L', sb_str(&one));
         sb_addf(&sb, "- %s\n", sb_str(&one));
         sb_free(&one);
+    }
+    if (n > LEFTOVERS_SHOWN) {      /* a loop that made thousands: the first few say it */
+        struct strbuf more = { 0 };
+
+        sb_addf(&more, "and %zu more like these", n - LEFTOVERS_SHOWN);
+        feedback('L', sb_str(&more));
+        sb_addf(&sb, "- %s\n", sb_str(&more));
+        sb_free(&more);
     }
     free(added);
     test_fail(r, "%s", sb_str(&sb));

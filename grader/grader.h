@@ -33,6 +33,8 @@ struct exercise {
     const char *const *programs;    /* each built from PROGRAM.c */
     const struct test_def *tests;
     size_t ntests;
+    const char *const *linked;  /* given sources (paths from the top folder) linked into
+                                   every program, e.g. a driver with main(); or NULL */
 };
 
 extern const struct exercise *const exercises[];    /* course order, NULL-terminated */
@@ -53,6 +55,7 @@ struct grade_ctx {
     const char *fault_lib;      /* LD_PRELOAD library for fault injection */
     const char *const *sources; /* basenames of the student's .c files */
     const struct exercise *ex;
+    bool keep;                  /* scratch folders stay on disk (no tmpfs) */
 };
 extern struct grade_ctx g_ctx;
 
@@ -80,6 +83,7 @@ struct run {
     const char *args[RUN_MAX_ARGS];     /* arguments, NULL-terminated */
     bool reference;             /* run the reference solution's program */
     bool valgrind;              /* under memcheck, XML kept out of reach */
+    bool track_fds;             /* with valgrind: also --track-fds=yes */
     const char *input;          /* stdin text; NULL means /dev/null */
     const char *fault;          /* e.g. "shmget:EACCES" (see faultinject.c) */
     double timeout;             /* seconds; 0 picks the default */
@@ -111,6 +115,11 @@ void run_wait(struct run *r);       /* until it exits or its timeout */
 void run_program(struct run *r);    /* run_start() + run_wait() */
 void run_signal(const struct run *r, int sig);  /* signal the program (not its children) */
 void run_stop(struct run *r);       /* kill it and everything it started; collect */
+bool run_alive(const struct run *r);    /* the program has not exited yet */
+/* Stop a program that may still be running, first noting where each of its
+ * processes is stuck (r->blocked), so that a failure shows its output and
+ * state; its "exit" is the grader's SIGKILL. Collects it if it exited. */
+void run_halt(struct run *r);
 /* Wait until the program's stdout holds text (e.g. "ready"); false at the
  * timeout or as soon as the program has exited without printing it. */
 bool run_wait_output(struct run *r, const char *text, double timeout);

@@ -4,10 +4,12 @@
  *   bin/ipcgrade grade EXERCISE [DIR]      grade DIR (default exercises/EXERCISE)
  *   bin/ipcgrade progress                  every exercise, one line each
  *
- * Exit status: 0 all tests passed, 1 something failed, 2 bad usage or input. */
+ * Exit status: 0 all tests passed, 1 something failed, 2 bad usage or input.
+ * The options of grade and batch are parsed in options.c. */
 #define _GNU_SOURCE
 #include "batch.h"
 #include "engine.h"
+#include "options.h"
 #include "report.h"
 #include "student.h"
 
@@ -65,6 +67,16 @@ usage_error(const char *fmt, ...)
     exit(2);
 }
 
+/* usage_error() with a message from options.c, freed first (leak checkers
+ * look at every exit). */
+__attribute__((noreturn)) static void
+usage_error_free(char *why)
+{
+    fprintf(stderr, "ipcgrade: %s (try: ipcgrade help)\n", why);
+    free(why);
+    exit(2);
+}
+
 /* The workbook's top folder: $IPCGRADE_ROOT, or the parent of bin/. */
 static char *
 find_root(void)
@@ -101,69 +113,26 @@ use_color(void)
 static int
 cmd_grade(int argc, char **argv, const char *root)
 {
-    enum report_format fmt = FORMAT_TEXT;
-    struct grade_options opt = { 0 };
-    const char *positional[2] = { NULL, NULL };
-    const struct exercise *ex;
+    struct grade_args args;
     struct grade_result res;
-    char *dir, *why = NULL;
-    int npos = 0, rc;
+    char *dir, *why = grade_args_parse(argc, argv, &args);
+    int rc;
 
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-
-        if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) {
-            if (value == NULL || report_format_parse(value, &fmt) == -1)
-                usage_error("--format needs one of text, json, tap, junit, autolab, "
-                            "prairielearn");
-            i++;
-        } else if (strncmp(a, "--format=", 9) == 0) {
-            if (report_format_parse(a + 9, &fmt) == -1)
-                usage_error("unknown format \"%s\": use text, json, tap, junit, autolab or "
-                            "prairielearn", a + 9);
-        } else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
-            char *end;
-
-            opt.jobs = value ? (int)strtol(value, &end, 10) : 0;
-            if (value == NULL || *end || opt.jobs < 1 || opt.jobs > 64)
-                usage_error("--jobs needs a number from 1 to 64");
-            i++;
-        } else if (strcmp(a, "--test") == 0) {
-            if (value == NULL)
-                usage_error("--test needs a test id");
-            opt.only = value;
-            i++;
-        } else if (strcmp(a, "--keep") == 0) {
-            opt.keep = true;
-        } else if (strcmp(a, "--visible-only") == 0) {
-            opt.visible_only = true;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            usage_error("unknown option %s", a);
-        } else if (npos < 2) {
-            positional[npos++] = a;
-        } else {
-            usage_error("too many arguments");
-        }
-    }
-    if (npos == 0)
-        usage_error("grade needs an exercise (bin/ipcgrade list shows them)");
-    ex = exercise_find(positional[0]);
-    if (ex == NULL)
-        usage_error("no exercise \"%s\" (bin/ipcgrade list shows them)", positional[0]);
-    if (positional[1])
-        dir = xstrdup(positional[1]);
-    else if (asprintf(&dir, "%s/exercises/%s", root, ex->id) < 0)
+    if (why != NULL)
+        usage_error_free(why);
+    if (args.dir)
+        dir = xstrdup(args.dir);
+    else if (asprintf(&dir, "%s/exercises/%s", root, args.ex->id) < 0)
         die("out of memory");
-    if (grade(ex, dir, &opt, &res, &why) == -1) {
+    if (grade(args.ex, dir, &args.opt, &res, &why) == -1) {
         fprintf(stderr, "ipcgrade: %s\n", why ? why : "bad input");
         free(why);
         free(dir);
         grade_result_free(&res);
         return 2;
     }
-    report_write(stdout, fmt, &res, fmt == FORMAT_TEXT && use_color());
-    if (positional[1] == NULL && opt.only == NULL && !opt.visible_only)
+    report_write(stdout, args.fmt, &res, args.fmt == FORMAT_TEXT && use_color());
+    if (args.dir == NULL && args.opt.only == NULL && !args.opt.visible_only)
         progress_remember(root, &res);
     rc = res.score == res.max_score && res.compiled ? 0 : 1;
     grade_result_free(&res);
@@ -197,35 +166,11 @@ cmd_hint(int argc, char **argv, const char *root)
 static int
 cmd_batch(int argc, char **argv)
 {
-    struct batch_options opt = { 0 };
+    struct batch_options opt;
+    char *why = batch_args_parse(argc, argv, &opt);
 
-    for (int i = 0; i < argc; i++) {
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-
-        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
-            if (value == NULL)
-                usage_error("-o needs a folder");
-            opt.out_dir = value;
-            i++;
-        } else if (strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "-j") == 0) {
-            char *end;
-
-            opt.jobs = value ? (int)strtol(value, &end, 10) : 0;
-            if (value == NULL || *end || opt.jobs < 1 || opt.jobs > 64)
-                usage_error("--jobs needs a number from 1 to 64");
-            i++;
-        } else if (strcmp(argv[i], "--force") == 0) {
-            opt.force = true;
-        } else if (argv[i][0] == '-') {
-            usage_error("unknown option %s", argv[i]);
-        } else if (opt.class_dir == NULL) {
-            opt.class_dir = argv[i];
-        } else {
-            usage_error("too many arguments");
-        }
-    }
-    if (opt.class_dir == NULL || opt.out_dir == NULL)
-        usage_error("batch needs a class folder and -o OUT");
+    if (why != NULL)
+        usage_error_free(why);
     return batch_run(&opt);
 }
 

@@ -5,6 +5,7 @@
  * Keys are printed in signed decimal, perms in octal. */
 #define _GNU_SOURCE
 #include "ipcstate.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -91,6 +92,26 @@ ipc_parse_line(enum ipc_kind kind, const char *line, struct ipc_obj *o)
     return 0;
 }
 
+/* The kernel's lines are under 400 bytes; a longer one is not the kernel's. */
+#define IPC_LINE_MAX 1024
+
+/* ipc_parse_line() on the len bytes at line, copied out first. Read in
+ * place, sscanf() went on past the newline (white space to it), so a short
+ * line took its missing fields from the next one; and glibc's sscanf()
+ * measures its whole input string first, which made a namespace with
+ * thousands of objects quadratic (seconds a snapshot). */
+static int
+parse_line_at(enum ipc_kind kind, const char *line, size_t len, struct ipc_obj *o)
+{
+    char copy[IPC_LINE_MAX];
+
+    if (len >= sizeof copy)
+        return -1;
+    memcpy(copy, line, len);
+    copy[len] = '\0';
+    return ipc_parse_line(kind, copy, o);
+}
+
 int
 ipc_parse_text(enum ipc_kind kind, const char *text, struct ipc_set *set)
 {
@@ -99,12 +120,15 @@ ipc_parse_text(enum ipc_kind kind, const char *text, struct ipc_set *set)
 
     while (line && *++line) {
         const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
         struct ipc_obj o;
 
-        if (ipc_parse_line(kind, line, &o) == 0) {
+        if (strspn(line, " \t") == len) {
+            /* a blank line: nothing to read */
+        } else if (parse_line_at(kind, line, len, &o) == 0) {
             set->obj = xrealloc(set->obj, (set->n + 1) * sizeof *set->obj);
             set->obj[set->n++] = o;
-        } else if (strspn(line, " \t\n") != (size_t)(nl ? nl - line : (long)strlen(line))) {
+        } else {
             rc = -1;                            /* a non-blank line we cannot read */
         }
         line = nl;
@@ -230,11 +254,15 @@ int
 ipc_set_limit(const char *name, const char *value)
 {
     char path[128];
+    int rc;
 
     if (strchr(name, '/') != NULL) {
         errno = EINVAL;
         return -1;
     }
     snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
-    return write_file(path, value);
+    sandbox_privileged(true);   /* the kernel wants the namespace owner's euid */
+    rc = write_file(path, value);
+    sandbox_privileged(false);
+    return rc;
 }

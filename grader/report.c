@@ -102,9 +102,10 @@ text_report(FILE *out, const struct grade_result *res, bool color)
     static const struct palette off = { "", "", "", "", "" };
     const struct palette *c = color ? &on : &off;
     int failed = 0, skipped = 0;
+    char *dir = shown_path(res->source_dir);
 
-    fprintf(out, "%s%s%s: %s  (%s)\n", c->bold, res->ex->id, c->off, res->ex->title,
-            res->source_dir);
+    fprintf(out, "%s%s%s: %s  (%s)\n", c->bold, res->ex->id, c->off, res->ex->title, dir);
+    free(dir);
     text_compiler(out, res, c);
     fprintf(out, "\n");
     for (size_t i = 0; i < res->ntests; i++) {

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include "grader.h"
 #include "diagnose.h"
+#include "sandbox.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +37,9 @@
 #define VALGRIND_TIMEOUT    30.0    /* memcheck starts in ~0.7 s, runs ~10x slower */
 #define OUTPUT_KEEP         (16 * 1024)
 #define OUTPUT_LIMIT        (8 << 20)   /* RLIMIT_FSIZE: a flood ends with SIGXFSZ */
+#define PROCESS_LIMIT       64          /* RLIMIT_NPROC: a fork bomb stops here */
+#define MEMORY_LIMIT        (1UL << 30) /* RLIMIT_AS of a plain run */
+#define VALGRIND_MEMORY     (2UL << 30) /* memcheck needs room for its shadow memory */
 
 static void
 run_path(int seq, const char *what, char *buf, size_t len)
@@ -76,6 +80,8 @@ build_argv(const struct run *r, const char *path, const char *vgdir, char **argv
         /* No gdbserver: its FIFOs in /tmp are named by pid, and every run's
          * program is pid 2 of its namespace, so concurrent runs would clash. */
         argv[n++] = "--vgdb=no";
+        if (r->track_fds)
+            argv[n++] = "--track-fds=yes";
         argv[n++] = "--xml=yes";
         argv[n++] = xml_opt;
         argv[n++] = (char *)path;
@@ -88,34 +94,6 @@ build_argv(const struct run *r, const char *path, const char *vgdir, char **argv
     return n;
 }
 
-/* A private IPC namespace: the test's objects vanish with it. As a normal
- * user this needs a user namespace too, mapping our uid to root inside. */
-int
-enter_private_ipc(void)
-{
-    char map[64];
-    int dumpable, rc;
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-
-    if (uid == 0)
-        return unshare(CLONE_NEWIPC);
-    if (unshare(CLONE_NEWUSER | CLONE_NEWIPC) == -1)
-        return -1;
-    /* A non-dumpable process's /proc files belong to root: the maps could
-     * not be written. Be dumpable just while writing them. */
-    dumpable = prctl(PR_GET_DUMPABLE);
-    prctl(PR_SET_DUMPABLE, 1);
-    write_file("/proc/self/setgroups", "deny");
-    snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-    rc = write_file("/proc/self/uid_map", map);
-    snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-    if (rc == 0)
-        rc = write_file("/proc/self/gid_map", map);
-    prctl(PR_SET_DUMPABLE, dumpable);
-    return rc;
-}
-
 static void
 set_limit(int resource, rlim_t value)
 {
@@ -124,33 +102,70 @@ set_limit(int resource, rlim_t value)
     setrlimit(resource, &rl);
 }
 
-/* In P: wire stdio to files, drop everything inherited, exec. */
-__attribute__((noreturn)) static void
-exec_program(const struct run *r, int seq, char **argv, char **envp, int status_fd)
+/* What this run's program may touch (sandbox.c). The strings live in the
+ * caller's buffers program and vgdir. */
+static struct sandbox_paths
+paths_of(const struct run *r, int seq, char *program, char *vgdir)
 {
-    char in[PATH_MAX], out[PATH_MAX], err[PATH_MAX], self[32] = "";
-    const char *exe = r->valgrind ? "/usr/bin/valgrind" : argv[0];
-    int fd;
+    struct sandbox_paths paths = { .run = { program_path(r, program, PATH_MAX) },
+                                   .write = { g_test.scratch } };
+    size_t w = 1;
+
+    if (r->fault)
+        paths.run[1] = g_ctx.fault_lib;
+    if (r->valgrind) {
+        run_path(seq, "vg", vgdir, PATH_MAX);
+        paths.write[w++] = vgdir;
+    }
+    if (g_sandbox.ready)
+        paths.write[w++] = "/tmp";      /* the run's own (sandbox_private_tmp) */
+    return paths;
+}
+
+/* In I: the program's stdin, stdout and stderr, opened before its private
+ * /tmp hides the grader's folders. */
+static void
+open_stdio(const struct run *r, int seq, int fds[3])
+{
+    char in[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
 
     run_path(seq, "in", in, sizeof in);
     run_path(seq, "out", out, sizeof out);
     run_path(seq, "err", err, sizeof err);
+    fds[0] = open(r->input ? in : "/dev/null", O_RDONLY);
+    fds[1] = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    fds[2] = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+}
+
+/* In P: wire stdio, set the limits, put up the walls, exec. */
+__attribute__((noreturn)) static void
+exec_program(const struct run *r, int seq, char **argv, char **envp, int status_fd,
+             const int stdio[3])
+{
+    char self[32] = "", program[PATH_MAX], vgdir[PATH_MAX];
+    const char *exe = r->valgrind ? "/usr/bin/valgrind" : argv[0];
+    struct sandbox_paths paths = paths_of(r, seq, program, vgdir);
+
     setsid();                   /* no controlling terminal to type into */
-    fd = open(r->input ? in : "/dev/null", O_RDONLY);
-    dup2(fd, 0);
-    fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 1);
-    fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 2);
+    for (int i = 0; i < 3; i++)
+        dup2(stdio[i], i);
     if (chdir(g_test.scratch) == -1)
         _exit(127);
     set_limit(RLIMIT_CORE, 0);
     set_limit(RLIMIT_FSIZE, OUTPUT_LIMIT);
     set_limit(RLIMIT_NOFILE, 256);
     set_limit(RLIMIT_CPU, (rlim_t)(r->timeout * 2 + 1));
+    set_limit(RLIMIT_NPROC, PROCESS_LIMIT);
     if (readlink("/proc/self", self, sizeof self - 1) > 0)
         dprintf(status_fd, "P %s\n", self);     /* /proc is the test's: its pid */
+    if (sandbox_enter_program(&paths) == -1) {
+        dprintf(status_fd, "E %d\n", errno);
+        _exit(127);
+    }
     syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+    /* Last: the grader's own code (built with ASan in the tests) may not
+     * fit in the program's address space. */
+    set_limit(RLIMIT_AS, r->valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT);
     execve(exe, argv, envp);
     dprintf(status_fd, "E %d\n", errno);
     _exit(127);
@@ -178,18 +193,24 @@ __attribute__((noreturn)) static void
 init_main(const struct run *r, int seq, char **argv, char **envp, int status_fd)
 {
     pid_t p, w;
-    int status = 0, leftover = 0;
-    char self[32] = "", path[96], *kids;
+    int status = 0, leftover = 0, stdio[3];
+    char self[32] = "", path[96], *kids, program[PATH_MAX], vgdir[PATH_MAX];
+    struct sandbox_paths paths = paths_of(r, seq, program, vgdir);
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     detach_inherited_segments();
+    open_stdio(r, seq, stdio);
+    if (g_sandbox.ready && sandbox_private_tmp(&paths) == -1) {
+        dprintf(status_fd, "E %d\n", errno);
+        _exit(1);
+    }
     p = fork();
     if (p == -1) {
         dprintf(status_fd, "E %d\n", errno);
         _exit(1);
     }
     if (p == 0)
-        exec_program(r, seq, argv, envp, status_fd);
+        exec_program(r, seq, argv, envp, status_fd, stdio);
     while ((w = waitpid(-1, &status, 0)) != p)
         if (w == -1 && errno != EINTR)
             _exit(1);
@@ -231,10 +252,10 @@ run_start(struct run *r)
     }
     build_argv(r, path, vgdir, argv);
     snprintf(home, sizeof home, "HOME=%s", g_test.scratch);
-    snprintf(tmpdir, sizeof tmpdir, "TMPDIR=%s", g_test.scratch);
+    snprintf(tmpdir, sizeof tmpdir, "TMPDIR=%s", g_sandbox.ready ? "/tmp" : g_test.scratch);
     envp[nenv++] = "PATH=/usr/local/bin:/usr/bin:/bin";
     envp[nenv++] = home;
-    envp[nenv++] = tmpdir;          /* temporary files stay in the test's folder */
+    envp[nenv++] = tmpdir;          /* the run's own /tmp (or the test's folder) */
     envp[nenv++] = "LC_ALL=C";      /* strerror() texts the tests can read */
     if (r->fault) {
         snprintf(fault, sizeof fault, "IPCGRADE_FAULT=%s", r->fault);
@@ -362,6 +383,35 @@ run_stop(struct run *r)
         r->stopped = true;
         run_wait(r);
     }
+}
+
+bool
+run_alive(const struct run *r)
+{
+    char state = r->init_pid > 0 ? diagnose_state(r->pid) : '?';
+
+    return state != '?' && state != 'Z' && state != 'X';
+}
+
+void
+run_halt(struct run *r)
+{
+    struct strbuf where = { 0 };
+
+    if (r->init_pid <= 0)
+        return;                 /* already collected */
+    if (!run_alive(r)) {
+        run_wait(r);
+        return;
+    }
+    diagnose_tree(r->init_pid, &where);
+    if (where.len > 0 && where.buf[where.len - 1] == '\n')
+        where.buf[--where.len] = '\0';
+    run_stop(r);
+    r->term_signal = SIGKILL;
+    free(r->blocked);
+    r->blocked = where.len ? sb_take(&where) : xstrdup("gone");
+    sb_free(&where);
 }
 
 /* Has the run's init exited (its zombie not yet collected by run_wait)? */

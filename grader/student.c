@@ -246,6 +246,14 @@ read_hints(const char *root, const struct exercise *ex, char ***hints)
     return n;
 }
 
+static void
+free_hints(char **hints, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(hints[i]);
+    free(hints);
+}
+
 int
 hint_show(const char *root, const struct exercise *ex, bool all, bool reset)
 {
@@ -265,7 +273,7 @@ hint_show(const char *root, const struct exercise *ex, bool all, bool reset)
         return 0;
     }
     if (reset) {
-        free(hints);
+        free_hints(hints, n);
         return 0;
     }
     seen_text = read_file_tail(path, 32, NULL, NULL);
@@ -286,9 +294,7 @@ hint_show(const char *root, const struct exercise *ex, bool all, bool reset)
                "\"Common mistakes\" section of %s say more.\n", ex->id, ex->chapter);
     else if (!all && seen + 1 < n)
         printf("(`bin/ipcgrade hint %s` again for the next one.)\n", ex->id);
-    for (size_t i = 0; i < n; i++)
-        free(hints[i]);
-    free(hints);
+    free_hints(hints, n);
     return 0;
 }
 

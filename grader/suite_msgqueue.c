@@ -134,14 +134,6 @@ describe_queue(int qid, struct strbuf *sb)
 
 /* ---- watching the programs ---- */
 
-static bool
-still_running(const struct run *r)
-{
-    char s = diagnose_state(r->pid);
-
-    return s != '?' && s != 'Z' && s != 'X';
-}
-
 /* Wait until the program sleeps in system call `nr` (SYS_msgrcv...); its
  * six arguments go to args. False at the timeout or if it has exited. */
 static bool
@@ -165,7 +157,7 @@ wait_in_syscall(const struct run *r, long nr, unsigned long args[6], double time
                 memcpy(args, a, sizeof a);
             return true;
         }
-        if (!still_running(r) || now_seconds() > deadline)
+        if (!run_alive(r) || now_seconds() > deadline)
             return false;
         usleep(5000);
     }
@@ -178,8 +170,6 @@ where_is(const struct run *r, struct strbuf *sb)
     if (diagnose_pid(r->pid, sb) == -1)
         sb_adds(sb, "gone");
 }
-
-static void halt(struct run *r);
 
 /* True if the program sleeps in msgrcv() right now. */
 static bool
@@ -236,7 +226,7 @@ wait_served(struct run *srv, int qid, const char *text, double timeout)
     for (;;) {
         if (run_wait_output(srv, text, 0))
             return true;
-        if (!still_running(srv) || now_seconds() > deadline)
+        if (!run_alive(srv) || now_seconds() > deadline)
             return false;
         idle = server_idle(srv, qid) ? idle + 1 : 0;
         if (idle >= SETTLED)
@@ -256,13 +246,13 @@ wait_client(struct run *c, const struct run *srv, int qid, long type)
     double deadline = c->started + c->timeout;
     int stuck = 0;
 
-    while (still_running(c) && now_seconds() < deadline) {
+    while (run_alive(c) && now_seconds() < deadline) {
         if (in_msgrcv(c) && nothing_for(qid, type) && in_msgrcv(srv) && in_msgrcv(c))
             stuck++;
         else
             stuck = 0;
         if (stuck >= SETTLED) {
-            halt(c);
+            run_halt(c);
             return false;
         }
         usleep(10000);
@@ -271,34 +261,13 @@ wait_client(struct run *c, const struct run *srv, int qid, long type)
     return true;
 }
 
-/* Stop a program that is still running, keeping where it was stuck, so
- * that a failure message shows its output and state; its "exit status" is
- * the grader's SIGKILL. Does nothing if it has exited (it is collected). */
-static void
-halt(struct run *r)
-{
-    struct strbuf where = { 0 };
-
-    if (r->out != NULL)
-        return;                 /* already collected */
-    if (!still_running(r)) {
-        run_wait(r);
-        return;
-    }
-    where_is(r, &where);
-    run_stop(r);
-    r->term_signal = SIGKILL;
-    free(r->blocked);
-    r->blocked = sb_take(&where);
-}
-
 /* expect_ulong() for a program that may still be running. */
 static void
 check_ulong(struct run *r, const char *what, unsigned long found, unsigned long expected,
             const char *advice)
 {
     if (found != expected)
-        halt(r);
+        run_halt(r);
     expect_ulong(r, what, found, expected, advice);
 }
 
@@ -309,7 +278,7 @@ fail_halt(struct run *r, const char *fmt, ...)
     char *text;
     va_list ap;
 
-    halt(r);
+    run_halt(r);
     va_start(ap, fmt);
     if (vasprintf(&text, fmt, ap) < 0)
         text = NULL;
@@ -323,13 +292,13 @@ __attribute__((noreturn)) static void
 server_stuck(struct run *srv, int qid, const char *what)
 {
     struct strbuf where = { 0 }, q = { 0 };
-    bool running = srv->out == NULL && still_running(srv);
+    bool running = srv->out == NULL && run_alive(srv);
 
     if (running)
         where_is(srv, &where);
     if (qid >= 0)
         describe_queue(qid, &q);
-    halt(srv);
+    run_halt(srv);
     if (running)
         test_fail(srv, "%s The server was still running (%s); the grader stopped it. %s",
                   what, sb_str(&where), sb_str(&q));
@@ -343,7 +312,7 @@ start_server(struct run *srv, bool valgrind)
     srv->valgrind = valgrind;
     run_start(srv);
     if (!run_wait_output(srv, "ready", valgrind ? 30 : WAIT)) {
-        if (still_running(srv))
+        if (run_alive(srv))
             server_stuck(srv, -1, "The server never printed \"ready msqid N\".");
         run_wait(srv);
         expect_finished(srv);
@@ -401,13 +370,13 @@ expect_reply(struct run *c, bool finished, struct run *srv, int qid, const char 
         struct strbuf q = { 0 }, where = { 0 }, log = { 0 };
 
         describe_queue(qid, &q);
-        if (srv->out == NULL && still_running(srv)) {
+        if (srv->out == NULL && run_alive(srv)) {
             where_is(srv, &where);
             sb_addf(&log, "The server is %s", sb_str(&where));
         } else {
             sb_adds(&log, "The server has exited");
         }
-        halt(srv);
+        run_halt(srv);
         if (srv->out[0] != '\0') {
             sb_adds(&log, "; its output:\n");
             sb_indent(&log, srv->out, "    | ");
@@ -449,7 +418,7 @@ await_reply(struct run *srv, int qid, long type, struct reply *rep, double timeo
                                                                    : REPLY_SIZE));
             return n;
         }
-        if (!still_running(srv) || now_seconds() > deadline || idle >= SETTLED)
+        if (!run_alive(srv) || now_seconds() > deadline || idle >= SETTLED)
             break;
         idle = server_idle(srv, qid) ? idle + 1 : 0;
         usleep(10000);
@@ -690,7 +659,7 @@ server_signal_status(void)
                      "msgrcv() for the next one.");
     run_signal(&srv, SIGUSR1);
     if (!run_wait_output(&srv, "status served 1\n", WAIT)) {
-        if (!still_running(&srv)) {
+        if (!run_alive(&srv)) {
             run_wait(&srv);
             test_fail(&srv, "SIGUSR1 arrived while the server waited in msgrcv(), and the "
                             "server exited. msgrcv() fails with EINTR when a signal handler "
@@ -745,7 +714,7 @@ server_oversized(void)
         fail_halt(&srv, "After serving, a message of type %ld is still in the queue: the "
                         "oversized request must be taken out and dropped, with no reply.",
                   m.mtype);
-    if (!still_running(&srv)) {
+    if (!run_alive(&srv)) {
         run_wait(&srv);
         fail_halt(&srv, "The server exited after a request that was too big. A bad client "
                         "must not stop the service: drop the message and go on.");
@@ -799,15 +768,15 @@ await_request(struct run *c, int qid, struct request *req, double timeout)
                                                                       : REQUEST_SIZE));
             return n;
         }
-        if (!still_running(c) || now_seconds() > deadline)
+        if (!run_alive(c) || now_seconds() > deadline)
             break;
         usleep(5000);
     }
-    if (still_running(c)) {
+    if (run_alive(c)) {
         struct strbuf where = { 0 };
 
         where_is(c, &where);
-        halt(c);
+        run_halt(c);
         test_fail(c, "No request arrived in the queue within %.0f s; the client is %s.",
                   timeout, sb_str(&where));
     }
@@ -826,18 +795,18 @@ expect_waiting_for(struct run *c, long type)
     if (!wait_in_syscall(c, SYS_msgrcv, a, WAIT)) {
         struct strbuf where = { 0 };
 
-        if (!still_running(c)) {
+        if (!run_alive(c)) {
             run_wait(c);
             test_fail(c, "After sending its request, the client should wait in msgrcv() for "
                          "its reply, but it exited.");
         }
         where_is(c, &where);
-        halt(c);
+        run_halt(c);
         test_fail(c, "After sending its request, the client should wait in msgrcv() for its "
                      "reply; it is %s.", sb_str(&where));
     }
     if ((long)a[3] != type) {
-        halt(c);
+        run_halt(c);
         test_fail(c, "The client waits in msgrcv() with msgtyp %ld; it should wait for "
                      "exactly its reply type, %ld (msgtyp > 0: the first message of that "
                      "type).", (long)a[3], type);
@@ -850,24 +819,24 @@ expect_request(struct run *c, ssize_t n, const struct request *req, long type,
                long reply_type, const char *text)
 {
     if ((size_t)n != REQUEST_SIZE) {
-        halt(c);
+        run_halt(c);
         test_fail(c, "The request is %zd bytes long (its msgsz); it should be REQUEST_SIZE, "
                      "%zu: the payload only. sizeof(struct request) is %zu because it "
                      "counts the mtype too, and sends %zu bytes from beyond the structure.",
                   n, REQUEST_SIZE, sizeof(struct request), sizeof(long));
     }
     if (req->mtype != type) {
-        halt(c);
+        run_halt(c);
         test_fail(c, "The request has type %ld; it should be %ld (%s).", req->mtype, type,
                   type == REQ_URGENT ? "REQ_URGENT, with -u" : "REQ_NORMAL, without -u");
     }
     if (req->reply_type != reply_type) {
-        halt(c);
+        run_halt(c);
         test_fail(c, "The request's reply_type is %ld; it should be %ld, the TYPE given "
                      "with -t.", req->reply_type, reply_type);
     }
     if (strncmp(req->text, text, sizeof req->text) != 0) {
-        halt(c);
+        run_halt(c);
         test_fail(c, "The request's text is \"%.*s\"; it should be \"%s\", NUL-terminated.",
                   (int)sizeof req->text, req->text, text);
     }
@@ -892,7 +861,7 @@ client_request(void)
     q = ipc_find_id(&now, IPC_KIND_MSG, qid);
     if (q == NULL || q->cpid != c.pid) {
         ipc_set_free(&now);
-        halt(&c);
+        run_halt(&c);
         test_fail(&c, "The queue's last sender (msg_lspid) is not the client: the request "
                       "must come from msgclient itself.");
     }

@@ -47,9 +47,12 @@ static const double hall[] = { 1, 2.5, -0.125 };
 static const double full[] = { 0.5, -1, 2.25, 3, 4.75, -5, 6, 7.5, 8, 9, 10.25, 11, -12,
                                13, 14, 15.5 };
 
-/* What shmreader prints for this record, line for line. */
-static char *
-expected_output(const char *name, const double *values, size_t n)
+#define OUTPUT_MAX      1024        /* expected_output() of a full record fits */
+
+/* What shmreader prints for this record, line for line, in out. Not on the
+ * heap: a failing test ends at once, and would leak it (Valgrind says so). */
+static const char *
+expected_output(char out[OUTPUT_MAX], const char *name, const double *values, size_t n)
 {
     struct strbuf sb = { 0 };
     double sum = 0;
@@ -60,7 +63,9 @@ expected_output(const char *name, const double *values, size_t n)
         sum += values[i];
     }
     sb_addf(&sb, "sum %g\n", sum);
-    return sb_take(&sb);
+    snprintf(out, OUTPUT_MAX, "%s", sb_str(&sb));
+    sb_free(&sb);
+    return out;
 }
 
 /* The reader's stdout must be exactly EXPECTED; say which line differs. */
@@ -334,7 +339,8 @@ writer_to_reference_reader(void)
 {
     struct run w = RUN("shmwriter", KEY, FULL);
     struct run rr = RUN("shmreader", KEY);
-    char *want = expected_output("cellar", full, ARRAY_LEN(full));
+    char buf[OUTPUT_MAX];
+    const char *want = expected_output(buf, "cellar", full, ARRAY_LEN(full));
 
     rr.reference = true;
     start_writer(&w);
@@ -345,7 +351,6 @@ writer_to_reference_reader(void)
     expect_output(&rr, want, "The reference reader printed what it found in your record: "
                   "check count, name and values[] (all 16 of them).");
     stop_with(&w, SIGTERM);
-    free(want);
     run_free(&rr);
     run_free(&w);
 }
@@ -367,7 +372,8 @@ reader_from_reference_writer(void)
 {
     struct run w = RUN("shmwriter", KEY, HALL);
     struct run r = RUN("shmreader", KEY);
-    char *want = expected_output("hall", hall, ARRAY_LEN(hall));
+    char buf[OUTPUT_MAX];
+    const char *want = expected_output(buf, "hall", hall, ARRAY_LEN(hall));
     struct ipc_obj seg;
 
     w.reference = true;
@@ -389,7 +395,6 @@ reader_from_reference_writer(void)
                  grader_read(seg.id).magic, RECORD_MAGIC, "The reader must not change the "
                  "record.");
     stop_with(&w, SIGTERM);
-    free(want);
     run_free(&r);
     run_free(&w);
 }
@@ -616,7 +621,8 @@ valgrind_clean(void)
 {
     struct run w = RUN("shmwriter", KEY, FULL);
     struct run r = RUN("shmreader", KEY);
-    char *want = expected_output("cellar", full, ARRAY_LEN(full));
+    char buf[OUTPUT_MAX];
+    const char *want = expected_output(buf, "cellar", full, ARRAY_LEN(full));
     struct ipc_set before = { 0 };
 
     w.valgrind = true;
@@ -632,7 +638,6 @@ valgrind_clean(void)
     expect_valgrind_clean(&w);
     expect_success(&w);
     expect_no_new_objects(&before, &w, "After your writer stopped (under Valgrind)");
-    free(want);
     run_free(&r);
     run_free(&w);
 }

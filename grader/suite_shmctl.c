@@ -331,7 +331,8 @@ static void
 chmod_mode(void)
 {
     static const struct { int from; const char *arg; unsigned to; } cases[] = {
-        { 0600, "640", 0640 }, { 0640, "0", 0 }, { 0, "0606", 0606 },
+        /* Not from mode 0: IPC_STAT needs read permission, even the owner's. */
+        { 0600, "640", 0640 }, { 0640, "400", 0400 }, { 0400, "0606", 0606 }, { 0606, "0", 0 },
     };
     int id = grader_segment(KEY_NUM, 5000, 0600);
     char idtext[16];

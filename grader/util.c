@@ -311,3 +311,61 @@ now_seconds(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+/* A path as a student can read it on one line: as is when it is plain,
+ * else in double quotes with C escapes (a folder name may hold a newline
+ * or a terminal escape). The caller frees it. */
+char *
+shown_path(const char *path)
+{
+    struct strbuf sb = { 0 };
+    bool plain = true;
+
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        plain = plain && *p >= 0x20 && *p != 0x7f && *p != '"' && *p != '\\';
+    if (plain)
+        return xstrdup(path);
+    sb_adds(&sb, "\"");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '\n')
+            sb_adds(&sb, "\\n");
+        else if (*p == '\t')
+            sb_adds(&sb, "\\t");
+        else if (*p == '"' || *p == '\\')
+            sb_addf(&sb, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            sb_addf(&sb, "\\%03o", *p);
+        else
+            sb_add(&sb, (const char *)p, 1);
+    }
+    sb_adds(&sb, "\"");
+    return sb_take(&sb);
+}
+
+int
+copy_file(const char *src, const char *dst, off_t max, mode_t mode)
+{
+    char buf[65536];
+    int in = open(src, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), out;
+    struct stat st;
+    ssize_t n = 0;
+    off_t total = 0;
+
+    if (in == -1 || fstat(in, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > max) {
+        if (in != -1)
+            close(in);
+        return -1;
+    }
+    out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    while (out != -1 && total <= max && (n = read(in, buf, sizeof buf)) > 0) {
+        total += n;
+        if (write(out, buf, (size_t)n) != n)
+            n = -1;
+    }
+    close(in);
+    if (out == -1)
+        return -1;
+    if (fchmod(out, mode) == -1)
+        n = -1;
+    return close(out) == -1 || n < 0 ? -1 : 0;
+}

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -43,5 +44,11 @@ double now_seconds(void);                  /* CLOCK_MONOTONIC */
 
 /* The grader's own failure (not the student's): print one line, exit 2. */
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+
+/* Copy the regular file src (at most max bytes) to dst with mode. */
+int copy_file(const char *src, const char *dst, off_t max, mode_t mode);
+/* path as a student can read it on one line: as is when plain, else in
+ * double quotes with C escapes (a newline, a terminal escape). Free it. */
+char *shown_path(const char *path);
 
 #endif

@@ -70,10 +70,16 @@ decode_into(struct strbuf *sb, const char *s, size_t n)
     }
 }
 
-/* Parse elements from *p until the closing tag of parent (or the end).
- * Return -1 if the input ended before parent was closed. */
+/* Valgrind's XML nests five elements deep (valgrindoutput, error, stack,
+ * frame, fn). Anything much deeper is not Valgrind's, and parsing it by
+ * recursion would overflow the stack: it is treated as cut short. */
+#define XML_MAX_DEPTH 32
+
+/* Parse elements from *p until the closing tag of parent (or the end);
+ * parent sits depth elements below the document. Return -1 if the input
+ * ended before parent was closed, or nests deeper than XML_MAX_DEPTH. */
 static int
-parse_children(const char **p, struct xnode *parent)
+parse_children(const char **p, struct xnode *parent, int depth)
 {
     struct strbuf text = { 0 };
 
@@ -110,16 +116,21 @@ parse_children(const char **p, struct xnode *parent)
             if (gt == NULL)
                 break;
             kid = xcalloc(1, sizeof *kid);
-            kid->name = strndup(*p + 1, namelen);
+            kid->name = xmalloc(namelen + 1);
+            memcpy(kid->name, *p + 1, namelen);
+            kid->name[namelen] = '\0';
             parent->kids = xrealloc(parent->kids, (parent->nkids + 1) * sizeof *parent->kids);
             parent->kids[parent->nkids++] = kid;
             *p = gt + 1;
             if (gt[-1] == '/') {
                 kid->text = xstrdup("");
                 kid->closed = true;
-            }
-            else if (parse_children(p, kid) == -1)
+            } else if (depth >= XML_MAX_DEPTH) {
+                kid->text = xstrdup("");
                 goto cut_short;
+            } else if (parse_children(p, kid, depth + 1) == -1) {
+                goto cut_short;
+            }
         }
     }
 cut_short:
@@ -192,6 +203,21 @@ read_error(const struct xnode *x, int pid, struct vg_report *rep)
     read_stack(child(x, "stack"), e);
 }
 
+/* A <stack> outside any <error>: with --track-fds, where a descriptor
+ * still open at exit was opened (vg_open_fds() pairs it with the text). */
+static void
+read_fd_stack(const struct xnode *x, int pid, struct vg_report *rep)
+{
+    struct vg_error *e;
+
+    rep->fd_stacks = xrealloc(rep->fd_stacks, (rep->nfd_stacks + 1) * sizeof *rep->fd_stacks);
+    e = &rep->fd_stacks[rep->nfd_stacks++];
+    memset(e, 0, sizeof *e);
+    e->pid = pid;
+    e->kind = xstrdup("FdOpen");
+    read_stack(x, e);
+}
+
 int
 vg_parse(const char *xml, struct vg_report *rep)
 {
@@ -201,7 +227,7 @@ vg_parse(const char *xml, struct vg_report *rep)
     int rc, pid = 0;
     char *pidtext;
 
-    parse_children(&p, &root);      /* the root has no closing tag: ignore its -1 */
+    parse_children(&p, &root, 0);   /* the root has no closing tag: ignore its -1 */
     doc = child(&root, "valgrindoutput");
     rc = doc && doc->closed ? 0 : -1;   /* unclosed: Valgrind was killed mid-write */
     if (doc == NULL)
@@ -214,6 +240,8 @@ vg_parse(const char *xml, struct vg_report *rep)
 
         if (strcmp(k->name, "error") == 0) {
             read_error(k, pid, rep);
+        } else if (strcmp(k->name, "stack") == 0) {
+            read_fd_stack(k, pid, rep);
         } else if (strcmp(k->name, "fatal_signal") == 0) {
             char *signo = child_text(k, "signo");
 
@@ -263,24 +291,30 @@ vg_parse_dir(const char *dir, struct vg_report *rep)
     return files;
 }
 
+static void
+vg_error_free(struct vg_error *e)
+{
+    for (size_t f = 0; f < e->nframes; f++) {
+        free(e->frames[f].fn);
+        free(e->frames[f].file);
+        free(e->frames[f].dir);
+        free(e->frames[f].obj);
+    }
+    free(e->frames);
+    free(e->kind);
+    free(e->what);
+    free(e->auxwhat);
+}
+
 void
 vg_report_free(struct vg_report *rep)
 {
-    for (size_t i = 0; i < rep->n; i++) {
-        struct vg_error *e = &rep->errors[i];
-
-        for (size_t f = 0; f < e->nframes; f++) {
-            free(e->frames[f].fn);
-            free(e->frames[f].file);
-            free(e->frames[f].dir);
-            free(e->frames[f].obj);
-        }
-        free(e->frames);
-        free(e->kind);
-        free(e->what);
-        free(e->auxwhat);
-    }
+    for (size_t i = 0; i < rep->n; i++)
+        vg_error_free(&rep->errors[i]);
+    for (size_t i = 0; i < rep->nfd_stacks; i++)
+        vg_error_free(&rep->fd_stacks[i]);
     free(rep->errors);
+    free(rep->fd_stacks);
     free(rep->fatal_signame);
     memset(rep, 0, sizeof *rep);
 }
@@ -432,4 +466,139 @@ vg_explain_all(const struct vg_report *rep, const char *const *sources, struct s
                 rep->fatal_signame ? rep->fatal_signame : "a signal", rep->fatal_signo,
                 rep->fatal_signo == 11 ? ": a segmentation fault, an access to memory it "
                                          "may not touch" : "");
+}
+
+/* ---- descriptors left open (--track-fds) ---- */
+
+/* A line of Valgrind's text log is "==PID== TEXT": the pid and TEXT
+ * (len bytes of it), or false for a line of the program's own. */
+static bool
+log_line(const char *line, size_t len, int *pid, const char **text, size_t *textlen)
+{
+    int used = 0;
+
+    if (len < 5 || strncmp(line, "==", 2) != 0 || sscanf(line, "==%d==%n", pid, &used) != 1 ||
+        used == 0 || (size_t)used > len)
+        return false;
+    line += used;
+    len -= (size_t)used;
+    if (len > 0 && *line == ' ') {
+        line++;
+        len--;
+    }
+    *text = line;
+    *textlen = len;
+    return true;
+}
+
+/* The descriptor number in Valgrind's "AF_UNIX socket 5: name", "file
+ * descriptor 7: /path", "file descriptor 7:": the digits just before the
+ * first ':'. -1 if there are none. */
+static int
+fd_number(const char *what, size_t len)
+{
+    const char *colon = memchr(what, ':', len), *p;
+
+    if (colon == NULL || colon == what || !isdigit((unsigned char)colon[-1]))
+        return -1;
+    for (p = colon; p > what && isdigit((unsigned char)p[-1]); p--)
+        ;
+    if (colon - p > 6)
+        return -1;
+    return atoi(p);
+}
+
+size_t
+vg_open_fds(const struct vg_report *rep, const char *log, struct vg_open_fd **out)
+{
+    struct vg_open_fd *fds = NULL;
+    size_t n = 0;
+
+    for (const char *line = log, *next; line && *line; line = next) {
+        size_t len = strcspn(line, "\n"), tlen;
+        const char *text;
+        int pid, fd;
+
+        next = line + len + (line[len] == '\n');
+        if (!log_line(line, len, &pid, &text, &tlen))
+            continue;
+        if (tlen > 5 && strncmp(text, "Open ", 5) == 0 &&
+            (fd = fd_number(text + 5, tlen - 5)) >= 0) {
+            fds = xrealloc(fds, (n + 1) * sizeof *fds);
+            fds[n].pid = pid;
+            fds[n].fd = fd;
+            fds[n].what = xmalloc(tlen - 5 + 1);
+            memcpy(fds[n].what, text + 5, tlen - 5);
+            fds[n].what[tlen - 5] = '\0';
+            fds[n].opened = NULL;
+            n++;
+        } else if (n > 0 && fds[n - 1].pid == pid && memmem(text, tlen, "<inherited from parent>",
+                                                             23) != NULL) {
+            free(fds[--n].what);        /* not the program's: the grader's or Valgrind's */
+        }
+    }
+    /* Stack k of a process (in the XML) belongs to its k-th descriptor not
+     * inherited (in the text). Pair them from the end: the log is a tail
+     * and may have lost its beginning. */
+    for (size_t i = n; i-- > 0;) {
+        size_t later = 0;
+
+        for (size_t j = i + 1; j < n; j++)
+            later += fds[j].pid == fds[i].pid;
+        for (size_t s = rep ? rep->nfd_stacks : 0; s-- > 0;) {
+            if (rep->fd_stacks[s].pid != fds[i].pid)
+                continue;
+            if (later-- == 0) {
+                fds[i].opened = &rep->fd_stacks[s];
+                break;
+            }
+        }
+    }
+    /* 0, 1 and 2 are the program's to keep open. */
+    for (size_t i = 0; i < n;) {
+        if (fds[i].fd <= 2) {
+            free(fds[i].what);
+            memmove(&fds[i], &fds[i + 1], (n - i - 1) * sizeof *fds);
+            n--;
+        } else {
+            i++;
+        }
+    }
+    *out = fds;
+    return n;
+}
+
+void
+vg_open_fds_free(struct vg_open_fd *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(fds[i].what);
+    free(fds);
+}
+
+void
+vg_describe_fd(const struct vg_open_fd *f, const char *const *sources, struct strbuf *sb)
+{
+    const char *colon = strchr(f->what, ':');
+    const char *name = colon ? colon + 1 + strspn(colon + 1, " ") : "";
+
+    sb_addf(sb, "descriptor %d", f->fd);
+    if (strncmp(f->what, "AF_UNIX socket", 14) == 0)
+        sb_addf(sb, " (a Unix socket%s%s)", *name && strcmp(name, "<unknown>") != 0 ?
+                ", " : " with no name", strcmp(name, "<unknown>") != 0 ? name : "");
+    else if (strncmp(f->what, "file descriptor", 15) == 0 && *name)
+        sb_addf(sb, " (%s)", name);
+    else
+        sb_addf(sb, " (%s)", f->what);
+    if (f->opened) {
+        const struct vg_frame *where = vg_user_frame(f->opened, sources);
+        const char *call = f->opened->nframes ? f->opened->frames[0].fn : NULL;
+
+        if (call && where != &f->opened->frames[0])
+            sb_addf(sb, ", opened by %s()", call);
+        if (where && where->fn)
+            sb_addf(sb, " in %s()", where->fn);
+        if (where && where->file)
+            sb_addf(sb, " at %s:%d", where->file, where->line);
+    }
 }

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dist-test.XXXXXX")
+chmod 711 "$tmp"     # as root the programs run as another user, who passes through
 trap 'rm -rf "$tmp"' EXIT
 
 echo "# the student handout"

@@ -9,12 +9,16 @@
 #     is reported in words; grading works as a normal user too.
 #
 #   $ sh tests/grader.sh          (make check runs it; bin/ipcgrade must be built)
+#   $ IPCGRADE=build/asan/ipcgrade IPCGRADE_ROOT=$PWD sh tests/grader.sh
+#                                 (another build of the grader, as
+#                                 tests/sanitizers.sh runs it)
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 
-G=bin/ipcgrade
+G=${IPCGRADE:-bin/ipcgrade}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/grader-test.XXXXXX")
+chmod 711 "$tmp"     # as root the programs run as another user, who passes through
 trap 'rm -rf "$tmp"' EXIT
 exercises=$($G list | cut -f1)
 # The student handout has no solutions/ and no tests/faulty/: what needs

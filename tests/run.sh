@@ -60,8 +60,15 @@ step() {
 }
 
 step "unit tests of the grader (Check)" build/tests/unit
-step "the grader, end to end" sh tests/grader.sh
-step "sanitizers and Valgrind on the grader" sh tests/sanitizers.sh
+# The end-to-end suite runs once, with the ASan/UBSan build of the grader
+# (the same code as bin/ipcgrade, which the later steps use); then the
+# normal build grades every exercise under Valgrind.
+step "the grader, end to end, under ASan/UBSan" sh tests/sanitizers.sh asan
+step "the grader under Valgrind, every exercise" sh tests/sanitizers.sh valgrind
+step "hostile submissions and bad input" sh tests/hostile/run.sh
+if [ -d solutions ]; then           # the full workbook (needs clang), not the handout
+    step "fuzzing the grader's parsers (10 s each)" sh tests/fuzz/run.sh 10
+fi
 step "the book's include filter" sh tests/book/test-include-filter.sh
 step "the book: sites, PDF, EPUB, both editions" sh tests/book/test-book.sh
 

@@ -1,71 +1,162 @@
 #!/bin/sh
-# sanitizers.sh: the grader's own code must be clean. Grades a solution, a
-# skeleton and a faulty variant with the ASan/UBSan build of the grader
-# (build/asan/ipcgrade; every forked worker and test process is checked as
-# well), and runs the normal build under Valgrind memcheck.
+# sanitizers.sh: the grader's own code must be clean.
+#   asan      The whole end-to-end suite, tests/grader.sh, again with the
+#             grader built with ASan and UBSan (build/asan/ipcgrade). Every
+#             report, from ipcgrade or from any worker, test or init process
+#             it forks, lands in a file of its own; any such file fails the
+#             run, naming the command that made it.
+#   valgrind  The normal build under Valgrind memcheck, grading every
+#             exercise's solution and skeleton, and a faulty variant. Every
+#             process of the grader is checked (its forks; not the programs it
+#             runs); any error in any of them fails the run.
 #
-#   $ sh tests/sanitizers.sh      (make check builds build/asan/ipcgrade first)
+# In the student handout (no solutions/), whose make check tests/dist.sh runs
+# as well, both parts only grade two skeletons.
+#
+#   $ sh tests/sanitizers.sh            (both; make check builds build/asan/ipcgrade)
+#   $ sh tests/sanitizers.sh asan       (or valgrind: one part only)
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 
+parts=${1:-asan valgrind}
+case $parts in
+asan|valgrind|"asan valgrind") ;;
+*) echo "usage: sh tests/sanitizers.sh [asan|valgrind]" >&2; exit 2 ;;
+esac
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sanitizers.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export IPCGRADE_ROOT=$PWD
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
 
-# asan_grade NAME EXERCISE DIR: the sanitized grader must agree with bin/ipcgrade
-# and report nothing.
-asan_grade() {
-    name=$1 ex=$2 dir=$3
-    build/asan/ipcgrade grade "$ex" "$dir" --format json >"$tmp/asan.json" 2>"$tmp/asan.err"
-    asan_rc=$?
-    bin/ipcgrade grade "$ex" "$dir" --format json >"$tmp/plain.json" 2>/dev/null
-    if grep -q 'Sanitizer\|runtime error' "$tmp/asan.err" || [ "$asan_rc" -gt 1 ]; then
-        not_ok "ASan/UBSan clean: $name" "exit $asan_rc: $(cat "$tmp/asan.err")"
-    elif [ "$(jq .score "$tmp/asan.json")" != "$(jq .score "$tmp/plain.json")" ]; then
-        not_ok "ASan/UBSan build agrees: $name" "$(jq -c '[.tests[]|.status]' "$tmp/asan.json")"
+# grader.sh runs this wrapper as its ipcgrade. Invocation N (the wrapper's
+# pid, which exec keeps) writes its command line to DIR/cmd-N, and ASan and
+# UBSan write the reports of every process of that grading to DIR/report-N.PID.
+write_asan_wrapper() {
+    cat >"$1/ipcgrade" <<EOF
+#!/bin/sh
+printf '%s\n' "\$*" >"$1/cmd-\$\$"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:log_path=$1/report-\$\$"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=99:log_path=$1/report-\$\$"
+exec "$PWD/build/asan/ipcgrade" "\$@"
+EOF
+    chmod 755 "$1/ipcgrade"
+}
+
+asan_suite() {
+    echo "# the grader built with ASan and UBSan"
+    # Test processes run as another user, and grader.sh also grades as
+    # nobody: the reports' folder is open to everyone, like /tmp.
+    reports=$tmp/asan
+    mkdir -p "$reports"
+    chmod 711 "$tmp"
+    chmod 1777 "$reports"
+    write_asan_wrapper "$reports"
+    if [ -d solutions ]; then
+        IPCGRADE=$reports/ipcgrade sh tests/grader.sh >"$tmp/grader.out" 2>&1
+        if [ $? -eq 0 ]; then
+            ok "tests/grader.sh passes with the ASan/UBSan grader ($(tail -n 1 "$tmp/grader.out"))"
+        else
+            not_ok "tests/grader.sh passes with the ASan/UBSan grader" \
+                "$(grep '^FAIL' -A 3 "$tmp/grader.out"; tail -n 1 "$tmp/grader.out")"
+        fi
     else
-        ok "ASan/UBSan clean: $name"
+        # The student handout (its make check runs inside tests/dist.sh too):
+        # a few gradings are enough there.
+        for ex in keys shmget; do
+            "$reports/ipcgrade" grade "$ex" "exercises/$ex" >/dev/null 2>&1
+        done
+        "$reports/ipcgrade" grade >/dev/null 2>&1
+    fi
+    # One failure per command that had reports, with its first report.
+    for n in $(ls "$reports" | sed -n 's/^report-\([0-9]*\)\..*/\1/p' | sort -u); do
+        first=$(ls "$reports" | grep "^report-$n\." | head -n 1)
+        not_ok "ASan/UBSan clean: ipcgrade $(cat "$reports/cmd-$n" 2>/dev/null)" \
+            "$(ls "$reports" | grep -c "^report-$n\.") processes reported; the first:
+$(grep -m 1 -A 25 'ERROR\|runtime error' "$reports/$first")"
+    done
+    check "ASan/UBSan clean: nothing reported by $(ls "$reports" | grep -c '^cmd-') runs of the grader" \
+        [ -z "$(ls "$reports" | grep '^report-')" ]
+}
+
+# memcheck follows the grader's forks (not its execs: the compiler, the
+# student's programs). Every process logs to one descriptor, opened here: a
+# forked process could not open a log file of its own inside the sandbox.
+# tests/valgrind-grader.supp lists Valgrind's own false positives.
+# memcheck TAG COMMAND...: the log goes to $tmp/TAG.log.
+memcheck() {
+    tag=$1
+    shift
+    valgrind --error-exitcode=99 --leak-check=full --trace-children=no \
+        --suppressions=tests/valgrind-grader.supp --log-fd=9 "$@" 9>"$tmp/$tag.log"
+}
+
+# vg_grade TAG GRADE_ARGS...: grade under memcheck; JSON in $tmp/TAG.json,
+# exit status in $tmp/TAG.code.
+vg_grade() {
+    tag=$1
+    shift
+    memcheck "$tag" bin/ipcgrade grade "$@" --format json >"$tmp/$tag.json" 2>/dev/null
+    echo $? >"$tmp/$tag.code"
+}
+
+# The errors of the first process that had any, without the summaries.
+first_errors() {
+    pid=$(grep -m 1 'ERROR SUMMARY: [1-9]' "$1" | sed 's/^==\([0-9]*\)==.*/\1/')
+    [ -n "$pid" ] && grep "^==$pid==  *[^ ]" "$1" |
+        grep -v 'Memcheck, a\|Copyright\|Using Valgrind\|Command:\|Parent PID\|SUMMARY\|in use at\|heap usage\|lost: \|reachable: \|suppressed: \|Reachable blocks\|To see them\|For lists' |
+        head -n 40
+}
+
+# vg_verdict NAME TAG: clean means an exit status of 0 or 1, no error in any
+# process's summary, and no test whose process exited with memcheck's 99.
+vg_verdict() {
+    code=$(cat "$tmp/$2.code")
+    if [ "$code" -le 1 ] && ! grep -q 'ERROR SUMMARY: [1-9]' "$tmp/$2.log" &&
+       ! grep -q 'return value 99' "$tmp/$2.json"; then
+        ok "Valgrind clean: $1 ($(grep -c 'ERROR SUMMARY' "$tmp/$2.log") processes)"
+    else
+        not_ok "Valgrind clean: $1" "exit status $code; $(first_errors "$tmp/$2.log")"
     fi
 }
 
-if [ -d solutions ]; then
-    sh tests/faulty/materialize.sh "$tmp/faulty"
-    keys=solutions/keys
-    variant=$tmp/faulty/shmget/no-rmid
-    leaky=$tmp/faulty/keys/leaked-malloc
-else                    # the student handout
-    keys=exercises/keys
-    variant=exercises/shmget
-    leaky=exercises/keys
-fi
-asan_grade "keys: $keys" keys "$keys"
-asan_grade "shmget skeleton" shmget exercises/shmget
-asan_grade "shmget: $variant" shmget "$variant"
-build/asan/ipcgrade progress >/dev/null 2>"$tmp/asan.err"
-check "ASan/UBSan clean: progress" sh -c "! grep -q 'Sanitizer\|runtime error' '$tmp/asan.err'"
-build/asan/ipcgrade grade >/dev/null 2>"$tmp/asan.err"
-check "ASan/UBSan clean: bad usage" sh -c "! grep -q 'Sanitizer\|runtime error' '$tmp/asan.err'"
-
-# Valgrind follows the grader's forks (silently); its errors in the grader
-# process itself fail the run.
-vg() {
-    valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite \
-        --error-exitcode=99 --child-silent-after-fork=yes "$@"
+valgrind_suite() {
+    echo "# the grader under Valgrind memcheck"
+    exercises=$(bin/ipcgrade list | cut -f1)
+    [ -d solutions ] || exercises="keys shmget"     # the handout: a quick look
+    # memcheck costs CPU and the machine has two cores: the solutions are
+    # graded in one lane, the skeletons and the rest in another.
+    if [ -d solutions ]; then
+        for ex in $exercises; do vg_grade "solution-$ex" "$ex" "solutions/$ex"; done &
+    fi
+    for ex in $exercises; do vg_grade "skeleton-$ex" "$ex" "exercises/$ex"; done
+    if [ -d tests/faulty ]; then
+        sh tests/faulty/materialize.sh "$tmp/faulty"
+        vg_grade faulty keys "$tmp/faulty/keys/leaked-malloc"
+    fi
+    memcheck usage bin/ipcgrade grade >/dev/null 2>&1
+    echo $? >"$tmp/usage.code"
+    wait
+    for ex in $exercises; do
+        if [ -d solutions ]; then
+            vg_verdict "$ex: solutions/$ex" "solution-$ex"
+            # The grading itself must work under memcheck (only slower).
+            jq_true "$ex: the solution passes under memcheck (or runs out of time)" \
+                "$tmp/solution-$ex.json" '[.tests[] | select(.status == "failed" and
+                                            (.output | test("took too long") | not))] |
+                                          length == 0'
+        fi
+        vg_verdict "$ex: the skeleton" "skeleton-$ex"
+    done
+    [ -d tests/faulty ] && vg_verdict "keys: a faulty variant that leaks" faulty
+    if [ "$(cat "$tmp/usage.code")" -eq 2 ] && ! grep -q 'ERROR SUMMARY: [1-9]' "$tmp/usage.log"
+    then
+        ok "Valgrind clean: bad usage"
+    else
+        not_ok "Valgrind clean: bad usage" "$(first_errors "$tmp/usage.log")"
+    fi
 }
-vg bin/ipcgrade list >/dev/null 2>"$tmp/vg.err"
-check "Valgrind clean: ipcgrade list" [ $? -ne 99 ]
-vg bin/ipcgrade grade keys "$keys" --format json >"$tmp/vg.json" 2>"$tmp/vg.err"
-code=$?
-if [ "$code" -le 1 ] && [ "$(jq .score "$tmp/vg.json")" = "$(bin/ipcgrade grade keys "$keys" \
-        --format json | jq .score)" ]; then
-    ok "Valgrind clean: grading $keys"
-else
-    not_ok "Valgrind clean: grading $keys" "exit $code: $(cat "$tmp/vg.err")"
-fi
-vg bin/ipcgrade grade keys "$leaky" --format junit >/dev/null 2>"$tmp/vg.err"
-check "Valgrind clean: grading a faulty variant" [ $? -eq 1 ]
 
+case $parts in *asan*) asan_suite ;; esac
+case $parts in *valgrind*) valgrind_suite ;; esac
 summary

@@ -19,7 +19,7 @@
 #
 # Without a solutions/ folder (the students' handout) there is no
 # instructor's edition: it is skipped with a note.  The two editions are
-# built at the same time.  The sites' links are checked (check-links.pl).
+# built at the same time.  The sites' links are checked (check-links.sh).
 # Exit status 1 if anything failed; the failing edition's log is printed.
 
 set -eu

@@ -6,8 +6,9 @@
 #
 #   --pdf FILE    the typeset book: title page, contents, chapters numbered
 #                 from 0 as the text numbers them, "Listing N-M" captions and
-#                 line numbers on every listing, the pictures, the quick
-#                 reference and the PAGE.md pages as appendices, an index of
+#                 line numbers on every listing, the pictures, the appendix
+#                 chapters ({.appendix}), the quick reference and the
+#                 PAGE.md pages as appendices A, B, ..., an index of
 #                 calls and constants.  pandoc -> LaTeX (latex.lua,
 #                 latex-header.tex) -> xelatex, makeindex, xelatex.
 #   --epub FILE   the same book as EPUB 3 (epub.css), its code unnumbered and
@@ -121,7 +122,7 @@ if [ -n "$pdf" ]; then
         die "joining the pages: pandoc failed (see above)"
 
     mkdir -p "$work/img"
-    for svg in chapters/images/*.svg; do
+    for svg in chapters/images/*.svg build/book/output/*/*.svg; do
         [ -f "$svg" ] || continue
         name=${svg##*/}
         "$RSVG_CONVERT" -f pdf -o "$work/img/${name%.svg}.pdf" "$svg" ||
@@ -198,6 +199,12 @@ if [ -n "$pdf" ]; then
 fi
 
 if [ -n "$epub" ]; then
+    # The pictures .run scripts drew, as images/NAME.svg for pandoc.
+    mkdir -p "$work/drawn/images"
+    for svg in build/book/output/*/*.svg; do
+        [ -f "$svg" ] || continue
+        cp "$svg" "$work/drawn/images/"
+    done
     pd --from=markdown --to=json --output="$work/about.json" "$work/about.md"
     BOOK_WORK=$work BOOK_ABOUT=$work/about.json BOOK_UNNUMBERED_APPENDICES=1 \
         BOOK_NO_LINE_NUMBERS=1 \
@@ -205,7 +212,7 @@ if [ -n "$epub" ]; then
         --output="$work/book-epub.json" "$work/empty.md" ||
         die "joining the pages: pandoc failed (see above)"
     pd --from=json --to=epub3 --lua-filter=$book/include-code.lua \
-        --resource-path=".:chapters" --css=$book/epub.css --toc --toc-depth=2 \
+        --resource-path=".:chapters:$work/drawn" --css=$book/epub.css --toc --toc-depth=2 \
         --epub-chapter-level=1 --number-sections --number-offset=-1 \
         --highlight-style=tango \
         -M title="$BOOK_TITLE" -M subtitle="$BOOK_SUBTITLE — $edition" \

@@ -22,6 +22,8 @@
 # Input: ROOT/chapters/[0-9][0-9]-*.md, in name order.  Each must start with
 # its one level-1 heading "# Title"; its level-2 headings are its sections
 # (they are listed on the contents page and in the page's own contents).
+# An appendix, "# Title {.appendix}", is shown as "Appendix A", B, ..., under
+# "Appendices" on the contents page.
 # Code blocks with include= are filled by include-code.lua; pandoc runs from
 # ROOT, so include paths are relative to ROOT.  Program output is included
 # from build/book/output/, so run chapters/book/run-listings.sh first.
@@ -31,7 +33,7 @@
 #
 # Any pandoc warning is an error (--fail-if-warnings), and so is a missing
 # include, a page without its level-1 heading or with a second one, and a
-# link or anchor of the finished site that does not resolve (check-links.pl).
+# link or anchor of the finished site that does not resolve (check-links.sh).
 #
 # How: every page is read into JSON first (lib.sh), the title heading is
 # moved into the metadata (--shift-heading-level-by=-1, shifted back when
@@ -78,6 +80,7 @@ book_pass1 "$work" $pages_md
 count=$(wc -l < "$work/pages")
 
 # Each page's title, anchor, kicker and sections.
+appendices=0
 while read -r i kind name; do
     printf '%s\n' "$name" > "$work/$i.base"
     printf '%s\n' "$kind" > "$work/$i.kind"
@@ -87,6 +90,10 @@ while read -r i kind name; do
     chapter)
         num=$(printf '%s\n' "${name%%-*}" | sed 's/^0*\(.\)/\1/')
         printf 'Chapter %s\n' "$num" > "$work/$i.kicker" ;;
+    appendix)
+        appendices=$((appendices + 1))
+        printf 'Appendix %s\n' "$(printf ABCDEFGHIJKLMNOPQRSTUVWXYZ | cut -c "$appendices")" \
+            > "$work/$i.kicker" ;;
     reference) printf 'Reference\n' > "$work/$i.kicker" ;;
     guide) printf 'Instructor%ss guide\n' "'" > "$work/$i.kicker" ;;
     esac
@@ -117,6 +124,12 @@ rm -rf "$OUT/images"
 if [ -d chapters/images ]; then
     cp -R chapters/images "$OUT/images"
 fi
+# ... and the pictures .run scripts drew (build/book/output/CH/NAME.svg).
+for svg in build/book/output/*/*.svg; do
+    [ -f "$svg" ] || continue
+    mkdir -p "$OUT/images"
+    cp "$svg" "$OUT/images/"
+done
 
 i=0
 while [ "$i" -lt "$count" ]; do
@@ -166,6 +179,7 @@ done
         if [ "$kind" != "$group" ]; then
             [ -z "$group" ] || printf '</ol>\n'
             case $kind in
+            appendix) printf '<h3 class="book-toc-group" id="appendices">Appendices</h3>\n' ;;
             reference) printf '<h3 class="book-toc-group" id="reference">Reference</h3>\n' ;;
             guide) printf '<h3 class="book-toc-group" id="instructors-guide">Instructor%ss guide</h3>\n' "'" ;;
             esac
@@ -174,7 +188,9 @@ done
         fi
         base=$(cat "$work/$i.base")
         printf '<li>'
-        [ "$kind" = chapter ] && printf '<span class="book-toc-kicker">%s</span> ' "$(cat "$work/$i.kicker")"
+        case $kind in
+        chapter | appendix) printf '<span class="book-toc-kicker">%s</span> ' "$(cat "$work/$i.kicker")" ;;
+        esac
         printf '<a class="book-toc-chapter" href="%s.html">%s</a>\n' "$base" "$(cat "$work/$i.title")"
         cat "$work/$i.toc"
         printf '</li>\n'
@@ -192,7 +208,7 @@ pd --from=markdown --to=html5 --standalone --template="$template" \
 
 # Every link and anchor of the site must resolve, and nothing may come from
 # the network.
-perl "$book/check-links.pl" "$OUT" > "$work/links" ||
+sh "$book/check-links.sh" "$OUT" > "$work/links" ||
     { cat "$work/links" >&2; die "$OUT: broken links (above)"; }
 
 printf '%s: %d page(s) -> %s/index.html\n' "$prog" "$count" "$OUT" >&2

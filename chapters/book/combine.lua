@@ -13,7 +13,7 @@ Pages are written as separate HTML files, so their ids repeat from page to
 page ("errors", "common-mistakes") and their links name pages
 ("02-shmget.html#call-shmget").  In the joined document:
   - a page's level-1 heading gets the page's name as id ("02-shmget") and
-    the attribute data-kind=chapter, reference or guide;
+    the attribute data-kind=chapter, appendix, reference or guide;
   - every other id X of page P becomes "P-X";
   - a link "#X" on page P becomes "#P-X", "Q.html" becomes "#Q" and
     "Q.html#X" becomes "#Q-X"; external links (with a scheme) stay.
@@ -23,9 +23,10 @@ Optional environment:
   BOOK_ABOUT=FILE.json    a page put first, as it is (the EPUB's "About
                           this book"; its ids are not renamed)
   BOOK_UNNUMBERED_APPENDICES=1
-                          every heading of a reference or guide page gets
-                          the class "unnumbered" (the EPUB numbers chapters
-                          only)
+                          every heading of an appendix, reference or guide
+                          page gets the class "unnumbered" (the EPUB numbers
+                          chapters only), and an appendix's title starts
+                          with its letter: "Appendix A: Title"
   BOOK_NO_LINE_NUMBERS=1  code blocks lose their line numbers (the EPUB:
                           its code wraps on small screens instead)
 ]]
@@ -48,12 +49,18 @@ function Pandoc(_)
   local work = os.getenv("BOOK_WORK") or fail("BOOK_WORK is not set")
   local pages = {}
   local known = {}
+  local appendices = 0
   for line in read(work .. "/pages"):gmatch("[^\n]+") do
     local n, kind, name = line:match("^(%S+) (%S+) (%S+)$")
     if not n then
       fail("bad line in " .. work .. "/pages: " .. line)
     end
-    pages[#pages + 1] = { n = n, kind = kind, name = name }
+    local letter = nil          -- "A" for the first appendix, "B" ...
+    if kind == "appendix" then
+      appendices = appendices + 1
+      letter = string.char(string.byte("A") + appendices - 1)
+    end
+    pages[#pages + 1] = { n = n, kind = kind, name = name, letter = letter }
     known[name] = true
   end
 
@@ -110,6 +117,12 @@ function Pandoc(_)
           first = false
           h.identifier = P
           h.attributes["data-kind"] = page.kind
+          if unnumbered and page.letter then
+            local label = pandoc.List({ pandoc.Str("Appendix"), pandoc.Space(),
+                                        pandoc.Str(page.letter .. ":"), pandoc.Space() })
+            label:extend(h.content)
+            h.content = label
+          end
           return h
         end
         return with_id(h)

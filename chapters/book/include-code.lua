@@ -32,7 +32,8 @@ title="TEXT"   caption text to use instead of the path; title="" for none.
 
 Listing numbers: a file of the chapter's own listing folder (chapter
 NN-name.md including chapters/listings/NN-name/FILE) is "Listing N-M", as
-the file says in its first three lines ("/* Listing 4-3 (chapter 4, ...) */");
+the file says in its first three lines ("/* Listing 4-3 (chapter 4, ...) */";
+in an appendix, "/* Listing A-1 (appendix A, ...) */");
 a file that says nothing is numbered N-M, N the chapter's number and M the
 order in which the chapter first includes that file.  Every include of the
 same file (another anchor) shows the same number.  The caption starts with it, and the Div.listing gets the
@@ -261,7 +262,7 @@ local function listing_number(path, lines)
     listing_count = listing_count + 1
     local named = nil
     for i = 1, math.min(3, #lines) do
-      named = named or lines[i]:match("Listing (%d+%-%d+)")
+      named = named or lines[i]:match("Listing ([%dA-Z]+%-%d+)")
     end
     listing_numbers[path] = named or (tostring(tonumber(nn)) .. "-" .. listing_count)
   end

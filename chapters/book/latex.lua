@@ -4,8 +4,9 @@ writes the joined book, combine.lua's output, as LaTeX).
 
   - Chapters are numbered from 0, as the text numbers them ("chapter 5"):
     \setcounter{chapter}{-1} before the first chapter when its page is
-    00-*.  The first page whose level-1 heading has data-kind=reference or
-    data-kind=guide starts the appendices (\appendix).
+    00-*.  The first page whose level-1 heading has data-kind=appendix,
+    reference or guide starts the appendices (\appendix): an appendix
+    chapter is "Appendix A", and the quick reference the next letter.
   - A listing (Div.listing from include-code.lua) gets its caption as
     \BookListingCaption{...} above the code, kept with it; the runs of a
     listing cut at removed marker lines are separated by \BookListingCut.

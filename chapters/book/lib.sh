@@ -11,9 +11,12 @@
 #       the quick reference from them (quickref.lua); then reads each extra
 #       PAGE.md given (instructor's guide pages, made by guide.sh) with
 #       include-code.lua and guide.lua.  Writes WORK/pages, one line per
-#       page in book order: "N KIND NAME", KIND being chapter, reference or
-#       guide, NAME the page's name (NAME.html on the site).  Every page
-#       must start with its one level-1 heading; any pandoc warning, missing
+#       page in book order: "N KIND NAME", KIND being chapter, appendix,
+#       reference or guide, NAME the page's name (NAME.html on the site).
+#       A chapter file whose heading has the class "appendix" ("# Title
+#       {.appendix}") is an appendix: lettered A, B, ... in the book, and
+#       only chapter files of appendices may follow it.  Every page must
+#       start with its one level-1 heading; any pandoc warning, missing
 #       include or bad page stops the build.
 
 ROOT=$(cd "${ROOT:-$here/../..}" && pwd)
@@ -75,7 +78,15 @@ book_pass1() {
             --output="$_work/$_n.raw.json" "$_md" ||
             die "$_md: pandoc failed (see above)"
         check_page "$_md" "$_work/$_n.raw.json"
-        printf '%s chapter %s\n' "$_n" "$_name" >> "$_work/pages"
+        if grep -q '"blocks":\[{"t":"Header","c":\[1,\["[^"]*",\[[^]]*"appendix"' \
+                "$_work/$_n.raw.json"; then
+            _kind=appendix
+        elif grep -q ' appendix ' "$_work/pages"; then
+            die "$_md: a chapter after an appendix: number its file before the appendices, or give its heading {.appendix}"
+        else
+            _kind=chapter
+        fi
+        printf '%s %s %s\n' "$_n" "$_kind" "$_name" >> "$_work/pages"
         _spec="$_spec $_name=$_work/$_n.raw.json"
     done
 

@@ -18,15 +18,23 @@
 # A missing program, or one older than its .c file, is an error.
 #
 # Every chapters/listings/CH/NAME.run is a POSIX shell script.  It runs:
-#   - in a private IPC namespace (unshare --ipc as root, otherwise
-#     unshare --user --map-root-user --ipc): it starts with no queues,
-#     semaphores or shared memory, and what it leaves behind disappears;
+#   - in a private IPC namespace and mount namespace (unshare --ipc
+#     --mount as root, otherwise unshare --user --map-root-user --ipc
+#     --mount), with a fresh tmpfs on /dev/shm and, if the machine has
+#     /dev/mqueue, a fresh mqueue file system there: it starts with no
+#     queues, semaphores or shared memory, System V or POSIX, and what it
+#     leaves behind disappears.  (POSIX shared memory and named
+#     semaphores are files in /dev/shm, which an IPC namespace alone does
+#     not make private.)  It may mount more file systems: they are its own;
 #   - with a fresh, empty scratch directory as cwd, holding a symlink to
 #     each program of build/listings/CH/ (so "./keydemo" works; so does
 #     "keydemo", the directory is also first on PATH);
 #   - with set -e, stdin from /dev/null, a clean environment (LC_ALL=C,
 #     HOME=the scratch directory) plus LISTING_DIR (the absolute path of
-#     chapters/listings/CH) and LISTING_BIN (of build/listings/CH).
+#     chapters/listings/CH), LISTING_BIN (of build/listings/CH) and
+#     BOOK_OUTPUT (of OUTPUT_DIR/CH: a script may leave a picture there,
+#     NAME.svg, which a chapter shows as ![...](images/NAME.svg); the
+#     pictures of CH are removed before its scripts run).
 # Its standard output becomes ROOT/build/book/output/CH/NAME.txt, which
 # a chapter shows with
 #     ```{.console include="build/book/output/CH/NAME.txt"}
@@ -82,12 +90,12 @@ if [ ! -d "$src_top" ]; then
 fi
 
 if [ "$(id -u)" = 0 ]; then
-    ns="unshare --ipc"
+    ns="unshare --ipc --mount --propagation private"
 else
-    ns="unshare --user --map-root-user --ipc"
+    ns="unshare --user --map-root-user --ipc --mount --propagation private"
 fi
-if ! err=$($ns true 2>&1); then
-    die "cannot make a private IPC namespace with '$ns': $err"
+if ! err=$($ns mount -t tmpfs run-listings /dev/shm 2>&1); then
+    die "cannot make a private IPC and mount namespace with '$ns': $err"
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/run-listings.XXXXXX")
@@ -97,6 +105,14 @@ trap 'if [ -n "$job" ]; then kill -9 "-$job" 2> /dev/null; fi; exit 130' INT TER
 
 # The helpers every .run script gets.
 cat > "$work/prelude.sh" <<'PRELUDE'
+# This shell has a mount namespace of its own: a private /dev/shm, and
+# /dev/mqueue if there is one (it shows the queues of the IPC namespace
+# that mounts it).
+mount -t tmpfs -o mode=1777,size=64m run-listings /dev/shm
+if [ -d /dev/mqueue ]; then
+    mount -t mqueue run-listings /dev/mqueue
+fi
+
 _rl_quote() {
     case $1 in
     '' | *[!A-Za-z0-9_./=:,+@%-]*)
@@ -188,6 +204,7 @@ for ch in "$@"; do
     done
 
     mkdir -p "$out"
+    rm -f "$out"/*.svg          # pictures are made again, or not shown
     # Transcripts of .run scripts that no longer exist would be stale.
     for t in "$out"/*.txt; do
         [ -f "$t" ] || continue
@@ -221,7 +238,7 @@ for ch in "$@"; do
         env -i -C "$scratch" \
             PATH="$bin:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin" \
             HOME="$scratch" TMPDIR="$scratch" LC_ALL=C TZ=UTC TERM=dumb \
-            LISTING_DIR="$src" LISTING_BIN="$bin" RUN_NAME="$label" \
+            LISTING_DIR="$src" LISTING_BIN="$bin" RUN_NAME="$label" BOOK_OUTPUT="$out" \
             timeout -k 5 "$RUN_TIMEOUT" $ns \
             sh -c 'set -e; . "$1"; _rl_script=$2; set --; . "$_rl_script"' \
             sh "$work/prelude.sh" "$r" \

@@ -24,22 +24,25 @@ skip() {
     printf 'skip %s\n' "$1"
 }
 
-# A file's text: HTML/XHTML without tags and entities, whitespace squeezed.
+# A file's text: HTML/XHTML without tags and entities, whitespace squeezed
+# (the whole text is one line: a tag may span lines).
 html_text() {
-    perl -0777 -pe 's/<[^>]*>//g; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&#39;/'"'"'/g;
-        s/&amp;/&/g; s/\s+/ /g' "$@"
+    cat "$@" | tr '\t\n\r\f\v' '     ' |
+        sed 's/<[^>]*>//g; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&#39;/'"'"'/g; s/&amp;/\&/g' |
+        tr -s ' '
 }
 squeeze() {
     tr -s ' \t\n' '   '
 }
 
-# The chapter titles, as the PDF and EPUB print them (no backticks).
+# The chapter titles, as the PDF and EPUB print them (no backticks, no
+# {.appendix} attributes).
 for md in chapters/[0-9][0-9]-*.md; do
-    sed -n '1s/^# //p' "$md" | tr -d '`'
+    sed -n '1s/^# //p' "$md" | sed 's/ *{[^}]*} *$//' | tr -d '`'
 done > "$tmp/titles"
 
 # epubcheck (Java, slow to start) runs in the background from the start;
-# epubcheck_result EDITION reports it.
+# epubcheck_result EDITION reports it.  grader/deps.sh --book installs it.
 epubcheck_jar=/usr/share/java/epubcheck.jar     # /usr/bin/epubcheck is this jar
 epubcheck_start() {     # epubcheck_start EDITION FILE.epub
     if [ -f "$epubcheck_jar" ] && command -v java > /dev/null 2>&1 && [ -s "$2" ]; then
@@ -48,8 +51,9 @@ epubcheck_start() {     # epubcheck_start EDITION FILE.epub
     fi
 }
 epubcheck_result() {
-    if [ ! -f "$epubcheck_jar" ]; then
-        skip "$1 EPUB: epubcheck (not installed: apt-get install epubcheck)"
+    if [ ! -f "$epubcheck_jar" ] || ! command -v java > /dev/null 2>&1; then
+        not_ok "$1 EPUB: epubcheck finds no error" \
+            "epubcheck is not installed: sh grader/deps.sh --book (or apt-get install epubcheck)"
         return
     fi
     wait
@@ -74,23 +78,33 @@ for md in chapters/[0-9][0-9]-*.md; do
     [ -s "$B/html/$n.html" ] || missing="$missing $n.html"
 done
 if [ -z "$missing" ]; then ok "a page for every chapter"; else not_ok "a page for every chapter" "missing:$missing"; fi
-if out=$(perl chapters/book/check-links.pl "$B/html" 2>&1); then
-    ok "every link and anchor of the site resolves, nothing from the network ($(echo "$out" | tail -n 1 | sed 's/^check-links.pl: //'))"
+if out=$(sh chapters/book/check-links.sh "$B/html" 2>&1); then
+    ok "every link and anchor of the site resolves, nothing from the network ($(echo "$out" | tail -n 1 | sed 's/^check-links.sh: //'))"
 else
     not_ok "every link and anchor of the site resolves, nothing from the network" "$out"
 fi
 nov=$(grep -L 'name="viewport"' "$B"/html/*.html)
 if [ -z "$nov" ]; then ok "every page sets a viewport for phones"; else not_ok "every page sets a viewport for phones" "$nov"; fi
 
-# The link checker finds what it must (so that its "0 problems" means something).
-mkdir -p "$tmp/broken"
+# The link checker finds what it must (so that its "0 problems" means
+# something), and passes what is right.
+mkdir -p "$tmp/broken/sub" "$tmp/clean/sub"
 printf '<p id="a">x</p><a href="#a">ok</a><a href="#nope">bad</a><a href="gone.html">bad</a>\n<img src="https://example.com/x.png">\n' \
     > "$tmp/broken/p.html"
-out=$(perl chapters/book/check-links.pl "$tmp/broken" 2>&1)
-case $out in
-*'no id "nope"'*'no file gone.html'*'loads from the network'*'3 problem(s)'*)
-    ok "check-links.pl reports a missing anchor, a missing page and a network resource" ;;
-*) not_ok "check-links.pl reports a missing anchor, a missing page and a network resource" "$out" ;;
+printf '<p id="b">x</p>\n<p id="b">twice</p>\n' > "$tmp/broken/sub/q.xhtml"
+out=$(sh chapters/book/check-links.sh "$tmp/broken" 2>&1)
+case $?:$out in
+1:*'no id "nope"'*'no file gone.html'*'loads from the network'*'id "b" appears twice'*'4 problem(s)'*)
+    ok "check-links.sh reports a missing anchor, a missing page, a network resource and an id twice" ;;
+*) not_ok "check-links.sh reports a missing anchor, a missing page, a network resource and an id twice" "$out" ;;
+esac
+printf '<p id="a">x</p><a href="#a">ok</a><a href="sub/q.xhtml#b%%C3%%A9">ok</a><a href="https://example.com/">out</a>\n' \
+    > "$tmp/clean/p.html"
+printf '<p id="b&#233;">x</p><a name="n">n</a><a href="../p.html">up</a><a href="#n">ok</a>\n' > "$tmp/clean/sub/q.xhtml"
+out=$(sh chapters/book/check-links.sh "$tmp/clean" 2>&1)
+case $?:$out in
+0:*'2 file(s), 4 internal link(s), 0 problem(s)') ok "check-links.sh passes links that resolve" ;;
+*) not_ok "check-links.sh passes links that resolve" "$out" ;;
 esac
 
 echo "# calls and flags: anchors and the quick reference"
@@ -127,36 +141,73 @@ if grep -q 'Listing 2-1 chapters/listings/02-shmget/' "$tmp/site.txt"; then
 else
     not_ok "listings are numbered by chapter (Listing 2-1 ...)" "no 'Listing 2-1 chapters/listings/02-shmget/' in the site"
 fi
-# Every "Listing N-M" the text names exists; a paragraph that names one and
-# ends with ":" right before a listing names that listing.
-perl -e '
-    my (%have, @bad);
-    for my $f (@ARGV) {
-        local $/; open my $fh, "<", $f or die; my $h = <$fh>;
-        while ($h =~ /data-listing="(\d+-\d+)".*?<code>([^<]*)<\/code>/gs) {
-            push @bad, "Listing $1 is both $have{$1} and $2" if $have{$1} && $have{$1} ne $2;
-            $have{$1} = $2;
+# listing_refs PAGE.html...: every "Listing N-M" (N a chapter number or an
+# appendix letter) the text names exists; a paragraph that names one and
+# ends with ":" right before a listing names that listing.  Prints each
+# problem once.  (Each page is one awk record: RS is a byte HTML lacks.)
+listing_refs() {
+    awk -v RS='\001' '
+        function strip(s) { gsub(/<[^>]*>/, "", s); return s }
+        function say(msg) { if (!(msg in said)) { said[msg] = 1; print msg } }
+        # The numbers "Listing N-M" in S, into list L; returns how many.
+        function numbers(s, l,    k) {
+            k = 0
+            while (match(s, /Listing [0-9A-Z]+-[0-9]+/)) {
+                l[++k] = substr(s, RSTART + 8, RLENGTH - 8)
+                s = substr(s, RSTART + RLENGTH)
+            }
+            return k
         }
-    }
-    for my $f (@ARGV) {
-        local $/; open my $fh, "<", $f or die; my $h = <$fh>;
-        (my $name = $f) =~ s{.*/}{};
-        while ($h =~ m{<p>((?:(?!</p>).)*?)</p>\s*<div class="listing" data-listing="(\d+-\d+)"}gs) {
-            my ($p, $n) = ($1, $2);
-            (my $t = $p) =~ s/<[^>]*>//g;
-            next unless $t =~ /:\s*$/;
-            my @named = $t =~ /Listing (\d+-\d+)/g;
-            next unless @named == 1;
-            push @bad, "$name: \"...$named[0]...:\" comes right before Listing $n"
-                if $named[0] ne $n;
-        }
-        (my $text = $h) =~ s/<[^>]*>//g;
-        for my $n ($text =~ /Listing (\d+-\d+)/g) {
-            push @bad, "$name: names Listing $n, which does not exist" unless $have{$n};
-        }
-    }
-    my %seen; print "$_\n" for grep { !$seen{$_}++ } @bad;
-' "$B"/html/[0-9][0-9]-*.html > "$tmp/listing-refs"
+        { page[++n] = $0; name[n] = FILENAME; sub(/.*\//, "", name[n]) }
+        END {
+            # Each data-listing="N-M" and the first <code>PATH</code> after it.
+            for (i = 1; i <= n; i++) {
+                h = page[i]
+                while (match(h, /data-listing="[0-9A-Z]+-[0-9]+"/)) {
+                    num = substr(h, RSTART + 14, RLENGTH - 15)
+                    h = substr(h, RSTART + RLENGTH)
+                    path = ""
+                    while ((c = index(h, "<code>")) > 0) {
+                        h = substr(h, c + 6)
+                        e = index(h, "<")
+                        if (e > 0 && substr(h, e, 7) == "</code>") {
+                            path = substr(h, 1, e - 1)
+                            h = substr(h, e + 7)
+                            break
+                        }
+                    }
+                    if (c == 0)
+                        break
+                    if ((num in have) && have[num] != path)
+                        say("Listing " num " is both " have[num] " and " path)
+                    have[num] = path
+                }
+            }
+            for (i = 1; i <= n; i++) {
+                # The paragraph right before each listing (between two </p>).
+                np = split(page[i], part, "</p>")
+                for (k = 1; k < np; k++) {
+                    if (!match(part[k + 1], /^[ \t\r\n]*<div class="listing" data-listing="[0-9A-Z]+-[0-9]+"/))
+                        continue
+                    d = substr(part[k + 1], RSTART, RLENGTH)
+                    sub(/^.*data-listing="/, "", d)
+                    sub(/"$/, "", d)
+                    if ((p = index(part[k], "<p>")) == 0)
+                        continue
+                    t = strip(substr(part[k], p + 3))
+                    if (t !~ /:[ \t\r\n]*$/ || numbers(t, named) != 1)
+                        continue
+                    if (named[1] != d)
+                        say(name[i] ": \"..." named[1] "...:\" comes right before Listing " d)
+                }
+                m = numbers(strip(page[i]), named)
+                for (k = 1; k <= m; k++)
+                    if (!(named[k] in have))
+                        say(name[i] ": names Listing " named[k] ", which does not exist")
+            }
+        }' "$@"
+}
+listing_refs "$B"/html/[0-9][0-9]-*.html > "$tmp/listing-refs"
 if [ ! -s "$tmp/listing-refs" ]; then
     ok "every \"Listing N-M\" in the text is the listing it introduces"
 else
@@ -248,7 +299,7 @@ epub_checks() {        # epub_checks EDITION FILE.epub
     done
     if [ -f "$opf" ] && [ -z "$missing" ]; then ok "$1 EPUB: every file the manifest lists is there"
     else not_ok "$1 EPUB: every file the manifest lists is there" "opf: $opf; missing:$missing"; fi
-    if out=$(perl chapters/book/check-links.pl "$d" 2>&1); then
+    if out=$(sh chapters/book/check-links.sh "$d" 2>&1); then
         ok "$1 EPUB: every internal link resolves"
     else
         not_ok "$1 EPUB: every internal link resolves" "$out"
@@ -267,6 +318,30 @@ echo "# the student edition: PDF and EPUB"
 pdf_checks student "$B/ipc-workbook.pdf" "$B/log/student-tex/book.log"
 epub_checks student "$B/ipc-workbook.epub"
 
+echo "# appendices"
+# Each chapter file whose heading has {.appendix} is "Appendix A", B, ...:
+# in the site's contents, on its page, in the PDF and in the EPUB.
+n=0
+for md in chapters/[0-9][0-9]-*.md; do
+    sed -n '1p' "$md" | grep -q '{[^}]*\.appendix[^}]*} *$' || continue
+    n=$((n + 1))
+    L=$(printf 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' | cut -c "$n")
+    name=$(basename "$md" .md)
+    title=$(sed -n '1s/^# //p' "$md" | sed 's/ *{[^}]*} *$//' | tr -d '`')
+    bad=""
+    grep -qF "<span class=\"book-toc-kicker\">Appendix $L</span> <a class=\"book-toc-chapter\" href=\"$name.html\">" \
+        "$B/html/index.html" || bad="$bad contents"
+    grep -qF "<p class=\"kicker\">Appendix $L</p>" "$B/html/$name.html" || bad="$bad page"
+    grep -qF "Appendix $L $title" "$tmp/student.pdf.flat" 2>/dev/null || bad="$bad PDF"
+    grep -qF "Appendix $L: $title" "$tmp/student.epub.txt" 2>/dev/null || bad="$bad EPUB"
+    if [ -z "$bad" ]; then
+        ok "$name is Appendix $L in the contents, on its page, in the PDF and in the EPUB"
+    else
+        not_ok "$name is Appendix $L in the contents, on its page, in the PDF and in the EPUB" "not in:$bad"
+    fi
+done
+[ "$n" -gt 0 ] || skip "appendices (no chapter's heading has {.appendix})"
+
 if ! $full; then
     epubcheck_result student
     skip "the instructor's edition and the solution checks (no solutions/ folder here)"
@@ -277,7 +352,7 @@ fi
 echo "# the instructor's edition"
 I=$B/instructor
 check "the instructor's site exists" test -s "$I/html/index.html"
-if out=$(perl chapters/book/check-links.pl "$I/html" 2>&1); then
+if out=$(sh chapters/book/check-links.sh "$I/html" 2>&1); then
     ok "every link and anchor of the instructor's site resolves"
 else
     not_ok "every link and anchor of the instructor's site resolves" "$out"
@@ -323,19 +398,16 @@ for f in chapters/*.md chapters/listings/*/* exercises/*/* exercises/include/* \
 done | squeeze > "$tmp/public"
 cat solutions/*/*.c | sed 's/[[:space:]][[:space:]]*/ /g; s/^ //; s/ $//' | sort -u |
     awk 'length($0) >= 30' > "$tmp/candidates"
-perl -e '
-    open my $f, "<", $ARGV[1] or die; local $/; my $t = <$f>; $/ = "\n";
-    open my $c, "<", $ARGV[0] or die;
-    while (my $l = <$c>) { chomp $l; print "$l\n" if index($t, $l) < 0 }
-' "$tmp/candidates" "$tmp/public" > "$tmp/probes"
+# Each candidate that is nowhere in the public text (one line, by squeeze).
+awk 'FILENAME == ARGV[1] { t = t $0; next } index(t, $0) == 0' "$tmp/public" "$tmp/candidates" > "$tmp/probes"
 nprobes=$(wc -l < "$tmp/probes")
 # found FILE: how many probes FILE's text holds (whitespace squeezed).
 found() {
-    perl -e '
-        open my $p, "<", $ARGV[0] or die; chomp(my @probes = <$p>);
-        open my $f, "<", $ARGV[1] or die; local $/; my $t = <$f>; $t =~ s/\s+/ /g;
-        print scalar grep { index($t, $_) >= 0 } @probes;
-    ' "$tmp/probes" "$1"
+    tr -s ' \t\n\r\f\v' ' ' < "$1" > "$tmp/found.txt"
+    awk 'FILENAME == ARGV[1] { probe[++n] = $0; next }
+         { t = t $0 }
+         END { c = 0; for (i = 1; i <= n; i++) if (index(t, probe[i]) > 0) c++; print c }' \
+        "$tmp/probes" "$tmp/found.txt"
 }
 html_text "$B"/html/*.html > "$tmp/student.site.txt"
 html_text "$I"/html/*.html > "$tmp/instructor.site.txt"

@@ -16,7 +16,7 @@ static const struct test_def defs[] = {
     { "bad", "says \"no\" & <stops>", 3, noop, "look at shmget()", "after_due_date" },
 };
 static const char *const programs[] = { "prog", NULL };
-static const struct exercise ex = { "demo", "A demo", "chapters/xx.md", programs, defs, 2 };
+static const struct exercise ex = { "demo", "A demo", "chapters/xx.md", programs, defs, 2, NULL };
 
 static char *
 render(enum report_format fmt)

@@ -124,6 +124,31 @@ START_TEST(survives_cut_short_and_garbage)
 }
 END_TEST
 
+/* Found by review (the fuzzer's inputs, 64 KB at most, were too short):
+ * each element was read by one more level of recursion, so 1,000,000 nested
+ * elements (3 MB; the grader reads up to 16 MB a file) overflowed the stack;
+ * build/fuzz/fuzz_vgxml crashed on 40,000. Nesting deeper than Valgrind ever
+ * writes now ends the parse. */
+START_TEST(survives_deep_nesting)
+{
+    static const char head[] = "<valgrindoutput><error><kind>InvalidRead</kind></error>";
+    size_t depth = 1000000, n = strlen(head);
+    char *deep = malloc(n + 3 * depth + 1);
+    struct vg_report rep = { 0 };
+
+    ck_assert_ptr_nonnull(deep);
+    memcpy(deep, head, n);
+    for (size_t i = 0; i < depth; i++)
+        memcpy(deep + n + 3 * i, "<a>", 3);
+    deep[n + 3 * depth] = '\0';
+    ck_assert_int_eq(vg_parse(deep, &rep), -1);     /* not Valgrind's XML */
+    ck_assert_uint_eq(rep.n, 1);                    /* what came before is kept */
+    ck_assert_str_eq(rep.errors[0].kind, "InvalidRead");
+    vg_report_free(&rep);
+    free(deep);
+}
+END_TEST
+
 Suite *
 vgxml_suite(void)
 {
@@ -135,6 +160,7 @@ vgxml_suite(void)
     tcase_add_test(tc, explains_in_plain_words);
     tcase_add_test(tc, reports_each_place_once);
     tcase_add_test(tc, survives_cut_short_and_garbage);
+    tcase_add_test(tc, survives_deep_nesting);
     suite_add_tcase(s, tc);
     return s;
 }

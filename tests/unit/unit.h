@@ -10,5 +10,7 @@ Suite *vgxml_suite(void);
 Suite *diagnose_suite(void);
 Suite *run_suite(void);
 Suite *report_suite(void);
+Suite *options_suite(void);
+Suite *sockdiag_suite(void);
 
 #endif

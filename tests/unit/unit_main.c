@@ -15,6 +15,8 @@ main(void)
     srunner_add_suite(sr, diagnose_suite());
     srunner_add_suite(sr, run_suite());
     srunner_add_suite(sr, report_suite());
+    srunner_add_suite(sr, options_suite());
+    srunner_add_suite(sr, sockdiag_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     /* Guard against a run that silently selected nothing (CK_RUN_SUITE=...). */

@@ -1,0 +1,387 @@
+/* sandbox.c: the walls around every student program.
+ *
+ * Two processes build them. The test process T (trusted: the suite's code)
+ * enters new IPC, network and mount namespaces, mounts a small tmpfs on the
+ * programs' scratch folder and, when the grader is root, takes on the
+ * programs' IPC identity: an unprivileged uid S of its own, so the objects a
+ * test makes belong to the student just as when a normal user grades. T keeps
+ * its capabilities (SECBIT_NO_SETUID_FIXUP).
+ *
+ * The run's init process gives the program a mount namespace of its own in
+ * which /tmp is a fresh small tmpfs. The program process P (untrusted), just
+ * before exec, becomes uid S for good (or, as a normal user, keeps the user
+ * namespace's uid 0 without any capability), sets no_new_privs and enters a
+ * Landlock domain: it may read and run the system folders and its own
+ * program, and write only its scratch folder, its Valgrind folder and its
+ * /tmp. solutions/, the reference programs, the grader, other tests' folders
+ * and the machine's /tmp are out of reach. The engine's compiler gets the
+ * same treatment (sandbox_enter_compiler).
+ *
+ * What is defended and what is not: grader/README.md, "The sandbox". */
+#define _GNU_SOURCE
+#include "grader.h"
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/landlock.h>
+#include <linux/securebits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Debian 12's headers know Landlock ABI 2; the kernel may know more. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+
+#define UID_BASE        1879048192u     /* 0x70000000: far from any real account */
+#define SCRATCH_TMPFS   "size=64m,nr_inodes=4096,mode=0700"
+#define PRIVATE_TMP     "size=16m,nr_inodes=1024,mode=1777"
+
+/* The namespace's own limits, lower than the machine's: a program that makes
+ * objects in a loop meets ENOSPC long before the machine runs out of memory
+ * (shared memory is 256 MiB in all, message queues 1024 of 16 KiB). */
+static const char *const namespace_limits[][2] = {
+    { "shmall", "65536" }, { "msgmni", "1024" },
+};
+
+struct sandbox g_sandbox;
+
+/* unshare() the namespaces in `flags`; as a normal user add a user namespace
+ * in which our uid is root, so that the other namespaces are allowed. */
+static int
+unshare_private(int flags)
+{
+    char map[64];
+    int dumpable, rc;
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+
+    if (uid == 0)
+        return unshare(flags);
+    if (unshare(CLONE_NEWUSER | flags) == -1)
+        return -1;
+    /* A non-dumpable process's /proc files belong to root: the maps could
+     * not be written. Be dumpable just while writing them. */
+    dumpable = prctl(PR_GET_DUMPABLE);
+    prctl(PR_SET_DUMPABLE, 1);
+    write_file("/proc/self/setgroups", "deny");
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+    rc = write_file("/proc/self/uid_map", map);
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+    if (rc == 0)
+        rc = write_file("/proc/self/gid_map", map);
+    prctl(PR_SET_DUMPABLE, dumpable);
+    return rc;
+}
+
+int
+enter_private_ipc(void)
+{
+    return unshare_private(CLONE_NEWIPC);
+}
+
+/* As root: from now on create IPC objects and files as uid S, as the
+ * programs will, keeping every capability (SECBIT_NO_SETUID_FIXUP). */
+static int
+take_student_identity(void)
+{
+    g_sandbox.uid = UID_BASE + (uid_t)getpid();     /* unique while the test runs */
+    g_sandbox.gid = g_sandbox.uid;
+    if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP) == -1 ||
+        setresgid((gid_t)-1, g_sandbox.gid, (gid_t)-1) == -1 ||
+        setresuid((uid_t)-1, g_sandbox.uid, (uid_t)-1) == -1)
+        return -1;
+    g_sandbox.separate_uid = true;
+    return 0;
+}
+
+int
+sandbox_enter_test(const char *scratch, bool tmpfs, char *why, size_t len)
+{
+    char opts[128];
+    bool root = geteuid() == 0;     /* before: in a user namespace we are "root" */
+
+    memset(&g_sandbox, 0, sizeof g_sandbox);
+    if (unshare_private(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS) == -1) {
+        snprintf(why, len, "could not make private IPC, network and mount namespaces (%s); "
+                 "it needs root, or unprivileged user namespaces enabled", strerror(errno));
+        return -1;
+    }
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
+        snprintf(why, len, "could not make its mounts private (%s)", strerror(errno));
+        return -1;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(namespace_limits); i++)
+        if (ipc_set_limit(namespace_limits[i][0], namespace_limits[i][1]) == -1) {
+            snprintf(why, len, "could not set the namespace's %s (%s)",
+                     namespace_limits[i][0], strerror(errno));
+            return -1;
+        }
+    if (root && take_student_identity() == -1) {
+        snprintf(why, len, "could not take an unprivileged uid for the programs (%s)",
+                 strerror(errno));
+        return -1;
+    }
+    if (!tmpfs && root && chown(scratch, geteuid(), getegid()) == -1) {
+        snprintf(why, len, "could not hand %s to the programs (%s)", scratch, strerror(errno));
+        return -1;
+    }
+    if (tmpfs) {
+        snprintf(opts, sizeof opts, "%s,uid=%u,gid=%u", SCRATCH_TMPFS,
+                 (unsigned)geteuid(), (unsigned)getegid());
+        if (mount("ipcgrade-scratch", scratch, "tmpfs", MS_NOSUID | MS_NODEV, opts) == -1) {
+            snprintf(why, len, "could not mount a tmpfs on %s (%s)", scratch, strerror(errno));
+            return -1;
+        }
+    }
+    g_sandbox.landlock_abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+                                          LANDLOCK_CREATE_RULESET_VERSION);
+    g_sandbox.ready = true;
+    return 0;
+}
+
+/* The test process's effective uid must be root's to write the namespace's
+ * /proc/sys/kernel limits (the kernel compares euid, not capabilities). */
+void
+sandbox_privileged(bool on)
+{
+    if (g_sandbox.separate_uid)
+        setresuid((uid_t)-1, on ? 0 : g_sandbox.uid, (uid_t)-1);
+}
+
+/* ---- in the run's init process ---- */
+
+/* The flags a remount must keep: in a user namespace the kernel refuses to
+ * drop nosuid, nodev or noexec from a mount it inherited. */
+static unsigned long
+kept_flags(const char *path)
+{
+    struct statvfs st;
+    unsigned long flags = 0;
+
+    if (statvfs(path, &st) == -1)
+        return 0;
+    flags |= st.f_flag & ST_NOSUID ? MS_NOSUID : 0;
+    flags |= st.f_flag & ST_NODEV ? MS_NODEV : 0;
+    flags |= st.f_flag & ST_NOEXEC ? MS_NOEXEC : 0;
+    flags |= st.f_flag & ST_NOATIME ? MS_NOATIME : 0;
+    flags |= st.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0;
+    flags |= st.f_flag & ST_RELATIME ? MS_RELATIME : 0;
+    return flags;
+}
+
+/* Make path (and its parents) in the fresh /tmp, as a folder, or as an
+ * empty file to bind a file on. */
+static int
+make_mount_point(const char *path, bool folder)
+{
+    char copy[PATH_MAX];
+    int fd;
+
+    snprintf(copy, sizeof copy, "%s", path);
+    for (char *slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(copy, 0755) == -1 && errno != EEXIST)
+            return -1;
+        *slash = '/';
+    }
+    if (folder)
+        return mkdir(path, 0755) == -1 && errno != EEXIST ? -1 : 0;
+    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    return fd == -1 ? -1 : close(fd);
+}
+
+/* Mount what fd is at path: bind, and read-only unless writable. */
+static int
+bind_fd(int fd, const char *path, bool writable)
+{
+    char source[64];
+    struct stat st;
+
+    snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
+    if (fstat(fd, &st) == -1 || make_mount_point(path, S_ISDIR(st.st_mode)) == -1 ||
+        mount(source, path, NULL, MS_BIND, NULL) == -1)
+        return -1;
+    if (writable)
+        return 0;
+    return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(path), NULL);
+}
+
+int
+sandbox_private_tmp(const struct sandbox_paths *p)
+{
+    const char *paths[2 * SANDBOX_MAX_PATHS];
+    int fds[2 * SANDBOX_MAX_PATHS];
+    size_t n = 0, nrun;
+
+    if (unshare(CLONE_NEWNS) == -1)
+        return -1;
+    /* Take hold of what the program needs under /tmp, before /tmp is
+     * covered; then bring back exactly that, and nothing beside it. */
+    for (size_t i = 0; i < SANDBOX_MAX_PATHS && p->run[i]; i++)
+        if (strncmp(p->run[i], "/tmp/", 5) == 0)
+            paths[n++] = p->run[i];
+    nrun = n;
+    for (size_t i = 0; i < SANDBOX_MAX_PATHS && p->write[i]; i++)
+        if (strncmp(p->write[i], "/tmp/", 5) == 0)
+            paths[n++] = p->write[i];
+    for (size_t i = 0; i < n; i++)
+        if ((fds[i] = open(paths[i], O_PATH | O_CLOEXEC)) == -1)
+            return -1;
+    if (mount("ipcgrade-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, PRIVATE_TMP) == -1)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (bind_fd(fds[i], paths[i], i >= nrun) == -1)
+            return -1;
+    return 0;
+}
+
+/* ---- the compiler ---- */
+
+uid_t
+sandbox_compiler_uid(void)
+{
+    return geteuid() == 0 ? UID_BASE + (uid_t)getpid() : geteuid();
+}
+
+int
+sandbox_enter_compiler(uid_t uid, const struct sandbox_paths *paths)
+{
+    memset(&g_sandbox, 0, sizeof g_sandbox);        /* this is the compiler's process */
+    g_sandbox.separate_uid = geteuid() == 0;
+    g_sandbox.uid = uid;
+    g_sandbox.gid = (gid_t)uid;
+    g_sandbox.landlock_abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+                                          LANDLOCK_CREATE_RULESET_VERSION);
+    return sandbox_enter_program(paths);
+}
+
+/* ---- in the program's process ---- */
+
+/* No capability may come back at exec: as uid 0 of a user namespace, exec
+ * would grant the bounding set. Needs CAP_SETPCAP, so it comes first. */
+static int
+empty_bounding_set(void)
+{
+    for (int cap = 0; cap <= 63; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1 && errno != EINVAL)
+            return -1;
+    return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+}
+
+/* As root: become uid S for good; setresuid() then clears every capability
+ * (once SECBIT_NO_SETUID_FIXUP, which the test process set, is off again).
+ * As a normal user: stay uid 0 of the user namespace, with no capability. */
+static int
+drop_privileges(void)
+{
+    struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+
+    if (!g_sandbox.separate_uid)
+        return (int)syscall(SYS_capset, &head, none);
+    if (prctl(PR_SET_SECUREBITS, 0) == -1 || setgroups(0, NULL) == -1 ||
+        setresgid(g_sandbox.gid, g_sandbox.gid, g_sandbox.gid) == -1 ||
+        setresuid(g_sandbox.uid, g_sandbox.uid, g_sandbox.uid) == -1)
+        return -1;
+    return 0;
+}
+
+/* Everything the ruleset governs: on other paths these are denied. */
+static __u64
+handled_access(int abi)
+{
+    __u64 all = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+                LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR |
+                LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+                LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |
+                LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |
+                LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
+                LANDLOCK_ACCESS_FS_MAKE_SYM;
+
+    if (abi >= 2)
+        all |= LANDLOCK_ACCESS_FS_REFER;
+    if (abi >= 3)
+        all |= LANDLOCK_ACCESS_FS_TRUNCATE;
+    return all;
+}
+
+#define FILE_ACCESS (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+                     LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
+#define READ_RUN    (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | \
+                     LANDLOCK_ACCESS_FS_READ_DIR)
+
+/* Allow `access` beneath path (a file gets the file rights only). A path
+ * that does not exist is skipped: not every system has /lib32. */
+static int
+allow(int ruleset, const char *path, __u64 access, __u64 handled)
+{
+    struct landlock_path_beneath_attr rule = { 0 };
+    struct stat st;
+    int rc;
+
+    rule.parent_fd = open(path, O_PATH | O_CLOEXEC);
+    if (rule.parent_fd == -1)
+        return errno == ENOENT ? 0 : -1;
+    if (fstat(rule.parent_fd, &st) == 0 && !S_ISDIR(st.st_mode))
+        access &= FILE_ACCESS;
+    rule.allowed_access = access & handled;
+    rc = (int)syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+    close(rule.parent_fd);
+    return rc;
+}
+
+static int
+restrict_files(const struct sandbox_paths *p)
+{
+    static const char *const system[] = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+                                          "/libx32", "/etc", "/proc", "/sys", "/dev", NULL };
+    static const char *const devices[] = { "/dev/null", "/dev/zero", "/dev/full",
+                                           "/dev/random", "/dev/urandom", NULL };
+    __u64 handled = handled_access(g_sandbox.landlock_abi);
+    struct landlock_ruleset_attr attr = { .handled_access_fs = handled };
+    int ruleset, rc = 0;
+
+    ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+    if (ruleset == -1)
+        return -1;
+    for (size_t i = 0; system[i]; i++)
+        rc |= allow(ruleset, system[i], READ_RUN, handled);
+    for (size_t i = 0; devices[i]; i++)
+        rc |= allow(ruleset, devices[i], LANDLOCK_ACCESS_FS_READ_FILE |
+                                         LANDLOCK_ACCESS_FS_WRITE_FILE, handled);
+    for (size_t i = 0; i < SANDBOX_MAX_PATHS && p->run[i]; i++)
+        rc |= allow(ruleset, p->run[i], READ_RUN, handled);
+    for (size_t i = 0; i < SANDBOX_MAX_PATHS && p->write[i]; i++)
+        rc |= allow(ruleset, p->write[i], handled, handled);
+    if (rc == 0)
+        rc = (int)syscall(SYS_landlock_restrict_self, ruleset, 0);
+    close(ruleset);
+    return rc;
+}
+
+int
+sandbox_enter_program(const struct sandbox_paths *paths)
+{
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+        return -1;
+    /* A normal user outside a user namespace has nothing to drop, and with
+     * no_new_privs nothing to gain at exec. */
+    if (empty_bounding_set() == -1 && !(errno == EPERM && geteuid() != 0))
+        return -1;
+    if (drop_privileges() == -1)
+        return -1;
+    if (g_sandbox.landlock_abi >= 1 && restrict_files(paths) == -1)
+        return -1;
+    return 0;
+}

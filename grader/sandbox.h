@@ -1,0 +1,45 @@
+/* sandbox.h: the walls around every student program (sandbox.c). */
+#ifndef SANDBOX_H
+#define SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct sandbox {
+    bool ready;                 /* sandbox_enter_test() succeeded */
+    bool separate_uid;          /* the grader is root: programs run as uid */
+    uid_t uid;
+    gid_t gid;
+    int landlock_abi;           /* < 1: the kernel has no Landlock */
+};
+extern struct sandbox g_sandbox;
+
+#define SANDBOX_MAX_PATHS 8
+
+/* What one program may touch beyond the system folders (NULL-terminated). */
+struct sandbox_paths {
+    const char *run[SANDBOX_MAX_PATHS];     /* read and execute: its binary, libraries */
+    const char *write[SANDBOX_MAX_PATHS];   /* anything: scratch and Valgrind folders */
+};
+
+/* In the test process: new IPC, network and mount namespaces, a tmpfs on
+ * scratch (unless !tmpfs), and as root the programs' own uid for the IPC
+ * objects the test makes. Return 0, or -1 with a reason in why. */
+int sandbox_enter_test(const char *scratch, bool tmpfs, char *why, size_t len);
+/* Around a step that needs the test process's euid to be root's again. */
+void sandbox_privileged(bool on);
+/* In the run's init process, before the program starts: a mount namespace
+ * in which /tmp is a fresh 16 MiB tmpfs; of the old /tmp only the paths
+ * themselves come back, at the same place, read-only but for p->write. */
+int sandbox_private_tmp(const struct sandbox_paths *p);
+/* The uid the engine's compiler runs as: its own when not root, else one
+ * of the sandbox's (unique to this grading process). */
+uid_t sandbox_compiler_uid(void);
+/* In the compiler's process, before exec: as sandbox_enter_program(). */
+int sandbox_enter_compiler(uid_t uid, const struct sandbox_paths *paths);
+/* In the program's process, just before exec: no capabilities, the
+ * programs' uid, no_new_privs, Landlock. Return 0 or -1 with errno. */
+int sandbox_enter_program(const struct sandbox_paths *paths);
+
+#endif

@@ -1,0 +1,1504 @@
+/* suite_sockets.c: exercise `sockets` (chapters/09-sockets.md). The student
+ * writes both ends of a line service on a Unix domain stream socket
+ * (protocol: exercises/include/sockservice.h): sockserver, which serves
+ * many clients at once, and sockclient. Most tests put the grader itself
+ * on the other end of the socket: it connects to the student's server
+ * (sending a request in pieces, several in one write, half a line it never
+ * finishes, a line too long, a request from a client that has gone), or
+ * listens for the student's client and answers it in pieces. Two tests run
+ * the reference client against the student's server, several at once.
+ * The server's descriptors are looked at while it runs (/proc/PID/fd: are
+ * the connections of clients that left closed?) and at its exit (Valgrind
+ * --track-fds). A wait that can no longer end (the server has read
+ * everything and sleeps without answering) is cut short and explained
+ * with where the server is blocked ("blocked in read() on descriptor 4 (a
+ * client's connection, accepted on socket service.sock)"). */
+#define _GNU_SOURCE
+#include "grader.h"
+#include "diagnose.h"
+#include "../exercises/include/sockservice.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define CHAPTER "chapters/09-sockets.md"
+#define SOCK    "service.sock"  /* in the programs' (and the test's) folder */
+#define WAIT    5.0             /* seconds to wait for something that takes ms */
+#define VG_WAIT 30.0            /* the same under Valgrind */
+#define SETTLED 20              /* polls, 10 ms apart, that must agree */
+
+static const char *const programs[] = { "sockserver", "sockclient", NULL };
+
+/* The test works in the programs' folder, so that SOCK names the same
+ * file for both (and stays far below sun_path's 108 bytes). */
+static void
+in_scratch(void)
+{
+    if (chdir(g_test.scratch) == -1)
+        test_fail(NULL, "The grader could not enter its scratch folder: %s", strerror(errno));
+}
+
+/* ---- the processes of a run ---- */
+
+/* Valgrind --track-fds writes its list of descriptors open at exit to the
+ * program's stderr, between the program's own lines: the grader takes it
+ * out once the run is collected (one such run per test), keeping the
+ * descriptors in open_fds, and the student sees only their own stderr. */
+static struct vg_open_fd *open_fds;
+static size_t n_open_fds;
+static bool fds_taken;
+
+static void
+take_fd_report(struct run *r)
+{
+    char *out;
+
+    if (!r->valgrind || !r->track_fds || r->err == NULL || fds_taken)
+        return;
+    fds_taken = true;
+    n_open_fds = vg_open_fds(&r->vg, r->err, &open_fds);
+    out = r->err;
+    for (const char *line = r->err, *next; *line; line = next) {
+        size_t len = strcspn(line, "\n");
+        int pid, used = 0;
+
+        next = line + len + (line[len] == '\n');
+        if (sscanf(line, "==%d==%n", &pid, &used) == 1 && used > 0)
+            continue;
+        memmove(out, line, (size_t)(next - line));
+        out += next - line;
+    }
+    *out = '\0';
+}
+
+/* run_wait(), then the descriptor report out of stderr. */
+static void
+collect(struct run *r)
+{
+    run_wait(r);
+    take_fd_report(r);
+}
+
+/* Every process of a run still alive: the program and all it started. */
+static size_t
+run_pids(const struct run *r, pid_t *out, size_t max)
+{
+    size_t n = 0;
+
+    if (r->init_pid <= 0 || max == 0)
+        return 0;
+    out[n++] = r->init_pid;     /* its children first, then theirs: a queue */
+    for (size_t i = 0; i < n && n < max; i++)
+        n += diagnose_children(out[i], out + n, max - n);
+    memmove(out, out + 1, (n - 1) * sizeof *out);  /* not the run's own init */
+    return n - 1;
+}
+
+/* True if every thread of every process of the run sleeps in a blocking
+ * call (poll(), accept(), read()...), not in sleep(), not running: it can
+ * do nothing until something happens on a descriptor or a signal comes. */
+static bool
+run_idle(const struct run *r)
+{
+    pid_t pids[64];
+    size_t n = run_pids(r, pids, ARRAY_LEN(pids));
+
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char dir[64];
+        DIR *d;
+        struct dirent *de;
+        bool idle = true;
+
+        snprintf(dir, sizeof dir, "/proc/%d/task", (int)pids[i]);
+        if ((d = opendir(dir)) == NULL)
+            return false;
+        while (idle && (de = readdir(d)) != NULL) {
+            char file[400], *text, *rparen;
+            long nr = -1;
+
+            if (de->d_name[0] == '.')
+                continue;
+            snprintf(file, sizeof file, "%s/%s/stat", dir, de->d_name);
+            text = read_file_tail(file, 4096, NULL, NULL);
+            rparen = text ? strrchr(text, ')') : NULL;
+            idle = rparen && rparen[1] == ' ' && rparen[2] == 'S';
+            free(text);
+            snprintf(file, sizeof file, "%s/%s/syscall", dir, de->d_name);
+            text = idle ? read_file_tail(file, 512, NULL, NULL) : NULL;
+            if (text)
+                sscanf(text, "%ld", &nr);
+            free(text);
+            idle = idle && nr >= 0 && nr != SYS_nanosleep && nr != SYS_clock_nanosleep;
+        }
+        closedir(d);
+        if (!idle)
+            return false;
+    }
+    return true;
+}
+
+/* Where a run that is still going is, in words: a line per process. */
+static void
+where_is(const struct run *r, struct strbuf *sb)
+{
+    struct strbuf tree = { 0 };
+
+    if (r->init_pid > 0)
+        diagnose_tree(r->init_pid, &tree);
+    if (tree.len > 0 && tree.buf[tree.len - 1] == '\n')
+        tree.buf[--tree.len] = '\0';
+    sb_adds(sb, tree.len ? sb_str(&tree) : "gone");
+    sb_free(&tree);
+}
+
+/* run_halt(), then the descriptors Valgrind saw open at the end. */
+static void
+halt(struct run *r)
+{
+    run_halt(r);
+    take_fd_report(r);
+}
+
+static bool wait_exit(struct run *r, double timeout);
+
+/* A test with hundreds of clients makes a long log: in its failure
+ * message, only the last lines of the program's stdout are shown. */
+static int out_lines_shown;
+
+static void
+trim_output(struct run *r)
+{
+    const char *p;
+    int lines = 0;
+
+    if (out_lines_shown <= 0 || r->out == NULL)
+        return;
+    for (p = r->out + strlen(r->out); p > r->out; p--)
+        if (p[-1] == '\n' && p[0] != '\0' && ++lines == out_lines_shown)
+            break;
+    if (p > r->out) {
+        memmove(r->out, p, strlen(p) + 1);
+        r->out_cut = true;
+    }
+}
+
+/* The server (or client) did not do what the test waited for: fail with
+ * what, where it is stuck if it is still running (then stop it), or that
+ * it has exited. */
+__attribute__((noreturn, format(printf, 2, 3))) static void
+prog_fail(struct run *r, const char *fmt, ...)
+{
+    struct strbuf where = { 0 };
+    bool running = r->out == NULL && !wait_exit(r, 0.2);   /* it may be exiting */
+    char *text;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    va_end(ap);
+    if (running)
+        where_is(r, &where);
+    halt(r);
+    trim_output(r);
+    if (running)
+        test_fail(r, "%s\nThe %s was still running; the grader stopped it. It was:\n  %s",
+                  text ? text : "", strcmp(r->prog, "sockserver") == 0 ? "server" : "client",
+                  sb_str(&where));
+    if (r->term_signal && !r->stopped)
+        test_fail(r, "%s\nThe %s was killed by signal %d (%s).", text ? text : "",
+                  strcmp(r->prog, "sockserver") == 0 ? "server" : "client", r->term_signal,
+                  strsignal(r->term_signal));
+    test_fail(r, "%s\nThe %s has exited (status %d).", text ? text : "",
+              strcmp(r->prog, "sockserver") == 0 ? "server" : "client", r->exit_code);
+}
+
+/* Wait (at most timeout seconds) until the run has exited by itself;
+ * false if it is still running. */
+static bool
+wait_exit(struct run *r, double timeout)
+{
+    double deadline = now_seconds() + timeout;
+
+    while (run_alive(r) && now_seconds() < deadline)
+        usleep(10000);
+    if (run_alive(r))
+        return false;
+    collect(r);
+    return true;
+}
+
+/* ---- the socket file ---- */
+
+/* What SOCK is now, in words, for failure messages. */
+static const char *
+sock_file_words(void)
+{
+    struct stat st;
+
+    if (lstat(SOCK, &st) == -1)
+        return "there is no file " SOCK;
+    if (S_ISSOCK(st.st_mode))
+        return SOCK " is a socket file";
+    return SOCK " exists but is not a socket";
+}
+
+static struct sockaddr_un
+sock_address(void)
+{
+    struct sockaddr_un addr;
+
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    strcpy(addr.sun_path, SOCK);
+    return addr;
+}
+
+/* A socket file SOCK that nobody listens on: what a server that was
+ * killed leaves behind. */
+static void
+make_stale_socket(void)
+{
+    struct sockaddr_un addr = sock_address();
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    if (fd == -1 || bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
+        test_fail(NULL, "The grader could not make a socket file: %s", strerror(errno));
+    close(fd);
+}
+
+/* The grader's own listening socket on SOCK (for the client's tests). */
+static int
+grader_listen(void)
+{
+    struct sockaddr_un addr = sock_address();
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+    if (fd == -1 || bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1 ||
+        listen(fd, 8) == -1)
+        test_fail(NULL, "The grader could not listen on %s: %s", SOCK, strerror(errno));
+    return fd;
+}
+
+/* ---- the grader's end of a connection ---- */
+
+struct conn {
+    int fd;
+    const char *name;           /* "the grader's connection A" */
+    size_t len;                 /* bytes received, not yet taken as a line */
+    char buf[4096];
+};
+
+/* Connect to SOCK, as a client does; the program at the other end is r.
+ * Retries while the backlog is full (the socket is non-blocking, so
+ * connect() says EAGAIN instead of waiting) until the timeout. */
+static void
+conn_open(struct run *r, struct conn *c, const char *name)
+{
+    struct sockaddr_un addr = sock_address();
+    double deadline = now_seconds() + WAIT;
+
+    memset(c, 0, sizeof *c);
+    c->name = name;
+    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (c->fd == -1)
+        test_fail(NULL, "The grader could not make a socket: %s", strerror(errno));
+    while (connect(c->fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
+        int e = errno;
+
+        if (e == EAGAIN && now_seconds() < deadline) {
+            usleep(10000);
+            continue;
+        }
+        if (e == ENOENT)
+            prog_fail(r, "The grader could not connect to " SOCK " (%s): there is no socket "
+                      "file " SOCK " in the server's folder. bind() makes it; see " CHAPTER
+                      ", \"bind(): giving a socket a name\".", name);
+        if (e == ECONNREFUSED)
+            prog_fail(r, "The grader could not connect to " SOCK " (%s): Connection refused: "
+                      "%s, but no socket listens on it. Call listen() after bind(), and keep "
+                      "the listening socket open while you serve.", name, sock_file_words());
+        if (e == EAGAIN)
+            prog_fail(r, "The grader could not connect to " SOCK " (%s) within %.0f s: the "
+                      "server's backlog stayed full, so it does not accept() its clients.",
+                      name, WAIT);
+        prog_fail(r, "The grader could not connect to " SOCK " (%s): %s.", name, strerror(e));
+    }
+}
+
+static void
+conn_close(struct conn *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+}
+
+/* Bytes the server has not read yet of what we sent on c (SIOCOUTQ counts
+ * the kernel's buffers: 0 means all read). */
+static int
+unread_by_peer(const struct conn *c)
+{
+    int n = 0;
+
+    if (ioctl(c->fd, SIOCOUTQ, &n) == -1)
+        return 0;
+    return n;
+}
+
+/* Send text on c; the server is r. Fails the test if the server does not
+ * take it within the timeout or has closed the connection. */
+static void
+conn_send(struct run *r, struct conn *c, const char *text, size_t len)
+{
+    double deadline = now_seconds() + WAIT;
+
+    while (len > 0) {
+        ssize_t n = send(c->fd, text, len, MSG_NOSIGNAL);
+
+        if (n == -1 && errno == EAGAIN && now_seconds() < deadline) {
+            struct pollfd p = { c->fd, POLLOUT, 0 };
+
+            poll(&p, 1, 10);
+            continue;
+        }
+        if (n == -1 && (errno == EPIPE || errno == ECONNRESET))
+            prog_fail(r, "The server closed %s before the grader could send it all.", c->name);
+        if (n == -1)
+            prog_fail(r, "The grader could not send on %s: %s (the server does not read it?)",
+                      c->name, strerror(errno));
+        text += n;
+        len -= (size_t)n;
+    }
+}
+
+static void
+conn_sends(struct run *r, struct conn *c, const char *text)
+{
+    conn_send(r, c, text, strlen(text));
+}
+
+/* Copy len bytes of src into line (size bytes), cut if need be. */
+static void
+copy_text(char *line, size_t size, const char *src, size_t len)
+{
+    if (len >= size)
+        len = size - 1;
+    memcpy(line, src, len);
+    line[len] = '\0';
+}
+
+/* Why conn_line() got no line. */
+enum no_line { GOT_LINE, GOT_EOF, PEER_IDLE, PEER_EXITED, TIMED_OUT };
+
+/* Wait for a line ('\n' ended) from the program r on c, and copy it
+ * without its '\n' into line. Gives up at the timeout, when r has exited,
+ * or as soon as r has read everything we sent and sits idle for SETTLED
+ * polls without having sent a whole line: then nothing more can come. */
+static enum no_line
+conn_line(struct run *r, struct conn *c, char *line, size_t size, double timeout)
+{
+    double deadline = now_seconds() + timeout;
+    int idle = 0;
+
+    for (;;) {
+        char *nl = memchr(c->buf, '\n', c->len);
+        struct pollfd p = { c->fd, POLLIN, 0 };
+        ssize_t n;
+
+        if (nl != NULL) {
+            size_t len = (size_t)(nl - c->buf);
+
+            copy_text(line, size, c->buf, len);
+            c->len -= len + 1;
+            memmove(c->buf, nl + 1, c->len);
+            return GOT_LINE;
+        }
+        if (poll(&p, 1, 10) == 1) {
+            n = recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, MSG_DONTWAIT);
+            if (n == 0 || (n == -1 && errno == ECONNRESET))
+                return GOT_EOF;
+            if (n > 0) {
+                c->len += (size_t)n;
+                idle = 0;
+                if (c->len == sizeof c->buf - 1) {
+                    copy_text(line, size, c->buf, c->len);
+                    c->len = 0;
+                    return GOT_LINE;        /* a line far too long: show its start */
+                }
+            }
+            continue;
+        }
+        if (!run_alive(r))
+            return PEER_EXITED;
+        if (now_seconds() > deadline)
+            return TIMED_OUT;
+        idle = unread_by_peer(c) == 0 && run_idle(r) ? idle + 1 : 0;
+        if (idle >= SETTLED)
+            return PEER_IDLE;
+    }
+}
+
+/* The partial line received so far, for messages: "" or " (it sent
+ * \"1 HEL\" without a '\n')". */
+static void
+partial_words(const struct conn *c, struct strbuf *sb)
+{
+    if (c->len > 0)
+        sb_addf(sb, " It sent \"%.*s\" without a '\\n' to end the line.", (int)c->len, c->buf);
+}
+
+/* The next line the server sends on c must be `want`. */
+static void
+expect_reply(struct run *srv, struct conn *c, const char *want, const char *situation)
+{
+    char got[REPLY_MAX + 64];
+    struct strbuf part = { 0 };
+    enum no_line rc = conn_line(srv, c, got, sizeof got, srv->valgrind ? VG_WAIT : WAIT);
+
+    if (rc == GOT_LINE && strcmp(got, want) == 0)
+        return;
+    partial_words(c, &part);
+    switch (rc) {
+    case GOT_LINE:
+        prog_fail(srv, "%s, the server's reply on %s is wrong.\n  expected: %s\n  found:    "
+                  "%s\nA reply is the request's serial number (1 for the first request the "
+                  "server answers, from any client), a space and the request's text in "
+                  "capital letters, then '\\n'.", situation, c->name, want, got);
+    case GOT_EOF:
+        prog_fail(srv, "%s, the server closed %s instead of replying \"%s\".%s", situation,
+                  c->name, want, sb_str(&part));
+    case PEER_IDLE:
+        prog_fail(srv, "%s, no reply came on %s (expected \"%s\"): the server has read "
+                  "everything the grader sent and sleeps without answering.%s", situation,
+                  c->name, want, sb_str(&part));
+    case PEER_EXITED:
+        prog_fail(srv, "%s, no reply came on %s (expected \"%s\").%s", situation, c->name,
+                  want, sb_str(&part));
+    case TIMED_OUT:
+        prog_fail(srv, "%s, no reply came on %s within %.0f s (expected \"%s\").%s",
+                  situation, c->name, srv->valgrind ? VG_WAIT : WAIT, want, sb_str(&part));
+    }
+    abort();
+}
+
+/* Wait until the server has read everything sent on c and sleeps: it has
+ * done all it will do with it (a server that never sleeps gets a second
+ * after reading it; server_idle is the test about that). Fails the test
+ * if the server does not read it. */
+static void
+wait_consumed(struct run *srv, struct conn *c, const char *what)
+{
+    double deadline = now_seconds() + (srv->valgrind ? VG_WAIT : WAIT);
+    int idle = 0, read_all = 0;
+
+    while (idle < SETTLED && read_all < 5 * SETTLED) {
+        bool consumed = unread_by_peer(c) == 0;
+
+        if (!run_alive(srv))
+            prog_fail(srv, "The server stopped after %s.", what);
+        if (now_seconds() > deadline)
+            prog_fail(srv, "After %s, the server did not read it within %.0f s.", what,
+                      srv->valgrind ? VG_WAIT : WAIT);
+        read_all = consumed ? read_all + 1 : 0;
+        idle = consumed && run_idle(srv) ? idle + 1 : 0;
+        usleep(10000);
+    }
+}
+
+/* Nothing may have come on c (the server must not have answered yet). */
+static void
+expect_nothing_yet(struct run *srv, struct conn *c, const char *situation, const char *advice)
+{
+    ssize_t n = recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, MSG_DONTWAIT);
+
+    if (n > 0)
+        c->len += (size_t)n;
+    if (c->len > 0)
+        prog_fail(srv, "%s, the server already sent \"%.*s\" on %s. %s", situation,
+                  (int)strcspn(c->buf, "\n"), c->buf, c->name, advice);
+    if (n == 0)
+        prog_fail(srv, "%s, the server closed %s. %s", situation, c->name, advice);
+}
+
+/* ---- starting and stopping the student's server ---- */
+
+static void
+start_server(struct run *srv, bool valgrind)
+{
+    char line[64];
+
+    in_scratch();
+    srv->timeout = valgrind ? 120 : 60;     /* the test stops it long before */
+    srv->valgrind = valgrind;
+    srv->track_fds = valgrind;
+    run_start(srv);
+    if (!run_wait_output(srv, "ready", valgrind ? VG_WAIT : WAIT)) {
+        if (run_alive(srv))
+            prog_fail(srv, "The server never printed \"ready " SOCK "\"; it should, once it "
+                      "listens.");
+        run_wait(srv);
+        expect_finished(srv);
+        test_fail(srv, "The server exited before printing \"ready " SOCK "\"; it must make its "
+                       "socket, bind it to " SOCK ", listen(), print that line and serve "
+                       "clients until it gets SIGTERM.");
+    }
+    snprintf(line, sizeof line, "ready %s\n", SOCK);
+    if (!run_wait_output(srv, line, 1))
+        prog_fail(srv, "The server should print \"ready %s\" once it listens.", SOCK);
+}
+
+/* The end of a test that is not about stopping: SIGTERM, and if the
+ * server does not exit soon, the grader stops it (server_sigterm and
+ * server_valgrind check the way it stops). */
+static void
+end_server(struct run *srv)
+{
+    run_signal(srv, SIGTERM);
+    if (!wait_exit(srv, 2))
+        run_stop(srv);
+}
+
+/* Wait until the program sleeps in a blocking call (poll(), accept()...)
+ * for SETTLED polls, at most `timeout` seconds: a signal sent then finds
+ * it waiting, not halfway through its work. */
+static void
+settle(const struct run *r, double timeout)
+{
+    double deadline = now_seconds() + timeout;
+    int idle = 0;
+
+    while (idle < SETTLED && now_seconds() < deadline && run_alive(r)) {
+        idle = run_idle(r) ? idle + 1 : 0;
+        usleep(10000);
+    }
+}
+
+/* SIGTERM while the server waits; it must exit by itself, with status 0. */
+static void
+stop_server(struct run *srv)
+{
+    settle(srv, srv->valgrind ? VG_WAIT : WAIT);
+    run_signal(srv, SIGTERM);
+    if (!wait_exit(srv, srv->valgrind ? VG_WAIT : WAIT))
+        prog_fail(srv, "After SIGTERM the server should close its connections, remove " SOCK
+                  " and exit, but it went on. The handler sets a flag; poll() (or accept(), "
+                  "read()) then fails with EINTR, and the loop must look at the flag before "
+                  "waiting again. See " CHAPTER ", \"Stopping a server cleanly\".");
+    expect_success(srv);
+}
+
+/* A reference client: sockclient SOCK TEXT... */
+static struct run
+ref_client(const char *a, const char *b, const char *c)
+{
+    struct run r = RUN("sockclient", SOCK, a, b, c);
+
+    r.reference = true;
+    r.timeout = WAIT;
+    return r;
+}
+
+/* A reference client must have got all its replies; if not, say so with
+ * what it printed and where the server is. */
+static void
+expect_ref_client(struct run *srv, struct run *c)
+{
+    struct strbuf cmd = { 0 }, said = { 0 };
+
+    if (!c->timed_out && c->term_signal == 0 && c->exit_code == 0)
+        return;
+    sb_adds(&cmd, c->prog);
+    for (size_t i = 0; i < RUN_MAX_ARGS && c->args[i]; i++)
+        sb_addf(&cmd, " %s", c->args[i]);
+    if (c->out[0])
+        sb_indent(&said, c->out, "  stdout | ");
+    if (c->err[0])
+        sb_indent(&said, c->err, "  stderr | ");
+    prog_fail(srv, "The reference client `%s` %s:\n%s", sb_str(&cmd),
+              c->timed_out ? "got no reply in time" : "failed", sb_str(&said));
+}
+
+/* ---- the server's descriptors ---- */
+
+/* The connections accepted on SOCK that the server's processes hold open
+ * now (its listening socket not counted), from /proc/PID/fd. Their
+ * numbers go to fds. */
+static size_t
+open_connections(const struct run *srv, int *fds, size_t max)
+{
+    pid_t pids[64];
+    size_t n = 0, np = run_pids(srv, pids, ARRAY_LEN(pids));
+
+    for (size_t i = 0; i < np; i++) {
+        char dir[64];
+        DIR *d;
+        struct dirent *de;
+
+        snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pids[i]);
+        if ((d = opendir(dir)) == NULL)
+            continue;
+        while ((de = readdir(d)) != NULL) {
+            char path[sizeof ((struct sockaddr_un *)0)->sun_path + 2];
+            bool listening;
+            long fd = strtol(de->d_name, NULL, 10);
+
+            if (de->d_name[0] == '.' || !diagnose_unix_fd(pids[i], fd, path, sizeof path,
+                                                           &listening))
+                continue;
+            if (listening || strcmp(path, SOCK) != 0)
+                continue;
+            if (n < max)
+                fds[n] = (int)fd;
+            n++;
+        }
+        closedir(d);
+    }
+    return n;
+}
+
+/* CPU time used so far by the run's processes, in seconds. */
+static double
+cpu_seconds(const struct run *r)
+{
+    pid_t pids[64];
+    size_t n = run_pids(r, pids, ARRAY_LEN(pids));
+    double total = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char file[64], *text, *rparen;
+        unsigned long utime = 0, stime = 0;
+
+        snprintf(file, sizeof file, "/proc/%d/stat", (int)pids[i]);
+        text = read_file_tail(file, 4096, NULL, NULL);
+        rparen = text ? strrchr(text, ')') : NULL;
+        /* after the name: state ppid pgrp session tty tpgid flags minflt
+         * cminflt majflt cmajflt utime stime */
+        if (rparen && sscanf(rparen + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+                             &utime, &stime) == 2)
+            total += (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+        free(text);
+    }
+    return total;
+}
+
+/* The descriptors Valgrind found open when the program exited, explained;
+ * connections (opened by accept()) are counted apart. */
+static void
+expect_no_open_fds(struct run *r, bool server)
+{
+    struct vg_open_fd *fds = open_fds;
+    size_t n = n_open_fds, accepted = 0;
+    struct strbuf list = { 0 };
+
+    if (!fds_taken)
+        test_fail(r, "The grader found no descriptor report from Valgrind (--track-fds=yes).");
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        struct strbuf one = { 0 };
+        const char *call = fds[i].opened && fds[i].opened->nframes ?
+                           fds[i].opened->frames[0].fn : NULL;
+
+        if (call && strncmp(call, "accept", 6) == 0)
+            accepted++;
+        vg_describe_fd(&fds[i], g_ctx.sources, &one);
+        feedback('V', sb_str(&one));
+        sb_addf(&list, "- %s\n", sb_str(&one));
+        sb_free(&one);
+    }
+    if (server && accepted > 0)
+        test_fail(r, "Valgrind (--track-fds=yes) found %zu descriptor%s still open when the "
+                     "server exited:\n%sYour server kept %zu connection%s open after %s "
+                     "client%s left: close(cfd) when a client disconnects (read() returns "
+                     "0), and close every connection and the listening socket before you "
+                     "exit. See " CHAPTER ", \"Closing: every descriptor, every time\".",
+                  n, n == 1 ? "" : "s", sb_str(&list), accepted, accepted == 1 ? "" : "s",
+                  accepted == 1 ? "its" : "their", accepted == 1 ? "" : "s");
+    test_fail(r, "Valgrind (--track-fds=yes) found %zu descriptor%s still open when the %s "
+                 "exited:\n%sclose() each descriptor once you are done with it: the kernel "
+                 "closes them at exit, but a program that forgets them in a loop runs out. See "
+                 CHAPTER ", \"Closing: every descriptor, every time\".", n, n == 1 ? "" : "s",
+              server ? "server" : "client", sb_str(&list));
+}
+
+/* ---- the server ---- */
+
+static void
+server_replies(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct conn a, b;
+    struct stat st;
+
+    start_server(&srv, false);
+    if (lstat(SOCK, &st) == -1 || !S_ISSOCK(st.st_mode))
+        prog_fail(&srv, "The server printed \"ready\", but %s. bind() a socket of family "
+                  "AF_UNIX to the path " SOCK ": that makes the socket file.",
+                  sock_file_words());
+    conn_open(&srv, &a, "the grader's connection A");
+    conn_sends(&srv, &a, "hello\n");
+    expect_reply(&srv, &a, "1 HELLO", "After \"hello\\n\"");
+    conn_sends(&srv, &a, "Two words\n");
+    expect_reply(&srv, &a, "2 TWO WORDS", "After \"Two words\\n\" on the same connection");
+    conn_open(&srv, &b, "the grader's connection B");
+    conn_sends(&srv, &b, "b\n");
+    expect_reply(&srv, &b, "3 B", "After \"b\\n\" on a second connection");
+    conn_close(&a);
+    conn_close(&b);
+    end_server(&srv);
+    run_free(&srv);
+}
+
+static void
+server_stream(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct conn c;
+    const char *advice = "A stream socket carries bytes, not messages: one read() may "
+                         "return part of a request. Keep the bytes in the client's buffer "
+                         "and answer only once the '\\n' has come. See " CHAPTER
+                         ", \"A stream has no message boundaries\".";
+
+    start_server(&srv, false);
+    conn_open(&srv, &c, "the grader's connection");
+    conn_sends(&srv, &c, "hel");
+    wait_consumed(&srv, &c, "\"hel\" (half a request)");
+    expect_nothing_yet(&srv, &c, "After only \"hel\" (no '\\n' yet)", advice);
+    conn_sends(&srv, &c, "lo\n");
+    expect_reply(&srv, &c, "1 HELLO", "After \"hel\", then \"lo\\n\" in a second write");
+
+    conn_sends(&srv, &c, "one\ntwo\nthree\n");
+    expect_reply(&srv, &c, "2 ONE", "After \"one\\ntwo\\nthree\\n\" in one write (three "
+                 "requests that one read() may return together)");
+    expect_reply(&srv, &c, "3 TWO", "After \"one\\ntwo\\nthree\\n\" in one write, the second "
+                 "request");
+    expect_reply(&srv, &c, "4 THREE", "After \"one\\ntwo\\nthree\\n\" in one write, the third "
+                 "request");
+
+    conn_sends(&srv, &c, "fo");
+    wait_consumed(&srv, &c, "\"fo\"");
+    conn_sends(&srv, &c, "ur\nfi");
+    expect_reply(&srv, &c, "5 FOUR", "After \"fo\", then \"ur\\nfi\" (the end of one request "
+                 "and the start of the next)");
+    wait_consumed(&srv, &c, "\"ur\\nfi\"");
+    expect_nothing_yet(&srv, &c, "After \"fi\" (no '\\n' yet)", advice);
+    conn_sends(&srv, &c, "ve\n");
+    expect_reply(&srv, &c, "6 FIVE", "After \"fi\", then \"ve\\n\"");
+    conn_close(&c);
+    end_server(&srv);
+    run_free(&srv);
+}
+
+static void
+server_concurrent(void)
+{
+    static const char *const texts[5][3] = {
+        { "alpha", "bravo", "charlie" }, { "delta", "echo", "foxtrot" },
+        { "golf", "hotel", "india" }, { "juliett", "kilo", "lima" },
+        { "mike", "november", "oscar" },
+    };
+    struct run srv = RUN("sockserver", SOCK), c[5];
+    bool seen[17] = { false };
+    struct conn held;
+
+    start_server(&srv, false);
+    /* A client that has sent half a request and waits: the server must
+     * go on serving the others meanwhile. */
+    conn_open(&srv, &held, "the grader's connection, holding half a request");
+    conn_sends(&srv, &held, "wait");
+    wait_consumed(&srv, &held, "\"wait\" (half a request) on a first connection");
+    for (size_t i = 0; i < ARRAY_LEN(c); i++) {
+        c[i] = ref_client(texts[i][0], texts[i][1], texts[i][2]);
+        run_start(&c[i]);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(c); i++)
+        run_wait(&c[i]);
+    for (size_t i = 0; i < ARRAY_LEN(c); i++) {
+        const char *line = c[i].out;
+
+        if (c[i].timed_out) {
+            struct strbuf where = { 0 };
+
+            where_is(&srv, &where);
+            halt(&srv);
+            test_fail(&c[i], "A first client connected and sent half a request (\"wait\", no "
+                      "'\\n'); then five reference clients ran at once, three requests each. "
+                      "This one got no reply within %.0f s. The server was:\n  %s\nA server "
+                      "that serves one client at a time (accept, then read until that client "
+                      "leaves) keeps all the others waiting. Wait for all of them at once with "
+                      "poll(): the listening socket and every connection. See " CHAPTER
+                      ", \"Serving many clients: poll()\".", c[i].timeout, sb_str(&where));
+        }
+        expect_ref_client(&srv, &c[i]);
+        for (size_t k = 0; k < 3; k++) {
+            char upper[32];
+            long serial;
+            int used = 0;
+
+            for (size_t j = 0; texts[i][k][j]; j++)
+                upper[j] = (char)toupper((unsigned char)texts[i][k][j]);
+            upper[strlen(texts[i][k])] = '\0';
+            if (sscanf(line, "%ld %n", &serial, &used) != 1 || used == 0 ||
+                strncmp(line + used, upper, strlen(upper)) != 0 ||
+                line[used + strlen(upper)] != '\n')
+                prog_fail(&srv, "Five clients ran at once; the one that sent \"%s\", \"%s\" "
+                          "and \"%s\" should print \"N %s\" as its reply %zu, but it printed:"
+                          "\n%s\nEach client's requests are answered on its own connection, "
+                          "in order; keep a separate buffer for each client.", texts[i][0],
+                          texts[i][1], texts[i][2], upper, k + 1, c[i].out);
+            if (serial < 1 || serial > 16 || seen[serial])
+                prog_fail(&srv, "Five clients ran at once, 15 requests in all: the serial "
+                          "numbers should be 1 to 15, each once, but a reply had %ld.", serial);
+            seen[serial] = true;
+            line += strcspn(line, "\n") + 1;
+        }
+    }
+    conn_sends(&srv, &held, "ing\n");
+    expect_reply(&srv, &held, "16 WAITING", "The first connection's request was \"wait\" "
+                 "then, after the five other clients, \"ing\\n\": its reply");
+    conn_close(&held);
+    end_server(&srv);
+    for (size_t i = 0; i < ARRAY_LEN(c); i++)
+        run_free(&c[i]);
+    run_free(&srv);
+}
+
+static void
+server_clients_leave(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct conn a;
+    double deadline;
+    int fds[16];
+    size_t n;
+
+    start_server(&srv, false);
+    for (int i = 0; i < 3; i++) {
+        struct run c = ref_client("one", "two", NULL);
+
+        run_program(&c);
+        expect_ref_client(&srv, &c);
+        run_free(&c);
+    }
+    for (int i = 0; i < 2; i++) {
+        char want[32];
+
+        conn_open(&srv, &a, "the grader's connection");
+        conn_sends(&srv, &a, "bye\n");
+        snprintf(want, sizeof want, "%d BYE", 7 + i);
+        expect_reply(&srv, &a, want, "After \"bye\\n\"");
+        conn_close(&a);
+    }
+    /* The server closes a connection as soon as it reads its end of file. */
+    deadline = now_seconds() + WAIT;
+    while ((n = open_connections(&srv, fds, ARRAY_LEN(fds))) > 0 && now_seconds() < deadline &&
+           run_alive(&srv))
+        usleep(20000);
+    if (!run_alive(&srv))
+        prog_fail(&srv, "The server stopped while clients came and went; it must go on "
+                  "serving after a client leaves.");
+    if (n > 0) {
+        struct strbuf list = { 0 };
+
+        for (size_t i = 0; i < n && i < ARRAY_LEN(fds); i++)
+            sb_addf(&list, "%s%d", i ? ", " : "", fds[i]);
+        prog_fail(&srv, "Five clients connected, were served and left, one after the other. "
+                  "%.0f s later, your server still holds %zu of their connections open "
+                  "(descriptor%s %s, accepted on " SOCK "). When read() returns 0, the client "
+                  "has closed its end: close(cfd) and stop polling it. A server that keeps "
+                  "them runs out of descriptors after a few hundred clients (accept() fails "
+                  "with EMFILE). See " CHAPTER ", \"Closing: every descriptor, every time\".",
+                  WAIT, n, n == 1 ? "" : "s", sb_str(&list));
+    }
+    end_server(&srv);
+    run_free(&srv);
+}
+
+/* The most descriptors the program may have open (RLIMIT_NOFILE, from
+ * /proc/PID/limits), or `otherwise` if that cannot be read. */
+static int
+descriptor_limit(const struct run *r, int otherwise)
+{
+    char file[64], *text, *line;
+    long soft = otherwise;
+
+    snprintf(file, sizeof file, "/proc/%d/limits", (int)r->pid);
+    text = read_file_tail(file, 8192, NULL, NULL);
+    line = text ? strstr(text, "Max open files") : NULL;
+    if (line == NULL || sscanf(line + strlen("Max open files"), "%ld", &soft) != 1)
+        soft = otherwise;
+    free(text);
+    return soft > 0 && soft < 4000 ? (int)soft : otherwise;
+}
+
+static void
+server_many_clients(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    int clients;
+
+    out_lines_shown = 12;
+    start_server(&srv, false);
+    /* More clients than the server may have descriptors: a server that
+     * keeps one per client that left runs out before the end. */
+    clients = descriptor_limit(&srv, 256) + 44;
+    for (int i = 1; i <= clients; i++) {
+        char name[64], want[32];
+        struct conn c;
+
+        char got[REPLY_MAX + 64];
+
+        snprintf(name, sizeof name, "connection %d of %d (one after the other)", i, clients);
+        conn_open(&srv, &c, name);
+        conn_sends(&srv, &c, "next\n");
+        snprintf(want, sizeof want, "%d NEXT", i);
+        if (i > 1 && conn_line(&srv, &c, got, sizeof got, WAIT) != GOT_LINE)
+            prog_fail(&srv, "%d clients connected one after the other, each sending one "
+                      "request and leaving. The first %d were answered; client %d got no "
+                      "reply. A server that gives up after a couple of hundred clients has "
+                      "run out of descriptors (accept() fails with EMFILE): it keeps the "
+                      "connection of every client that left. When read() returns 0, "
+                      "close(cfd). See " CHAPTER ", \"Closing: every descriptor, every "
+                      "time\".", clients, i - 1, i);
+        if (i > 1 && strcmp(got, want) != 0)
+            prog_fail(&srv, "With clients coming and going one after the other, client %d's "
+                      "request \"next\" got \"%s\"; expected \"%s\".", i, got, want);
+        if (i == 1)
+            expect_reply(&srv, &c, want, "With clients coming and going one after the other");
+        conn_close(&c);
+    }
+    end_server(&srv);
+    run_free(&srv);
+}
+
+static void
+server_long_line(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    char line[REQUEST_MAX + 100], got[REPLY_MAX + 64];
+    struct conn ok, bad;
+    enum no_line rc;
+
+    start_server(&srv, false);
+    conn_open(&srv, &ok, "the grader's well-behaved connection");
+    conn_open(&srv, &bad, "the grader's connection that sends a line too long");
+    memset(line, 'x', sizeof line);
+    conn_send(&srv, &bad, line, sizeof line);
+    rc = conn_line(&srv, &bad, got, sizeof got, WAIT);
+    if (rc != GOT_LINE || strcmp(got, "error line too long") != 0)
+        prog_fail(&srv, "A client sent %zu bytes without a '\\n'. The server should answer "
+                  "\"error line too long\" and close that connection (a request has at most "
+                  "REQUEST_MAX = %d bytes, its '\\n' included), but %s. Check the room left "
+                  "in the client's buffer before each read(). See " CHAPTER ", \"Common "
+                  "mistakes\".", sizeof line, REQUEST_MAX, rc == GOT_LINE ? "it answered "
+                  "something else" : rc == GOT_EOF ? "it closed the connection without "
+                  "that line" : "nothing came");
+    rc = conn_line(&srv, &bad, got, sizeof got, WAIT);
+    if (rc != GOT_EOF)
+        prog_fail(&srv, "After \"error line too long\", the server should close that client's "
+                  "connection (the rest of its line cannot be read as a request).");
+    conn_sends(&srv, &ok, "still here\n");
+    expect_reply(&srv, &ok, "1 STILL HERE", "After another client was dropped for a line too "
+                 "long (not a request: no serial number)");
+    conn_close(&ok);
+    conn_close(&bad);
+    end_server(&srv);
+    run_free(&srv);
+}
+
+static void
+server_client_gone(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct conn gone, c;
+
+    start_server(&srv, false);
+    /* Stopped, the server cannot read the requests before the client has
+     * gone: its replies then go to a closed connection, every time. */
+    run_signal(&srv, SIGSTOP);
+    conn_open(&srv, &gone, "the connection of a client that leaves at once");
+    conn_sends(&srv, &gone, "first\nsecond\n");
+    conn_close(&gone);
+    run_signal(&srv, SIGCONT);
+    usleep(100000);
+    conn_open(&srv, &c, "the next client's connection");
+    conn_sends(&srv, &c, "third\n");
+    {
+        char got[REPLY_MAX + 64];
+        enum no_line rc = conn_line(&srv, &c, got, sizeof got, WAIT);
+        const char *sp = rc == GOT_LINE ? strchr(got, ' ') : NULL;
+
+        if (rc != GOT_LINE && !run_alive(&srv)) {
+            halt(&srv);
+            if (srv.term_signal == SIGPIPE)
+                test_fail(&srv, "A client sent two requests and closed its connection before "
+                               "the server read them. Writing the replies to that closed "
+                               "connection raised SIGPIPE, which killed the server: one "
+                               "client that leaves early must not stop the service. Send with "
+                               "send(fd, buf, len, MSG_NOSIGNAL) (then send() fails with "
+                               "EPIPE: drop that client), or ignore SIGPIPE. See " CHAPTER
+                               ", \"When the other end has gone: EPIPE and SIGPIPE\".");
+            prog_fail(&srv, "A client sent two requests and closed its connection before the "
+                      "server read them; the server should drop that client (send() fails "
+                      "with EPIPE) and go on serving the others, but it stopped.");
+        }
+        if (rc != GOT_LINE || sp == NULL || strcmp(sp, " THIRD") != 0)
+            prog_fail(&srv, "A client sent two requests and closed its connection before the "
+                      "server read them; then the next client sent \"third\\n\" and should "
+                      "get \"N THIRD\", but %s.", rc == GOT_LINE ? "got something else" :
+                      "got no reply");
+    }
+    conn_close(&c);
+    end_server(&srv);
+    run_free(&srv);
+}
+
+static void
+server_sigterm(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct conn a, idle;
+    struct stat st;
+
+    start_server(&srv, false);
+    conn_open(&srv, &a, "the grader's connection");
+    conn_sends(&srv, &a, "before\n");
+    expect_reply(&srv, &a, "1 BEFORE", "After \"before\\n\"");
+    conn_open(&srv, &idle, "an idle connection");
+    wait_consumed(&srv, &idle, "a new connection");
+    run_signal(&srv, SIGTERM);
+    if (!wait_exit(&srv, WAIT))
+        prog_fail(&srv, "The server was idle, with two clients connected; after SIGTERM it "
+                  "should close its connections, remove " SOCK " and exit, but it went on "
+                  "waiting. The handler sets a flag; the blocked call (poll(), accept(), "
+                  "read()) then fails with EINTR, and the loop must look at the flag before it "
+                  "waits again (and no SA_RESTART, which would restart accept() and read()). "
+                  "See " CHAPTER ", \"Stopping a server cleanly\".");
+    expect_success(&srv);
+    if (strstr(srv.out, "shutdown served 1\n") == NULL)
+        test_fail(&srv, "Before it exits, the server should print \"shutdown served 1\" (the "
+                        "number of requests it answered).");
+    if (lstat(SOCK, &st) == 0)
+        test_fail(&srv, "After SIGTERM your server exited but left the socket file " SOCK
+                        " behind. The next server to start would find the name taken (bind() "
+                        "fails with EADDRINUSE): unlink(\"%s\") after closing the listening "
+                        "socket. See " CHAPTER ", \"Removing the socket file: unlink()\".", SOCK);
+    conn_close(&a);
+    conn_close(&idle);
+    run_free(&srv);
+}
+
+static void
+server_stale_socket(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct conn c;
+
+    in_scratch();
+    make_stale_socket();
+    srv.timeout = 60;
+    run_start(&srv);
+    if (!run_wait_output(&srv, "ready " SOCK "\n", WAIT)) {
+        if (!run_alive(&srv)) {
+            run_wait(&srv);
+            test_fail(&srv, "A socket file " SOCK " was left in the folder by a server that "
+                            "was killed (nobody listens on it), and your server gave up: "
+                            "bind() fails with EADDRINUSE whenever the file exists. Find out "
+                            "whether it is stale: connect() to it fails with ECONNREFUSED "
+                            "when nobody listens. Then unlink() it and bind() again. See "
+                            CHAPTER ", \"A socket file left behind: EADDRINUSE\".");
+        }
+        prog_fail(&srv, "With a stale socket file " SOCK " in the folder, the server never "
+                  "printed \"ready " SOCK "\".");
+    }
+    conn_open(&srv, &c, "the grader's connection");
+    conn_sends(&srv, &c, "fresh\n");
+    expect_reply(&srv, &c, "1 FRESH", "After replacing a stale socket file, \"fresh\\n\"");
+    conn_close(&c);
+    end_server(&srv);
+    run_free(&srv);
+}
+
+static void
+server_address_in_use(void)
+{
+    struct run srv = RUN("sockserver", SOCK), file = RUN("sockserver", SOCK);
+    struct stat before, after;
+    char *content;
+    int lfd;
+
+    in_scratch();
+    lfd = grader_listen();          /* another server, alive */
+    if (lstat(SOCK, &before) == -1)
+        test_fail(NULL, "The grader could not stat its socket file: %s", strerror(errno));
+    srv.timeout = 60;
+    run_start(&srv);
+    while (run_alive(&srv) && !run_wait_output(&srv, "ready", 0.05) &&
+           now_seconds() < srv.started + WAIT) {
+        int cfd;
+
+        while ((cfd = accept(lfd, NULL, NULL)) >= 0)    /* the server's probes, if any */
+            close(cfd);
+    }
+    if (run_wait_output(&srv, "ready", 0) || run_alive(&srv))
+        prog_fail(&srv, "Another server was listening on " SOCK ". Your server must not take "
+                  "its place: it should report that the address is in use and exit with "
+                  "status 1, leaving the other server's socket file alone. Remove a socket "
+                  "file only when connect() to it fails with ECONNREFUSED (nobody listens). "
+                  "See " CHAPTER ", \"A socket file left behind: EADDRINUSE\".");
+    run_wait(&srv);
+    expect_error_exit(&srv, "When another server is listening on " SOCK);
+    if (lstat(SOCK, &after) == -1 || after.st_ino != before.st_ino)
+        test_fail(&srv, "Another server was listening on " SOCK "; your server exited, but "
+                        "the file " SOCK " is %s: it removed the other server's socket file, "
+                        "and that server can no longer be reached. Only a stale socket file "
+                        "(connect() fails with ECONNREFUSED) may be removed.",
+                  lstat(SOCK, &after) == -1 ? "gone" : "a new one");
+    close(lfd);
+    unlink(SOCK);
+
+    scratch_file(SOCK, "not a socket\n");
+    file.timeout = WAIT;
+    run_program(&file);
+    if (file.timed_out || run_wait_output(&file, "ready", 0))
+        test_fail(&file, "A regular file named " SOCK " was in the folder. Your server must not "
+                         "remove a file that is not a socket: it should report the error and "
+                         "exit with status 1 (check with lstat() and S_ISSOCK()).");
+    expect_error_exit(&file, "When " SOCK " is a regular file");
+    content = read_file_tail(SOCK, 4096, NULL, NULL);
+    if (content == NULL || strcmp(content, "not a socket\n") != 0)
+        test_fail(&file, "A regular file named " SOCK " was in the folder; your server removed "
+                         "or changed it. A file that is not a socket is not yours to remove: "
+                         "check with lstat() and S_ISSOCK() first.");
+    free(content);
+    run_free(&srv);
+    run_free(&file);
+}
+
+static void
+server_idle(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct conn c;
+    double cpu, wall;
+
+    start_server(&srv, false);
+    conn_open(&srv, &c, "the grader's connection");
+    conn_sends(&srv, &c, "x\n");
+    expect_reply(&srv, &c, "1 X", "After \"x\\n\"");
+    cpu = cpu_seconds(&srv);
+    wall = now_seconds();
+    usleep(1000000);
+    cpu = cpu_seconds(&srv) - cpu;
+    wall = now_seconds() - wall;
+    if (cpu > 0.1 * wall) {
+        struct strbuf where = { 0 };
+
+        where_is(&srv, &where);
+        prog_fail(&srv, "With nothing to do (one client connected, idle), your server used "
+                  "%.2f s of CPU time in %.2f s: it spins instead of sleeping. Let poll() "
+                  "wait with a timeout of -1 (no timeout), or block in accept() and read(); "
+                  "never loop on non-blocking calls that say EAGAIN. See " CHAPTER ", "
+                  "\"Serving many clients: poll()\".", cpu, wall);
+    }
+    conn_close(&c);
+    end_server(&srv);
+    run_free(&srv);
+}
+
+static void
+server_valgrind(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct run c1 = ref_client("valgrind", "is", "slow"), c2 = ref_client("patience", NULL,
+                                                                          NULL);
+    struct conn a, stay;
+
+    start_server(&srv, true);
+    conn_open(&srv, &a, "the grader's connection");
+    conn_sends(&srv, &a, "check me\n");
+    expect_reply(&srv, &a, "1 CHECK ME", "Under Valgrind, after \"check me\\n\"");
+    conn_close(&a);
+    c1.timeout = c2.timeout = VG_WAIT;
+    run_start(&c1);
+    run_start(&c2);
+    run_wait(&c1);
+    run_wait(&c2);
+    expect_ref_client(&srv, &c1);
+    expect_ref_client(&srv, &c2);
+    conn_open(&srv, &stay, "a connection still open at the end");
+    conn_sends(&srv, &stay, "last\n");
+    expect_reply(&srv, &stay, "6 LAST", "Under Valgrind, after two reference clients, "
+                 "\"last\\n\"");
+    stop_server(&srv);
+    expect_valgrind_clean(&srv);
+    expect_no_open_fds(&srv, true);
+    conn_close(&stay);
+    run_free(&c1);
+    run_free(&c2);
+    run_free(&srv);
+}
+
+static void
+bad_usage(void)
+{
+    static char long_path[200];
+    static const char *cases[][4] = {
+        { "sockserver" }, { "sockserver", SOCK, "extra" }, { "sockserver", "" },
+        { "sockserver", long_path },
+        { "sockclient" }, { "sockclient", SOCK }, { "sockclient", SOCK, "" },
+        { "sockclient", SOCK, "two\nlines" }, { "sockclient", long_path, "x" },
+        { "sockclient", "", "x" }, { "sockclient", SOCK, NULL /* too long, below */ },
+    };
+    static char long_text[REQUEST_MAX + 10];
+    DIR *d;
+    struct dirent *de;
+
+    in_scratch();
+    memset(long_path, 'p', sizeof long_path - 1);
+    memset(long_text, 't', sizeof long_text - 1);
+    cases[ARRAY_LEN(cases) - 1][2] = long_text;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN(cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
+
+        r.timeout = WAIT;
+        run_program(&r);
+        expect_usage_error(&r);
+        run_free(&r);
+    }
+    d = opendir(".");
+    while (d && (de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            test_fail(NULL, "After wrong command lines only, the folder holds \"%s\": a "
+                            "program with bad arguments must make nothing, not even a "
+                            "socket file.", de->d_name);
+    if (d)
+        closedir(d);
+}
+
+/* ---- the client ---- */
+
+/* Accept the student's client's connection on the grader's lfd. */
+static int
+accept_client(struct run *cl, int lfd)
+{
+    double deadline = now_seconds() + WAIT;
+
+    for (;;) {
+        struct pollfd p = { lfd, POLLIN, 0 };
+        int fd;
+
+        if (poll(&p, 1, 10) == 1 && (fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK |
+                                                                  SOCK_CLOEXEC)) >= 0)
+            return fd;
+        if (!run_alive(cl)) {
+            run_wait(cl);
+            test_fail(cl, "The client exited without connecting to " SOCK ", where a server "
+                          "was listening. socket(AF_UNIX, SOCK_STREAM, 0), then connect() to "
+                          "the path. See " CHAPTER ", \"connect(): the client side\".");
+        }
+        if (now_seconds() > deadline)
+            prog_fail(cl, "The client did not connect to " SOCK " within %.0f s.", WAIT);
+    }
+}
+
+/* The next request the client sends must be `want`. */
+static void
+expect_request(struct run *cl, struct conn *c, const char *want)
+{
+    char got[REQUEST_MAX + 64];
+    struct strbuf part = { 0 };
+    enum no_line rc = conn_line(cl, c, got, sizeof got, cl->valgrind ? VG_WAIT : WAIT);
+
+    if (rc == GOT_LINE && strcmp(got, want) == 0)
+        return;
+    partial_words(c, &part);
+    if (rc == GOT_LINE)
+        prog_fail(cl, "The client's request is wrong.\n  expected: %s\\n\n  found:    %s\\n\n"
+                  "Send each TEXT as one line: its bytes, then '\\n'.", want, got);
+    prog_fail(cl, "The grader waited for the request \"%s\\n\" from the client, but %s.%s",
+              want, rc == GOT_EOF ? "the client closed the connection" :
+              rc == PEER_IDLE ? "the client sleeps without sending it" :
+              rc == PEER_EXITED ? "the client exited" : "it did not come in time",
+              sb_str(&part));
+}
+
+static void
+client_exchange(void)
+{
+    struct run cl = RUN("sockclient", SOCK, "hello", "two words", "x");
+    struct conn c = { .name = "the client's connection" };
+    char got[64];
+    int lfd;
+
+    in_scratch();
+    lfd = grader_listen();
+    cl.timeout = 3 * WAIT;
+    run_start(&cl);
+    c.fd = accept_client(&cl, lfd);
+    expect_request(&cl, &c, "hello");
+    /* The reply in two pieces: the client must wait for its '\n'. */
+    conn_sends(&cl, &c, "1 HE");
+    wait_consumed(&cl, &c, "the first half of the reply, \"1 HE\"");
+    conn_sends(&cl, &c, "LLO\n");
+    expect_request(&cl, &c, "two words");
+    conn_sends(&cl, &c, "2 TWO WORDS\n");
+    expect_request(&cl, &c, "x");
+    conn_sends(&cl, &c, "3 X\n");
+    if (conn_line(&cl, &c, got, sizeof got, WAIT) != GOT_EOF)
+        prog_fail(&cl, "After its last reply, the client should close its connection and "
+                  "exit.");
+    if (!wait_exit(&cl, WAIT))
+        prog_fail(&cl, "The client closed its connection but did not exit.");
+    expect_success(&cl);
+    if (strcmp(cl.out, "1 HELLO\n2 TWO WORDS\n3 X\n") != 0)
+        test_fail(&cl, "The client should print each reply as it came, one per line:\n"
+                       "  1 HELLO\n  2 TWO WORDS\n  3 X\nThe first reply came in two pieces "
+                       "(\"1 HE\", then \"LLO\\n\"): a read() may return part of a line; keep "
+                       "reading until the '\\n'. See " CHAPTER ", \"A stream has no message "
+                       "boundaries\".");
+    conn_close(&c);
+    close(lfd);
+    run_free(&cl);
+}
+
+static void
+client_errors(void)
+{
+    struct run none = RUN("sockclient", SOCK, "anybody?");
+    struct run stale = RUN("sockclient", SOCK, "anybody?");
+    struct run cut = RUN("sockclient", SOCK, "hello", "again");
+    struct conn c = { .name = "the client's connection" };
+    int lfd;
+
+    in_scratch();
+    none.timeout = WAIT;
+    run_program(&none);
+    expect_error_exit(&none, "With no socket file " SOCK);
+    expect_stderr_has(&none, "No such file or directory", "connect() fails with ENOENT when "
+                      "the path does not exist; report it with err_exit(\"connect\").");
+    expect_stdout_empty(&none, "there was no reply.");
+
+    make_stale_socket();
+    stale.timeout = WAIT;
+    run_program(&stale);
+    expect_error_exit(&stale, "With a socket file nobody listens on");
+    expect_stderr_has(&stale, "Connection refused", "connect() fails with ECONNREFUSED when "
+                      "nobody listens on the socket; report it with err_exit(\"connect\").");
+    unlink(SOCK);
+
+    lfd = grader_listen();
+    cut.timeout = WAIT;
+    run_start(&cut);
+    c.fd = accept_client(&cut, lfd);
+    expect_request(&cut, &c, "hello");
+    conn_close(&c);                 /* a server that dies without answering */
+    if (!wait_exit(&cut, WAIT))
+        prog_fail(&cut, "The server closed the connection without replying; the client should "
+                  "see end of file (read() returns 0), report it and exit with status 1, but "
+                  "it went on.");
+    expect_error_exit(&cut, "When the server closes the connection without replying");
+    expect_stdout_empty(&cut, "there was no reply.");
+    close(lfd);
+    run_free(&none);
+    run_free(&stale);
+    run_free(&cut);
+}
+
+static void
+client_valgrind(void)
+{
+    struct run srv = RUN("sockserver", SOCK), cl = RUN("sockclient", SOCK, "memory", "check");
+
+    srv.reference = true;
+    start_server(&srv, false);
+    cl.valgrind = cl.track_fds = true;
+    run_start(&cl);
+    collect(&cl);
+    expect_success(&cl);
+    if (strcmp(cl.out, "1 MEMORY\n2 CHECK\n") != 0)
+        test_fail(&cl, "Under Valgrind the client should print \"1 MEMORY\" and \"2 CHECK\".");
+    expect_valgrind_clean(&cl);
+    expect_no_open_fds(&cl, false);
+    end_server(&srv);
+    run_free(&cl);
+    run_free(&srv);
+}
+
+static const struct test_def tests[] = {
+    { "server_replies", "the server makes " SOCK ", listens, and answers each line with a "
+      "serial number and the line in capitals", 2, server_replies, "socket(AF_UNIX, "
+      "SOCK_STREAM, 0), bind(), listen(), accept(). See " CHAPTER ", \"A stream server step "
+      "by step\".", NULL },
+    { "server_stream", "a request in pieces, and several requests in one write, are each "
+      "answered once, whole", 2, server_stream, "keep each client's bytes until the '\\n'. "
+      "See " CHAPTER ", \"A stream has no message boundaries\".", NULL },
+    { "server_concurrent", "five reference clients at once are served while another client "
+      "sits on half a request", 3, server_concurrent, "poll() on the listening socket and "
+      "every connection. See " CHAPTER ", \"Serving many clients: poll()\".", NULL },
+    { "server_clients_leave", "the server closes each connection when its client leaves", 2,
+      server_clients_leave, "read() returns 0: close(cfd). See " CHAPTER ", \"Closing: every "
+      "descriptor, every time\".", NULL },
+    { "server_many_clients", "more clients, one after the other, than the server may have "
+      "descriptors are all served (no leak)", 1, server_many_clients, "close every connection you accept. See " CHAPTER
+      ", \"Closing: every descriptor, every time\".", NULL },
+    { "server_long_line", "a line too long gets \"error line too long\" and a closed "
+      "connection; others go on", 1, server_long_line, "a full buffer without '\\n' is an "
+      "error. See " CHAPTER ", \"Common mistakes\".", NULL },
+    { "server_client_gone", "a client that leaves before its replies does not kill the "
+      "server (SIGPIPE)", 1, server_client_gone, "send(..., MSG_NOSIGNAL). See " CHAPTER
+      ", \"When the other end has gone: EPIPE and SIGPIPE\".", NULL },
+    { "server_sigterm", "on SIGTERM the server exits 0 and removes " SOCK, 2, server_sigterm,
+      "on EINTR look at the flag; then close() and unlink(). See " CHAPTER ", \"Stopping a "
+      "server cleanly\".", NULL },
+    { "server_stale_socket", "a stale " SOCK " (nobody listening) is replaced", 1,
+      server_stale_socket, "EADDRINUSE, connect() says ECONNREFUSED: unlink() and bind() "
+      "again. See " CHAPTER ", \"A socket file left behind: EADDRINUSE\".", NULL },
+    { "server_address_in_use", "a live server's socket, or a file that is not a socket, is "
+      "left alone (exit 1)", 1, server_address_in_use, "remove only a stale socket. See "
+      CHAPTER ", \"A socket file left behind: EADDRINUSE\".", NULL },
+    { "server_idle", "an idle server sleeps (uses no CPU time)", 1, server_idle, "poll() "
+      "with timeout -1. See " CHAPTER ", \"Serving many clients: poll()\".", NULL },
+    { "server_valgrind", "the server runs clean under Valgrind, with no descriptor left "
+      "open at exit", 2, server_valgrind, "close every connection and the listening socket. "
+      "See " CHAPTER ", \"Closing: every descriptor, every time\".", NULL },
+    { "client_exchange", "the client sends each TEXT as a line and prints each reply, even "
+      "one that comes in pieces", 2, client_exchange, "connect(), then for each TEXT: send "
+      "the line, read until '\\n'. See " CHAPTER ", \"connect(): the client side\".", NULL },
+    { "client_errors", "the client reports ENOENT, ECONNREFUSED and a server that hangs up "
+      "(exit 1)", 1, client_errors, "err_exit(\"connect\"); read() returning 0 is end of file. "
+      "See " CHAPTER ", \"connect(): the client side\".", NULL },
+    { "client_valgrind", "the client runs clean under Valgrind and closes its socket", 1,
+      client_valgrind, "close(fd) when you are done. See " CHAPTER ", \"Closing: every "
+      "descriptor, every time\".", NULL },
+    { "bad_usage", "both programs reject a wrong command line with a usage message", 1,
+      bad_usage, "the skeletons' argument parsing does this; keep usage_err() for bad "
+      "input.", NULL },
+};
+
+const struct exercise exercise_sockets = {
+    .id = "sockets",
+    .title = "Unix domain sockets: a multi-client server",
+    .chapter = CHAPTER,
+    .programs = programs,
+    .tests = tests,
+    .ntests = ARRAY_LEN(tests),
+};

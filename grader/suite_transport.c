@@ -1,0 +1,692 @@
+/* suite_transport.c: exercise `transport` (chapters/10-choosing.md). The
+ * student writes a transport (exercises/include/transport.h) over a System
+ * V shared memory segment and a set of four semaphores; the grader links it
+ * with the given driver (exercises/include/transport-driver.c) into the
+ * program shmtransport. The driver forks and sends messages both ways,
+ * checking every byte; the tests choose the sizes and the load, look at
+ * the segment and the set as the kernel holds them, stop a deadlock as
+ * soon as both processes sleep in semop() for good, remove the set under
+ * the processes' feet, and make the calls fail. */
+#define _GNU_SOURCE
+#include "grader.h"
+#include "diagnose.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CHAPTER "chapters/10-choosing.md"
+
+static const char *const programs[] = { "shmtransport", NULL };
+static const char *const linked[] = { "exercises/include/transport-driver.c", NULL };
+
+/* ---- The shared layout, exactly as the skeleton gives it ---- */
+
+#define TP_SLOTS        32
+#define TP_SLOT_BYTES   (32 * 1024)
+#define NSEMS           4
+
+struct tp_slot {
+    size_t msg_len;
+    char data[TP_SLOT_BYTES];
+};
+
+struct tp_shared {
+    struct tp_slot ring[2][TP_SLOTS];
+};
+
+union semun {
+    int val;
+    struct semid_ds *buf;
+    unsigned short *array;
+};
+
+static const char *const sem_meaning[NSEMS] = {
+    "free slots, parent to child", "full slots, parent to child",
+    "free slots, child to parent", "full slots, child to parent",
+};
+
+#define SEM_LEGEND "(in order: free and full slots from the parent to the child, free and " \
+                   "full slots from the child to the parent)"
+
+/* ---- Watching a run ---- */
+
+/* Has the program of a started run ended? (Its init reports and exits when
+ * it does; WNOWAIT leaves the init for run_wait() to collect.) */
+static bool
+run_ended(const struct run *r)
+{
+    siginfo_t si;
+
+    if (r->init_pid <= 0)
+        return true;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)r->init_pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+        return true;
+    return si.si_pid != 0;
+}
+
+/* Is pid waiting for the other process for good: every thread asleep,
+ * in semop() (glibc's semop() is the semtimedop system call) or, for the
+ * driver's watchdog thread, in waitid(), and at least one in semop()? */
+static bool
+threads_asleep_in_semop(pid_t pid)
+{
+    char path[96];
+    DIR *d;
+    struct dirent *e;
+    bool all = true;
+    int in_semop = 0;
+
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    d = opendir(path);
+    if (d == NULL)
+        return false;
+    while (all && (e = readdir(d)) != NULL) {
+        char *text;
+        long nr = -1;
+        pid_t tid = (pid_t)atoi(e->d_name);
+
+        if (tid <= 0)
+            continue;
+        if (diagnose_state(tid) != 'S') {
+            all = false;
+            continue;
+        }
+        snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
+        text = read_file_tail(path, 4096, NULL, NULL);
+        if (text == NULL || sscanf(text, "%ld", &nr) != 1)
+            all = false;
+        else if (nr == SYS_semtimedop || nr == SYS_semop)
+            in_semop++;
+        else if (nr != SYS_waitid && nr != SYS_wait4)
+            all = false;
+        free(text);
+    }
+    closedir(d);
+    return all && in_semop > 0;
+}
+
+/* The driver's child, if it has one now (0 if none). */
+static pid_t
+driver_child(pid_t parent)
+{
+    char path[96], *text;
+    pid_t child = 0;
+
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)parent, (int)parent);
+    text = read_file_tail(path, 4096, NULL, NULL);
+    if (text != NULL)
+        child = (pid_t)atoi(text);
+    free(text);
+    return child;
+}
+
+/* The values of the set the run made, if there is exactly one. */
+static bool
+set_values(unsigned short v[NSEMS], int *semid)
+{
+    struct ipc_set s;
+    bool ok = false;
+
+    if (ipc_snapshot(&s) == -1)
+        return false;
+    if (ipc_count(&s, IPC_KIND_SEM) == 1) {
+        for (size_t i = 0; i < s.n; i++)
+            if (s.obj[i].kind == IPC_KIND_SEM && s.obj[i].size == NSEMS) {
+                union semun arg = { .array = v };
+
+                *semid = s.obj[i].id;
+                ok = semctl(s.obj[i].id, 0, GETALL, arg) == 0;
+            }
+    }
+    ipc_set_free(&s);
+    return ok;
+}
+
+/* What the set held when a deadlock was found. */
+static unsigned short deadlock_values[NSEMS];
+static bool deadlock_known;
+
+/* Run r, watching it: when both processes (every thread) sleep in semop()
+ * and the semaphores do not move for 1.5 s, nobody can ever wake them: say
+ * where each one waits and stop them at once, without waiting for the
+ * timeout. Returns true when it stopped a deadlock. */
+static bool
+run_watched(struct run *r)
+{
+    unsigned short last[NSEMS] = { 0 }, now[NSEMS];
+    int still = 0, semid = -1;
+
+    deadlock_known = false;
+    run_start(r);
+    while (!run_ended(r) && now_seconds() < r->started + r->timeout) {
+        pid_t child = driver_child(r->pid);
+        bool asleep = child > 0 && threads_asleep_in_semop(r->pid) &&
+                      threads_asleep_in_semop(child);
+
+        if (asleep && set_values(now, &semid)) {
+            still = still > 0 && memcmp(now, last, sizeof now) == 0 ? still + 1 : 1;
+            memcpy(last, now, sizeof last);
+        } else {
+            still = 0;
+        }
+        if (still > 30) {           /* 1.5 s at 50 ms */
+            struct strbuf where = { 0 };
+
+            memcpy(deadlock_values, now, sizeof now);
+            deadlock_known = true;
+            diagnose_tree(r->init_pid, &where);
+            run_stop(r);
+            free(r->blocked);
+            r->blocked = sb_take(&where);
+            r->timed_out = true;
+            r->timeout = r->elapsed;
+            return true;
+        }
+        usleep(50000);
+    }
+    run_wait(r);
+    return false;
+}
+
+/* The engine's words for a stuck process, with each semaphore named. */
+static void
+explain_semaphores(const char *text, struct strbuf *sb)
+{
+    char pattern[64];
+
+    for (const char *p = text; *p;) {
+        bool done = false;
+
+        for (int i = 0; i < NSEMS && !done; i++) {
+            snprintf(pattern, sizeof pattern, "semaphore %d (its value is too low)", i);
+            if (strncmp(p, pattern, strlen(pattern)) == 0) {
+                sb_addf(sb, "semaphore %d (%s: there are none)", i, sem_meaning[i]);
+                p += strlen(pattern);
+                done = true;
+            }
+        }
+        if (!done)
+            sb_add(sb, p++, 1);
+    }
+}
+
+/* The driver's first line on stderr: what went wrong, in its words. */
+static void
+first_error(const struct run *r, struct strbuf *sb)
+{
+    const char *e = r->err;
+    size_t n = strcspn(e, "\n");
+
+    if (n == 0) {
+        sb_adds(sb, "(nothing on stderr)");
+        return;
+    }
+    sb_add(sb, e, n);
+}
+
+/* The run must have moved every message (the driver checked each byte):
+ * exit status 0 and its two summary lines. situation says what was sent;
+ * advice what to look at when the content was wrong. */
+static void
+expect_transfer(const struct run *r, const char *situation, const char *advice)
+{
+    struct strbuf sb = { 0 };
+
+    if (r->timed_out && deadlock_known) {
+        explain_semaphores(r->blocked ? r->blocked : "", &sb);
+        test_fail(r, "Deadlock %s: the parent and the child were both asleep in semop(), "
+                     "and neither could ever wake the other, so the grader stopped them:\n%s"
+                     "The semaphores were %d, %d, %d, %d " SEM_LEGEND ". They start at "
+                     "%d, 0, %d, 0; a sender takes a free slot and announces a full one, a "
+                     "receiver the opposite. Look for a wrong first value, a wrong sign, "
+                     "the wrong semaphore or direction, or a chunk count that differs "
+                     "between send() and recv().", situation, sb_str(&sb),
+                  deadlock_values[0], deadlock_values[1], deadlock_values[2],
+                  deadlock_values[3], TP_SLOTS, TP_SLOTS);
+    }
+    if (r->timed_out)
+        test_fail(r, "`shmtransport` %s did not finish within %.0f s. %s", situation,
+                  r->timeout, r->blocked && *r->blocked
+                  ? "Where each process was is shown below: a process that is not asleep "
+                    "in semop() but running is spinning (waiting in a loop): wait with "
+                    "semop() instead."
+                  : "A process that waits in a loop instead of in semop() burns a "
+                    "processor and may never see what it waits for: wait with semop().");
+    if (r->term_signal) {
+        expect_finished(r);
+    }
+    if (r->exit_code != 0) {
+        first_error(r, &sb);
+        test_fail(r, "`shmtransport` %s failed: \"%s\"\n%s", situation, sb_str(&sb), advice);
+    }
+    if (strstr(r->out, "parent-to-child") == NULL || strstr(r->out, "child-to-parent") == NULL)
+        test_fail(r, "`shmtransport` %s exited with status 0 but did not print its two "
+                     "summary lines: did something in your transport call exit()?",
+                  situation);
+    sb_free(&sb);
+}
+
+/* One driver run of mode with SIZES and COUNT, which must move everything. */
+static void
+transfer(const char *mode, const char *sizes, const char *count, double timeout,
+         const char *situation, const char *advice)
+{
+    struct run r = RUN("shmtransport", mode, sizes, count);
+
+    r.timeout = timeout;
+    run_watched(&r);
+    expect_transfer(&r, situation, advice);
+    run_free(&r);
+}
+
+/* ---- The tests ---- */
+
+/* What a program that is still running has printed so far; caller frees. */
+static char *
+output_so_far(const struct run *r)
+{
+    char path[PATH_MAX];
+    char *text;
+
+    snprintf(path, sizeof path, "%s/run%d.out", g_test.dir, r->seq);
+    text = read_file_tail(path, 1 << 16, NULL, NULL);
+    return text ? text : xstrdup("");
+}
+
+/* `hold`: start it and wait until both processes have attached. */
+static void
+start_hold(struct run *r)
+{
+    r->timeout = 20;
+    run_start(r);
+    if (!run_wait_output(r, "ready", 10)) {
+        struct strbuf sb = { 0 };
+
+        run_stop(r);
+        first_error(r, &sb);
+        test_fail(r, "`shmtransport hold` should create the transport, fork, attach in both "
+                     "processes and print \"ready\", but it did not: \"%s\". create() must "
+                     "return the transport (NULL only when a call failed).", sb_str(&sb));
+    }
+}
+
+static void
+creates_objects(void)
+{
+    struct run r = RUN("shmtransport", "hold");
+    unsigned short v[NSEMS];
+    union semun arg = { .array = v };
+    struct ipc_set now;
+    const struct ipc_obj *seg = NULL, *set = NULL;
+    size_t nshm, nsem;
+
+    start_hold(&r);
+    snapshot(&now);
+    nshm = ipc_count(&now, IPC_KIND_SHM);
+    nsem = ipc_count(&now, IPC_KIND_SEM);
+    for (size_t i = 0; i < now.n; i++) {
+        if (now.obj[i].kind == IPC_KIND_SHM)
+            seg = &now.obj[i];
+        if (now.obj[i].kind == IPC_KIND_SEM)
+            set = &now.obj[i];
+    }
+    if (nshm != 1 || nsem != 1 || ipc_count(&now, IPC_KIND_MSG) != 0)
+        test_fail(&r, "Once both processes have attached, the kernel should hold exactly "
+                      "one shared memory segment and one semaphore set made by create(); "
+                      "it holds %zu segment%s, %zu set%s and %zu message queue%s. create() "
+                      "makes one segment (shmget) and one set of %d semaphores (semget), "
+                      "both with IPC_PRIVATE.", nshm, nshm == 1 ? "" : "s", nsem,
+                  nsem == 1 ? "" : "s", ipc_count(&now, IPC_KIND_MSG),
+                  ipc_count(&now, IPC_KIND_MSG) == 1 ? "" : "s", NSEMS);
+    expect_ulong(&r, "The segment's size", seg->size, sizeof(struct tp_shared),
+                 "Make it sizeof(struct tp_shared) bytes: two rings of TP_SLOTS slots.");
+    expect_ulong(&r, "The segment's key", (unsigned long)seg->key, IPC_PRIVATE,
+                 "Use IPC_PRIVATE: the child inherits the ids, no other process needs "
+                 "a key, and no other program can collide with it.");
+    expect_mode(&r, "The segment's permissions", seg->mode & 0777, 0600,
+                "Create it with IPC_CREAT | 0600.");
+    expect_ulong(&r, "The segment's number of attachments (nattch)", seg->count, 2,
+                 "The parent attaches it in create(), before fork(); the child inherits "
+                 "the attachment.");
+    expect_ulong(&r, "The number of semaphores in the set", set->size, NSEMS,
+                 "semget(IPC_PRIVATE, NSEMS, IPC_CREAT | 0600).");
+    expect_ulong(&r, "The set's key", (unsigned long)set->key, IPC_PRIVATE,
+                 "Use IPC_PRIVATE.");
+    expect_mode(&r, "The set's permissions", set->mode & 0777, 0600,
+                "Create it with IPC_CREAT | 0600.");
+    if (semctl(set->id, 0, GETALL, arg) == -1)
+        test_fail(NULL, "The grader could not read the semaphores: %s", strerror(errno));
+    if (v[0] != TP_SLOTS || v[1] != 0 || v[2] != TP_SLOTS || v[3] != 0)
+        test_fail(&r, "Before any message, the semaphores are %d, %d, %d, %d " SEM_LEGEND
+                      "; expected %d, 0, %d, 0: every slot free, none full. Give them "
+                      "their first values with semctl(semid, 0, SETALL, arg) in create(): a "
+                      "new set starts at 0.", v[0], v[1], v[2], v[3], TP_SLOTS, TP_SLOTS);
+    ipc_set_free(&now);
+    run_stop(&r);
+    run_free(&r);
+}
+
+static void
+close_removes(void)
+{
+    struct run r = RUN("shmtransport", "hold"), view;
+    struct ipc_set now;
+    char *so_far;
+
+    start_hold(&r);
+    snapshot(&now);
+    if (ipc_count(&now, IPC_KIND_SHM) != 1 || ipc_count(&now, IPC_KIND_SEM) != 1)
+        test_fail(&r, "Before close(), the kernel should hold the transport's segment and "
+                      "set, but it holds %zu segment%s and %zu set%s: there is nothing to "
+                      "remove yet (the test creates_objects says more).",
+                  ipc_count(&now, IPC_KIND_SHM), ipc_count(&now, IPC_KIND_SHM) == 1 ? "" : "s",
+                  ipc_count(&now, IPC_KIND_SEM), ipc_count(&now, IPC_KIND_SEM) == 1 ? "" : "s");
+    ipc_set_free(&now);
+    run_signal(&r, SIGUSR1);
+    if (!run_wait_output(&r, "closed", 10)) {
+        struct strbuf sb = { 0 };
+
+        run_stop(&r);
+        first_error(&r, &sb);
+        test_fail(&r, "After SIGUSR1, both processes call close(); the parent then prints "
+                      "\"closed\", but it did not: \"%s\"", sb_str(&sb));
+    }
+    view = r;                           /* r.out is only read when it ends */
+    view.out = so_far = output_so_far(&r);
+    if (expect_field(&view, "child attached-after-close", "segments the child still has "
+                     "attached after close()") != 0 ||
+        expect_field(&view, "parent attached-after-close", "segments the parent still has "
+                     "attached after close()") != 0)
+        test_fail(&view, "After close(), a process still has the segment attached (see the "
+                      "\"attached-after-close\" lines: their count of System V segments in "
+                      "/proc/self/maps). close() must shmdt() it, in both processes: a "
+                      "long-running process that opens and closes transports would "
+                      "otherwise collect attachments, and a segment marked for removal "
+                      "is only freed once nobody has it attached.");
+    snapshot(&now);
+    for (size_t i = 0; i < now.n; i++) {
+        struct strbuf sb = { 0 };
+
+        ipc_describe(&now.obj[i], &sb);
+        test_fail(&r, "After the parent's close(), %s is still in the kernel, although "
+                      "both processes have closed the transport. The parent's close() "
+                      "must remove both objects: shmctl(shmid, IPC_RMID, NULL) and "
+                      "semctl(semid, 0, IPC_RMID).", sb_str(&sb));
+    }
+    ipc_set_free(&now);
+    free(so_far);
+    run_signal(&r, SIGUSR1);
+    run_wait(&r);
+    expect_success(&r);
+    run_free(&r);
+}
+
+static void
+small_messages(void)
+{
+    transfer("echo", "0,1,7,8,100,4095,4096,4097", "400", 20,
+             "with 400 round trips of 0 to 4097 bytes (echo)",
+             "Each message goes as one chunk here. send(): take a free slot (-1 on "
+             "SEM_FREE), write msg_len and the bytes, announce it (+1 on SEM_FULL); "
+             "recv(): the mirror image, on the other ring. A message of 0 bytes is one "
+             "chunk too.");
+}
+
+static void
+large_messages(void)
+{
+    transfer("echo", "32767,32768,32769,65537,1000000,1048576", "30", 30,
+             "with 30 round trips of 32767 bytes to 1 MiB (echo)",
+             "A message longer than TP_SLOT_BYTES takes several slots: every chunk "
+             "carries msg_len, and recv() goes on taking chunks until msg_len bytes are "
+             "copied, each at its offset in buf. Both sides move their slot index the same "
+             "way, back to 0 after slot TP_SLOTS - 1.");
+}
+
+static void
+stream_full_ring(void)
+{
+    transfer("stream", "mixed", "300", 40,
+             "with 300 messages of mixed sizes (0 B to 1 MiB) each way, one way at a time "
+             "(stream)",
+             "Here the sender runs far ahead and finds the ring full: it must wait for a "
+             "free slot (-1 on SEM_FREE) before writing one, or it overwrites chunks the "
+             "receiver has not read yet.");
+}
+
+static void
+both_directions(void)
+{
+    transfer("duplex", "mixed", "300", 40,
+             "with 300 messages of mixed sizes each way, both ways at once (a sending "
+             "thread in each process)",
+             "The two directions must not share anything: each has its own ring and its "
+             "own two semaphores, and send() and recv() each keep their own slot index.");
+}
+
+static void
+load(void)
+{
+    transfer("echo", "8", "20000", 60, "with 20000 round trips of 8 bytes",
+             "Every operation must balance: one -1 on SEM_FREE and one +1 on SEM_FULL per "
+             "chunk sent, the opposite per chunk received. A semaphore that only grows "
+             "reaches 32767 and semop() then fails with ERANGE.");
+    transfer("duplex", "1048576,8,65537,300001", "400", 90,
+             "with 400 messages each way of 8 B to 1 MiB, both ways at once",
+             "Look at what the two directions share.");
+}
+
+static void
+waits_in_semop(void)
+{
+    struct run r = RUN("shmtransport", "wait");
+    pid_t child = 0;
+    bool asleep = false;
+
+    r.timeout = 20;
+    run_start(&r);
+    for (int i = 0; i < 100 && !asleep && !run_ended(&r); i++) {
+        usleep(50000);
+        child = driver_child(r.pid);
+        asleep = child > 0 && threads_asleep_in_semop(r.pid) && threads_asleep_in_semop(child);
+    }
+    if (!asleep) {
+        bool ended = run_ended(&r);
+
+        run_stop(&r);
+        if (ended) {
+            struct strbuf sb = { 0 };
+
+            first_error(&r, &sb);
+            test_fail(&r, "With nothing sent, recv() must wait for a message, but it "
+                          "returned: \"%s\". Take 1 from SEM_FULL(dir) of the other side's "
+                          "ring: semop() then sleeps until a chunk is there.", sb_str(&sb));
+        }
+        test_fail(&r, "With nothing sent, both processes should sleep in semop() (waiting "
+                      "to take a full slot) within 5 s, but %s was not asleep there: "
+                      "waiting in a loop that polls (busy waiting) costs a whole "
+                      "processor. Let semop() do the waiting.", child > 0 ? "one of them"
+                                                                          : "the child");
+    }
+    run_stop(&r);
+    run_free(&r);
+}
+
+static void
+set_removed(void)
+{
+    struct run r = RUN("shmtransport", "wait");
+    unsigned short v[NSEMS];
+    int semid = -1;
+    bool asleep = false;
+    struct ipc_set now;
+
+    r.timeout = 20;
+    run_start(&r);
+    for (int i = 0; i < 100 && !asleep && !run_ended(&r); i++) {
+        pid_t child;
+
+        usleep(50000);
+        child = driver_child(r.pid);
+        asleep = child > 0 && threads_asleep_in_semop(r.pid) && threads_asleep_in_semop(child);
+    }
+    if (!asleep || !set_values(v, &semid)) {
+        run_stop(&r);
+        test_fail(&r, "With nothing sent, both processes should wait in semop() on the "
+                      "transport's one semaphore set (the test waits_in_semop says more); "
+                      "this test then removes the set while they wait.");
+    }
+    if (semctl(semid, 0, IPC_RMID) == -1)
+        test_fail(NULL, "The grader could not remove the set: %s", strerror(errno));
+    run_wait(&r);
+    expect_error_exit(&r, "When the semaphore set was removed while both processes waited "
+                          "in semop() (which then fails with EIDRM)");
+    expect_stderr_has(&r, "Identifier removed", "recv() must return -1 with errno as semop() "
+                      "left it (EIDRM), not go on or wait again: only EINTR means \"try "
+                      "again\".");
+    snapshot(&now);
+    for (size_t i = 0; i < now.n; i++) {
+        struct strbuf sb = { 0 };
+
+        ipc_describe(&now.obj[i], &sb);
+        test_fail(&r, "After recv() failed, the parent's close() should still remove the "
+                      "segment, but %s is left. In close(), try every step even when one "
+                      "fails (here semctl IPC_RMID fails: the set is already gone).",
+                  sb_str(&sb));
+    }
+    ipc_set_free(&now);
+    run_free(&r);
+}
+
+/* The create() of `shmtransport echo 8 1` fails as arranged: it must say
+ * so, exit 1 and leave nothing behind. */
+static void
+create_fails(const char *fault, const char *situation, const char *error, const char *advice)
+{
+    struct run r = RUN("shmtransport", "echo", "8", "1");
+    struct ipc_set before;
+
+    r.fault = fault;
+    snapshot(&before);
+    run_program(&r);
+    expect_error_exit(&r, situation);
+    expect_stderr_has(&r, error, advice);
+    expect_no_new_objects(&before, &r, "A create() that fails must remove what it made "
+                          "before the step that failed (undo_create()), but after it");
+    ipc_set_free(&before);
+    run_free(&r);
+}
+
+static void
+set_limit(const char *name, const char *value)
+{
+    if (ipc_set_limit(name, value) == -1)
+        test_fail(NULL, "The grader could not set the limit %s: %s", name, strerror(errno));
+}
+
+static void
+create_fails_cleanly(void)
+{
+    set_limit("sem", "32000 1024000000 500 0");
+    create_fails(NULL, "When no semaphore set can be made (SEMMNI is 0: semget() fails "
+                 "with ENOSPC)", "No space left on device", "create() returns NULL with "
+                 "errno as semget() left it; the driver reports it.");
+    set_limit("sem", "32000 1024000000 500 32000");
+    create_fails("shmat:ENOMEM", "When shmat() fails (ENOMEM)", "Cannot allocate memory",
+                 "Check shmat()'s result against (void *) -1.");
+    create_fails("semctl:EINVAL:1", "When the semctl() that sets the first values fails "
+                 "(EINVAL)", "Invalid argument", "Check semctl()'s result: a set whose "
+                 "values were never set would deadlock at once.");
+    set_limit("shmmni", "0");
+    create_fails(NULL, "When no segment can be made (SHMMNI is 0: shmget() fails with "
+                 "ENOSPC)", "No space left on device", "Check shmget()'s result.");
+}
+
+static void
+eintr_retried(void)
+{
+    struct run r = RUN("shmtransport", "echo", "8,70000", "50");
+
+    r.fault = "semop:EINTR:3,semop:EINTR:10";
+    r.timeout = 20;
+    run_watched(&r);
+    expect_transfer(&r, "while a signal interrupted two of its semop() calls in each process "
+                    "(they failed with EINTR)", "semop() fails with EINTR when a signal "
+                    "arrives while it waits; nothing was done then: call it again. Only "
+                    "other errors make send() and recv() fail.");
+    run_free(&r);
+}
+
+static void
+valgrind_clean(void)
+{
+    struct run r = RUN("shmtransport", "echo", "0,5,70000,1048576", "8");
+
+    r.valgrind = true;
+    r.timeout = 90;
+    run_watched(&r);
+    expect_transfer(&r, "with 8 round trips of 0 B to 1 MiB, under Valgrind",
+                    "The other tests say more.");
+    expect_valgrind_clean(&r);
+    run_free(&r);
+}
+
+static const struct test_def tests[] = {
+    { "creates_objects", "create() makes one private segment and one set of 4 semaphores, "
+      "set to 32, 0, 32, 0", 2, creates_objects, "shmget and semget with IPC_PRIVATE, then "
+      "semctl(SETALL). See " CHAPTER ", \"A transport in shared memory\".", NULL },
+    { "close_removes", "close() detaches in both processes, and the parent's removes the "
+      "segment and the set", 2, close_removes, "shmdt, then in the parent shmctl and semctl "
+      "IPC_RMID. See " CHAPTER ", \"Cleaning up: who removes what\".", NULL },
+    { "small_messages", "messages of 0 to 4097 bytes arrive whole and in order, both ways", 2,
+      small_messages, "one chunk per message: wait for a free slot, write, announce. See "
+      CHAPTER ", \"A transport in shared memory\".", NULL },
+    { "large_messages", "messages of up to 1 MiB, in many chunks, arrive whole and in order",
+      2, large_messages, "every chunk carries msg_len; recv() copies each at its offset. See "
+      CHAPTER ", \"A transport in shared memory\".", NULL },
+    { "stream_full_ring", "a sender far ahead waits for free slots and overwrites nothing", 2,
+      stream_full_ring, "take 1 from SEM_FREE before writing a slot. See " CHAPTER
+      ", \"A transport in shared memory\".", NULL },
+    { "both_directions", "both directions at once (a sending thread in each process)", 2,
+      both_directions, "one ring and two semaphores per direction, nothing shared. See "
+      CHAPTER ", \"A transport in shared memory\".", NULL },
+    { "load", "20000 round trips, then 400 messages of up to 1 MiB each way at once", 3, load,
+      "every -1 has its +1 on the other semaphore. See " CHAPTER ", \"Common mistakes\".",
+      NULL },
+    { "waits_in_semop", "recv() with nothing to receive sleeps in semop(), it does not spin",
+      2, waits_in_semop, "wait by taking 1 from SEM_FULL. See " CHAPTER
+      ", \"A transport in shared memory\".", NULL },
+    { "set_removed", "when the set is removed, recv() fails with EIDRM and close() still "
+      "removes the segment", 1, set_removed, "only EINTR is retried; close() tries every "
+      "step. See " CHAPTER ", \"Cleaning up: who removes what\".", NULL },
+    { "create_fails_cleanly", "a create() that fails says why and leaves nothing behind", 2,
+      create_fails_cleanly, "undo what was made before the failed step. See " CHAPTER
+      ", \"Cleaning up: who removes what\".", NULL },
+    { "eintr_retried", "a semop() interrupted by a signal (EINTR) is tried again", 1,
+      eintr_retried, "retry semop() on EINTR. See " CHAPTER ", \"A transport in shared "
+      "memory\".", NULL },
+    { "valgrind_clean", "runs clean under Valgrind in both processes, nothing leaked", 2,
+      valgrind_clean, "close() frees the struct transport. Try: valgrind --leak-check=full "
+      "./shmtransport echo 8 3", NULL },
+};
+
+const struct exercise exercise_transport = {
+    .id = "transport",
+    .title = "Which IPC is fastest? A transport in shared memory",
+    .chapter = CHAPTER,
+    .programs = programs,
+    .linked = linked,
+    .tests = tests,
+    .ntests = ARRAY_LEN(tests),
+};
