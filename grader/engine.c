@@ -148,14 +148,6 @@ struct compile_jail {
     struct sandbox_paths paths;         /* filled in by compile_program() */
 };
 
-static void
-set_compile_limit(int resource, rlim_t value)
-{
-    struct rlimit rl = { value, value };
-
-    setrlimit(resource, &rl);
-}
-
 /* In the compiler's process, before exec: a source is untrusted input to
  * the compiler too. Its memory, CPU time and output are bounded (#include
  * "/dev/zero" reads forever), its stdin is /dev/null (#include "/dev/stdin"
@@ -174,11 +166,11 @@ exec_compiler(char *const argv[], const char *tmpdir, const struct compile_jail 
              path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
     snprintf(tmp_var, sizeof tmp_var, "TMPDIR=%s", tmpdir);
     dup2(in, 0);
-    set_compile_limit(RLIMIT_AS, COMPILE_MEMORY);
-    set_compile_limit(RLIMIT_CPU, COMPILE_TIMEOUT);
-    set_compile_limit(RLIMIT_FSIZE, COMPILE_OUTPUT);
-    set_compile_limit(RLIMIT_CORE, 0);
-    set_compile_limit(RLIMIT_NPROC, 64);
+    set_rlimit(RLIMIT_AS, COMPILE_MEMORY);
+    set_rlimit(RLIMIT_CPU, COMPILE_TIMEOUT);
+    set_rlimit(RLIMIT_FSIZE, COMPILE_OUTPUT);
+    set_rlimit(RLIMIT_CORE, 0);
+    set_rlimit(RLIMIT_NPROC, 64);
     if (jail && sandbox_enter_compiler(jail->uid, &jail->paths) == -1) {
         fprintf(stderr, "the grader could not sandbox the compiler: %s\n", strerror(errno));
         _exit(127);
@@ -753,7 +745,7 @@ warn_weak_sandbox(const char *ref)
     static bool warned;
 
     if (ref == NULL || warned ||
-        syscall(SYS_landlock_create_ruleset, NULL, 0, 1UL /* _VERSION */) >= 1)
+        sandbox_landlock_abi() >= 1)
         return;
     warned = true;
     fprintf(stderr, "ipcgrade: warning: this kernel has no Landlock, so students' programs "

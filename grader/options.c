@@ -16,13 +16,10 @@ why(const char *fmt, ...)
 {
     va_list ap;
     char *s;
-    int n;
 
     va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
+    s = xvasprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        die("out of memory");
     return s;
 }
 

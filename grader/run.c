@@ -94,14 +94,6 @@ build_argv(const struct run *r, const char *path, const char *vgdir, char **argv
     return n;
 }
 
-static void
-set_limit(int resource, rlim_t value)
-{
-    struct rlimit rl = { value, value };
-
-    setrlimit(resource, &rl);
-}
-
 /* What this run's program may touch (sandbox.c). The strings live in the
  * caller's buffers program and vgdir. */
 static struct sandbox_paths
@@ -151,11 +143,11 @@ exec_program(const struct run *r, int seq, char **argv, char **envp, int status_
         dup2(stdio[i], i);
     if (chdir(g_test.scratch) == -1)
         _exit(127);
-    set_limit(RLIMIT_CORE, 0);
-    set_limit(RLIMIT_FSIZE, OUTPUT_LIMIT);
-    set_limit(RLIMIT_NOFILE, 256);
-    set_limit(RLIMIT_CPU, (rlim_t)(r->timeout * 2 + 1));
-    set_limit(RLIMIT_NPROC, PROCESS_LIMIT);
+    set_rlimit(RLIMIT_CORE, 0);
+    set_rlimit(RLIMIT_FSIZE, OUTPUT_LIMIT);
+    set_rlimit(RLIMIT_NOFILE, 256);
+    set_rlimit(RLIMIT_CPU, (rlim_t)(r->timeout * 2 + 1));
+    set_rlimit(RLIMIT_NPROC, PROCESS_LIMIT);
     if (readlink("/proc/self", self, sizeof self - 1) > 0)
         dprintf(status_fd, "P %s\n", self);     /* /proc is the test's: its pid */
     if (sandbox_enter_program(&paths) == -1) {
@@ -165,7 +157,7 @@ exec_program(const struct run *r, int seq, char **argv, char **envp, int status_
     syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
     /* Last: the grader's own code (built with ASan in the tests) may not
      * fit in the program's address space. */
-    set_limit(RLIMIT_AS, r->valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT);
+    set_rlimit(RLIMIT_AS, r->valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT);
     execve(exe, argv, envp);
     dprintf(status_fd, "E %d\n", errno);
     _exit(127);

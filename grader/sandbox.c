@@ -56,6 +56,12 @@ static const char *const namespace_limits[][2] = {
 
 struct sandbox g_sandbox;
 
+int
+sandbox_landlock_abi(void)
+{
+    return (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+}
+
 /* unshare() the namespaces in `flags`; as a normal user add a user namespace
  * in which our uid is root, so that the other namespaces are allowed. */
 static int
@@ -144,8 +150,7 @@ sandbox_enter_test(const char *scratch, bool tmpfs, char *why, size_t len)
             return -1;
         }
     }
-    g_sandbox.landlock_abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
-                                          LANDLOCK_CREATE_RULESET_VERSION);
+    g_sandbox.landlock_abi = sandbox_landlock_abi();
     g_sandbox.ready = true;
     return 0;
 }
@@ -261,8 +266,7 @@ sandbox_enter_compiler(uid_t uid, const struct sandbox_paths *paths)
     g_sandbox.separate_uid = geteuid() == 0;
     g_sandbox.uid = uid;
     g_sandbox.gid = (gid_t)uid;
-    g_sandbox.landlock_abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
-                                          LANDLOCK_CREATE_RULESET_VERSION);
+    g_sandbox.landlock_abi = sandbox_landlock_abi();
     return sandbox_enter_program(paths);
 }
 

@@ -15,6 +15,9 @@ struct sandbox {
 };
 extern struct sandbox g_sandbox;
 
+/* The Landlock ABI version the kernel offers; < 1 when it has none. */
+int sandbox_landlock_abi(void);
+
 #define SANDBOX_MAX_PATHS 8
 
 /* What one program may touch beyond the system folders (NULL-terminated). */

@@ -88,19 +88,26 @@ sb_adds(struct strbuf *sb, const char *s)
     sb_add(sb, s, strlen(s));
 }
 
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+    char *s;
+
+    if (vasprintf(&s, fmt, ap) < 0)
+        die("out of memory");
+    return s;
+}
+
 void
 sb_addf(struct strbuf *sb, const char *fmt, ...)
 {
     va_list ap;
     char *s;
-    int n;
 
     va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
+    s = xvasprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        die("out of memory");
-    sb_add(sb, s, (size_t)n);
+    sb_adds(sb, s);
     free(s);
 }
 
@@ -368,4 +375,12 @@ copy_file(const char *src, const char *dst, off_t max, mode_t mode)
     if (fchmod(out, mode) == -1)
         n = -1;
     return close(out) == -1 || n < 0 ? -1 : 0;
+}
+
+void
+set_rlimit(int resource, rlim_t value)
+{
+    struct rlimit rl = { value, value };
+
+    setrlimit(resource, &rl);
 }

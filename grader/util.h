@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdarg.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -32,6 +34,7 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+char *xvasprintf(const char *fmt, va_list ap);     /* dies when out of memory */
 
 /* Read at most max bytes of a file, keeping the tail when it is longer
  * (*truncated says so). Returns a NUL-terminated buffer, or NULL with errno. */
@@ -45,6 +48,8 @@ double now_seconds(void);                  /* CLOCK_MONOTONIC */
 /* The grader's own failure (not the student's): print one line, exit 2. */
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 
+/* Set both the soft and the hard limit of resource (before an exec). */
+void set_rlimit(int resource, rlim_t value);
 /* Copy the regular file src (at most max bytes) to dst with mode. */
 int copy_file(const char *src, const char *dst, off_t max, mode_t mode);
 /* path as a student can read it on one line: as is when plain, else in
