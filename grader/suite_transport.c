@@ -31,8 +31,8 @@ static const char *const linked[] = { "exercises/include/transport-driver.c", NU
 
 /* ---- The shared layout, exactly as the skeleton gives it ---- */
 
-#define TP_SLOTS        32
-#define TP_SLOT_BYTES   (32 * 1024)
+#define TP_SLOTS        16
+#define TP_SLOT_BYTES   (256 * 1024)
 #define NSEMS           4
 
 struct tp_slot {
@@ -446,8 +446,8 @@ small_messages(void)
 static void
 large_messages(void)
 {
-    transfer("echo", "32767,32768,32769,65537,1000000,1048576", "30", 30,
-             "with 30 round trips of 32767 bytes to 1 MiB (echo)",
+    transfer("echo", "262143,262144,262145,524289,1000000,1048576", "30", 30,
+             "with 30 round trips of 262143 bytes to 1 MiB (echo)",
              "A message longer than TP_SLOT_BYTES takes several slots: every chunk "
              "carries msg_len, and recv() goes on taking chunks until msg_len bytes are "
              "copied, each at its offset in buf. Both sides move their slot index the same "
@@ -616,7 +616,7 @@ create_fails_cleanly(void)
 static void
 eintr_retried(void)
 {
-    struct run r = RUN("shmtransport", "echo", "8,70000", "50");
+    struct run r = RUN("shmtransport", "echo", "8,300000", "50");
 
     r.fault = "semop:EINTR:3,semop:EINTR:10";
     r.timeout = 20;
@@ -631,7 +631,7 @@ eintr_retried(void)
 static void
 valgrind_clean(void)
 {
-    struct run r = RUN("shmtransport", "echo", "0,5,70000,1048576", "8");
+    struct run r = RUN("shmtransport", "echo", "0,5,300000,1048576", "8");
 
     r.valgrind = true;
     r.timeout = 90;
@@ -644,7 +644,7 @@ valgrind_clean(void)
 
 static const struct test_def tests[] = {
     { "creates_objects", "create() makes one private segment and one set of 4 semaphores, "
-      "set to 32, 0, 32, 0", 2, creates_objects, "shmget and semget with IPC_PRIVATE, then "
+      "set to 16, 0, 16, 0", 2, creates_objects, "shmget and semget with IPC_PRIVATE, then "
       "semctl(SETALL). See " CHAPTER ", \"A transport in shared memory\".", NULL },
     { "close_removes", "close() detaches in both processes, and the parent's removes the "
       "segment and the set", 2, close_removes, "shmdt, then in the parent shmctl and semctl "
@@ -652,7 +652,7 @@ static const struct test_def tests[] = {
     { "small_messages", "messages of 0 to 4097 bytes arrive whole and in order, both ways", 2,
       small_messages, "one chunk per message: wait for a free slot, write, announce. See "
       CHAPTER ", \"A transport in shared memory\".", NULL },
-    { "large_messages", "messages of up to 1 MiB, in many chunks, arrive whole and in order",
+    { "large_messages", "messages of up to 1 MiB, in several chunks, arrive whole and in order",
       2, large_messages, "every chunk carries msg_len; recv() copies each at its offset. See "
       CHAPTER ", \"A transport in shared memory\".", NULL },
     { "stream_full_ring", "a sender far ahead waits for free slots and overwrites nothing", 2,

@@ -375,9 +375,9 @@ measure_cache_line(void *arg, int fd)
 /* Copying through shared memory from one CPU to the other with no system
    call at all: the parent copies each message into a ring of slots, the
    child copies it out, and each side spins on the other's counter instead
-   of sleeping. No transport that copies the bytes in and out can beat it:
-   what sysv-shm adds to it is the price of its semaphores. */
-enum { SPIN_SLOTS = 16, SPIN_SLOT = 64 * 1024 };
+   of sleeping. Its ring is sysv-shm's, 16 slots of 256 KiB, so what
+   sysv-shm adds to it is the price of its semaphores. */
+enum { SPIN_SLOTS = 16, SPIN_SLOT = 256 * 1024 };
 
 struct spin_ring {
     _Atomic long written;               /* chunks the parent has filled */
