@@ -69,6 +69,7 @@ step "hostile submissions and bad input" sh tests/hostile/run.sh
 if [ -d solutions ]; then           # the full workbook (needs clang), not the handout
     step "fuzzing the grader's parsers (10 s each)" sh tests/fuzz/run.sh 10
 fi
+step "the benchmark's transports carry every byte" sh tests/bench-ipc.sh --check
 step "the book's include filter" sh tests/book/test-include-filter.sh
 step "the book: sites, PDF, EPUB, both editions" sh tests/book/test-book.sh
 

@@ -94,6 +94,7 @@ static size_t
 message_size(long k)
 {
     uint64_t r;
+    size_t size;
 
     if (!mixed)
         return sizes[k % (long)nsizes];
@@ -103,7 +104,9 @@ message_size(long k)
     switch (r % 8) {
     case 0: return (r >> 8) % 65;
     case 1: return ((r >> 8) % 16 + 1) * 4096 + (r >> 16) % 3 - 1;
-    case 2: return ((r >> 8) % 16 + 1) * 65536 + (r >> 16) % 3 - 1;
+    case 2:     /* 16 * 65536 + 1 would be one byte too many */
+        size = ((r >> 8) % 16 + 1) * 65536 + (r >> 16) % 3 - 1;
+        return size > TP_MAX_MESSAGE ? TP_MAX_MESSAGE : size;
     case 3: return (r >> 8) % (TP_MAX_MESSAGE + 1);
     case 4: return (r >> 8) % 70000;
     case 5: return k % 5 == 0 ? 0 : TP_MAX_MESSAGE;

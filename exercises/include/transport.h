@@ -81,5 +81,7 @@ extern const struct transport_ops transport_posix_mq;   /* two POSIX message que
 extern const struct transport_ops transport_sysv_shm;   /* exercise transport */
 extern const struct transport_ops transport_shm_poll;   /* the same, polling before it
                                                            sleeps (ipcbench only) */
+extern const struct transport_ops transport_shm_fast;   /* the same ring, semop() only
+                                                           to sleep (ipcbench only) */
 
 #endif /* TRANSPORT_H */
