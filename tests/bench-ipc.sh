@@ -6,7 +6,7 @@
 # one way at a time and both at once): a transport that loses data is not
 # measured. Then build/listings/10-choosing/ipcbench measures them all,
 # with the limits of the machine: the table goes to stdout and to
-# build/bench/ipc.txt, the chart to build/bench/ipc.svg. About a minute.
+# build/bench/ipc.txt, the chart to build/bench/ipc.svg. About 90 seconds.
 # With --check, only the first part (make check runs it: a few seconds).
 #
 #   $ make bench            or    sh tests/bench-ipc.sh [--quick | --check]

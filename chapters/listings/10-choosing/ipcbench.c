@@ -6,8 +6,8 @@
    transport.h (a pipe, a Unix socket, a System V message queue, POSIX
    message queues and, when it is built in, System V shared memory with
    semaphores, and the same again polling a little before it sleeps:
-   sysv-shm and shm-poll; and shm-fast, the same ring calling the kernel
-   only to sleep), measure at message sizes from 8 B to 1 MiB:
+   sysv-shm and shm-poll; and shm-fast, shared memory that calls the
+   kernel only to sleep), measure at message sizes from 8 B to 1 MiB:
 
      - the round trip: the parent sends a message, the child sends it
        back; the median of many;
