@@ -116,6 +116,7 @@ void run_program(struct run *r);    /* run_start() + run_wait() */
 void run_signal(const struct run *r, int sig);  /* signal the program (not its children) */
 void run_stop(struct run *r);       /* kill it and everything it started; collect */
 bool run_alive(const struct run *r);    /* the program has not exited yet */
+bool run_ended(const struct run *r);    /* a started run's init has exited (not collected) */
 /* Stop a program that may still be running, first noting where each of its
  * processes is stuck (r->blocked), so that a failure shows its output and
  * state; its "exit" is the grader's SIGKILL. Collects it if it exited. */

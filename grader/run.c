@@ -377,6 +377,21 @@ run_stop(struct run *r)
     }
 }
 
+/* Its init reports and exits when the program does; WNOWAIT leaves the
+   init for run_wait() to collect. */
+bool
+run_ended(const struct run *r)
+{
+    siginfo_t si;
+
+    if (r->init_pid <= 0)
+        return true;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)r->init_pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+        return true;
+    return si.si_pid != 0;
+}
+
 bool
 run_alive(const struct run *r)
 {

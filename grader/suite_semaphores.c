@@ -94,21 +94,6 @@ whole_stdout(const struct run *r)
     return text ? text : xstrdup(r->out ? r->out : "");
 }
 
-/* Has the program of a started run ended? (Its init reports and exits
- * when it does; WNOWAIT leaves the init for run_wait() to collect.) */
-static bool
-run_ended(const struct run *r)
-{
-    siginfo_t si;
-
-    if (r->init_pid <= 0)
-        return true;
-    memset(&si, 0, sizeof si);
-    if (waitid(P_PID, (id_t)r->init_pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
-        return true;
-    return si.si_pid != 0;
-}
-
 /* Is pid asleep in semop() (glibc's semop is the semtimedop system call)? */
 static bool
 asleep_in_semop(pid_t pid)

@@ -60,21 +60,6 @@ static const char *const sem_meaning[NSEMS] = {
 
 /* ---- Watching a run ---- */
 
-/* Has the program of a started run ended? (Its init reports and exits when
- * it does; WNOWAIT leaves the init for run_wait() to collect.) */
-static bool
-run_ended(const struct run *r)
-{
-    siginfo_t si;
-
-    if (r->init_pid <= 0)
-        return true;
-    memset(&si, 0, sizeof si);
-    if (waitid(P_PID, (id_t)r->init_pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
-        return true;
-    return si.si_pid != 0;
-}
-
 /* Is pid waiting for the other process for good: every thread asleep,
  * in semop() (glibc's semop() is the semtimedop system call) or, for the
  * driver's watchdog thread, in waitid(), and at least one in semop()? */
@@ -120,14 +105,9 @@ threads_asleep_in_semop(pid_t pid)
 static pid_t
 driver_child(pid_t parent)
 {
-    char path[96], *text;
     pid_t child = 0;
 
-    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)parent, (int)parent);
-    text = read_file_tail(path, 4096, NULL, NULL);
-    if (text != NULL)
-        child = (pid_t)atoi(text);
-    free(text);
+    diagnose_children(parent, &child, 1);
     return child;
 }
 

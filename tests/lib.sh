@@ -39,6 +39,23 @@ $failing}$(test -n "$failing" || head -c 1500 "$file")"
     fi
 }
 
+# The System V IPC objects of this IPC namespace, a line each: kind, key, id.
+ipc_objects() {
+    for kind in shm msg sem; do
+        awk -v k="$kind" 'NR > 1 { print k, $1, $2 }' "/proc/sysvipc/$kind"
+    done | sort
+}
+
+# unchanged NAME BEFORE AFTER: ok NAME if the two files are the same, else
+# not_ok with the first lines that differ.
+unchanged() {
+    if cmp -s "$2" "$3"; then
+        ok "$1"
+    else
+        not_ok "$1" "$(diff "$2" "$3" | grep '^[<>]' | head -n 10)"
+    fi
+}
+
 summary() {
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]

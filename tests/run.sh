@@ -20,13 +20,6 @@ export TMPDIR="$log/tmp"
 mkdir -p "$TMPDIR"
 chmod 711 "$log" "$TMPDIR"     # a test grades as a normal user in here too
 
-# The objects of the machine's IPC namespace, by kind, key and id.
-ipc_objects() {
-    for kind in shm msg sem; do
-        awk -v k="$kind" 'NR > 1 { print k, $1, $2 }' "/proc/sysvipc/$kind"
-    done | sort
-}
-
 # Processes started by the tests: a grader (TMPDIR in our folder) or a
 # student's program (HOME in our folder); not this script's own helpers.
 our_processes() {
@@ -80,12 +73,7 @@ fi
 echo "== the machine is as before"
 sleep 0.2       # let init reap what the last namespace left
 ipc_objects >"$log/ipc.after"
-if cmp -s "$log/ipc.before" "$log/ipc.after"; then
-    ok "the tests left no System V IPC object on the machine"
-else
-    not_ok "the tests left no System V IPC object on the machine" \
-        "$(diff "$log/ipc.before" "$log/ipc.after")"
-fi
+unchanged "the tests left no System V IPC object on the machine" "$log/ipc.before" "$log/ipc.after"
 new=$(our_processes)
 if [ -z "$new" ]; then
     ok "the tests left no process running"

@@ -104,12 +104,6 @@ fi
 
 # ---- the state of the machine, before and after ----
 
-ipc_objects() {
-    for kind in shm msg sem; do
-        awk -v k="$kind" 'NR > 1 { print k, $1, $2 }' "/proc/sysvipc/$kind"
-    done | sort
-}
-
 # Processes of our gradings: their environment or folder points into $tmp.
 our_processes() {
     for p in /proc/[0-9]*; do
@@ -339,19 +333,10 @@ attack() {
     fi
     sleep 0.2                   # let the last namespace's init be reaped
     ipc_objects >"$tmp/ipc.after"
-    if cmp -s "$tmp/ipc.before" "$tmp/ipc.after"; then
-        ok "$what: leaves no IPC object on the machine"
-    else
-        not_ok "$what: leaves no IPC object on the machine" \
-            "$(diff "$tmp/ipc.before" "$tmp/ipc.after" | head -n 10)"
-    fi
+    unchanged "$what: leaves no IPC object on the machine" "$tmp/ipc.before" "$tmp/ipc.after"
     outside_state >"$tmp/outside.after" 2>&1
-    if cmp -s "$tmp/outside.before" "$tmp/outside.after"; then
-        ok "$what: changes nothing outside its scratch folder"
-    else
-        not_ok "$what: changes nothing outside its scratch folder" \
-            "$(diff "$tmp/outside.before" "$tmp/outside.after" | grep '^[<>]' | head -n 10)"
-    fi
+    unchanged "$what: changes nothing outside its scratch folder" "$tmp/outside.before" \
+        "$tmp/outside.after"
     # Put things back for the next attack: what an escape changed is ours.
     [ -d "$root/build/ref.off" ] && mv "$root/build/ref.off" "$root/build/ref"
     rm -f /tmp/ipc-hostile-* /dev/shm/ipc-hostile-* /var/tmp/ipc-hostile-*
@@ -379,11 +364,6 @@ for user in $users; do
     done
 done
 repo_files >"$tmp/repo.after"
-if cmp -s "$tmp/repo.before" "$tmp/repo.after"; then
-    ok "the workbook's own solutions/ are as before"
-else
-    not_ok "the workbook's own solutions/ are as before" \
-        "$(diff "$tmp/repo.before" "$tmp/repo.after" | grep '^[<>]' | head -n 6)"
-fi
+unchanged "the workbook's own solutions/ are as before" "$tmp/repo.before" "$tmp/repo.after"
 
 summary
