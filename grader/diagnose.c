@@ -429,6 +429,26 @@ diagnose_state(pid_t pid)
     return state;
 }
 
+long
+diagnose_asleep_in(pid_t pid, unsigned long args[6])
+{
+    char path[64], *text;
+    unsigned long a[6] = { 0 };
+    long nr = -1;
+
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+    text = read_file_tail(path, 512, NULL, NULL);
+    if (text)
+        sscanf(text, "%ld %lx %lx %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2], &a[3], &a[4],
+               &a[5]);
+    free(text);
+    if (nr < 0 || diagnose_state(pid) != 'S')
+        return -1;
+    if (args)
+        memcpy(args, a, sizeof a);
+    return nr;
+}
+
 int
 diagnose_pid(pid_t pid, struct strbuf *sb)
 {

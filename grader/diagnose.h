@@ -18,6 +18,10 @@ void diagnose_syscall(pid_t pid, long nr, const unsigned long args[6], struct st
 void diagnose_text(pid_t pid, const char *syscall_text, char state, struct strbuf *sb);
 /* Field 3 of /proc/PID/stat ('S', 'R', 'T', 'Z', ...), or '?' if pid is gone. */
 char diagnose_state(pid_t pid);
+/* The system call that pid (a process or a thread id) sleeps in now, from
+ * /proc/PID/syscall, with its six arguments in args (if not NULL); -1 if
+ * it is not asleep ('S') or is gone. */
+long diagnose_asleep_in(pid_t pid, unsigned long args[6]);
 /* Read /proc/PID/... and describe where pid is. Return 0, or -1 if it is gone. */
 int diagnose_pid(pid_t pid, struct strbuf *sb);
 /* Describe every process below (not including) ancestor, one line each. */

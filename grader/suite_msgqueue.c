@@ -140,23 +140,10 @@ static bool
 wait_in_syscall(const struct run *r, long nr, unsigned long args[6], double timeout)
 {
     double deadline = now_seconds() + timeout;
-    char path[64];
 
-    snprintf(path, sizeof path, "/proc/%d/syscall", (int)r->pid);
     for (;;) {
-        char *text = read_file_tail(path, 512, NULL, NULL);
-        unsigned long a[6] = { 0 };
-        long got = -1;
-
-        if (text)
-            sscanf(text, "%ld %lx %lx %lx %lx %lx %lx", &got, &a[0], &a[1], &a[2], &a[3],
-                   &a[4], &a[5]);
-        free(text);
-        if (got == nr && diagnose_state(r->pid) == 'S') {
-            if (args)
-                memcpy(args, a, sizeof a);
+        if (diagnose_asleep_in(r->pid, args) == nr)
             return true;
-        }
         if (!run_alive(r) || now_seconds() > deadline)
             return false;
         usleep(5000);
@@ -175,15 +162,7 @@ where_is(const struct run *r, struct strbuf *sb)
 static bool
 in_msgrcv(const struct run *r)
 {
-    char path[64], *text;
-    long nr = -1;
-
-    snprintf(path, sizeof path, "/proc/%d/syscall", (int)r->pid);
-    text = read_file_tail(path, 512, NULL, NULL);
-    if (text)
-        sscanf(text, "%ld", &nr);
-    free(text);
-    return nr == SYS_msgrcv && diagnose_state(r->pid) == 'S';
+    return diagnose_asleep_in(r->pid, NULL) == SYS_msgrcv;
 }
 
 /* True if the queue surely holds no request (type 1 to 3) and no message

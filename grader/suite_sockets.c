@@ -130,22 +130,12 @@ run_idle(const struct run *r)
         if ((d = opendir(dir)) == NULL)
             return false;
         while (idle && (de = readdir(d)) != NULL) {
-            char file[400], *text, *rparen;
-            long nr = -1;
+            long nr;
 
             if (de->d_name[0] == '.')
                 continue;
-            snprintf(file, sizeof file, "%s/%s/stat", dir, de->d_name);
-            text = read_file_tail(file, 4096, NULL, NULL);
-            rparen = text ? strrchr(text, ')') : NULL;
-            idle = rparen && rparen[1] == ' ' && rparen[2] == 'S';
-            free(text);
-            snprintf(file, sizeof file, "%s/%s/syscall", dir, de->d_name);
-            text = idle ? read_file_tail(file, 512, NULL, NULL) : NULL;
-            if (text)
-                sscanf(text, "%ld", &nr);
-            free(text);
-            idle = idle && nr >= 0 && nr != SYS_nanosleep && nr != SYS_clock_nanosleep;
+            nr = diagnose_asleep_in((pid_t)atoi(de->d_name), NULL);
+            idle = nr >= 0 && nr != SYS_nanosleep && nr != SYS_clock_nanosleep;
         }
         closedir(d);
         if (!idle)

@@ -77,25 +77,16 @@ threads_asleep_in_semop(pid_t pid)
     if (d == NULL)
         return false;
     while (all && (e = readdir(d)) != NULL) {
-        char *text;
-        long nr = -1;
         pid_t tid = (pid_t)atoi(e->d_name);
+        long nr;
 
         if (tid <= 0)
             continue;
-        if (diagnose_state(tid) != 'S') {
-            all = false;
-            continue;
-        }
-        snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
-        text = read_file_tail(path, 4096, NULL, NULL);
-        if (text == NULL || sscanf(text, "%ld", &nr) != 1)
-            all = false;
-        else if (nr == SYS_semtimedop || nr == SYS_semop)
+        nr = diagnose_asleep_in(tid, NULL);
+        if (nr == SYS_semtimedop || nr == SYS_semop)
             in_semop++;
         else if (nr != SYS_waitid && nr != SYS_wait4)
             all = false;
-        free(text);
     }
     closedir(d);
     return all && in_semop > 0;
