@@ -20,18 +20,20 @@ CPPFLAGS :=
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
-ENGINE_SRC   := util.c ipcstate.c vgxml.c diagnose.c sandbox.c run.c expect.c engine.c report.c batch.c \
-                student.c options.c submission.c \
-                exercises.c $(notdir $(wildcard grader/suite_*.c))
-ENGINE_OBJ   := $(ENGINE_SRC:%.c=build/obj/%.o)
+include grader/layers.mk
+obj          = $(patsubst %,build/obj/%.o,$(1))
+ENGINE_OBJ   := $(call obj,$(UPTO_REPORT))
 GRADER_HDR   := $(wildcard grader/*.h)
 
 SOLUTION_SRC := $(wildcard solutions/*/*.c)
 REF_BINS     := $(patsubst solutions/%.c,build/ref/%,$(SOLUTION_SRC))
 LISTING_SRC  := $(wildcard chapters/listings/*/*.c)
 LISTING_BINS := $(patsubst chapters/listings/%.c,build/listings/%,$(LISTING_SRC))
-UNIT_SRC     := $(wildcard tests/unit/*.c)
-UNIT_OBJ     := $(UNIT_SRC:tests/unit/%.c=build/obj/unit_%.o)
+# Each layer's unit tests link only that layer and the ones below it.
+UNIT_KERNEL  := check_ipcstate check_vgxml check_diagnose check_sockdiag
+UNIT_PROCESS := check_run
+UNIT_REPORT  := check_report check_options
+UNIT_BINS    := build/tests/unit-kernel build/tests/unit-process build/tests/unit-report
 
 .PHONY: all deps deps-book deps-check build book book-files html pdf epub progress grade check test \
         bench fuzz clean handout gradescope watch
@@ -59,13 +61,13 @@ bin/ipcgrade: build/obj/ipcgrade.o $(ENGINE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
 
-bin/libipcfault.so: grader/faultinject.c
+bin/libipcfault.so: grader/preload/faultinject.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -fPIC -shared -o $@ $< -ldl
 
 build/obj/%.o: grader/%.c $(GRADER_HDR) $(wildcard exercises/include/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -Igrader -c -o $@ $<
 
 build/obj/unit_%.o: tests/unit/%.c $(GRADER_HDR)
 	@mkdir -p $(@D)
@@ -96,16 +98,20 @@ build/listings/10-choosing/ipcbench: chapters/listings/10-choosing/ipcbench.c \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iexercises/include -I$(BENCH_DIR) -o $@ $(filter %.c,$^) -lm
 
-build/tests/unit: $(UNIT_OBJ) $(ENGINE_OBJ)
+unit = $(patsubst %,build/obj/unit_%.o,$(1) unit_main)
+build/tests/unit-kernel: $(call unit,$(UNIT_KERNEL)) $(call obj,$(UPTO_KERNEL))
+build/tests/unit-process: $(call unit,$(UNIT_PROCESS)) $(call obj,$(UPTO_PROCESS))
+build/tests/unit-report: $(call unit,$(UNIT_REPORT)) $(call obj,$(UPTO_REPORT))
+$(UNIT_BINS):
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
 
 # The grader again, with AddressSanitizer and UBSan, for the tests.
-build/asan/ipcgrade: grader/*.c $(GRADER_HDR)
+build/asan/ipcgrade: grader/*.c grader/suites/*.c $(GRADER_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
-	    -fno-sanitize-recover=undefined $(CPPFLAGS) $(CHECK_CFLAGS) -o $@ \
-	    $(filter-out grader/faultinject.c,$(wildcard grader/*.c)) $(CHECK_LIBS)
+	    -fno-sanitize-recover=undefined $(CPPFLAGS) $(CHECK_CFLAGS) -Igrader -o $@ \
+	    $(patsubst %,grader/%.c,$(UPTO_CLI)) $(CHECK_LIBS)
 
 # The student's website only: what plain `make` builds (no TeX needed).
 html: $(LISTING_BINS)
@@ -143,7 +149,7 @@ grade: deps
 check: deps-check
 	@$(MAKE) --no-print-directory build book-files test
 
-test: build build/tests/unit build/asan/ipcgrade
+test: build $(UNIT_BINS) build/asan/ipcgrade
 	@sh tests/run.sh
 
 bench: build

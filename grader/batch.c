@@ -187,7 +187,7 @@ grade_pair(const struct batch *b, const struct pair *p, const char *src)
     free(text);
     sb_addf(&summary, "%g %g %d %d\n", res.score, res.max_score, res.compiled, submitted);
     for (size_t i = 0; i < res.ntests; i++)
-        if (!res.tests[i].passed && !res.tests[i].skipped)
+        if (res.tests[i].outcome == OUTCOME_FAIL)
             sb_addf(&summary, "%s\n", res.tests[i].def->id);
     pair_path(b, p, "summary", path, sizeof path);
     write_atomically(path, sb_str(&summary));

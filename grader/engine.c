@@ -7,8 +7,12 @@
  * child can stop its parent with SIGSTOP; the engine still kills it). */
 #define _GNU_SOURCE
 #include "engine.h"
+#include "util.h"
+#include "pool.h"
 #include "sandbox.h"
 #include "submission.h"
+
+#include <check.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,9 +35,6 @@
 #define COMPILE_TIMEOUT 60
 #define COMPILE_MEMORY  (1UL << 30)     /* RLIMIT_AS of the compiler and its tools */
 #define COMPILE_OUTPUT  (64UL << 20)    /* RLIMIT_FSIZE: the program it writes */
-
-struct grade_ctx g_ctx;
-struct test_env g_test = { .feedback_fd = -1 };
 
 static char *root_dir;
 
@@ -67,48 +68,26 @@ catch_stop_signals(bool on)
     have_saved = on;
 }
 
-static void
-default_stop_signals(void)
-{
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
-}
-
 void
 engine_init(const char *root)
 {
     root_dir = xstrdup(root);
 }
 
-const struct exercise *
-exercise_find(const char *id)
-{
-    for (size_t i = 0; exercises[i]; i++)
-        if (strcmp(exercises[i]->id, id) == 0)
-            return exercises[i];
-    return NULL;
-}
-
 /* ---- the Check side: one TCase per test, all running run_test_def ---- */
 
-/* Prepare the test process: make the test's folders and put up the
- * sandbox (sandbox.c). Runs in Check's forked child. */
+/* Prepare the test process: the test's folders and feedback file
+ * (test.c), then the sandbox (sandbox.c). Runs in Check's forked child. */
 static void
 test_setup(const struct test_def *def)
 {
-    char path[PATH_MAX], why[PATH_MAX + 128];
+    char why[PATH_MAX + 128];
 
-    g_test.def = def;
-    g_test.runs = 0;
-    snprintf(g_test.dir, sizeof g_test.dir, "%s/t-%s", g_ctx.work, def->id);
-    snprintf(g_test.scratch, sizeof g_test.scratch, "%s/scratch", g_test.dir);
-    if (mkdir_p(g_test.scratch, 0700) == -1)
-        ck_abort_msg("The grader could not make %s: %s", g_test.scratch, strerror(errno));
-    snprintf(path, sizeof path, "%s/feedback", g_test.dir);
-    g_test.feedback_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (test_begin(def) == -1)
+        test_error("The grader could not make the test's folder %s: %s", g_test.dir,
+                   strerror(errno));
     if (sandbox_enter_test(g_test.scratch, !g_ctx.keep, why, sizeof why) == -1)
-        ck_abort_msg("The grader %s.", why);
+        test_error("The grader %s.", why);
 }
 
 /* Every TCase runs this as a one-iteration loop test whose _i is the index
@@ -119,10 +98,12 @@ START_TEST(run_test_def)
 
     test_setup(def);
     def->fn();
+    test_end();                 /* a failing test's process exits instead */
 }
 END_TEST
 
-Suite *
+/* The exercise's Check suite: one TCase per test, named by the test's id. */
+static Suite *
 exercise_suite(const struct exercise *ex)
 {
     Suite *s = suite_create(ex->id);
@@ -451,115 +432,39 @@ result_path(const char *work, const struct test_def *def, const char *what, char
     snprintf(buf, len, "%s/t-%s/%s", work, def->id, what);
 }
 
-/* In a worker: run one test through Check, write its verdict to a file. */
-__attribute__((noreturn)) static void
-worker_main(const struct exercise *ex, const struct test_def *def)
+/* What a worker needs, prepared before the fork. */
+struct test_job {
+    const struct exercise *ex;
+    const struct test_def *def;
+};
+
+/* In a worker (pool.c): run one test through Check, write its verdict to
+ * a file: "rtype ctx\n" then Check's message. */
+static void
+worker_main(void *arg)
 {
-    Suite *s = exercise_suite(ex);
+    const struct test_job *job = arg;
+    Suite *s = exercise_suite(job->ex);
     SRunner *sr = srunner_create(s);
     TestResult **results;
     char path[PATH_MAX];
     struct strbuf verdict = { 0 };
 
-    setpgid(0, 0);
-    snprintf(path, sizeof path, "%s/t-%s", g_ctx.work, def->id);
+    snprintf(path, sizeof path, "%s/t-%s", g_ctx.work, job->def->id);
     mkdir_p(path, 0711);
     srunner_set_fork_status(sr, CK_FORK);
-    srunner_run(sr, ex->id, def->id, CK_SILENT);
+    srunner_run(sr, job->ex->id, job->def->id, CK_SILENT);
     results = srunner_results(sr);
     if (srunner_ntests_run(sr) == 1) {
         sb_addf(&verdict, "%d %d\n%s", tr_rtype(results[0]), tr_ctx(results[0]),
                 tr_msg(results[0]) ? tr_msg(results[0]) : "");
-        result_path(g_ctx.work, def, "verdict", path, sizeof path);
+        result_path(g_ctx.work, job->def, "verdict", path, sizeof path);
         write_file(path, sb_str(&verdict));
     }
     free(results);
     sb_free(&verdict);
     srunner_free(sr);
     _exit(0);
-}
-
-struct worker {
-    pid_t pid;
-    int pidfd;
-    size_t test;
-    double deadline;
-};
-
-static void
-start_worker(const struct exercise *ex, const struct test_def *def, size_t i,
-             struct worker *w, double *started)
-{
-    fflush(NULL);                       /* nothing buffered is written twice */
-    w->test = i;
-    w->deadline = now_seconds() + TEST_TIMEOUT + WORKER_GRACE;
-    started[i] = now_seconds();
-    w->pid = fork();
-    if (w->pid == -1)
-        die("cannot fork: %s", strerror(errno));
-    if (w->pid == 0) {
-        default_stop_signals();
-        worker_main(ex, def);
-    }
-    setpgid(w->pid, w->pid);
-    w->pidfd = (int)syscall(SYS_pidfd_open, w->pid, 0);
-}
-
-/* Kill every worker and its tests (we were told to stop). */
-static void
-stop_workers(struct worker *w, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        kill(-w[i].pid, SIGKILL);
-        kill(w[i].pid, SIGKILL);
-        waitpid(w[i].pid, NULL, 0);
-        if (w[i].pidfd >= 0)
-            close(w[i].pidfd);
-    }
-}
-
-/* Wait until one worker ends (or overruns and is killed); return its slot,
- * or n when a stop signal came and every worker was killed.
- * A pidfd wakes us when a worker exits; where pidfd_open() is missing (old
- * kernels, Valgrind) a short poll interval does the same job. */
-static size_t
-reap_worker(struct worker *w, size_t n)
-{
-    for (;;) {
-        struct pollfd pfd[64];
-        double now = now_seconds(), next = now + 1;
-        bool all_pidfds = true;
-
-        if (stop_signal) {
-            stop_workers(w, n);
-            return n;
-        }
-        for (size_t i = 0; i < n; i++) {
-            siginfo_t info = { .si_pid = 0 };
-
-            /* Peek first (WNOWAIT): while the worker is a zombie its group id
-             * cannot be reused, so killing the group is safe. */
-            if (waitid(P_PID, (id_t)w[i].pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-                info.si_pid == w[i].pid) {
-                kill(-w[i].pid, SIGKILL);       /* anything the test left */
-                waitpid(w[i].pid, NULL, 0);
-                if (w[i].pidfd >= 0)
-                    close(w[i].pidfd);
-                return i;
-            }
-            if (w[i].deadline < now) {
-                kill(-w[i].pid, SIGKILL);
-                kill(w[i].pid, SIGKILL);
-            }
-            if (w[i].deadline < next)
-                next = w[i].deadline;
-            pfd[i] = (struct pollfd){ w[i].pidfd, POLLIN, 0 };
-            all_pidfds = all_pidfds && w[i].pidfd >= 0;
-        }
-        if (!all_pidfds && next > now + 0.01)
-            next = now + 0.01;
-        poll(pfd, n, next > now ? (int)((next - now) * 1000) + 1 : 0);
-    }
 }
 
 /* The feedback lines tagged `tag` ("D text"), joined; NULL when none. */
@@ -585,37 +490,43 @@ static void
 collect_result(struct test_outcome *t, const char *work)
 {
     char path[PATH_MAX];
-    char *verdict, *fb;
+    char *verdict, *fb, *ending;
     int rtype = 0, ctx = 0, used = 0;
 
     result_path(work, t->def, "verdict", path, sizeof path);
     verdict = read_file_tail(path, 1 << 16, NULL, NULL);
     result_path(work, t->def, "feedback", path, sizeof path);
     fb = read_file_tail(path, 1 << 20, NULL, NULL);
+    ending = join_records(fb, 'O');     /* test.c: how the test said it ended */
+    t->outcome = OUTCOME_FAIL;
     if (verdict == NULL || sscanf(verdict, "%d %d\n%n", &rtype, &ctx, &used) < 2) {
         t->message = xstrdup("The grader stopped this test: it ran longer than the grader "
                              "allows, or the grader itself failed.");
     } else if (rtype == CK_PASS) {
-        t->passed = true;
+        t->outcome = OUTCOME_PASS;
     } else if (strcmp(verdict + used, "Test timeout expired") == 0) {
         t->message = xstrdup("The test took too long and was stopped.");
     } else if (rtype == CK_ERROR && ctx == CK_CTX_TEST && strstr(verdict + used, "signal")) {
-        if (asprintf(&t->message, "The grader crashed in this test (%s). This is a bug in "
-                     "the grader, not in your code: please report it.", verdict + used) < 0)
-            t->message = NULL;
+        t->outcome = OUTCOME_ERROR;
+        t->message = xasprintf("The grader crashed in this test (%s). This is a bug in "
+                                  "the grader, not in your code: please report it.",
+                                  verdict + used);
     } else {
         t->message = xstrdup(verdict + used);
+        if (ending && strncmp(ending, "error", 5) == 0)
+            t->outcome = OUTCOME_ERROR;
+        else if (ending && strncmp(ending, "skip", 4) == 0)
+            t->outcome = OUTCOME_SKIP;
     }
-    if (fb && (strncmp(fb, "S ", 2) == 0 || strstr(fb, "\nS "))) {
-        t->skipped = true;
-        t->max_score = 0;
-    }
-    t->score = t->passed ? t->max_score : 0;
+    if (t->outcome == OUTCOME_SKIP || t->outcome == OUTCOME_ERROR)
+        t->max_score = 0;       /* never the student's loss */
+    t->score = t->outcome == OUTCOME_PASS ? t->max_score : 0;
     t->details = join_records(fb, 'D');
     t->valgrind = join_records(fb, 'V');
     t->leftovers = join_records(fb, 'L');
     t->blocked = join_records(fb, 'B');
     t->reproduce = join_records(fb, 'R');
+    free(ending);
     free(verdict);
     free(fb);
 }
@@ -624,37 +535,25 @@ static void
 run_tests(const struct exercise *ex, const struct grade_options *opt, struct grade_result *res,
           const char *work)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t jobs = opt->jobs > 0 ? (size_t)opt->jobs : (size_t)(cores > 0 ? cores : 1);
-    struct worker w[64];
-    double *started = xcalloc(res->ntests, sizeof *started);
-    size_t running = 0, next = 0;
+    struct test_job *jobs = xcalloc(res->ntests, sizeof *jobs);
+    struct pool pool;
+    size_t next = 0, i;
+    int status;
+    double seconds;
 
-    if (jobs > ARRAY_LEN(w))
-        jobs = ARRAY_LEN(w);
-    while ((next < res->ntests || running > 0) && !stop_signal) {
-        while (running < jobs && next < res->ntests)
-            start_worker(ex, res->tests[next].def, next, &w[running++], started), next++;
-        if (running > 0) {
-            size_t done = reap_worker(w, running);
-            size_t i;
-
-            if (done == running)
-                break;                  /* stopped by a signal */
-            i = w[done].test;
-
-            res->tests[i].duration = now_seconds() - started[i];
-            collect_result(&res->tests[i], work);
-            w[done] = w[--running];
+    pool_init(&pool, opt->jobs > 0 ? (size_t)opt->jobs : 0, &stop_signal);
+    while (next < res->ntests || pool.running > 0) {
+        while (!pool_full(&pool) && next < res->ntests && !stop_signal) {
+            jobs[next] = (struct test_job){ ex, res->tests[next].def };
+            pool_start(&pool, next, TEST_TIMEOUT + WORKER_GRACE, worker_main, &jobs[next]);
+            next++;
         }
+        if (!pool_reap(&pool, &i, &status, &seconds))
+            break;                  /* stopped by a signal */
+        res->tests[i].duration = seconds;
+        collect_result(&res->tests[i], work);
     }
-    free(started);
-}
-
-bool
-test_is_visible(const struct test_def *def)
-{
-    return def->visibility == NULL || strcmp(def->visibility, "visible") == 0;
+    free(jobs);
 }
 
 /* One result per test to run: all of them, or just `only`; hidden tests
@@ -663,17 +562,23 @@ static void
 init_results(const struct exercise *ex, const char *only, bool visible_only,
              struct grade_result *res)
 {
+    int visible = 0, shown = 0, hidden = 0;
+
+    for (size_t i = 0; i < ex->ntests; i++)
+        visible += test_is_visible(&ex->tests[i]);
     res->ex = ex;
     res->tests = xcalloc(ex->ntests, sizeof *res->tests);
     for (size_t i = 0; i < ex->ntests; i++) {
         struct test_outcome *t = &res->tests[res->ntests];
+        /* Visible tests are numbered first, so a student's list has no gaps. */
+        int number = test_is_visible(&ex->tests[i]) ? ++shown : visible + ++hidden;
 
         if (only && strcmp(only, ex->tests[i].id) != 0)
             continue;
         if (visible_only && !test_is_visible(&ex->tests[i]))
             continue;
         t->def = &ex->tests[i];
-        t->number = (int)i + 1;
+        t->number = number;
         t->max_score = ex->tests[i].points;
         res->max_score += ex->tests[i].points;
         res->ntests++;
@@ -684,7 +589,7 @@ static void
 not_run(struct grade_result *res, const char *why)
 {
     for (size_t i = 0; i < res->ntests; i++)
-        if (res->tests[i].message == NULL && !res->tests[i].passed)
+        if (res->tests[i].message == NULL && res->tests[i].outcome != OUTCOME_PASS)
             res->tests[i].message = xstrdup(why);
 }
 

@@ -6,13 +6,14 @@
 
 #include <stdbool.h>
 
-#include "grader.h"
+#include "exercise.h"
+#include "test.h"
 
 struct test_outcome {
     const struct test_def *def;
     int number;                 /* 1-based, course order within the exercise */
-    bool passed;
-    bool skipped;               /* needs the reference programs, absent here */
+    enum outcome outcome;       /* pass, fail, skip (no reference programs here) or
+                                   error (the grader could not run it) */
     double score, max_score;
     char *message;              /* what went wrong, in a student's words */
     char *details;              /* the run: command, exit status, output */

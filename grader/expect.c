@@ -1,10 +1,7 @@
-/* expect.c: expectations for suites. Each passes silently or ends the test
- * with a message that says what was expected, what the program did, and what
- * to look at. The short message goes to Check; the details (the run, its
- * output, Valgrind's findings, leftover objects) go to the test's feedback
- * file, which the engine reads back after the test. */
+/* expect.c: see expect.h. */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "expect.h"
+#include "test.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,21 +11,6 @@
 #include <unistd.h>
 
 #define LEFTOVERS_SHOWN 10      /* objects listed one by one in a failure */
-#define MESSAGE_MAX     3500    /* bytes of a failure message: Check refuses long ones */
-
-void
-feedback(char tag, const char *text)
-{
-    struct strbuf sb = { 0 };
-    char prefix[3] = { tag, ' ', '\0' };
-
-    if (g_test.feedback_fd < 0)
-        return;
-    sb_indent(&sb, text, prefix);
-    if (write(g_test.feedback_fd, sb_str(&sb), sb.len) < 0)
-        perror("ipcgrade: feedback");
-    sb_free(&sb);
-}
 
 void
 test_fail(const struct run *r, const char *fmt, ...)
@@ -38,40 +20,33 @@ test_fail(const struct run *r, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
+    text = xvasprintf(fmt, ap);
     va_end(ap);
-    if (r != NULL && r->prog != NULL) {
+    if (r != NULL && r->req.prog != NULL) {
         struct strbuf cmd = { 0 };
 
         run_summary(r, &msg);
         feedback('D', sb_str(&msg));
         run_command(r, &cmd);
         feedback('R', sb_str(&cmd));
-        if (r->blocked && *r->blocked)
-            feedback('B', r->blocked);
+        if (r->res.blocked && *r->res.blocked)
+            feedback('B', r->res.blocked);
         sb_free(&cmd);
     }
     sb_free(&msg);
-    if (text && strlen(text) > MESSAGE_MAX) {   /* Check refuses long messages */
-        feedback('D', text);
-        ck_abort_msg("%.*s\n... (cut here: the whole message is in the details)",
-                     MESSAGE_MAX, text);
-    }
-    ck_abort_msg("%s", text ? text : "the test failed");
-    __builtin_unreachable();
+    test_fail_text("%s", text);
 }
 
 static const char *
 exit_words(const struct run *r, char *buf, size_t len)
 {
-    if (r->timed_out)
-        snprintf(buf, len, "did not finish within %.0f s", r->timeout);
-    else if (r->term_signal)
-        snprintf(buf, len, "crashed (killed by signal %d, %s)", r->term_signal,
-                 strsignal(r->term_signal));
+    if (r->res.timed_out)
+        snprintf(buf, len, "did not finish within %.0f s", r->req.timeout);
+    else if (r->res.term_signal)
+        snprintf(buf, len, "crashed (killed by signal %d, %s)", r->res.term_signal,
+                 strsignal(r->res.term_signal));
     else
-        snprintf(buf, len, "exited with status %d", r->exit_code);
+        snprintf(buf, len, "exited with status %d", r->res.exit_code);
     return buf;
 }
 
@@ -80,18 +55,18 @@ expect_finished(const struct run *r)
 {
     char how[128];
 
-    if (r->timed_out)
-        test_fail(r, "`%s` did not finish within %.0f s. %s", r->prog, r->timeout,
-                  r->blocked && *r->blocked ? "Where it was stuck is shown below."
+    if (r->res.timed_out)
+        test_fail(r, "`%s` did not finish within %.0f s. %s", r->req.prog, r->req.timeout,
+                  r->res.blocked && *r->res.blocked ? "Where it was stuck is shown below."
                                             : "It may be in an endless loop.");
-    if (r->term_signal)
+    if (r->res.term_signal)
         test_fail(r, "`%s` %s. Run the command below under gdb or valgrind to find the line.",
-                  r->prog, exit_words(r, how, sizeof how));
-    if (r->leftover_procs > 0)
+                  r->req.prog, exit_words(r, how, sizeof how));
+    if (r->res.leftover_procs > 0)
         test_fail(r, "`%s` exited but left %d process%s running (the grader stopped %s). "
                   "A program must wait() for the children it starts, and not leave "
-                  "daemons behind.", r->prog, r->leftover_procs,
-                  r->leftover_procs == 1 ? "" : "es", r->leftover_procs == 1 ? "it" : "them");
+                  "daemons behind.", r->req.prog, r->res.leftover_procs,
+                  r->res.leftover_procs == 1 ? "" : "es", r->res.leftover_procs == 1 ? "it" : "them");
 }
 
 void
@@ -100,8 +75,8 @@ expect_success(const struct run *r)
     char how[128];
 
     expect_finished(r);
-    if (r->exit_code != 0)
-        test_fail(r, "`%s` should succeed here (exit status 0) but %s.", r->prog,
+    if (r->res.exit_code != 0)
+        test_fail(r, "`%s` should succeed here (exit status 0) but %s.", r->req.prog,
                   exit_words(r, how, sizeof how));
 }
 
@@ -109,11 +84,11 @@ void
 expect_error_exit(const struct run *r, const char *situation)
 {
     expect_finished(r);
-    if (r->exit_code == 0)
+    if (r->res.exit_code == 0)
         test_fail(r, "%s, `%s` must report the error and exit with a non-zero status "
                      "(exit(EXIT_FAILURE), as err_exit() does), but it exited with status 0. "
                      "A script running your program would believe it worked.",
-                  situation, r->prog);
+                  situation, r->req.prog);
 }
 
 void
@@ -122,11 +97,11 @@ expect_usage_error(const struct run *r)
     char how[128];
 
     expect_finished(r);
-    if (r->exit_code != 2)
+    if (r->res.exit_code != 2)
         test_fail(r, "A wrong command line should print a usage message and exit with "
-                     "status 2 (usage_err() does both), but `%s` %s.", r->prog,
+                     "status 2 (usage_err() does both), but `%s` %s.", r->req.prog,
                   exit_words(r, how, sizeof how));
-    if (strstr(r->err, "usage:") == NULL)
+    if (strstr(r->res.err, "usage:") == NULL)
         test_fail(r, "A wrong command line should print a line starting with \"usage:\" "
                      "on stderr, but stderr has none.");
 }
@@ -134,7 +109,7 @@ expect_usage_error(const struct run *r)
 void
 expect_stderr_has(const struct run *r, const char *text, const char *advice)
 {
-    if (strstr(r->err, text) == NULL)
+    if (strstr(r->res.err, text) == NULL)
         test_fail(r, "stderr should mention \"%s\" but does not. %s", text, advice);
 }
 
@@ -156,7 +131,7 @@ find_field(const char *out, const char *label)
 long
 expect_field(const struct run *r, const char *label, const char *meaning)
 {
-    const char *v = find_field(r->out, label);
+    const char *v = find_field(r->res.out, label);
     char *end;
     long value;
 
@@ -174,14 +149,14 @@ expect_field(const struct run *r, const char *label, const char *meaning)
 void
 expect_no_field(const struct run *r, const char *label, const char *why)
 {
-    if (find_field(r->out, label) != NULL)
+    if (find_field(r->res.out, label) != NULL)
         test_fail(r, "stdout should have no \"%s\" line here: %s", label, why);
 }
 
 void
 expect_stdout_empty(const struct run *r, const char *why)
 {
-    if (r->out[0] != '\0')
+    if (r->res.out[0] != '\0')
         test_fail(r, "Nothing should be printed on stdout here: %s", why);
 }
 
@@ -189,17 +164,17 @@ void
 expect_valgrind_clean(const struct run *r)
 {
     struct strbuf sb = { 0 };
-    size_t n = vg_count(&r->vg);
+    size_t n = vg_count(&r->res.vg);
 
-    if (r->vg.files == 0)
+    if (r->res.vg.files == 0)
         test_fail(r, "Valgrind produced no report for `%s` (is valgrind installed?).",
-                  r->prog);
-    if (n == 0 && !r->vg.fatal_signo)
+                  r->req.prog);
+    if (n == 0 && !r->res.vg.fatal_signo)
         return;
-    vg_explain_all(&r->vg, g_ctx.sources, &sb);
+    vg_explain_all(&r->res.vg, g_ctx.sources, &sb);
     feedback('V', sb_str(&sb));
     test_fail(r, "Valgrind found %zu memory error%s in `%s`:\n%s", n, n == 1 ? "" : "s",
-              r->prog, sb_str(&sb));
+              r->req.prog, sb_str(&sb));
 }
 
 /* Numbers as a student may have printed them: in decimal and in hex. */
@@ -245,7 +220,6 @@ expect_no_new_objects(const struct ipc_set *before, const struct run *r,
 
     snapshot(&now);
     n = ipc_added(before, &now, &added);
-    ipc_set_free(&now);
     if (n == 0) {
         free(added);
         return;
@@ -287,13 +261,11 @@ expect_object(const struct run *r, enum ipc_kind kind, int id, const char *why)
     snapshot(&now);
     o = ipc_find_id(&now, kind, id);
     if (o == NULL) {
-        ipc_set_free(&now);
         test_fail(r, "The kernel has no %s with id %d (%s). `ipcs %s` lists the %ss that "
                      "exist.", ipc_kind_name(kind), id, why, ipcs_flag[kind],
                   ipc_kind_name(kind));
     }
     copy = *o;
-    ipc_set_free(&now);
     return copy;
 }
 
@@ -301,7 +273,8 @@ void
 snapshot(struct ipc_set *set)
 {
     if (ipc_snapshot(set) == -1)
-        test_fail(NULL, "The grader could not read /proc/sysvipc: %s", strerror(errno));
+        test_error("The grader could not read /proc/sysvipc: %s", strerror(errno));
+    test_own(set->obj);
 }
 
 const char *
@@ -311,6 +284,6 @@ scratch_file(const char *name, const char *content)
 
     snprintf(path, sizeof path, "%s/%s", g_test.scratch, name);
     if (write_file(path, content) == -1)
-        test_fail(NULL, "The grader could not create %s: %s", path, strerror(errno));
+        test_error("The grader could not create %s: %s", path, strerror(errno));
     return name;
 }

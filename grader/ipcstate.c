@@ -5,7 +5,6 @@
  * Keys are printed in signed decimal, perms in octal. */
 #define _GNU_SOURCE
 #include "ipcstate.h"
-#include "sandbox.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -248,21 +247,4 @@ ipc_removal_advice(const struct ipc_obj *o, struct strbuf *sb)
                 "semctl(semid, 0, IPC_RMID) (by hand: ipcrm -s %d)", o->id);
         break;
     }
-}
-
-int
-ipc_set_limit(const char *name, const char *value)
-{
-    char path[128];
-    int rc;
-
-    if (strchr(name, '/') != NULL) {
-        errno = EINVAL;
-        return -1;
-    }
-    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
-    sandbox_privileged(true);   /* the kernel wants the namespace owner's euid */
-    rc = write_file(path, value);
-    sandbox_privileged(false);
-    return rc;
 }

@@ -50,7 +50,4 @@ void ipc_describe(const struct ipc_obj *o, struct strbuf *sb);
 void ipc_removal_advice(const struct ipc_obj *o, struct strbuf *sb);
 const char *ipc_kind_name(enum ipc_kind kind);
 
-/* Write a limit of this namespace, e.g. ("shmmni", "0"). Return 0 or -1. */
-int ipc_set_limit(const char *name, const char *value);
-
 #endif

@@ -40,11 +40,29 @@ visibility(const struct test_outcome *t)
     return t->def->visibility ? t->def->visibility : "visible";
 }
 
-void
-report_test_output(const struct test_outcome *t, struct strbuf *sb)
+/* The hint, with the section of the chapter it sends the student to. */
+static void
+hint_text(const struct exercise *ex, const struct test_def *def, struct strbuf *sb)
 {
-    if (t->passed) {
+    if (def->hint)
+        sb_adds(sb, def->hint);
+    if (def->section)
+        sb_addf(sb, "%sSee %s, \"%s\".", def->hint ? " " : "", ex->chapter, def->section);
+}
+
+void
+report_test_output(const struct exercise *ex, const struct test_outcome *t,
+                   struct strbuf *sb)
+{
+    if (t->outcome == OUTCOME_PASS) {
         sb_adds(sb, "Passed.\n");
+        return;
+    }
+    if (t->outcome == OUTCOME_ERROR) {
+        sb_addf(sb, "The grader could not run this test, so it costs you no points: %s\n"
+                    "This is not about your code. Instructors: grader/README.md, \"When the "
+                    "grader cannot grade\", says what to check.\n",
+                t->message ? t->message : "it failed without saying why.");
         return;
     }
     if (t->message) {
@@ -58,8 +76,11 @@ report_test_output(const struct test_outcome *t, struct strbuf *sb)
         sb_adds(sb, "What the grader ran:\n");
         sb_adds(sb, t->details);
     }
-    if (t->def->hint)
-        sb_addf(sb, "Hint: %s\n", t->def->hint);
+    if (t->outcome == OUTCOME_FAIL && (t->def->hint || t->def->section)) {
+        sb_adds(sb, "Hint: ");
+        hint_text(ex, t->def, sb);
+        sb_adds(sb, "\n");
+    }
 }
 
 /* ---- text ---- */
@@ -100,43 +121,64 @@ text_report(FILE *out, const struct grade_result *res, bool color)
 {
     static const struct palette on = { "\033[32m", "\033[31m", "\033[2m", "\033[1m", "\033[0m" };
     static const struct palette off = { "", "", "", "", "" };
+    static const char *const label[] = {
+        [OUTCOME_FAIL] = "FAIL", [OUTCOME_PASS] = "PASS", [OUTCOME_SKIP] = "SKIP",
+        [OUTCOME_ERROR] = "ERROR",
+    };
     const struct palette *c = color ? &on : &off;
-    int failed = 0, skipped = 0;
+    int failed = 0, skipped = 0, errored = 0, hidden = 0, width = 20;
+    double hidden_score = 0, hidden_max = 0;
     char *dir = shown_path(res->source_dir);
 
     fprintf(out, "%s%s%s: %s  (%s)\n", c->bold, res->ex->id, c->off, res->ex->title, dir);
     free(dir);
     text_compiler(out, res, c);
     fprintf(out, "\n");
+    for (size_t i = 0; i < res->ntests; i++)        /* the points line up */
+        if ((int)strlen(res->tests[i].def->name) > width)
+            width = (int)strlen(res->tests[i].def->name);
     for (size_t i = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
+        const char *color_of = t->outcome == OUTCOME_PASS ? c->ok
+                             : t->outcome == OUTCOME_FAIL ? c->bad : c->dim;
 
-        if (t->skipped) {
-            skipped++;
-            fprintf(out, "  %sSKIP%s %2d. %-64s %s\n", c->dim, c->off, t->number,
-                    t->def->name, "(instructor)");
+        if (!test_is_visible(t->def)) {     /* a count, not a list */
+            hidden++;
+            hidden_score += t->score;
+            hidden_max += t->max_score;
+            failed += t->outcome == OUTCOME_FAIL;
+            errored += t->outcome == OUTCOME_ERROR;
             continue;
         }
-        failed += !t->passed;
-        fprintf(out, "  %s%s%s %2d. %-64s %4g/%g\n", t->passed ? c->ok : c->bad,
-                t->passed ? "PASS" : "FAIL", c->off, t->number, t->def->name, t->score,
-                t->max_score);
+        skipped += t->outcome == OUTCOME_SKIP;
+        errored += t->outcome == OUTCOME_ERROR;
+        failed += t->outcome == OUTCOME_FAIL;
+        fprintf(out, "  %s%-5s%s %2d. %-*s ", color_of, label[t->outcome], c->off, t->number,
+                width, t->def->name);
+        if (t->outcome == OUTCOME_SKIP)
+            fprintf(out, "(instructor)\n");
+        else if (t->outcome == OUTCOME_ERROR)
+            fprintf(out, "(not graded)\n");
+        else
+            fprintf(out, "%4g/%g\n", t->score, t->max_score);
     }
+    if (hidden)
+        fprintf(out, "  %s+ %d hidden test%s%s, %g/%g points: your instructor sees what they "
+                "check\n", c->dim, hidden, hidden == 1 ? "" : "s", c->off, hidden_score,
+                hidden_max);
     for (size_t i = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
-        struct strbuf sb = { 0 };
+        struct strbuf sb = { 0 }, ind = { 0 };
 
-        if (t->passed || t->skipped || !res->compiled)
+        if (t->outcome == OUTCOME_PASS || t->outcome == OUTCOME_SKIP || !res->compiled ||
+            !test_is_visible(t->def))
             continue;
-        report_test_output(t, &sb);
-        fprintf(out, "\n%s%d. %s%s\n", c->bad, t->number, t->def->name, c->off);
-        {
-            struct strbuf ind = { 0 };
-
-            sb_indent(&ind, sb_str(&sb), "   ");
-            fputs(sb_str(&ind), out);
-            sb_free(&ind);
-        }
+        report_test_output(res->ex, t, &sb);
+        fprintf(out, "\n%s%d. %s%s\n", t->outcome == OUTCOME_FAIL ? c->bad : c->bold,
+                t->number, t->def->name, c->off);
+        sb_indent(&ind, sb_str(&sb), "   ");
+        fputs(sb_str(&ind), out);
+        sb_free(&ind);
         sb_free(&sb);
     }
     if (skipped)
@@ -144,15 +186,36 @@ text_report(FILE *out, const struct grade_result *res, bool color)
                 "the workbook does not include; your instructor's grading runs %s.\n",
                 skipped, skipped == 1 ? "" : "s", skipped == 1 ? "it pairs your program with"
                 : "they pair your programs with", skipped == 1 ? "it" : "them");
+    if (errored)
+        fprintf(out, "\n%s%d test%s could not be graded here%s (the grader's fault, not "
+                "yours: %s no points).\n", c->bold, errored, errored == 1 ? "" : "s", c->off,
+                errored == 1 ? "it costs" : "they cost");
     fprintf(out, "\n%sScore: %g/%g%s", c->bold, res->score, res->max_score, c->off);
-    if (failed == 0)
+    if (failed == 0 && errored == 0)
         fprintf(out, "  %sAll tests pass. Well done!%s\n", c->ok, c->off);
+    else if (failed == 0)
+        fprintf(out, "  (every test that ran passed)\n");
     else
         fprintf(out, "  (%d test%s to fix; read %s)\n", failed, failed == 1 ? "" : "s",
                 res->ex->chapter);
 }
 
 /* ---- json ---- */
+
+static const char *const outcome_name[] = {
+    [OUTCOME_FAIL] = "failed", [OUTCOME_PASS] = "passed", [OUTCOME_SKIP] = "skipped",
+    [OUTCOME_ERROR] = "error",
+};
+
+size_t
+report_errors(const struct grade_result *res)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < res->ntests; i++)
+        n += res->tests[i].outcome == OUTCOME_ERROR;
+    return n;
+}
 
 static void
 json_field(struct strbuf *sb, const char *name, const char *value, bool comma)
@@ -197,6 +260,7 @@ json_report(FILE *out, const struct grade_result *res)
 
     sb_addf(&sb, "{\"score\": %g, \"max_score\": %g, \"execution_time\": %.3f, ", res->score,
             res->max_score, res->execution_time);
+    sb_addf(&sb, "\"errors\": %zu, ", report_errors(res));
     json_field(&sb, "exercise", res->ex->id, true);
     json_field(&sb, "title", res->ex->title, true);
     json_field(&sb, "chapter", res->ex->chapter, true);
@@ -208,22 +272,25 @@ json_report(FILE *out, const struct grade_result *res)
     sb_adds(&sb, "\"tests\": [");
     for (size_t i = 0, n = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
-        struct strbuf text = { 0 };
+        struct strbuf text = { 0 }, hint = { 0 };
         char number[16];
 
-        if (t->skipped)
+        if (t->outcome == OUTCOME_SKIP)
             continue;
         snprintf(number, sizeof number, "%d", t->number);
-        report_test_output(t, &text);
+        report_test_output(res->ex, t, &text);
         sb_adds(&sb, n++ ? ",\n  {" : "\n  {");
         json_field(&sb, "name", t->def->name, true);
         json_field(&sb, "number", number, true);
         sb_addf(&sb, "\"score\": %g, \"max_score\": %g, ", t->score, t->max_score);
-        json_field(&sb, "status", t->passed ? "passed" : "failed", true);
+        json_field(&sb, "status", t->outcome == OUTCOME_PASS ? "passed" : "failed", true);
+        json_field(&sb, "outcome", outcome_name[t->outcome], true);
         json_field(&sb, "output", sb_str(&text), true);
         json_field(&sb, "visibility", visibility(t), true);
         json_field(&sb, "id", t->def->id, true);
-        json_field(&sb, "hint", t->def->hint, true);
+        hint_text(res->ex, t->def, &hint);
+        json_field(&sb, "hint", hint.len ? sb_str(&hint) : NULL, true);
+        json_field(&sb, "section", t->def->section, true);
         json_lines(&sb, "valgrind", t->valgrind);
         sb_adds(&sb, ", ");
         json_lines(&sb, "leftovers", t->leftovers);
@@ -232,6 +299,7 @@ json_report(FILE *out, const struct grade_result *res)
         json_lines(&sb, "reproduce", t->reproduce);
         sb_addf(&sb, ", \"duration\": %.3f}", t->duration);
         sb_free(&text);
+        sb_free(&hint);
     }
     sb_adds(&sb, "\n]}\n");
     fputs(sb_str(&sb), out);
@@ -255,17 +323,22 @@ tap_report(FILE *out, const struct grade_result *res)
     for (size_t i = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
 
-        if (t->skipped) {
+        if (t->outcome == OUTCOME_SKIP) {
             fprintf(out, "ok %zu - %s: %s # SKIP needs the reference programs\n", i + 1,
                     t->def->id, t->def->name);
             continue;
         }
-        fprintf(out, "%s %zu - %s: %s (%g/%g)\n", t->passed ? "ok" : "not ok", i + 1,
-                t->def->id, t->def->name, t->score, t->max_score);
-        if (!t->passed) {
+        if (t->outcome == OUTCOME_ERROR)
+            fprintf(out, "not ok %zu - %s: %s (the grader could not run it)\n", i + 1,
+                    t->def->id, t->def->name);
+        else
+            fprintf(out, "%s %zu - %s: %s (%g/%g)\n",
+                    t->outcome == OUTCOME_PASS ? "ok" : "not ok", i + 1, t->def->id,
+                    t->def->name, t->score, t->max_score);
+        if (t->outcome != OUTCOME_PASS) {
             struct strbuf text = { 0 }, ind = { 0 };
 
-            report_test_output(t, &text);
+            report_test_output(res->ex, t, &text);
             sb_indent(&ind, sb_str(&text), "# ");
             fputs(sb_str(&ind), out);
             sb_free(&text);
@@ -283,21 +356,21 @@ junit_report(FILE *out, const struct grade_result *res)
     struct strbuf sb = { 0 };
     char host[256] = "localhost", stamp[32];
     time_t now = time(NULL);
-    size_t failures = 0, skipped = 0;
+    size_t failures = 0, skipped = 0, errors = report_errors(res);
 
     gethostname(host, sizeof host - 1);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", gmtime(&now));
     for (size_t i = 0; i < res->ntests; i++) {
-        failures += !res->tests[i].passed && !res->tests[i].skipped;
-        skipped += res->tests[i].skipped;
+        failures += res->tests[i].outcome == OUTCOME_FAIL;
+        skipped += res->tests[i].outcome == OUTCOME_SKIP;
     }
     sb_adds(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
     sb_adds(&sb, "  <testsuite package=\"ipcgrade\" id=\"0\" name=\"");
     sb_xml_text(&sb, res->ex->id);
     sb_addf(&sb, "\" timestamp=\"%s\" hostname=\"", stamp);
     sb_xml_text(&sb, host);
-    sb_addf(&sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
-                 "time=\"%.3f\">\n    <properties>\n", res->ntests, failures, skipped,
+    sb_addf(&sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+                 "time=\"%.3f\">\n    <properties>\n", res->ntests, failures, errors, skipped,
             res->execution_time);
     sb_addf(&sb, "      <property name=\"score\" value=\"%g\"/>\n", res->score);
     sb_addf(&sb, "      <property name=\"max_score\" value=\"%g\"/>\n    </properties>\n",
@@ -310,17 +383,19 @@ junit_report(FILE *out, const struct grade_result *res)
         sb_adds(&sb, "\" classname=\"ipcgrade.");
         sb_xml_text(&sb, res->ex->id);
         sb_addf(&sb, "\" time=\"%.3f\">", t->duration);
-        if (t->skipped) {
+        if (t->outcome == OUTCOME_SKIP) {
             sb_adds(&sb, "\n      <skipped message=\"needs the reference programs\"/>\n    ");
-        } else if (!t->passed) {
+        } else if (t->outcome != OUTCOME_PASS) {
+            const char *tag = t->outcome == OUTCOME_ERROR ? "error" : "failure";
             struct strbuf text = { 0 };
 
-            report_test_output(t, &text);
-            sb_adds(&sb, "\n      <failure type=\"failed\" message=\"");
+            report_test_output(res->ex, t, &text);
+            sb_addf(&sb, "\n      <%s type=\"%s\" message=\"", tag,
+                    t->outcome == OUTCOME_ERROR ? "grader" : "failed");
             sb_xml_text(&sb, t->def->name);
             sb_adds(&sb, "\">");
             sb_xml_text(&sb, sb_str(&text));
-            sb_adds(&sb, "</failure>\n    ");
+            sb_addf(&sb, "</%s>\n    ", tag);
             sb_free(&text);
         }
         sb_adds(&sb, "</testcase>\n");
@@ -346,7 +421,7 @@ autolab_report(FILE *out, const struct grade_result *res)
     for (size_t i = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
 
-        if (t->skipped)
+        if (t->outcome == OUTCOME_SKIP || t->outcome == OUTCOME_ERROR)
             continue;
         sb_adds(&sb, first ? "" : ", ");
         sb_json_str(&sb, t->def->id);
@@ -375,14 +450,14 @@ prairielearn_report(FILE *out, const struct grade_result *res)
         const struct test_outcome *t = &res->tests[i];
         struct strbuf text = { 0 };
 
-        if (t->skipped)
+        if (t->outcome == OUTCOME_SKIP)
             continue;
-        report_test_output(t, &text);
+        report_test_output(res->ex, t, &text);
         sb_adds(&sb, first ? "\n  {" : ",\n  {");
         json_field(&sb, "name", t->def->name, true);
         json_field(&sb, "description", t->def->id, true);
         sb_addf(&sb, "\"points\": %g, \"max_points\": %g, ", t->score, t->max_score);
-        json_field(&sb, "message", t->passed ? "" : t->message, true);
+        json_field(&sb, "message", t->outcome == OUTCOME_PASS ? "" : t->message, true);
         json_field(&sb, "output", sb_str(&text), false);
         sb_adds(&sb, "}");
         sb_free(&text);

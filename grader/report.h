@@ -3,9 +3,11 @@
 #define REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "engine.h"
+#include "util.h"
 
 enum report_format {
     FORMAT_TEXT, FORMAT_JSON, FORMAT_TAP, FORMAT_JUNIT, FORMAT_AUTOLAB, FORMAT_PRAIRIELEARN
@@ -13,9 +15,12 @@ enum report_format {
 
 /* Parse a --format value; return -1 if unknown. */
 int report_format_parse(const char *name, enum report_format *fmt);
+/* How many tests the grader could not run (OUTCOME_ERROR). */
+size_t report_errors(const struct grade_result *res);
 void report_write(FILE *out, enum report_format fmt, const struct grade_result *res,
                   bool color);
 /* All of a test's feedback as one text: message, run, findings, hint. */
-void report_test_output(const struct test_outcome *t, struct strbuf *sb);
+void report_test_output(const struct exercise *ex, const struct test_outcome *t,
+                        struct strbuf *sb);
 
 #endif

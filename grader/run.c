@@ -1,4 +1,4 @@
-/* run.c: run one student (or reference) program the way a test needs it.
+/* run.c: see run.h.
  *
  * The test process T clones an init process I into a new PID namespace; I
  * forks the program P and reaps everything below it. When P exits, I reports
@@ -10,11 +10,15 @@
  *   T --clone(CLONE_NEWPID)--> I (pid 1) --fork--> P: exec the program
  *
  * P reports its own pid as T sees it ("P <pid>") and I reports P's wait
- * status ("S <status> <leftover processes>") through a close-on-exec pipe. */
+ * status ("S <status> <leftover processes>") through a close-on-exec pipe.
+ * Everything I and P need (paths, argv, environment, the sandbox's paths)
+ * is prepared in T before the clone (struct launch): after it they only
+ * make system calls, and a failure there is reported through the pipe. */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "run.h"
 #include "diagnose.h"
 #include "sandbox.h"
+#include "test.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,10 +40,37 @@
 #define DEFAULT_TIMEOUT     5.0     /* seconds, a plain run */
 #define VALGRIND_TIMEOUT    30.0    /* memcheck starts in ~0.7 s, runs ~10x slower */
 #define OUTPUT_KEEP         (16 * 1024)
+#define OUTPUT_WHOLE        (16 << 20)  /* run_stdout() */
 #define OUTPUT_LIMIT        (8 << 20)   /* RLIMIT_FSIZE: a flood ends with SIGXFSZ */
 #define PROCESS_LIMIT       64          /* RLIMIT_NPROC: a fork bomb stops here */
 #define MEMORY_LIMIT        (1UL << 30) /* RLIMIT_AS of a plain run */
 #define VALGRIND_MEMORY     (2UL << 30) /* memcheck needs room for its shadow memory */
+#define ARGV_MAX            (RUN_MAX_ARGS + 16)
+
+/* A started run's private state, owned by the test. */
+struct run_state {
+    pid_t init_pid;             /* 0 once collected */
+    int status_fd;
+    struct strbuf status_text;
+    int seq;                    /* numbers the run's files in the test's folder */
+    char *args[RUN_MAX_ARGS];   /* the run's own copies of req.args */
+};
+
+/* What I and P need, all prepared before the clone. */
+struct launch {
+    char program[PATH_MAX];     /* the binary to run */
+    const char *exe;            /* what to exec: the program, or valgrind */
+    char vgdir[PATH_MAX];
+    char in[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
+    bool has_input;
+    char *argv[ARGV_MAX];
+    char *envp[10];
+    char xml_opt[PATH_MAX + 32], home[PATH_MAX + 8], tmpdir[PATH_MAX + 8];
+    char fault[256], preload[PATH_MAX + 16];
+    struct sandbox_paths paths;
+    bool private_tmp;
+    rlim_t cpu, memory;
+};
 
 static void
 run_path(int seq, const char *what, char *buf, size_t len)
@@ -47,96 +78,94 @@ run_path(int seq, const char *what, char *buf, size_t len)
     snprintf(buf, len, "%s/run%d.%s", g_test.dir, seq, what);
 }
 
-static const char *
-program_path(const struct run *r, char *buf, size_t len)
-{
-    const char *dir = r->reference ? g_ctx.ref_bin : g_ctx.student_bin;
-
-    if (dir == NULL) {
-        feedback('S', "needs the reference programs");
-        test_fail(NULL, "Skipped: this test pairs your program with the reference %s, which "
-                        "this copy of the workbook does not include. It runs when your "
-                        "instructor grades.", r->prog);
-    }
-    snprintf(buf, len, "%s/%s", dir, r->prog);
-    return buf;
-}
-
 /* The argument vector: the program, or memcheck running it. */
-static size_t
-build_argv(const struct run *r, const char *path, const char *vgdir, char **argv)
+static void
+build_argv(const struct run *r, struct launch *l)
 {
-    static char xml_opt[PATH_MAX + 32];
     size_t n = 0;
 
-    if (r->valgrind) {
-        snprintf(xml_opt, sizeof xml_opt, "--xml-file=%s/vg.%%p.xml", vgdir);
-        argv[n++] = "valgrind";
-        argv[n++] = "--tool=memcheck";
-        argv[n++] = "--leak-check=full";
-        argv[n++] = "--show-leak-kinds=definite,possible";
-        argv[n++] = "--errors-for-leak-kinds=definite,possible";
-        argv[n++] = "--child-silent-after-fork=no";
+    if (r->req.valgrind) {
+        snprintf(l->xml_opt, sizeof l->xml_opt, "--xml-file=%s/vg.%%p.xml", l->vgdir);
+        l->argv[n++] = "valgrind";
+        l->argv[n++] = "--tool=memcheck";
+        l->argv[n++] = "--leak-check=full";
+        l->argv[n++] = "--show-leak-kinds=definite,possible";
+        l->argv[n++] = "--errors-for-leak-kinds=definite,possible";
+        l->argv[n++] = "--child-silent-after-fork=no";
         /* No gdbserver: its FIFOs in /tmp are named by pid, and every run's
          * program is pid 2 of its namespace, so concurrent runs would clash. */
-        argv[n++] = "--vgdb=no";
-        if (r->track_fds)
-            argv[n++] = "--track-fds=yes";
-        argv[n++] = "--xml=yes";
-        argv[n++] = xml_opt;
-        argv[n++] = (char *)path;
-    } else {
-        argv[n++] = (char *)path;
+        l->argv[n++] = "--vgdb=no";
+        if (r->req.track_fds)
+            l->argv[n++] = "--track-fds=yes";
+        l->argv[n++] = "--xml=yes";
+        l->argv[n++] = l->xml_opt;
     }
-    for (size_t i = 0; i < RUN_MAX_ARGS && r->args[i]; i++)
-        argv[n++] = (char *)r->args[i];
-    argv[n] = NULL;
-    return n;
+    l->argv[n++] = l->program;
+    for (size_t i = 0; i < RUN_MAX_ARGS && r->state->args[i]; i++)
+        l->argv[n++] = r->state->args[i];
+    l->argv[n] = NULL;
 }
 
-/* What this run's program may touch (sandbox.c). The strings live in the
- * caller's buffers program and vgdir. */
-static struct sandbox_paths
-paths_of(const struct run *r, int seq, char *program, char *vgdir)
+static void
+build_envp(const struct run *r, struct launch *l)
 {
-    struct sandbox_paths paths = { .run = { program_path(r, program, PATH_MAX) },
-                                   .write = { g_test.scratch } };
+    int n = 0;
+
+    snprintf(l->home, sizeof l->home, "HOME=%s", g_test.scratch);
+    snprintf(l->tmpdir, sizeof l->tmpdir, "TMPDIR=%s",
+             l->private_tmp ? "/tmp" : g_test.scratch);
+    l->envp[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+    l->envp[n++] = l->home;
+    l->envp[n++] = l->tmpdir;      /* the run's own /tmp (or the test's folder) */
+    l->envp[n++] = "LC_ALL=C";     /* strerror() texts the tests can read */
+    if (r->req.fault) {
+        snprintf(l->fault, sizeof l->fault, "IPCGRADE_FAULT=%s", r->req.fault);
+        snprintf(l->preload, sizeof l->preload, "LD_PRELOAD=%s", g_ctx.fault_lib);
+        l->envp[n++] = l->fault;
+        l->envp[n++] = l->preload;
+    }
+    l->envp[n] = NULL;
+}
+
+/* Everything about r that I and P need, or the end of the test when it
+ * cannot run here. */
+static void
+prepare_launch(const struct run *r, struct launch *l)
+{
+    const char *dir = r->req.reference ? g_ctx.ref_bin : g_ctx.student_bin;
     size_t w = 1;
 
-    if (r->fault)
-        paths.run[1] = g_ctx.fault_lib;
-    if (r->valgrind) {
-        run_path(seq, "vg", vgdir, PATH_MAX);
-        paths.write[w++] = vgdir;
-    }
-    if (g_sandbox.ready)
-        paths.write[w++] = "/tmp";      /* the run's own (sandbox_private_tmp) */
-    return paths;
-}
-
-/* In I: the program's stdin, stdout and stderr, opened before its private
- * /tmp hides the grader's folders. */
-static void
-open_stdio(const struct run *r, int seq, int fds[3])
-{
-    char in[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
-
-    run_path(seq, "in", in, sizeof in);
-    run_path(seq, "out", out, sizeof out);
-    run_path(seq, "err", err, sizeof err);
-    fds[0] = open(r->input ? in : "/dev/null", O_RDONLY);
-    fds[1] = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    fds[2] = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (dir == NULL)
+        test_skip("Skipped: this test pairs your program with the reference %s, which "
+                  "this copy of the workbook does not include. It runs when your "
+                  "instructor grades.", r->req.prog);
+    memset(l, 0, sizeof *l);
+    snprintf(l->program, sizeof l->program, "%s/%s", dir, r->req.prog);
+    run_path(r->state->seq, "vg", l->vgdir, sizeof l->vgdir);
+    run_path(r->state->seq, "in", l->in, sizeof l->in);
+    run_path(r->state->seq, "out", l->out, sizeof l->out);
+    run_path(r->state->seq, "err", l->err, sizeof l->err);
+    l->has_input = r->req.input != NULL;
+    l->private_tmp = g_sandbox.ready;
+    l->paths = (struct sandbox_paths){ .run = { l->program }, .write = { g_test.scratch } };
+    if (r->req.fault)
+        l->paths.run[1] = g_ctx.fault_lib;
+    if (r->req.valgrind)
+        l->paths.write[w++] = l->vgdir;
+    if (l->private_tmp)
+        l->paths.write[w++] = "/tmp";      /* the run's own (sandbox_private_tmp) */
+    l->cpu = (rlim_t)(r->req.timeout * 2 + 1);
+    l->memory = r->req.valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT;
+    l->exe = r->req.valgrind ? "/usr/bin/valgrind" : l->program;
+    build_argv(r, l);
+    build_envp(r, l);
 }
 
 /* In P: wire stdio, set the limits, put up the walls, exec. */
 __attribute__((noreturn)) static void
-exec_program(const struct run *r, int seq, char **argv, char **envp, int status_fd,
-             const int stdio[3])
+exec_program(const struct launch *l, int status_fd, const int stdio[3])
 {
-    char self[32] = "", program[PATH_MAX], vgdir[PATH_MAX];
-    const char *exe = r->valgrind ? "/usr/bin/valgrind" : argv[0];
-    struct sandbox_paths paths = paths_of(r, seq, program, vgdir);
+    char self[32] = "";
 
     setsid();                   /* no controlling terminal to type into */
     for (int i = 0; i < 3; i++)
@@ -146,19 +175,19 @@ exec_program(const struct run *r, int seq, char **argv, char **envp, int status_
     set_rlimit(RLIMIT_CORE, 0);
     set_rlimit(RLIMIT_FSIZE, OUTPUT_LIMIT);
     set_rlimit(RLIMIT_NOFILE, 256);
-    set_rlimit(RLIMIT_CPU, (rlim_t)(r->timeout * 2 + 1));
+    set_rlimit(RLIMIT_CPU, l->cpu);
     set_rlimit(RLIMIT_NPROC, PROCESS_LIMIT);
     if (readlink("/proc/self", self, sizeof self - 1) > 0)
         dprintf(status_fd, "P %s\n", self);     /* /proc is the test's: its pid */
-    if (sandbox_enter_program(&paths) == -1) {
+    if (sandbox_enter_program(&l->paths) == -1) {
         dprintf(status_fd, "E %d\n", errno);
         _exit(127);
     }
     syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
     /* Last: the grader's own code (built with ASan in the tests) may not
      * fit in the program's address space. */
-    set_rlimit(RLIMIT_AS, r->valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT);
-    execve(exe, argv, envp);
+    set_rlimit(RLIMIT_AS, l->memory);
+    execve(l->exe, l->argv, l->envp);
     dprintf(status_fd, "E %d\n", errno);
     _exit(127);
 }
@@ -180,19 +209,28 @@ detach_inherited_segments(void)
     free(maps);
 }
 
+/* In I: the program's stdin, stdout and stderr, opened before its private
+ * /tmp hides the grader's folders. */
+static void
+open_stdio(const struct launch *l, int fds[3])
+{
+    fds[0] = open(l->has_input ? l->in : "/dev/null", O_RDONLY);
+    fds[1] = open(l->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    fds[2] = open(l->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+}
+
 /* In I, pid 1 of the new namespace: start P, reap all, report P's status. */
 __attribute__((noreturn)) static void
-init_main(const struct run *r, int seq, char **argv, char **envp, int status_fd)
+init_main(const struct launch *l, int status_fd)
 {
     pid_t p, w;
     int status = 0, leftover = 0, stdio[3];
-    char self[32] = "", path[96], *kids, program[PATH_MAX], vgdir[PATH_MAX];
-    struct sandbox_paths paths = paths_of(r, seq, program, vgdir);
+    char self[32] = "", path[96], *kids;
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     detach_inherited_segments();
-    open_stdio(r, seq, stdio);
-    if (g_sandbox.ready && sandbox_private_tmp(&paths) == -1) {
+    open_stdio(l, stdio);
+    if (l->private_tmp && sandbox_private_tmp(&l->paths) == -1) {
         dprintf(status_fd, "E %d\n", errno);
         _exit(1);
     }
@@ -202,7 +240,7 @@ init_main(const struct run *r, int seq, char **argv, char **envp, int status_fd)
         _exit(1);
     }
     if (p == 0)
-        exec_program(r, seq, argv, envp, status_fd, stdio);
+        exec_program(l, status_fd, stdio);
     while ((w = waitpid(-1, &status, 0)) != p)
         if (w == -1 && errno != EINTR)
             _exit(1);
@@ -217,80 +255,77 @@ init_main(const struct run *r, int seq, char **argv, char **envp, int status_fd)
     _exit(0);
 }
 
+static void
+free_state(void *p)
+{
+    struct run_state *s = p;
+
+    sb_free(&s->status_text);
+    for (size_t i = 0; i < RUN_MAX_ARGS; i++)
+        free(s->args[i]);
+    free(s);
+}
+
 static bool read_status(struct run *r, bool until_pid);
 static void parse_status(struct run *r, const char *text);
 
 void
 run_start(struct run *r)
 {
-    char path[PATH_MAX], vgdir[PATH_MAX], in[PATH_MAX];
-    char *argv[RUN_MAX_ARGS + 16], *envp[10];
-    char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8], fault[256], preload[PATH_MAX + 16];
-    int pipefd[2], nenv = 0;
+    struct launch *l = test_own(xmalloc(sizeof *l));
+    int pipefd[2];
     long init;
 
-    if (r->timeout <= 0)
-        r->timeout = r->valgrind ? VALGRIND_TIMEOUT : DEFAULT_TIMEOUT;
-    r->seq = ++g_test.runs;
-    r->exit_code = -1;
-    program_path(r, path, sizeof path);
-    run_path(r->seq, "vg", vgdir, sizeof vgdir);
-    if (r->valgrind && mkdir(vgdir, 0700) == -1)
-        test_fail(NULL, "The grader could not make a folder for Valgrind: %s", strerror(errno));
-    if (r->input) {
-        run_path(r->seq, "in", in, sizeof in);
-        if (write_file(in, r->input) == -1)
-            test_fail(NULL, "The grader could not write the input file: %s", strerror(errno));
-    }
-    build_argv(r, path, vgdir, argv);
-    snprintf(home, sizeof home, "HOME=%s", g_test.scratch);
-    snprintf(tmpdir, sizeof tmpdir, "TMPDIR=%s", g_sandbox.ready ? "/tmp" : g_test.scratch);
-    envp[nenv++] = "PATH=/usr/local/bin:/usr/bin:/bin";
-    envp[nenv++] = home;
-    envp[nenv++] = tmpdir;          /* the run's own /tmp (or the test's folder) */
-    envp[nenv++] = "LC_ALL=C";      /* strerror() texts the tests can read */
-    if (r->fault) {
-        snprintf(fault, sizeof fault, "IPCGRADE_FAULT=%s", r->fault);
-        snprintf(preload, sizeof preload, "LD_PRELOAD=%s", g_ctx.fault_lib);
-        envp[nenv++] = fault;
-        envp[nenv++] = preload;
-    }
-    envp[nenv] = NULL;
+    if (r->req.timeout <= 0)
+        r->req.timeout = r->req.valgrind ? VALGRIND_TIMEOUT : DEFAULT_TIMEOUT;
+    r->res = (struct run_result){ .exit_code = -1 };
+    r->state = xcalloc(1, sizeof *r->state);
+    test_defer(free_state, r->state);
+    r->state->seq = ++g_test.runs;
+    for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++)
+        r->state->args[i] = xstrdup(r->req.args[i]);
+    prepare_launch(r, l);
+    if (r->req.valgrind && mkdir(l->vgdir, 0700) == -1)
+        test_error("The grader could not make a folder for Valgrind: %s", strerror(errno));
+    if (r->req.input && write_file(l->in, r->req.input) == -1)
+        test_error("The grader could not write the input file: %s", strerror(errno));
     if (pipe2(pipefd, O_CLOEXEC) == -1)
-        test_fail(NULL, "The grader could not make a pipe: %s", strerror(errno));
+        test_error("The grader could not make a pipe: %s", strerror(errno));
     fflush(NULL);
     init = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, NULL, NULL, 0);
     if (init == -1)
-        test_fail(NULL, "The grader could not start a process: %s", strerror(errno));
+        test_error("The grader could not start a process: %s", strerror(errno));
     if (init == 0) {
         close(pipefd[0]);
-        init_main(r, r->seq, argv, envp, pipefd[1]);
+        init_main(l, pipefd[1]);
     }
     close(pipefd[1]);
-    r->init_pid = (pid_t)init;
-    r->status_fd = pipefd[0];
-    r->started = now_seconds();
+    r->state->init_pid = (pid_t)init;
+    r->state->status_fd = pipefd[0];
+    r->res.started = now_seconds();
     read_status(r, true);       /* P reports its pid just before exec */
-    parse_status(r, sb_str(&r->status_text));
+    parse_status(r, sb_str(&r->state->status_text));
 }
 
-/* Read the status pipe into r->status_text until I exits (true), the
- * deadline passes (false), or, with until_pid, P's "P <pid>" line arrives. */
+/* Read the status pipe into the state's status_text until I exits (true),
+ * the deadline passes (false), or, with until_pid, P's "P <pid>" line
+ * arrives. */
 static bool
 read_status(struct run *r, bool until_pid)
 {
-    double deadline = r->started + r->timeout;
+    struct run_state *s = r->state;
+    double deadline = r->res.started + r->req.timeout;
     char buf[256];
 
     for (;;) {
-        struct pollfd pfd = { r->status_fd, POLLIN, 0 };
-        const char *text = sb_str(&r->status_text);
+        struct pollfd pfd = { s->status_fd, POLLIN, 0 };
+        const char *text = sb_str(&s->status_text);
         double left = deadline - now_seconds();
         int rc;
         ssize_t n;
 
         if (until_pid && (strncmp(text, "P ", 2) == 0 || strstr(text, "\nP ")) &&
-            text[r->status_text.len - 1] == '\n')
+            text[s->status_text.len - 1] == '\n')
             return true;
         if (left <= 0)
             return false;
@@ -299,10 +334,10 @@ read_status(struct run *r, bool until_pid)
             continue;
         if (rc <= 0)
             continue;           /* re-check the deadline */
-        n = read(r->status_fd, buf, sizeof buf);
+        n = read(s->status_fd, buf, sizeof buf);
         if (n <= 0)
             return true;        /* I exited: the pipe is closed */
-        sb_add(&r->status_text, buf, (size_t)n);
+        sb_add(&s->status_text, buf, (size_t)n);
     }
 }
 
@@ -313,68 +348,91 @@ parse_status(struct run *r, const char *text)
         int a, b;
 
         if (sscanf(line, "P %d", &a) == 1) {
-            r->pid = a;
+            r->res.pid = a;
         } else if (sscanf(line, "S %d %d", &a, &b) == 2) {
-            r->exit_code = WIFEXITED(a) ? WEXITSTATUS(a) : -1;
-            r->term_signal = WIFSIGNALED(a) ? WTERMSIG(a) : 0;
-            r->leftover_procs = b;
+            r->res.exit_code = WIFEXITED(a) ? WEXITSTATUS(a) : -1;
+            r->res.term_signal = WIFSIGNALED(a) ? WTERMSIG(a) : 0;
+            r->res.leftover_procs = b;
         } else if (sscanf(line, "E %d", &a) == 1) {
-            test_fail(NULL, "The grader could not start %s: %s", r->prog, strerror(a));
+            test_error("The grader could not start %s: %s", r->req.prog, strerror(a));
         }
     }
+}
+
+static void
+free_vg_report(void *p)
+{
+    vg_report_free(p);
+    free(p);
+}
+
+/* The output tail in file what of run r, owned by the test. */
+static char *
+output_tail(const struct run *r, const char *what, bool *cut)
+{
+    char path[PATH_MAX];
+    char *text;
+
+    run_path(r->state->seq, what, path, sizeof path);
+    text = read_file_tail(path, OUTPUT_KEEP, NULL, cut);
+    return test_own(text ? text : xstrdup(""));
 }
 
 void
 run_wait(struct run *r)
 {
-    char path[PATH_MAX];
+    struct run_state *s = r->state;
 
-    if (r->init_pid <= 0)
-        return;                 /* already collected */
+    if (s == NULL || s->init_pid <= 0)
+        return;                 /* never started, or already collected */
     if (!read_status(r, false)) {
         struct strbuf where = { 0 };
 
-        r->timed_out = true;
-        diagnose_tree(r->init_pid, &where);
-        r->blocked = sb_take(&where);
-        kill(r->init_pid, SIGKILL);
+        r->res.timed_out = true;
+        diagnose_tree(s->init_pid, &where);
+        r->res.blocked = test_own(sb_take(&where));
+        kill(s->init_pid, SIGKILL);
     }
-    while (waitpid(r->init_pid, NULL, 0) == -1 && errno == EINTR)
+    while (waitpid(s->init_pid, NULL, 0) == -1 && errno == EINTR)
         ;
-    close(r->status_fd);
-    r->elapsed = now_seconds() - r->started;
-    r->init_pid = 0;
-    parse_status(r, sb_str(&r->status_text));
-    sb_free(&r->status_text);
-    run_path(r->seq, "out", path, sizeof path);
-    r->out = read_file_tail(path, OUTPUT_KEEP, NULL, &r->out_cut);
-    run_path(r->seq, "err", path, sizeof path);
-    r->err = read_file_tail(path, OUTPUT_KEEP, NULL, &r->err_cut);
-    if (r->out == NULL)
-        r->out = xstrdup("");
-    if (r->err == NULL)
-        r->err = xstrdup("");
-    if (r->valgrind) {
-        run_path(r->seq, "vg", path, sizeof path);
-        vg_parse_dir(path, &r->vg);
+    close(s->status_fd);
+    r->res.elapsed = now_seconds() - r->res.started;
+    s->init_pid = 0;
+    parse_status(r, sb_str(&s->status_text));
+    r->res.out = output_tail(r, "out", &r->res.out_cut);
+    r->res.err = output_tail(r, "err", &r->res.err_cut);
+    if (r->req.valgrind) {
+        char path[PATH_MAX];
+        struct vg_report *vg = xcalloc(1, sizeof *vg);
+
+        run_path(s->seq, "vg", path, sizeof path);
+        vg_parse_dir(path, vg);
+        test_defer(free_vg_report, vg);
+        r->res.vg = *vg;        /* a view of the test's copy */
     }
 }
 
 void
 run_signal(const struct run *r, int sig)
 {
-    if (r->pid > 0 && r->init_pid > 0)
-        kill(r->pid, sig);
+    if (r->res.pid > 0 && run_init_pid(r) > 0)
+        kill(r->res.pid, sig);
 }
 
 void
 run_stop(struct run *r)
 {
-    if (r->init_pid > 0) {
-        kill(r->init_pid, SIGKILL);     /* the namespace dies with its init */
-        r->stopped = true;
+    if (run_init_pid(r) > 0) {
+        kill(r->state->init_pid, SIGKILL);      /* the namespace dies with its init */
+        r->res.stopped = true;
         run_wait(r);
     }
+}
+
+pid_t
+run_init_pid(const struct run *r)
+{
+    return r->state ? r->state->init_pid : 0;
 }
 
 /* Its init reports and exits when the program does; WNOWAIT leaves the
@@ -382,12 +440,13 @@ run_stop(struct run *r)
 bool
 run_ended(const struct run *r)
 {
+    pid_t init = run_init_pid(r);
     siginfo_t si;
 
-    if (r->init_pid <= 0)
+    if (init <= 0)
         return true;
     memset(&si, 0, sizeof si);
-    if (waitid(P_PID, (id_t)r->init_pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+    if (waitid(P_PID, (id_t)init, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
         return true;
     return si.si_pid != 0;
 }
@@ -395,9 +454,16 @@ run_ended(const struct run *r)
 bool
 run_alive(const struct run *r)
 {
-    char state = r->init_pid > 0 ? diagnose_state(r->pid) : '?';
+    char state = run_init_pid(r) > 0 ? diagnose_state(r->res.pid) : '?';
 
     return state != '?' && state != 'Z' && state != 'X';
+}
+
+void
+run_describe_stuck(const struct run *r, struct strbuf *sb)
+{
+    if (run_init_pid(r) > 0)
+        diagnose_tree(r->state->init_pid, sb);
 }
 
 void
@@ -405,31 +471,19 @@ run_halt(struct run *r)
 {
     struct strbuf where = { 0 };
 
-    if (r->init_pid <= 0)
+    if (run_init_pid(r) <= 0)
         return;                 /* already collected */
     if (!run_alive(r)) {
         run_wait(r);
         return;
     }
-    diagnose_tree(r->init_pid, &where);
+    run_describe_stuck(r, &where);
     if (where.len > 0 && where.buf[where.len - 1] == '\n')
         where.buf[--where.len] = '\0';
     run_stop(r);
-    r->term_signal = SIGKILL;
-    free(r->blocked);
-    r->blocked = where.len ? sb_take(&where) : xstrdup("gone");
+    r->res.term_signal = SIGKILL;
+    r->res.blocked = test_own(where.len ? sb_take(&where) : xstrdup("gone"));
     sb_free(&where);
-}
-
-/* Has the run's init exited (its zombie not yet collected by run_wait)? */
-static bool
-run_exited(const struct run *r)
-{
-    siginfo_t info = { .si_pid = 0 };
-
-    return r->init_pid <= 0 ||
-           (waitid(P_PID, (id_t)r->init_pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-            info.si_pid == r->init_pid);
 }
 
 bool
@@ -438,9 +492,9 @@ run_wait_output(struct run *r, const char *text, double timeout)
     char path[PATH_MAX];
     double deadline = now_seconds() + timeout;
 
-    run_path(r->seq, "out", path, sizeof path);
+    run_path(r->state->seq, "out", path, sizeof path);
     for (;;) {
-        bool exited = run_exited(r);    /* before reading: then the read is final */
+        bool exited = run_ended(r);     /* before reading: then the read is final */
         char *out = read_file_tail(path, 1 << 20, NULL, NULL);
         bool found = out && strstr(out, text);
 
@@ -453,21 +507,24 @@ run_wait_output(struct run *r, const char *text, double timeout)
     }
 }
 
+const char *
+run_stdout(const struct run *r)
+{
+    char path[PATH_MAX];
+    char *text;
+
+    if (r->state == NULL)
+        return "";
+    run_path(r->state->seq, "out", path, sizeof path);
+    text = read_file_tail(path, OUTPUT_WHOLE, NULL, NULL);
+    return text ? test_own(text) : "";
+}
+
 void
 run_program(struct run *r)
 {
     run_start(r);
     run_wait(r);
-}
-
-void
-run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-    free(r->blocked);
-    vg_report_free(&r->vg);
-    r->out = r->err = r->blocked = NULL;
 }
 
 /* Quote an argument for a POSIX shell when it needs it. */
@@ -492,22 +549,22 @@ shell_word(struct strbuf *sb, const char *w)
 void
 run_command(const struct run *r, struct strbuf *sb)
 {
-    if (r->input) {
+    if (r->req.input) {
         sb_adds(sb, "printf '%s' ");
-        shell_word(sb, r->input);
+        shell_word(sb, r->req.input);
         sb_adds(sb, " | ");
     }
-    if (r->fault) {
-        sb_addf(sb, "IPCGRADE_FAULT=%s LD_PRELOAD=", r->fault);
+    if (r->req.fault) {
+        sb_addf(sb, "IPCGRADE_FAULT=%s LD_PRELOAD=", r->req.fault);
         shell_word(sb, g_ctx.fault_lib);
         sb_adds(sb, " ");
     }
-    if (r->valgrind)
+    if (r->req.valgrind)
         sb_adds(sb, "valgrind --leak-check=full ");
-    sb_addf(sb, "%s%s", r->reference ? "(the reference program) " : "./", r->prog);
-    for (size_t i = 0; i < RUN_MAX_ARGS && r->args[i]; i++) {
+    sb_addf(sb, "%s%s", r->req.reference ? "(the reference program) " : "./", r->req.prog);
+    for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++) {
         sb_adds(sb, " ");
-        shell_word(sb, r->args[i]);
+        shell_word(sb, r->req.args[i]);
     }
 }
 
@@ -549,20 +606,20 @@ run_summary(const struct run *r, struct strbuf *sb)
     run_command(r, sb);
     sb_adds(sb, "\n");
     add_folder(sb);
-    if (r->timed_out)
-        sb_addf(sb, "  did not finish within %.0f s and was stopped\n", r->timeout);
-    else if (r->stopped)
+    if (r->res.timed_out)
+        sb_addf(sb, "  did not finish within %.0f s and was stopped\n", r->req.timeout);
+    else if (r->res.stopped)
         sb_adds(sb, "  was stopped by the grader (the test was done with it)\n");
-    else if (r->term_signal)
-        sb_addf(sb, "  was killed by signal %d (%s)\n", r->term_signal,
-                strsignal(r->term_signal));
+    else if (r->res.term_signal)
+        sb_addf(sb, "  was killed by signal %d (%s)\n", r->res.term_signal,
+                strsignal(r->res.term_signal));
     else
-        sb_addf(sb, "  exit status %d\n", r->exit_code);
-    if (r->blocked && *r->blocked)
-        sb_indent(sb, r->blocked, "  stuck: ");
-    if (r->leftover_procs > 0)
+        sb_addf(sb, "  exit status %d\n", r->res.exit_code);
+    if (r->res.blocked && *r->res.blocked)
+        sb_indent(sb, r->res.blocked, "  stuck: ");
+    if (r->res.leftover_procs > 0)
         sb_addf(sb, "  left %d process%s running when it exited (the grader stopped them)\n",
-                r->leftover_procs, r->leftover_procs == 1 ? "" : "es");
-    add_output(sb, "stdout", r->out ? r->out : "", r->out_cut);
-    add_output(sb, "stderr", r->err ? r->err : "", r->err_cut);
+                r->res.leftover_procs, r->res.leftover_procs == 1 ? "" : "es");
+    add_output(sb, "stdout", r->res.out ? r->res.out : "", r->res.out_cut);
+    add_output(sb, "stderr", r->res.err ? r->res.err : "", r->res.err_cut);
 }

@@ -26,12 +26,18 @@ struct sandbox_paths {
     const char *write[SANDBOX_MAX_PATHS];   /* anything: scratch and Valgrind folders */
 };
 
+/* Move the calling process into a new, empty IPC namespace (with a user
+ * namespace when not root). Return 0, or -1 with errno. */
+int enter_private_ipc(void);
 /* In the test process: new IPC, network and mount namespaces, a tmpfs on
  * scratch (unless !tmpfs), and as root the programs' own uid for the IPC
  * objects the test makes. Return 0, or -1 with a reason in why. */
 int sandbox_enter_test(const char *scratch, bool tmpfs, char *why, size_t len);
 /* Around a step that needs the test process's euid to be root's again. */
 void sandbox_privileged(bool on);
+/* Write a limit of the test's IPC namespace, e.g. ("shmmni", "0"), as
+ * /proc/sys/kernel/NAME. Return 0 or -1 with errno. */
+int sandbox_set_ipc_limit(const char *name, const char *value);
 /* In the run's init process, before the program starts: a mount namespace
  * in which /tmp is a fresh 16 MiB tmpfs; of the old /tmp only the paths
  * themselves come back, at the same place, read-only but for p->write. */

@@ -76,7 +76,7 @@ progress_remember(const char *root, const struct grade_result *res)
     size_t failed = 0;
 
     for (size_t i = 0; i < res->ntests; i++)
-        failed += !res->tests[i].passed && !res->tests[i].skipped;
+        failed += res->tests[i].outcome == OUTCOME_FAIL;
     snprintf(dir, sizeof dir, "%s/build/progress", root);
     if (mkdir_p(dir, 0755) == -1)
         return;                 /* no cache is no harm */

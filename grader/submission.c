@@ -17,6 +17,7 @@
  * the compiler's messages are the feedback, and the grade is 0. */
 #define _GNU_SOURCE
 #include "submission.h"
+#include "util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
 #ifndef SUBMISSION_H
 #define SUBMISSION_H
 
-#include "grader.h"
+#include "exercise.h"
 
 /* The most source the grader compiles per program, in bytes. */
 #define SUBMISSION_SOURCE_MAX (1L << 20)

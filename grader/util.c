@@ -98,6 +98,18 @@ xvasprintf(const char *fmt, va_list ap)
     return s;
 }
 
+char *
+xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 void
 sb_addf(struct strbuf *sb, const char *fmt, ...)
 {

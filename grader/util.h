@@ -35,6 +35,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xvasprintf(const char *fmt, va_list ap);     /* dies when out of memory */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Read at most max bytes of a file, keeping the tail when it is longer
  * (*truncated says so). Returns a NUL-terminated buffer, or NULL with errno. */

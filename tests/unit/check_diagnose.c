@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "diagnose.h"
-#include "grader.h"
+#include "ipcstate.h"
+#include "util.h"
 #include "unit.h"
 
 static char *

@@ -7,7 +7,8 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "grader.h"
+#include "ipcstate.h"
+#include "util.h"
 #include "unit.h"
 
 static const char shm_text[] =

@@ -11,7 +11,9 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "grader.h"
+#include "run.h"
+#include "sandbox.h"
+#include "test.h"
 #include "unit.h"
 
 static char workdir[256];

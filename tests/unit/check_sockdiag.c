@@ -15,7 +15,8 @@
 #include <unistd.h>
 
 #include "diagnose.h"
-#include "grader.h"
+#include "vgxml.h"
+#include "util.h"
 #include "unit.h"
 
 /* A listening socket with an abstract name unique to this process (no

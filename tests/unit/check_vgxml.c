@@ -2,7 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grader.h"
+#include "vgxml.h"
+#include "util.h"
 #include "unit.h"
 
 #define FRAME(fn, file, line) \

@@ -14,7 +14,7 @@
  * with where the server is blocked ("blocked in read() on descriptor 4 (a
  * client's connection, accepted on socket service.sock)"). */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "suite.h"
 #include "diagnose.h"
 #include "../exercises/include/sockservice.h"
 
@@ -50,7 +50,7 @@ static void
 in_scratch(void)
 {
     if (chdir(g_test.scratch) == -1)
-        test_fail(NULL, "The grader could not enter its scratch folder: %s", strerror(errno));
+        test_error("The grader could not enter its scratch folder: %s", strerror(errno));
 }
 
 /* ---- the processes of a run ---- */
@@ -68,12 +68,12 @@ take_fd_report(struct run *r)
 {
     char *out;
 
-    if (!r->valgrind || !r->track_fds || r->err == NULL || fds_taken)
+    if (!r->req.valgrind || !r->req.track_fds || r->res.err == NULL || fds_taken)
         return;
     fds_taken = true;
-    n_open_fds = vg_open_fds(&r->vg, r->err, &open_fds);
-    out = r->err;
-    for (const char *line = r->err, *next; *line; line = next) {
+    n_open_fds = vg_open_fds(&r->res.vg, r->res.err, &open_fds);
+    out = r->res.err;
+    for (const char *line = r->res.err, *next; *line; line = next) {
         size_t len = strcspn(line, "\n");
         int pid, used = 0;
 
@@ -94,21 +94,6 @@ collect(struct run *r)
     take_fd_report(r);
 }
 
-/* Every process of a run still alive: the program and all it started. */
-static size_t
-run_pids(const struct run *r, pid_t *out, size_t max)
-{
-    size_t n = 0;
-
-    if (r->init_pid <= 0 || max == 0)
-        return 0;
-    out[n++] = r->init_pid;     /* its children first, then theirs: a queue */
-    for (size_t i = 0; i < n && n < max; i++)
-        n += diagnose_children(out[i], out + n, max - n);
-    memmove(out, out + 1, (n - 1) * sizeof *out);  /* not the run's own init */
-    return n - 1;
-}
-
 /* True if every thread of every process of the run sleeps in a blocking
  * call (poll(), accept(), read()...), not in sleep(), not running: it can
  * do nothing until something happens on a descriptor or a signal comes. */
@@ -116,7 +101,7 @@ static bool
 run_idle(const struct run *r)
 {
     pid_t pids[64];
-    size_t n = run_pids(r, pids, ARRAY_LEN(pids));
+    size_t n = run_processes(r, pids, ARRAY_LEN(pids));
 
     if (n == 0)
         return false;
@@ -144,20 +129,6 @@ run_idle(const struct run *r)
     return true;
 }
 
-/* Where a run that is still going is, in words: a line per process. */
-static void
-where_is(const struct run *r, struct strbuf *sb)
-{
-    struct strbuf tree = { 0 };
-
-    if (r->init_pid > 0)
-        diagnose_tree(r->init_pid, &tree);
-    if (tree.len > 0 && tree.buf[tree.len - 1] == '\n')
-        tree.buf[--tree.len] = '\0';
-    sb_adds(sb, tree.len ? sb_str(&tree) : "gone");
-    sb_free(&tree);
-}
-
 /* run_halt(), then the descriptors Valgrind saw open at the end. */
 static void
 halt(struct run *r)
@@ -178,14 +149,14 @@ trim_output(struct run *r)
     const char *p;
     int lines = 0;
 
-    if (out_lines_shown <= 0 || r->out == NULL)
+    if (out_lines_shown <= 0 || r->res.out == NULL)
         return;
-    for (p = r->out + strlen(r->out); p > r->out; p--)
+    for (p = r->res.out + strlen(r->res.out); p > r->res.out; p--)
         if (p[-1] == '\n' && p[0] != '\0' && ++lines == out_lines_shown)
             break;
-    if (p > r->out) {
-        memmove(r->out, p, strlen(p) + 1);
-        r->out_cut = true;
+    if (p > r->res.out) {
+        memmove(r->res.out, p, strlen(p) + 1);
+        r->res.out_cut = true;
     }
 }
 
@@ -196,7 +167,7 @@ __attribute__((noreturn, format(printf, 2, 3))) static void
 prog_fail(struct run *r, const char *fmt, ...)
 {
     struct strbuf where = { 0 };
-    bool running = r->out == NULL && !wait_exit(r, 0.2);   /* it may be exiting */
+    bool running = r->res.out == NULL && !wait_exit(r, 0.2);   /* it may be exiting */
     char *text;
     va_list ap;
 
@@ -205,19 +176,19 @@ prog_fail(struct run *r, const char *fmt, ...)
         text = NULL;
     va_end(ap);
     if (running)
-        where_is(r, &where);
+        run_where(r, &where);
     halt(r);
     trim_output(r);
     if (running)
         test_fail(r, "%s\nThe %s was still running; the grader stopped it. It was:\n  %s",
-                  text ? text : "", strcmp(r->prog, "sockserver") == 0 ? "server" : "client",
+                  text ? text : "", strcmp(r->req.prog, "sockserver") == 0 ? "server" : "client",
                   sb_str(&where));
-    if (r->term_signal && !r->stopped)
+    if (r->res.term_signal && !r->res.stopped)
         test_fail(r, "%s\nThe %s was killed by signal %d (%s).", text ? text : "",
-                  strcmp(r->prog, "sockserver") == 0 ? "server" : "client", r->term_signal,
-                  strsignal(r->term_signal));
+                  strcmp(r->req.prog, "sockserver") == 0 ? "server" : "client", r->res.term_signal,
+                  strsignal(r->res.term_signal));
     test_fail(r, "%s\nThe %s has exited (status %d).", text ? text : "",
-              strcmp(r->prog, "sockserver") == 0 ? "server" : "client", r->exit_code);
+              strcmp(r->req.prog, "sockserver") == 0 ? "server" : "client", r->res.exit_code);
 }
 
 /* Wait (at most timeout seconds) until the run has exited by itself;
@@ -270,7 +241,7 @@ make_stale_socket(void)
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
     if (fd == -1 || bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
-        test_fail(NULL, "The grader could not make a socket file: %s", strerror(errno));
+        test_error("The grader could not make a socket file: %s", strerror(errno));
     close(fd);
 }
 
@@ -283,7 +254,7 @@ grader_listen(void)
 
     if (fd == -1 || bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1 ||
         listen(fd, 8) == -1)
-        test_fail(NULL, "The grader could not listen on %s: %s", SOCK, strerror(errno));
+        test_error("The grader could not listen on %s: %s", SOCK, strerror(errno));
     return fd;
 }
 
@@ -309,7 +280,7 @@ conn_open(struct run *r, struct conn *c, const char *name)
     c->name = name;
     c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (c->fd == -1)
-        test_fail(NULL, "The grader could not make a socket: %s", strerror(errno));
+        test_error("The grader could not make a socket: %s", strerror(errno));
     while (connect(c->fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
         int e = errno;
 
@@ -461,7 +432,7 @@ expect_reply(struct run *srv, struct conn *c, const char *want, const char *situ
 {
     char got[REPLY_MAX + 64];
     struct strbuf part = { 0 };
-    enum no_line rc = conn_line(srv, c, got, sizeof got, srv->valgrind ? VG_WAIT : WAIT);
+    enum no_line rc = conn_line(srv, c, got, sizeof got, srv->req.valgrind ? VG_WAIT : WAIT);
 
     if (rc == GOT_LINE && strcmp(got, want) == 0)
         return;
@@ -484,7 +455,7 @@ expect_reply(struct run *srv, struct conn *c, const char *want, const char *situ
                   want, sb_str(&part));
     case TIMED_OUT:
         prog_fail(srv, "%s, no reply came on %s within %.0f s (expected \"%s\").%s",
-                  situation, c->name, srv->valgrind ? VG_WAIT : WAIT, want, sb_str(&part));
+                  situation, c->name, srv->req.valgrind ? VG_WAIT : WAIT, want, sb_str(&part));
     }
     abort();
 }
@@ -496,7 +467,7 @@ expect_reply(struct run *srv, struct conn *c, const char *want, const char *situ
 static void
 wait_consumed(struct run *srv, struct conn *c, const char *what)
 {
-    double deadline = now_seconds() + (srv->valgrind ? VG_WAIT : WAIT);
+    double deadline = now_seconds() + (srv->req.valgrind ? VG_WAIT : WAIT);
     int idle = 0, read_all = 0;
 
     while (idle < SETTLED && read_all < 5 * SETTLED) {
@@ -506,7 +477,7 @@ wait_consumed(struct run *srv, struct conn *c, const char *what)
             prog_fail(srv, "The server stopped after %s.", what);
         if (now_seconds() > deadline)
             prog_fail(srv, "After %s, the server did not read it within %.0f s.", what,
-                      srv->valgrind ? VG_WAIT : WAIT);
+                      srv->req.valgrind ? VG_WAIT : WAIT);
         read_all = consumed ? read_all + 1 : 0;
         idle = consumed && run_idle(srv) ? idle + 1 : 0;
         usleep(10000);
@@ -536,9 +507,9 @@ start_server(struct run *srv, bool valgrind)
     char line[64];
 
     in_scratch();
-    srv->timeout = valgrind ? 120 : 60;     /* the test stops it long before */
-    srv->valgrind = valgrind;
-    srv->track_fds = valgrind;
+    srv->req.timeout = valgrind ? 120 : 60;     /* the test stops it long before */
+    srv->req.valgrind = valgrind;
+    srv->req.track_fds = valgrind;
     run_start(srv);
     if (!run_wait_output(srv, "ready", valgrind ? VG_WAIT : WAIT)) {
         if (run_alive(srv))
@@ -585,9 +556,9 @@ settle(const struct run *r, double timeout)
 static void
 stop_server(struct run *srv)
 {
-    settle(srv, srv->valgrind ? VG_WAIT : WAIT);
+    settle(srv, srv->req.valgrind ? VG_WAIT : WAIT);
     run_signal(srv, SIGTERM);
-    if (!wait_exit(srv, srv->valgrind ? VG_WAIT : WAIT))
+    if (!wait_exit(srv, srv->req.valgrind ? VG_WAIT : WAIT))
         prog_fail(srv, "After SIGTERM the server should close its connections, remove " SOCK
                   " and exit, but it went on. The handler sets a flag; poll() (or accept(), "
                   "read()) then fails with EINTR, and the loop must look at the flag before "
@@ -601,8 +572,8 @@ ref_client(const char *a, const char *b, const char *c)
 {
     struct run r = RUN("sockclient", SOCK, a, b, c);
 
-    r.reference = true;
-    r.timeout = WAIT;
+    r.req.reference = true;
+    r.req.timeout = WAIT;
     return r;
 }
 
@@ -613,17 +584,17 @@ expect_ref_client(struct run *srv, struct run *c)
 {
     struct strbuf cmd = { 0 }, said = { 0 };
 
-    if (!c->timed_out && c->term_signal == 0 && c->exit_code == 0)
+    if (!c->res.timed_out && c->res.term_signal == 0 && c->res.exit_code == 0)
         return;
-    sb_adds(&cmd, c->prog);
-    for (size_t i = 0; i < RUN_MAX_ARGS && c->args[i]; i++)
-        sb_addf(&cmd, " %s", c->args[i]);
-    if (c->out[0])
-        sb_indent(&said, c->out, "  stdout | ");
-    if (c->err[0])
-        sb_indent(&said, c->err, "  stderr | ");
+    sb_adds(&cmd, c->req.prog);
+    for (size_t i = 0; i < RUN_MAX_ARGS && c->req.args[i]; i++)
+        sb_addf(&cmd, " %s", c->req.args[i]);
+    if (c->res.out[0])
+        sb_indent(&said, c->res.out, "  stdout | ");
+    if (c->res.err[0])
+        sb_indent(&said, c->res.err, "  stderr | ");
     prog_fail(srv, "The reference client `%s` %s:\n%s", sb_str(&cmd),
-              c->timed_out ? "got no reply in time" : "failed", sb_str(&said));
+              c->res.timed_out ? "got no reply in time" : "failed", sb_str(&said));
 }
 
 /* ---- the server's descriptors ---- */
@@ -635,7 +606,7 @@ static size_t
 open_connections(const struct run *srv, int *fds, size_t max)
 {
     pid_t pids[64];
-    size_t n = 0, np = run_pids(srv, pids, ARRAY_LEN(pids));
+    size_t n = 0, np = run_processes(srv, pids, ARRAY_LEN(pids));
 
     for (size_t i = 0; i < np; i++) {
         char dir[64];
@@ -669,7 +640,7 @@ static double
 cpu_seconds(const struct run *r)
 {
     pid_t pids[64];
-    size_t n = run_pids(r, pids, ARRAY_LEN(pids));
+    size_t n = run_processes(r, pids, ARRAY_LEN(pids));
     double total = 0;
 
     for (size_t i = 0; i < n; i++) {
@@ -754,7 +725,6 @@ server_replies(void)
     conn_close(&a);
     conn_close(&b);
     end_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -794,7 +764,6 @@ server_stream(void)
     expect_reply(&srv, &c, "6 FIVE", "After \"fi\", then \"ve\\n\"");
     conn_close(&c);
     end_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -822,12 +791,12 @@ server_concurrent(void)
     for (size_t i = 0; i < ARRAY_LEN(c); i++)
         run_wait(&c[i]);
     for (size_t i = 0; i < ARRAY_LEN(c); i++) {
-        const char *line = c[i].out;
+        const char *line = c[i].res.out;
 
-        if (c[i].timed_out) {
+        if (c[i].res.timed_out) {
             struct strbuf where = { 0 };
 
-            where_is(&srv, &where);
+            run_where(&srv, &where);
             halt(&srv);
             test_fail(&c[i], "A first client connected and sent half a request (\"wait\", no "
                       "'\\n'); then five reference clients ran at once, three requests each. "
@@ -835,7 +804,7 @@ server_concurrent(void)
                       "that serves one client at a time (accept, then read until that client "
                       "leaves) keeps all the others waiting. Wait for all of them at once with "
                       "poll(): the listening socket and every connection. See " CHAPTER
-                      ", \"Serving many clients: poll()\".", c[i].timeout, sb_str(&where));
+                      ", \"Serving many clients: poll()\".", c[i].req.timeout, sb_str(&where));
         }
         expect_ref_client(&srv, &c[i]);
         for (size_t k = 0; k < 3; k++) {
@@ -853,7 +822,7 @@ server_concurrent(void)
                           "and \"%s\" should print \"N %s\" as its reply %zu, but it printed:"
                           "\n%s\nEach client's requests are answered on its own connection, "
                           "in order; keep a separate buffer for each client.", texts[i][0],
-                          texts[i][1], texts[i][2], upper, k + 1, c[i].out);
+                          texts[i][1], texts[i][2], upper, k + 1, c[i].res.out);
             if (serial < 1 || serial > 16 || seen[serial])
                 prog_fail(&srv, "Five clients ran at once, 15 requests in all: the serial "
                           "numbers should be 1 to 15, each once, but a reply had %ld.", serial);
@@ -866,9 +835,6 @@ server_concurrent(void)
                  "then, after the five other clients, \"ing\\n\": its reply");
     conn_close(&held);
     end_server(&srv);
-    for (size_t i = 0; i < ARRAY_LEN(c); i++)
-        run_free(&c[i]);
-    run_free(&srv);
 }
 
 static void
@@ -886,7 +852,6 @@ server_clients_leave(void)
 
         run_program(&c);
         expect_ref_client(&srv, &c);
-        run_free(&c);
     }
     for (int i = 0; i < 2; i++) {
         char want[32];
@@ -919,7 +884,6 @@ server_clients_leave(void)
                   WAIT, n, n == 1 ? "" : "s", sb_str(&list));
     }
     end_server(&srv);
-    run_free(&srv);
 }
 
 /* The most descriptors the program may have open (RLIMIT_NOFILE, from
@@ -930,7 +894,7 @@ descriptor_limit(const struct run *r, int otherwise)
     char file[64], *text, *line;
     long soft = otherwise;
 
-    snprintf(file, sizeof file, "/proc/%d/limits", (int)r->pid);
+    snprintf(file, sizeof file, "/proc/%d/limits", (int)r->res.pid);
     text = read_file_tail(file, 8192, NULL, NULL);
     line = text ? strstr(text, "Max open files") : NULL;
     if (line == NULL || sscanf(line + strlen("Max open files"), "%ld", &soft) != 1)
@@ -976,7 +940,6 @@ server_many_clients(void)
         conn_close(&c);
     }
     end_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -1011,7 +974,6 @@ server_long_line(void)
     conn_close(&ok);
     conn_close(&bad);
     end_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -1038,7 +1000,7 @@ server_client_gone(void)
 
         if (rc != GOT_LINE && !run_alive(&srv)) {
             halt(&srv);
-            if (srv.term_signal == SIGPIPE)
+            if (srv.res.term_signal == SIGPIPE)
                 test_fail(&srv, "A client sent two requests and closed its connection before "
                                "the server read them. Writing the replies to that closed "
                                "connection raised SIGPIPE, which killed the server: one "
@@ -1058,7 +1020,6 @@ server_client_gone(void)
     }
     conn_close(&c);
     end_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -1083,7 +1044,7 @@ server_sigterm(void)
                   "waits again (and no SA_RESTART, which would restart accept() and read()). "
                   "See " CHAPTER ", \"Stopping a server cleanly\".");
     expect_success(&srv);
-    if (strstr(srv.out, "shutdown served 1\n") == NULL)
+    if (strstr(srv.res.out, "shutdown served 1\n") == NULL)
         test_fail(&srv, "Before it exits, the server should print \"shutdown served 1\" (the "
                         "number of requests it answered).");
     if (lstat(SOCK, &st) == 0)
@@ -1093,7 +1054,6 @@ server_sigterm(void)
                         "socket. See " CHAPTER ", \"Removing the socket file: unlink()\".", SOCK);
     conn_close(&a);
     conn_close(&idle);
-    run_free(&srv);
 }
 
 static void
@@ -1104,7 +1064,7 @@ server_stale_socket(void)
 
     in_scratch();
     make_stale_socket();
-    srv.timeout = 60;
+    srv.req.timeout = 60;
     run_start(&srv);
     if (!run_wait_output(&srv, "ready " SOCK "\n", WAIT)) {
         if (!run_alive(&srv)) {
@@ -1124,7 +1084,6 @@ server_stale_socket(void)
     expect_reply(&srv, &c, "1 FRESH", "After replacing a stale socket file, \"fresh\\n\"");
     conn_close(&c);
     end_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -1138,11 +1097,11 @@ server_address_in_use(void)
     in_scratch();
     lfd = grader_listen();          /* another server, alive */
     if (lstat(SOCK, &before) == -1)
-        test_fail(NULL, "The grader could not stat its socket file: %s", strerror(errno));
-    srv.timeout = 60;
+        test_error("The grader could not stat its socket file: %s", strerror(errno));
+    srv.req.timeout = 60;
     run_start(&srv);
     while (run_alive(&srv) && !run_wait_output(&srv, "ready", 0.05) &&
-           now_seconds() < srv.started + WAIT) {
+           now_seconds() < srv.res.started + WAIT) {
         int cfd;
 
         while ((cfd = accept(lfd, NULL, NULL)) >= 0)    /* the server's probes, if any */
@@ -1166,9 +1125,9 @@ server_address_in_use(void)
     unlink(SOCK);
 
     scratch_file(SOCK, "not a socket\n");
-    file.timeout = WAIT;
+    file.req.timeout = WAIT;
     run_program(&file);
-    if (file.timed_out || run_wait_output(&file, "ready", 0))
+    if (file.res.timed_out || run_wait_output(&file, "ready", 0))
         test_fail(&file, "A regular file named " SOCK " was in the folder. Your server must not "
                          "remove a file that is not a socket: it should report the error and "
                          "exit with status 1 (check with lstat() and S_ISSOCK()).");
@@ -1179,8 +1138,6 @@ server_address_in_use(void)
                          "or changed it. A file that is not a socket is not yours to remove: "
                          "check with lstat() and S_ISSOCK() first.");
     free(content);
-    run_free(&srv);
-    run_free(&file);
 }
 
 static void
@@ -1202,7 +1159,7 @@ server_idle(void)
     if (cpu > 0.1 * wall) {
         struct strbuf where = { 0 };
 
-        where_is(&srv, &where);
+        run_where(&srv, &where);
         prog_fail(&srv, "With nothing to do (one client connected, idle), your server used "
                   "%.2f s of CPU time in %.2f s: it spins instead of sleeping. Let poll() "
                   "wait with a timeout of -1 (no timeout), or block in accept() and read(); "
@@ -1211,7 +1168,6 @@ server_idle(void)
     }
     conn_close(&c);
     end_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -1227,7 +1183,7 @@ server_valgrind(void)
     conn_sends(&srv, &a, "check me\n");
     expect_reply(&srv, &a, "1 CHECK ME", "Under Valgrind, after \"check me\\n\"");
     conn_close(&a);
-    c1.timeout = c2.timeout = VG_WAIT;
+    c1.req.timeout = c2.req.timeout = VG_WAIT;
     run_start(&c1);
     run_start(&c2);
     run_wait(&c1);
@@ -1242,9 +1198,6 @@ server_valgrind(void)
     expect_valgrind_clean(&srv);
     expect_no_open_fds(&srv, true);
     conn_close(&stay);
-    run_free(&c1);
-    run_free(&c2);
-    run_free(&srv);
 }
 
 static void
@@ -1269,10 +1222,9 @@ bad_usage(void)
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         struct run r = RUN(cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
 
-        r.timeout = WAIT;
+        r.req.timeout = WAIT;
         run_program(&r);
         expect_usage_error(&r);
-        run_free(&r);
     }
     d = opendir(".");
     while (d && (de = readdir(d)) != NULL)
@@ -1316,7 +1268,7 @@ expect_request(struct run *cl, struct conn *c, const char *want)
 {
     char got[REQUEST_MAX + 64];
     struct strbuf part = { 0 };
-    enum no_line rc = conn_line(cl, c, got, sizeof got, cl->valgrind ? VG_WAIT : WAIT);
+    enum no_line rc = conn_line(cl, c, got, sizeof got, cl->req.valgrind ? VG_WAIT : WAIT);
 
     if (rc == GOT_LINE && strcmp(got, want) == 0)
         return;
@@ -1341,7 +1293,7 @@ client_exchange(void)
 
     in_scratch();
     lfd = grader_listen();
-    cl.timeout = 3 * WAIT;
+    cl.req.timeout = 3 * WAIT;
     run_start(&cl);
     c.fd = accept_client(&cl, lfd);
     expect_request(&cl, &c, "hello");
@@ -1359,7 +1311,7 @@ client_exchange(void)
     if (!wait_exit(&cl, WAIT))
         prog_fail(&cl, "The client closed its connection but did not exit.");
     expect_success(&cl);
-    if (strcmp(cl.out, "1 HELLO\n2 TWO WORDS\n3 X\n") != 0)
+    if (strcmp(cl.res.out, "1 HELLO\n2 TWO WORDS\n3 X\n") != 0)
         test_fail(&cl, "The client should print each reply as it came, one per line:\n"
                        "  1 HELLO\n  2 TWO WORDS\n  3 X\nThe first reply came in two pieces "
                        "(\"1 HE\", then \"LLO\\n\"): a read() may return part of a line; keep "
@@ -1367,7 +1319,6 @@ client_exchange(void)
                        "boundaries\".");
     conn_close(&c);
     close(lfd);
-    run_free(&cl);
 }
 
 static void
@@ -1380,7 +1331,7 @@ client_errors(void)
     int lfd;
 
     in_scratch();
-    none.timeout = WAIT;
+    none.req.timeout = WAIT;
     run_program(&none);
     expect_error_exit(&none, "With no socket file " SOCK);
     expect_stderr_has(&none, "No such file or directory", "connect() fails with ENOENT when "
@@ -1388,7 +1339,7 @@ client_errors(void)
     expect_stdout_empty(&none, "there was no reply.");
 
     make_stale_socket();
-    stale.timeout = WAIT;
+    stale.req.timeout = WAIT;
     run_program(&stale);
     expect_error_exit(&stale, "With a socket file nobody listens on");
     expect_stderr_has(&stale, "Connection refused", "connect() fails with ECONNREFUSED when "
@@ -1396,7 +1347,7 @@ client_errors(void)
     unlink(SOCK);
 
     lfd = grader_listen();
-    cut.timeout = WAIT;
+    cut.req.timeout = WAIT;
     run_start(&cut);
     c.fd = accept_client(&cut, lfd);
     expect_request(&cut, &c, "hello");
@@ -1408,9 +1359,6 @@ client_errors(void)
     expect_error_exit(&cut, "When the server closes the connection without replying");
     expect_stdout_empty(&cut, "there was no reply.");
     close(lfd);
-    run_free(&none);
-    run_free(&stale);
-    run_free(&cut);
 }
 
 static void
@@ -1418,70 +1366,62 @@ client_valgrind(void)
 {
     struct run srv = RUN("sockserver", SOCK), cl = RUN("sockclient", SOCK, "memory", "check");
 
-    srv.reference = true;
+    srv.req.reference = true;
     start_server(&srv, false);
-    cl.valgrind = cl.track_fds = true;
+    cl.req.valgrind = cl.req.track_fds = true;
     run_start(&cl);
     collect(&cl);
     expect_success(&cl);
-    if (strcmp(cl.out, "1 MEMORY\n2 CHECK\n") != 0)
+    if (strcmp(cl.res.out, "1 MEMORY\n2 CHECK\n") != 0)
         test_fail(&cl, "Under Valgrind the client should print \"1 MEMORY\" and \"2 CHECK\".");
     expect_valgrind_clean(&cl);
     expect_no_open_fds(&cl, false);
     end_server(&srv);
-    run_free(&cl);
-    run_free(&srv);
 }
 
 static const struct test_def tests[] = {
     { "server_replies", "the server makes " SOCK ", listens, and answers each line with a "
       "serial number and the line in capitals", 2, server_replies, "socket(AF_UNIX, "
-      "SOCK_STREAM, 0), bind(), listen(), accept(). See " CHAPTER ", \"A stream server step "
-      "by step\".", NULL },
+      "SOCK_STREAM, 0), bind(), listen(), accept().", NULL, "A stream server step "
+      "by step" },
     { "server_stream", "a request in pieces, and several requests in one write, are each "
-      "answered once, whole", 2, server_stream, "keep each client's bytes until the '\\n'. "
-      "See " CHAPTER ", \"A stream has no message boundaries\".", NULL },
+      "answered once, whole", 2, server_stream, "keep each client's bytes until the '\\n'.", NULL, "A stream has no message boundaries" },
     { "server_concurrent", "five reference clients at once are served while another client "
       "sits on half a request", 3, server_concurrent, "poll() on the listening socket and "
-      "every connection. See " CHAPTER ", \"Serving many clients: poll()\".", NULL },
+      "every connection.", NULL, "Serving many clients: poll()" },
     { "server_clients_leave", "the server closes each connection when its client leaves", 2,
-      server_clients_leave, "read() returns 0: close(cfd). See " CHAPTER ", \"Closing: every "
-      "descriptor, every time\".", NULL },
+      server_clients_leave, "read() returns 0: close(cfd).", NULL, "Closing: every "
+      "descriptor, every time" },
     { "server_many_clients", "more clients, one after the other, than the server may have "
-      "descriptors are all served (no leak)", 1, server_many_clients, "close every connection you accept. See " CHAPTER
-      ", \"Closing: every descriptor, every time\".", NULL },
+      "descriptors are all served (no leak)", 1, server_many_clients, "close every connection you accept.", NULL, "Closing: every descriptor, every time" },
     { "server_long_line", "a line too long gets \"error line too long\" and a closed "
       "connection; others go on", 1, server_long_line, "a full buffer without '\\n' is an "
-      "error. See " CHAPTER ", \"Common mistakes\".", NULL },
+      "error.", NULL, "Common mistakes" },
     { "server_client_gone", "a client that leaves before its replies does not kill the "
-      "server (SIGPIPE)", 1, server_client_gone, "send(..., MSG_NOSIGNAL). See " CHAPTER
-      ", \"When the other end has gone: EPIPE and SIGPIPE\".", NULL },
+      "server (SIGPIPE)", 1, server_client_gone, "send(..., MSG_NOSIGNAL).", NULL, "When the other end has gone: EPIPE and SIGPIPE" },
     { "server_sigterm", "on SIGTERM the server exits 0 and removes " SOCK, 2, server_sigterm,
-      "on EINTR look at the flag; then close() and unlink(). See " CHAPTER ", \"Stopping a "
-      "server cleanly\".", NULL },
+      "on EINTR look at the flag; then close() and unlink().", NULL, "Stopping a "
+      "server cleanly" },
     { "server_stale_socket", "a stale " SOCK " (nobody listening) is replaced", 1,
       server_stale_socket, "EADDRINUSE, connect() says ECONNREFUSED: unlink() and bind() "
-      "again. See " CHAPTER ", \"A socket file left behind: EADDRINUSE\".", NULL },
+      "again.", NULL, "A socket file left behind: EADDRINUSE" },
     { "server_address_in_use", "a live server's socket, or a file that is not a socket, is "
-      "left alone (exit 1)", 1, server_address_in_use, "remove only a stale socket. See "
-      CHAPTER ", \"A socket file left behind: EADDRINUSE\".", NULL },
+      "left alone (exit 1)", 1, server_address_in_use, "remove only a stale socket.", NULL, "A socket file left behind: EADDRINUSE" },
     { "server_idle", "an idle server sleeps (uses no CPU time)", 1, server_idle, "poll() "
-      "with timeout -1. See " CHAPTER ", \"Serving many clients: poll()\".", NULL },
+      "with timeout -1.", NULL, "Serving many clients: poll()" },
     { "server_valgrind", "the server runs clean under Valgrind, with no descriptor left "
-      "open at exit", 2, server_valgrind, "close every connection and the listening socket. "
-      "See " CHAPTER ", \"Closing: every descriptor, every time\".", NULL },
+      "open at exit", 2, server_valgrind, "close every connection and the listening socket.", NULL, "Closing: every descriptor, every time" },
     { "client_exchange", "the client sends each TEXT as a line and prints each reply, even "
       "one that comes in pieces", 2, client_exchange, "connect(), then for each TEXT: send "
-      "the line, read until '\\n'. See " CHAPTER ", \"connect(): the client side\".", NULL },
+      "the line, read until '\\n'.", NULL, "connect(): the client side" },
     { "client_errors", "the client reports ENOENT, ECONNREFUSED and a server that hangs up "
-      "(exit 1)", 1, client_errors, "err_exit(\"connect\"); read() returning 0 is end of file. "
-      "See " CHAPTER ", \"connect(): the client side\".", NULL },
+      "(exit 1)", 1, client_errors, "err_exit(\"connect\"); read() returning 0 is end of file.", NULL, "connect(): the client side" },
     { "client_valgrind", "the client runs clean under Valgrind and closes its socket", 1,
-      client_valgrind, "close(fd) when you are done. See " CHAPTER ", \"Closing: every "
-      "descriptor, every time\".", NULL },
+      client_valgrind, "close(fd) when you are done.", NULL, "Closing: every "
+      "descriptor, every time" },
     { "bad_usage", "both programs reject a wrong command line with a usage message", 1,
       bad_usage, "the skeletons' argument parsing does this; keep usage_err() for bad "
-      "input.", NULL },
+      "input.", NULL, NULL },
 };
 
 const struct exercise exercise_sockets = {

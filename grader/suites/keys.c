@@ -2,7 +2,7 @@
  * prints the key ftok() makes for a file and a project id, and the three
  * ingredients of that key, computed from stat(). */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "suite.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -25,7 +25,7 @@ grader_key(const char *name, int proj, struct stat *st)
     snprintf(path, sizeof path, "%s/%s", g_test.scratch, name);
     key = ftok(path, proj);
     if (key == -1 || stat(path, st) == -1)
-        test_fail(NULL, "The grader could not compute ftok(%s): %s", path, strerror(errno));
+        test_error("The grader could not compute ftok(%s): %s", path, strerror(errno));
     return (uint32_t)key;
 }
 
@@ -40,7 +40,6 @@ check_key(const char *file, const char *proj_text, int proj)
     expect_success(&r);
     expect_ulong(&r, "The key", (uint32_t)expect_field(&r, "key", "the key ftok() returned"),
                  expected, "Print exactly what ftok(PATH, PROJ_ID) returned, as 0x%08x.");
-    run_free(&r);
 }
 
 static void
@@ -71,7 +70,6 @@ key_parts(void)
     expect_ulong(&r, "The inode line", (unsigned long)expect_field(&r, "inode", "the low 16 "
                  "bits of the file's inode number"), st.st_ino & 0xffff, "Take st_ino from "
                  "stat(PATH) and keep its low 16 bits: st.st_ino & 0xffff.");
-    run_free(&r);
 }
 
 static void
@@ -87,7 +85,6 @@ missing_file(void)
     expect_stderr_has(&r, "ftok", "Say which call failed: err_exit(\"ftok(%s)\", path).");
     expect_stderr_has(&r, "No such file or directory", "Include errno's meaning: err_exit() "
                       "adds strerror(errno) for you.");
-    run_free(&r);
 }
 
 static void
@@ -96,7 +93,7 @@ stat_failure(void)
     struct run r = RUN("ipckey", "keyfile", "65");
 
     scratch_file("keyfile", "x\n");
-    r.fault = "stat:EIO";
+    r.req.fault = "stat:EIO";
     run_program(&r);
     expect_error_exit(&r, "When stat() fails");
     expect_stderr_has(&r, "stat", "Check stat()'s result and report it: "
@@ -105,7 +102,6 @@ stat_failure(void)
                       "strerror(errno) for you.");
     expect_stdout_empty(&r, "stat() failed, so the program has nothing true to print. Call "
                         "ftok() and stat() before printing anything.");
-    run_free(&r);
 }
 
 static void
@@ -121,7 +117,6 @@ bad_usage(void)
 
         run_program(&r);
         expect_usage_error(&r);
-        run_free(&r);
     }
 }
 
@@ -134,13 +129,12 @@ valgrind_clean(void)
 
     scratch_file("keyfile", "x\n");
     expected = grader_key("keyfile", 65, &st);
-    r.valgrind = true;
+    r.req.valgrind = true;
     run_program(&r);
     expect_success(&r);
     expect_ulong(&r, "The key", (uint32_t)expect_field(&r, "key", "the key ftok() returned"),
                  expected, "Print exactly what ftok() returned.");
     expect_valgrind_clean(&r);
-    run_free(&r);
 }
 
 static void
@@ -153,7 +147,6 @@ no_ipc_objects(void)
     check_key("keyfile", "65", 65);
     expect_no_new_objects(&before, NULL, "ftok() only computes a number, yet after running "
                           "./ipckey keyfile 65");
-    ipc_set_free(&before);
 }
 
 /* HIDDEN-BEGIN: instructors' tests; `make handout` leaves them out. */
@@ -164,7 +157,7 @@ path_with_spaces(void)
 
     snprintf(dir, sizeof dir, "%s/a folder", g_test.scratch);
     if (mkdir(dir, 0700) == -1)
-        test_fail(NULL, "The grader could not make %s: %s", dir, strerror(errno));
+        test_error("The grader could not make %s: %s", dir, strerror(errno));
     scratch_file("a folder/key file.txt", "x\n");
     check_key("a folder/key file.txt", "0x2a", 0x2a);
 }
@@ -172,30 +165,27 @@ path_with_spaces(void)
 
 static const struct test_def tests[] = {
     { "prints_key", "prints the key ftok() makes for a file", 3, prints_key,
-      "call ftok(path, proj_id) and print its result with printf(\"%-8s0x%08x\\n\", ...). "
-      "See " CHAPTER ", \"ftok()\".", NULL },
+      "call ftok(path, proj_id) and print its result with printf(\"%-8s0x%08x\\n\", ...).", NULL, "ftok()" },
     { "key_parts", "prints the three parts of the key, taken from stat()", 2, key_parts,
-      "a key is (inode & 0xffff) | (dev & 0xff) << 16 | (proj_id & 0xff) << 24. See "
-      CHAPTER ", \"What goes into a key\".", NULL },
+      "a key is (inode & 0xffff) | (dev & 0xff) << 16 | (proj_id & 0xff) << 24.", NULL, "What goes into a key" },
     { "missing_file", "reports a missing file and exits non-zero", 2, missing_file,
-      "ftok() returns (key_t) -1 when it fails; check it and call err_exit(). See "
-      CHAPTER ", \"Common mistakes\".", NULL },
+      "ftok() returns (key_t) -1 when it fails; check it and call err_exit().", NULL, "Common mistakes" },
     { "stat_failure", "reports a failing stat() and prints nothing", 1, stat_failure,
       "stat() returns -1 on failure and leaves the struct unset: check it before using "
-      "st_dev and st_ino.", NULL },
+      "st_dev and st_ino.", NULL, NULL },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
       "PROJ_ID must be 1..255 and there must be exactly two arguments; the skeleton's "
-      "parse_proj_id() and usage_err() do this.", NULL },
+      "parse_proj_id() and usage_err() do this.", NULL, NULL },
     { "valgrind_clean", "runs clean under Valgrind (no memory errors or leaks)", 2,
       valgrind_clean, "free what you allocate; never read a variable you have not set. "
-      "Try: valgrind --leak-check=full ./ipckey keyfile 65", NULL },
+      "Try: valgrind --leak-check=full ./ipckey keyfile 65", NULL, NULL },
     { "no_ipc_objects", "creates no IPC object (a key is only a number)", 1,
       no_ipc_objects, "ftok() needs no msgget() or shmget(): making an object to test the "
-      "key leaves it in the kernel. See " CHAPTER ".", NULL },
+      "key leaves it in the kernel. See " CHAPTER ".", NULL, NULL },
     /* HIDDEN-BEGIN */
     { "path_with_spaces", "works for a file in another folder, with spaces in its name", 1,
       path_with_spaces, "pass PATH to ftok() and stat() exactly as given.",
-      "after_published" },
+      "after_published", NULL },
     /* HIDDEN-END */
 };
 

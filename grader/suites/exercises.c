@@ -1,7 +1,7 @@
 /* exercises.c: the exercises in course order. To add one, write its suite
  * (suite_NAME.c, defining `const struct exercise exercise_NAME`) and list it
  * here; see README.md, "Adding an exercise". */
-#include "grader.h"
+#include "exercise.h"
 
 extern const struct exercise exercise_keys;
 extern const struct exercise exercise_shmget;

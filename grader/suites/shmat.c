@@ -4,7 +4,7 @@
  * against the reference counterpart, and the grader looks at the segment
  * (its attributes, its bytes, the readers' mappings) while it is attached. */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "suite.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -72,7 +72,7 @@ expected_output(char out[OUTPUT_MAX], const char *name, const double *values, si
 static void
 expect_output(const struct run *r, const char *expected, const char *advice)
 {
-    const char *e = expected, *f = r->out;
+    const char *e = expected, *f = r->res.out;
     int line = 1;
 
     while (*e && *f) {
@@ -101,31 +101,31 @@ wait_for_text(struct run *r, const char *text, double secs, const char *what)
     if (run_wait_output(r, text, secs))
         return;
     run_stop(r);
-    if (r->exit_code == -1 && r->term_signal == 0) {   /* we stopped it */
-        r->timed_out = true;
-        r->timeout = secs;
-        test_fail(r, "`%s` did not print \"%s\" within %.0f s: %s", r->prog, text, secs,
+    if (r->res.exit_code == -1 && r->res.term_signal == 0) {   /* we stopped it */
+        r->res.timed_out = true;
+        r->req.timeout = secs;
+        test_fail(r, "`%s` did not print \"%s\" within %.0f s: %s", r->req.prog, text, secs,
                   what);
     }
-    if (r->reference)
-        test_fail(r, "The reference %s did not start as expected.", r->prog);
-    if (r->term_signal == SIGSEGV && strcmp(r->prog, "shmreader") == 0)
+    if (r->req.reference)
+        test_fail(r, "The reference %s did not start as expected.", r->req.prog);
+    if (r->res.term_signal == SIGSEGV && strcmp(r->req.prog, "shmreader") == 0)
         test_fail(r, "`shmreader` crashed with SIGSEGV. Three usual causes: a write "
                      "through the read-only attachment (SHM_RDONLY makes any write fault), "
                      "using the pointer after shmdt(), or using (void *) -1 from a failed "
                      "shmat() as an address.");
     expect_success(r);
-    test_fail(r, "`%s` exited without printing \"%s\": %s", r->prog, text, what);
+    test_fail(r, "`%s` exited without printing \"%s\": %s", r->req.prog, text, what);
 }
 
 /* Start a writer and wait until it says "ready". */
 static void
 start_writer(struct run *w)
 {
-    if (w->timeout <= 0)
-        w->timeout = w->valgrind ? 40 : 15;
+    if (w->req.timeout <= 0)
+        w->req.timeout = w->req.valgrind ? 40 : 15;
     run_start(w);
-    wait_for_text(w, "ready", w->valgrind ? 30 : 5, "the writer prints \"shmid N\" and "
+    wait_for_text(w, "ready", w->req.valgrind ? 30 : 5, "the writer prints \"shmid N\" and "
                   "\"ready\" once the record is in the segment, then waits for SIGINT or "
                   "SIGTERM (the skeleton prints, flushes and waits for you).");
 }
@@ -149,24 +149,11 @@ segment_by_key(const struct run *r, const char *when)
     snapshot(&now);
     o = ipc_find_key(&now, IPC_KIND_SHM, KEY_NUM);
     if (o == NULL) {
-        ipc_set_free(&now);
         test_fail(r, "%s, no segment has the key %s any more. The writer must keep its "
                      "segment, with its key, until it is told to stop.", when, KEY);
     }
     copy = *o;
-    ipc_set_free(&now);
     return copy;
-}
-
-/* A segment the grader makes itself, in the test's namespace. */
-static int
-grader_segment(key_t key, size_t size)
-{
-    int id = shmget(key, size, IPC_CREAT | IPC_EXCL | 0600);
-
-    if (id == -1)
-        test_fail(NULL, "The grader could not create its own segment: %s", strerror(errno));
-    return id;
 }
 
 /* Copy the record out of segment ID, as the grader sees it. */
@@ -177,7 +164,7 @@ grader_read(int id)
     void *p = shmat(id, NULL, SHM_RDONLY);
 
     if (p == (void *)-1)
-        test_fail(NULL, "The grader could not attach segment %d: %s", id, strerror(errno));
+        test_error("The grader could not attach segment %d: %s", id, strerror(errno));
     memcpy(&rec, p, sizeof rec);
     shmdt(p);
     return rec;
@@ -190,7 +177,7 @@ grader_write(int id, const void *rec, size_t n)
     void *p = shmat(id, NULL, 0);
 
     if (p == (void *)-1)
-        test_fail(NULL, "The grader could not attach segment %d: %s", id, strerror(errno));
+        test_error("The grader could not attach segment %d: %s", id, strerror(errno));
     memcpy(p, rec, n);
     shmdt(p);
 }
@@ -224,15 +211,15 @@ reference_reader_failed(const struct run *rr)
 {
     const char *why = "";
 
-    if (strstr(rr->err, "No such file or directory"))
+    if (strstr(rr->res.err, "No such file or directory"))
         why = "Its shmget(KEY, 168, 0) found no segment with the key. If you removed the "
               "segment (IPC_RMID) before the reader attached, Linux keeps it alive for you, "
               "but hides its key (it becomes 0x00000000), so no reader can find it any "
               "more: remove it only after the signal, when you stop.";
-    else if (strstr(rr->err, "Invalid argument"))
+    else if (strstr(rr->res.err, "Invalid argument"))
         why = "Its shmget(KEY, 168, 0) refused the segment as too small: create it with "
               "sizeof(struct record), 168 bytes (not the size of a pointer).";
-    else if (strstr(rr->err, "record"))
+    else if (strstr(rr->res.err, "record"))
         why = "The segment does not hold a complete record: fill in count, name and "
               "values, and set magic to RECORD_MAGIC last.";
     test_fail(rr, "The reference shmreader could not read your writer's record. %s", why);
@@ -255,7 +242,6 @@ writer_record(void)
         seg = now.obj[0];
         rec = grader_read(seg.id);
     }
-    ipc_set_free(&now);
     stop_with(&w, SIGTERM);
 
     expect_ulong(&w, "While the writer was ready, the number of segments", n, 1,
@@ -279,9 +265,9 @@ writer_record(void)
                  "The writer attaches the segment once with shmat() and stays attached "
                  "until the signal; it detaches (shmdt) only when it stops.");
     expect_ulong(&w, "The segment's creator (shm_cpid)", (unsigned long)seg.cpid,
-                 (unsigned long)w.pid, "The writer itself creates the segment.");
+                 (unsigned long)w.res.pid, "The writer itself creates the segment.");
     expect_ulong(&w, "The last process to attach or detach (shm_lpid)",
-                 (unsigned long)seg.lpid, (unsigned long)w.pid, "The writer attaches it "
+                 (unsigned long)seg.lpid, (unsigned long)w.res.pid, "The writer attaches it "
                  "with shmat(), which sets shm_lpid and shm_atime.");
     expect_ulong(&w, "The record's magic number", rec.magic, RECORD_MAGIC, "Set "
                  "rec->magic = RECORD_MAGIC, last, through the pointer shmat() returned.");
@@ -300,7 +286,6 @@ writer_record(void)
     expect_ulong(&w, "The id your writer printed (\"shmid N\")",
                  (unsigned long)expect_field(&w, "shmid", "the id shmget() returned"),
                  (unsigned long)seg.id, "Print the id shmget() returned.");
-    run_free(&w);
 }
 
 static void
@@ -317,20 +302,18 @@ writer_removes(void)
         start_writer(&w);
         snapshot(&now);
         had_segment = ipc_count(&now, IPC_KIND_SHM) > 0;
-        ipc_set_free(&now);
         stop_with(&w, sigs[i]);
         if (!had_segment)
             test_fail(&w, "While your writer was ready, there was no segment at all: "
                           "nothing to remove. Create it with shmget() first.");
         expect_finished(&w);
-        if (w.exit_code != 0)
+        if (w.res.exit_code != 0)
             test_fail(&w, "After SIG%s, `shmwriter` should detach, remove the segment and "
                           "exit with status 0, but it exited with status %d.",
-                      sigabbrev_np(sigs[i]), w.exit_code);
+                      sigabbrev_np(sigs[i]), w.res.exit_code);
         snprintf(situation, sizeof situation, "After it was stopped with SIG%s",
                  sigabbrev_np(sigs[i]));
         expect_no_new_objects(&before, &w, situation);
-        run_free(&w);
     }
 }
 
@@ -342,24 +325,22 @@ writer_to_reference_reader(void)
     char buf[OUTPUT_MAX];
     const char *want = expected_output(buf, "cellar", full, ARRAY_LEN(full));
 
-    rr.reference = true;
+    rr.req.reference = true;
     start_writer(&w);
     run_program(&rr);
     expect_finished(&rr);
-    if (rr.exit_code != 0)
+    if (rr.res.exit_code != 0)
         reference_reader_failed(&rr);
     expect_output(&rr, want, "The reference reader printed what it found in your record: "
                   "check count, name and values[] (all 16 of them).");
     stop_with(&w, SIGTERM);
-    run_free(&rr);
-    run_free(&w);
 }
 
 /* The reader crashed: say the likely reason. */
 static void
 reader_crashed(const struct run *r)
 {
-    if (r->term_signal == SIGSEGV)
+    if (r->res.term_signal == SIGSEGV)
         test_fail(r, "`shmreader` crashed with SIGSEGV. Three usual causes: a write "
                      "through the read-only attachment (SHM_RDONLY makes any write fault), "
                      "using the pointer after shmdt(), or using (void *) -1 from a failed "
@@ -376,7 +357,7 @@ reader_from_reference_writer(void)
     const char *want = expected_output(buf, "hall", hall, ARRAY_LEN(hall));
     struct ipc_obj seg;
 
-    w.reference = true;
+    w.req.reference = true;
     start_writer(&w);
     run_program(&r);
     reader_crashed(&r);
@@ -387,7 +368,7 @@ reader_from_reference_writer(void)
     expect_ulong(&r, "After your reader exited, the segment's nattch", seg.count, 1,
                  "Only the writer should still be attached: the reader detaches "
                  "(shmdt) before it exits.");
-    if (seg.lpid != r.pid)
+    if (seg.lpid != r.res.pid)
         test_fail(&r, "Your reader never attached the segment: after it ran, the "
                       "segment's shm_lpid was still the writer's pid, and every shmat() and "
                       "shmdt() sets it to the caller's. Attach it with shmat().");
@@ -395,8 +376,6 @@ reader_from_reference_writer(void)
                  grader_read(seg.id).magic, RECORD_MAGIC, "The reader must not change the "
                  "record.");
     stop_with(&w, SIGTERM);
-    run_free(&r);
-    run_free(&w);
 }
 
 static void
@@ -408,14 +387,14 @@ reader_read_only(void)
     char perms[5] = "";
     bool mapped;
 
-    w.reference = true;
-    r.timeout = 15;
+    w.req.reference = true;
+    r.req.timeout = 15;
     start_writer(&w);
     run_start(&r);
     wait_for_text(&r, "sum ", 5, "with -w, the reader prints the record, then stays "
                   "attached until SIGINT or SIGTERM (the skeleton's wait_for_stop()).");
     /* Look while it waits, stop it, then judge. */
-    mapped = mapping_perms(r.pid, KEY_NUM, perms);
+    mapped = mapping_perms(r.res.pid, KEY_NUM, perms);
     during = segment_by_key(&r, "While your reader was attached");
     stop_with(&r, SIGTERM);
     if (!mapped)
@@ -436,8 +415,6 @@ reader_read_only(void)
     expect_ulong(&r, "After your reader stopped, the segment's nattch", after.count, 1,
                  "The reader detaches with shmdt() when it stops; only the writer stays.");
     stop_with(&w, SIGTERM);
-    run_free(&r);
-    run_free(&w);
 }
 
 static void
@@ -454,7 +431,7 @@ reader_checks_record(void)
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         struct run r = RUN("shmreader", KEY);
         struct record rec;
-        int id = grader_segment(KEY_NUM, sizeof rec);
+        int id = grader_segment(KEY_NUM, sizeof rec, 0600);
 
         memset(&rec, 0, sizeof rec);
         rec.magic = cases[i].magic;
@@ -467,27 +444,26 @@ reader_checks_record(void)
             rec.values[v] = (double)v;
         grader_write(id, &rec, sizeof rec);
         run_program(&r);
-        if (r.term_signal == SIGSEGV)
+        if (r.res.term_signal == SIGSEGV)
             test_fail(&r, "Given %s, `shmreader` crashed with SIGSEGV: it read past the "
                           "end of the record and of the segment (or wrote into its "
                           "read-only attachment). Check the record before you use it.",
                       cases[i].what);
         expect_finished(&r);
-        if (r.exit_code == 0)
+        if (r.res.exit_code == 0)
             test_fail(&r, "Given %s, `shmreader` printed it and exited with status 0. "
                           "Never trust what is in shared memory: check magic, that count "
                           "is between 1 and %d, and that name holds a '\\0', and call "
                           "fatal() when one is wrong (exit status 1).", cases[i].what,
                       MAX_VALUES);
         expect_no_field(&r, "sum", "the record is not valid, so nothing should be summed.");
-        if (expect_object(&r, IPC_KIND_SHM, id, "the grader's segment").lpid != r.pid)
+        if (expect_object(&r, IPC_KIND_SHM, id, "the grader's segment").lpid != r.res.pid)
             test_fail(&r, "Your reader refused the record without ever attaching the "
                           "segment: the segment's shm_lpid is not your reader's pid, and "
                           "every shmat() and shmdt() sets it to the caller's. Attach it "
                           "(shmat) and judge the record you find there.");
-        run_free(&r);
         if (shmctl(id, IPC_RMID, NULL) == -1)
-            test_fail(NULL, "The grader could not remove its segment: %s", strerror(errno));
+            test_error("The grader could not remove its segment: %s", strerror(errno));
     }
 }
 
@@ -496,7 +472,7 @@ reader_small_segment(void)
 {
     struct run r = RUN("shmreader", KEY);
     uint32_t head[2] = { RECORD_MAGIC, 1 };
-    int id = grader_segment(KEY_NUM, sizeof head);
+    int id = grader_segment(KEY_NUM, sizeof head, 0600);
 
     grader_write(id, head, sizeof head);
     run_program(&r);
@@ -507,7 +483,6 @@ reader_small_segment(void)
                       "sizeof(struct record), 0): the kernel then refuses a segment too "
                       "small for the record (EINVAL), instead of letting you read past its "
                       "end.");
-    run_free(&r);
 }
 
 static void
@@ -525,8 +500,6 @@ reader_missing(void)
     expect_stderr_has(&r, "No such file or directory", "Without IPC_CREAT, shmget() fails "
                       "with ENOENT when no writer made the segment; report it with "
                       "err_exit(\"shmget\").");
-    ipc_set_free(&before);
-    run_free(&r);
 }
 
 static void
@@ -538,7 +511,7 @@ attach_fails(void)
     struct ipc_set before;
 
     snapshot(&before);
-    w.fault = "shmat:ENOMEM";
+    w.req.fault = "shmat:ENOMEM";
     run_start(&w);
     if (run_wait_output(&w, "ready", 5)) {
         stop_with(&w, SIGTERM);
@@ -547,7 +520,7 @@ attach_fails(void)
                       "failure it returns (void *) -1.");
     }
     run_wait(&w);
-    if (w.term_signal == SIGSEGV)
+    if (w.res.term_signal == SIGSEGV)
         test_fail(&w, "When shmat() fails, your writer crashed with SIGSEGV: shmat() "
                       "returns (void *) -1 on failure, not NULL, so compare with "
                       "(void *) -1 before you use the pointer.");
@@ -557,13 +530,12 @@ attach_fails(void)
     expect_no_new_objects(&before, &w, "When shmat() failed, the writer should remove the "
                           "segment it had just created (shmctl(IPC_RMID)) before exiting; "
                           "instead, after it ran");
-    run_free(&w);
 
-    wr.reference = true;
+    wr.req.reference = true;
     start_writer(&wr);
-    r.fault = "shmat:EACCES";
+    r.req.fault = "shmat:EACCES";
     run_program(&r);
-    if (r.term_signal == SIGSEGV)
+    if (r.res.term_signal == SIGSEGV)
         test_fail(&r, "When shmat() fails, your reader crashed with SIGSEGV: shmat() "
                       "returns (void *) -1 on failure, not NULL, so compare with "
                       "(void *) -1 before you use the pointer.");
@@ -572,9 +544,6 @@ attach_fails(void)
                       "err_exit(\"shmat\").");
     expect_no_field(&r, "name", "shmat() failed, so there is no record to print.");
     stop_with(&wr, SIGTERM);
-    ipc_set_free(&before);
-    run_free(&r);
-    run_free(&wr);
 }
 
 static void
@@ -584,16 +553,16 @@ detach_checked(void)
     struct run r = RUN("shmreader", KEY);
     struct run w = RUN("shmwriter", KEY, KITCHEN);
 
-    wr.reference = true;
+    wr.req.reference = true;
     start_writer(&wr);
-    r.fault = "shmdt:EINVAL";
+    r.req.fault = "shmdt:EINVAL";
     run_program(&r);
     reader_crashed(&r);
-    if (strstr(r.out, "\nsum ") == NULL)
+    if (strstr(r.res.out, "\nsum ") == NULL)
         test_fail(&r, "With shmdt() made to fail, your reader should still print the "
                       "record (it reads it before it detaches), then report the failure. "
                       "It did not print the record.");
-    if (r.exit_code == 0)
+    if (r.res.exit_code == 0)
         test_fail(&r, "The grader made shmdt() fail, yet your reader exited with status 0: "
                       "either it never calls shmdt() (exit() would detach it, but a "
                       "program that forgets shmdt() keeps every segment it used mapped "
@@ -601,19 +570,16 @@ detach_checked(void)
                       "and err_exit(\"shmdt\") when it returns -1.");
     expect_stderr_has(&r, "shmdt", "Report the failure with err_exit(\"shmdt\").");
     stop_with(&wr, SIGTERM);
-    run_free(&r);
-    run_free(&wr);
 
-    w.fault = "shmdt:EINVAL";
+    w.req.fault = "shmdt:EINVAL";
     start_writer(&w);
     stop_with(&w, SIGTERM);
     expect_finished(&w);
-    if (w.exit_code == 0)
+    if (w.res.exit_code == 0)
         test_fail(&w, "The grader made shmdt() fail, yet your writer exited with status 0: "
                       "either it never calls shmdt(), or it ignores its result. After the "
                       "signal, call shmdt(rec) and err_exit(\"shmdt\") when it returns -1.");
     expect_stderr_has(&w, "shmdt", "Report the failure with err_exit(\"shmdt\").");
-    run_free(&w);
 }
 
 static void
@@ -625,8 +591,8 @@ valgrind_clean(void)
     const char *want = expected_output(buf, "cellar", full, ARRAY_LEN(full));
     struct ipc_set before = { 0 };
 
-    w.valgrind = true;
-    r.valgrind = true;
+    w.req.valgrind = true;
+    r.req.valgrind = true;
     start_writer(&w);
     run_program(&r);
     expect_valgrind_clean(&r);      /* first: it explains a crash at its line */
@@ -638,8 +604,6 @@ valgrind_clean(void)
     expect_valgrind_clean(&w);
     expect_success(&w);
     expect_no_new_objects(&before, &w, "After your writer stopped (under Valgrind)");
-    run_free(&r);
-    run_free(&w);
 }
 
 static void
@@ -672,7 +636,6 @@ bad_usage(void)
         }
         run_wait(&r);
         expect_usage_error(&r);
-        run_free(&r);
     }
     for (size_t i = 0; i < ARRAY_LEN(reader_cases); i++) {
         struct run r = RUN("shmreader", reader_cases[i][0], reader_cases[i][1],
@@ -680,17 +643,15 @@ bad_usage(void)
 
         run_program(&r);
         expect_usage_error(&r);
-        run_free(&r);
     }
     expect_no_new_objects(&before, NULL, "A wrong command line must create nothing, but");
-    ipc_set_free(&before);
 }
 
 static void
 writer_existing_key(void)
 {
     struct run w = RUN("shmwriter", KEY, KITCHEN);
-    int id = grader_segment(KEY_NUM, 4096);
+    int id = grader_segment(KEY_NUM, 4096, 0600);
     struct ipc_set before;
     struct ipc_obj seg;
 
@@ -709,53 +670,47 @@ writer_existing_key(void)
     expect_ulong(&w, "The existing segment's size", seg.size, 4096, "A writer that fails "
                  "must leave the existing segment alone.");
     expect_no_new_objects(&before, &w, "When the key was taken");
-    ipc_set_free(&before);
-    run_free(&w);
 }
 
 static const struct test_def tests[] = {
     { "writer_record", "the writer's segment and record, while it is attached", 3,
       writer_record, "shmget(key, sizeof(struct record), IPC_CREAT | IPC_EXCL | 0600), "
-      "shmat(shmid, NULL, 0), then fill the record through the pointer. See " CHAPTER
-      ", \"shmat()\" and \"Using the memory\".", NULL },
+      "shmat(shmid, NULL, 0), then fill the record through the pointer.", NULL, "shmat()\" and \"Using the memory" },
     { "writer_removes", "on SIGTERM or SIGINT the writer detaches, removes the segment, "
       "exits 0", 2, writer_removes, "after wait_for_stop(): shmdt(rec), then "
-      "shmctl(shmid, IPC_RMID, NULL). See " CHAPTER ", \"shmdt()\".", NULL },
+      "shmctl(shmid, IPC_RMID, NULL).", NULL, "shmdt()" },
     { "writer_to_reference_reader", "the reference reader reads your writer's record", 2,
       writer_to_reference_reader, "the record's layout is fixed by the statement; keep "
-      "the segment and its key until the signal. See " CHAPTER ", \"Removing a segment "
-      "that is still attached\".", NULL },
+      "the segment and its key until the signal.", NULL, "Removing a segment "
+      "that is still attached" },
     { "reader_from_reference_writer", "your reader prints the reference writer's record", 3,
       reader_from_reference_writer, "shmget(key, sizeof(struct record), 0), "
-      "shmat(shmid, NULL, SHM_RDONLY), read, shmdt(). See " CHAPTER ", \"Attaching "
-      "read-only\".", NULL },
+      "shmat(shmid, NULL, SHM_RDONLY), read, shmdt().", NULL, "Attaching "
+      "read-only" },
     { "reader_read_only", "your reader attaches read-only (SHM_RDONLY) and detaches", 2,
-      reader_read_only, "pass SHM_RDONLY to shmat(); /proc/PID/maps then shows r--s. See "
-      CHAPTER ", \"Attaching read-only\".", NULL },
+      reader_read_only, "pass SHM_RDONLY to shmat(); /proc/PID/maps then shows r--s.", NULL, "Attaching read-only" },
     { "reader_checks_record", "your reader refuses a broken record without reading past it",
       2, reader_checks_record, "check magic, count (1 to MAX_VALUES) and name's '\\0' "
-      "before printing. See " CHAPTER ", \"Common mistakes\".", NULL },
+      "before printing.", NULL, "Common mistakes" },
     { "reader_small_segment", "your reader refuses a segment too small for a record", 1,
       reader_small_segment, "open with shmget(key, sizeof(struct record), 0): the size is a "
-      "minimum the kernel checks. See chapters/02-shmget.md, \"Opening a segment\".", NULL },
+      "minimum the kernel checks. See chapters/02-shmget.md, \"Opening a segment\".", NULL, NULL },
     { "reader_missing", "without a writer, your reader fails with ENOENT and creates nothing",
-      1, reader_missing, "no IPC_CREAT in the reader. See " CHAPTER ", \"Common mistakes\".",
-      NULL },
+      1, reader_missing, "no IPC_CREAT in the reader.",
+      NULL, "Common mistakes" },
     { "attach_fails", "a failing shmat() is reported, and the writer cleans up", 2,
-      attach_fails, "shmat() returns (void *) -1 on failure, not NULL. See " CHAPTER
-      ", \"Errors\".", NULL },
+      attach_fails, "shmat() returns (void *) -1 on failure, not NULL.", NULL, "Errors" },
     { "detach_checked", "both programs call shmdt() and check it", 1, detach_checked,
-      "shmdt(addr) returns -1 on failure; err_exit(\"shmdt\"). See " CHAPTER
-      ", \"shmdt()\".", NULL },
+      "shmdt(addr) returns -1 on failure; err_exit(\"shmdt\").", NULL, "shmdt()" },
     { "valgrind_clean", "writer and reader run clean under Valgrind", 2, valgrind_clean,
       "no use of the pointer after shmdt(), free what you allocate. Try: valgrind "
-      "./shmreader 0x4b1d0003", NULL },
+      "./shmreader 0x4b1d0003", NULL, NULL },
     { "bad_usage", "both programs reject a wrong command line with a usage message", 1,
       bad_usage, "the skeletons' argument parsing does this; keep usage_err() for bad "
-      "input.", NULL },
+      "input.", NULL, NULL },
     { "writer_existing_key", "the writer refuses a key that is taken (EEXIST)", 1,
       writer_existing_key, "IPC_CREAT | IPC_EXCL: never write into someone else's "
-      "segment. See chapters/02-shmget.md, \"Flags and permissions\".", NULL },
+      "segment. See chapters/02-shmget.md, \"Flags and permissions\".", NULL, NULL },
 };
 
 const struct exercise exercise_shmat = {

@@ -3,7 +3,7 @@
  * every test compares what it printed or did with the kernel's own values,
  * read by the grader with IPC_STAT and from /proc/sysvipc/msg. */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "suite.h"
 
 #include <errno.h>
 #include <linux/capability.h>
@@ -23,16 +23,6 @@ static const char *const programs[] = { "msgadmin", NULL };
 
 /* ---- the grader's own queues ---- */
 
-static int
-grader_queue(key_t key, int mode)
-{
-    int id = msgget(key, IPC_CREAT | IPC_EXCL | mode);
-
-    if (id == -1)
-        test_fail(NULL, "The grader could not create a queue: %s", strerror(errno));
-    return id;
-}
-
 static void
 put(int qid, long type, size_t size)
 {
@@ -41,7 +31,7 @@ put(int qid, long type, size_t size)
     memset(&m, 'x', sizeof m);
     m.mtype = type;
     if (msgsnd(qid, &m, size, IPC_NOWAIT) == -1)
-        test_fail(NULL, "The grader could not send a message: %s", strerror(errno));
+        test_error("The grader could not send a message: %s", strerror(errno));
 }
 
 static void
@@ -50,7 +40,7 @@ take(int qid, long type)
     struct { long mtype; char mtext[512]; } m;
 
     if (msgrcv(qid, &m, sizeof m.mtext, type, IPC_NOWAIT) == -1)
-        test_fail(NULL, "The grader could not receive a message: %s", strerror(errno));
+        test_error("The grader could not receive a message: %s", strerror(errno));
 }
 
 static struct msqid_ds
@@ -59,7 +49,7 @@ stat_of(int qid)
     struct msqid_ds ds;
 
     if (msgctl(qid, IPC_STAT, &ds) == -1)
-        test_fail(NULL, "The grader could not read the queue's attributes: %s",
+        test_error("The grader could not read the queue's attributes: %s",
                   strerror(errno));
     return ds;
 }
@@ -71,14 +61,7 @@ set_qbytes(int qid, unsigned long bytes)
 
     ds.msg_qbytes = bytes;
     if (msgctl(qid, IPC_SET, &ds) == -1)
-        test_fail(NULL, "The grader could not set msg_qbytes: %s", strerror(errno));
-}
-
-static void
-set_limit(const char *name, const char *value)
-{
-    if (ipc_set_limit(name, value) == -1)
-        test_fail(NULL, "The grader could not set %s: %s", name, strerror(errno));
+        test_error("The grader could not set msg_qbytes: %s", strerror(errno));
 }
 
 /* The text after "label " on a stdout line that starts with label, or NULL. */
@@ -87,7 +70,7 @@ field_text(const struct run *r, const char *label)
 {
     size_t n = strlen(label);
 
-    for (const char *line = r->out; line && *line; line = strchr(line, '\n'), line += !!line)
+    for (const char *line = r->res.out; line && *line; line = strchr(line, '\n'), line += !!line)
         if (strncmp(line, label, n) == 0 && (line[n] == ' ' || line[n] == '\t'))
             return line + n + strspn(line + n, " \t");
     return NULL;
@@ -152,7 +135,7 @@ stat_fields(void)
     set_qbytes(qid, 8000);
     ds = stat_of(qid);
     snprintf(id, sizeof id, "%d", qid);
-    r.args[1] = id;
+    r.req.args[1] = id;
     run_program(&r);
     expect_success(&r);
     expect_ulong(&r, "The msqid line", (unsigned long)expect_field(&r, "msqid", "the id"),
@@ -197,7 +180,6 @@ stat_fields(void)
     expect_ulong(&r, "The ctime line", (unsigned long)expect_field(&r, "ctime",
                  "msg_ctime"), (unsigned long)ds.msg_ctime, "msg_ctime is the time of the "
                  "last change (creation or IPC_SET).");
-    run_free(&r);
 }
 
 static void
@@ -213,15 +195,13 @@ stat_errors(void)
                       "that names no queue; report it with err_exit(\"msgctl(IPC_STAT)\").");
     expect_stdout_empty(&missing, "IPC_STAT failed, so there is nothing true to print.");
     snprintf(id, sizeof id, "%d", grader_queue(KEY_NUM, 0600));
-    denied.args[1] = id;
-    denied.fault = "msgctl:EACCES";
+    denied.req.args[1] = id;
+    denied.req.fault = "msgctl:EACCES";
     run_program(&denied);
     expect_error_exit(&denied, "When msgctl(IPC_STAT) fails with EACCES");
     expect_stderr_has(&denied, "Permission denied", "IPC_STAT needs read permission on the "
                       "queue; report the failure with err_exit(\"msgctl(IPC_STAT)\").");
     expect_stdout_empty(&denied, "IPC_STAT failed, so there is nothing true to print.");
-    run_free(&missing);
-    run_free(&denied);
 }
 
 static void
@@ -237,7 +217,7 @@ set_qbytes_test(void)
     put(qid, 1, 100);
     before = stat_of(qid);
     snprintf(id, sizeof id, "%d", qid);
-    lower.args[1] = raise.args[1] = id;
+    lower.req.args[1] = raise.req.args[1] = id;
     run_program(&lower);
     expect_success(&lower);
     after = stat_of(qid);
@@ -260,8 +240,6 @@ set_qbytes_test(void)
     expect_ulong(&raise, "The queue's msg_qbytes after raising it back to MSGMNB (16384)",
                  stat_of(qid).msg_qbytes, 16384, "Up to MSGMNB, the owner may raise "
                  "msg_qbytes again with IPC_SET; only above it is privilege needed.");
-    run_free(&lower);
-    run_free(&raise);
 }
 
 static void
@@ -272,15 +250,15 @@ set_qbytes_eperm(void)
     char id[16];
     int qid;
 
-    set_limit("msgmnb", "4096");
+    set_ipc_limit("msgmnb", "4096");
     real = without_sys_resource();
     qid = grader_queue(KEY_NUM, 0600);          /* msg_qbytes 4096, MSGMNB */
     snprintf(id, sizeof id, "%d", qid);
-    r.args[1] = id;
+    r.req.args[1] = id;
     if (!real) {
         /* The grader could not take the privilege away: make the second
          * msgctl() (the IPC_SET after IPC_STAT) fail as the kernel would. */
-        r.fault = "msgctl:EPERM:2";
+        r.req.fault = "msgctl:EPERM:2";
         feedback('D', "(EPERM was injected: the grader could not drop CAP_SYS_RESOURCE)");
     }
     run_program(&r);
@@ -293,7 +271,6 @@ set_qbytes_eperm(void)
                       "it with err_exit(\"msgctl(IPC_SET)\").");
     expect_no_field(&r, "qbytes", "IPC_SET failed; print the new value only once it is "
                     "set.");
-    run_free(&r);
 }
 
 static void
@@ -307,20 +284,17 @@ remove_queue(void)
     put(qid, 5, 100);
     put(qid, 6, 200);
     snprintf(id, sizeof id, "%d", qid);
-    r.args[1] = id;
+    r.req.args[1] = id;
     run_program(&r);
     expect_success(&r);
     snapshot(&now);
     if (ipc_find_id(&now, IPC_KIND_MSG, qid) != NULL) {
-        ipc_set_free(&now);
         test_fail(&r, "After `remove %d`, the queue is still in the kernel, with its 2 "
                       "messages. Remove it with msgctl(id, IPC_RMID, NULL).", qid);
     }
-    ipc_set_free(&now);
     expect_ulong(&r, "The id `remove` printed", (unsigned long)expect_field(&r,
                  "removed msqid", "the id removed"), (unsigned long)qid,
                  "Print \"removed msqid N\".");
-    run_free(&r);
 }
 
 static void
@@ -329,9 +303,9 @@ limits(void)
     struct run r = RUN("msgadmin", "limits");
     int a, b;
 
-    set_limit("msgmax", "4000");
-    set_limit("msgmnb", "12000");
-    set_limit("msgmni", "50");
+    set_ipc_limit("msgmax", "4000");
+    set_ipc_limit("msgmnb", "12000");
+    set_ipc_limit("msgmni", "50");
     a = grader_queue(KEY_NUM, 0600);
     b = grader_queue(IPC_PRIVATE, 0600);
     put(a, 1, 100);
@@ -357,7 +331,6 @@ limits(void)
     expect_ulong(&r, "The bytes line", (unsigned long)expect_field(&r, "bytes",
                  "the bytes in all queues"), 300, "With MSG_INFO, msgtql is the number of "
                  "bytes in all queues.");
-    run_free(&r);
 }
 
 static void
@@ -379,10 +352,10 @@ list(void)
     }
     set_qbytes(ids[3], 500);
     if (msgctl(ids[1], IPC_RMID, NULL) == -1)       /* a gap in the table */
-        test_fail(NULL, "The grader could not remove a queue: %s", strerror(errno));
+        test_error("The grader could not remove a queue: %s", strerror(errno));
     run_program(&r);
     expect_success(&r);
-    for (const char *line = r.out; line && *line; line = strchr(line, '\n'), line += !!line) {
+    for (const char *line = r.res.out; line && *line; line = strchr(line, '\n'), line += !!line) {
         unsigned long qnum, cbytes, qbytes;
         unsigned key, mode;
         int id;
@@ -420,7 +393,6 @@ list(void)
                           "the list.", ids[i], (unsigned)made[i].key, ids[1]);
     expect_ulong(&r, "The number of queue lines `list` printed", rows, 3, "One line per "
                  "queue, and a header.");
-    run_free(&r);
 }
 
 static void
@@ -442,7 +414,6 @@ bad_usage(void)
         ds = stat_of(qid);
         expect_ulong(&r, "The queue's msg_qbytes after a usage error", ds.msg_qbytes, 16384,
                      "A wrong command line must change nothing.");
-        run_free(&r);
     }
 }
 
@@ -462,9 +433,9 @@ valgrind_clean(void)
     for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
         struct run r = RUN("msgadmin", steps[i][0], steps[i][1], steps[i][2]);
 
-        if (r.args[1] == NULL && i != 2 && i != 3)
-            r.args[1] = id;
-        r.valgrind = true;
+        if (r.req.args[1] == NULL && i != 2 && i != 3)
+            r.req.args[1] = id;
+        r.req.valgrind = true;
         run_program(&r);
         expect_success(&r);
         if (i == 0)
@@ -474,40 +445,34 @@ valgrind_clean(void)
             expect_ulong(&r, "The queue's msg_qbytes", stat_of(qid).msg_qbytes, 2000,
                          "set-qbytes must set it under Valgrind too.");
         expect_valgrind_clean(&r);
-        run_free(&r);
     }
     snapshot(&now);
     if (ipc_count(&now, IPC_KIND_MSG) != 0)
         test_fail(NULL, "After `remove` under Valgrind, the queue is still in the kernel.");
-    ipc_set_free(&now);
 }
 
 static const struct test_def tests[] = {
     { "stat_fields", "stat prints every field of IPC_STAT as the kernel has it", 3,
-      stat_fields, "msgctl(id, IPC_STAT, &ds), then the fields of ds. See " CHAPTER
-      ", \"struct msqid_ds\".", NULL },
+      stat_fields, "msgctl(id, IPC_STAT, &ds), then the fields of ds.", NULL, "struct msqid_ds" },
     { "stat_errors", "stat of a missing queue (EINVAL) or an unreadable one (EACCES) fails",
-      1, stat_errors, "check msgctl()'s -1 before printing anything. See " CHAPTER
-      ", \"Errors from msgctl()\".", NULL },
+      1, stat_errors, "check msgctl()'s -1 before printing anything.", NULL, "Errors from msgctl()" },
     { "set_qbytes", "set-qbytes lowers and raises msg_qbytes and changes nothing else", 3,
-      set_qbytes_test, "IPC_STAT, change msg_qbytes, IPC_SET. See " CHAPTER
-      ", \"IPC_SET: changing a queue\".", NULL },
+      set_qbytes_test, "IPC_STAT, change msg_qbytes, IPC_SET.", NULL, "IPC_SET: changing a queue" },
     { "set_qbytes_eperm", "set-qbytes above MSGMNB fails with EPERM without privilege", 2,
-      set_qbytes_eperm, "check IPC_SET's -1 and report it. See " CHAPTER
-      ", \"Raising msg_qbytes: EPERM\".", NULL },
+      set_qbytes_eperm, "check IPC_SET's -1 and report it.", NULL, "Raising msg_qbytes: EPERM" },
     { "remove", "remove destroys the queue and its messages (IPC_RMID)", 2, remove_queue,
-      "msgctl(id, IPC_RMID, NULL). See " CHAPTER ", \"IPC_RMID: removing a queue\".", NULL },
+      "msgctl(id, IPC_RMID, NULL).", NULL, "IPC_RMID: removing a queue" },
     { "limits", "limits prints MSGMAX, MSGMNB, MSGMNI and what is in use", 2, limits,
-      "IPC_INFO for the limits, MSG_INFO for the usage. See " CHAPTER ", \"IPC_INFO and "
-      "MSG_INFO: limits and usage\".", NULL },
+      "IPC_INFO for the limits, MSG_INFO for the usage.", NULL, "IPC_INFO and "
+      "MSG_INFO: limits and usage" },
     { "list", "list shows every queue, even after a gap in the table", 2, list,
-      "MSG_INFO's return value, then MSG_STAT for each index. See " CHAPTER ", \"Listing "
-      "every queue: MSG_INFO and MSG_STAT\".", NULL },
+      "MSG_INFO's return value, then MSG_STAT for each index.", NULL, "Listing "
+      "every queue: MSG_INFO and MSG_STAT" },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
-      "the skeleton's argument parsing does this; keep usage() for bad input.", NULL },
+      "the skeleton's argument parsing does this; keep usage() for bad input.", NULL, NULL },
     { "valgrind_clean", "stat, set-qbytes, list, limits and remove run clean under Valgrind",
       2, valgrind_clean, "msgctl() needs a real struct to fill. Try: valgrind "
-      "--leak-check=full ./msgadmin limits", NULL },
+      "--leak-check=full ./msgadmin limits", NULL, NULL },
 };
 
 const struct exercise exercise_msgctl = {

@@ -10,7 +10,7 @@
  * that can no longer end (server idle in msgrcv(), nothing for anyone in
  * the queue) is cut short and explained. */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "suite.h"
 #include "diagnose.h"
 #include "../exercises/include/msgservice.h"
 
@@ -45,7 +45,7 @@ service_queue(void)
     int id = msgget(KEY_NUM, IPC_CREAT | IPC_EXCL | 0600);
 
     if (id == -1)
-        test_fail(NULL, "The grader could not create the service's queue: %s",
+        test_error("The grader could not create the service's queue: %s",
                   strerror(errno));
     return id;
 }
@@ -54,7 +54,7 @@ static void
 put_message(int qid, const void *msg, size_t size)
 {
     if (msgsnd(qid, msg, size, IPC_NOWAIT) == -1)
-        test_fail(NULL, "The grader could not send a message: %s", strerror(errno));
+        test_error("The grader could not send a message: %s", strerror(errno));
 }
 
 static void
@@ -89,7 +89,7 @@ take(int qid, long type, struct any_msg *m)
     ssize_t n = msgrcv(qid, m, sizeof m->mtext, type, IPC_NOWAIT);
 
     if (n == -1 && errno != ENOMSG)
-        test_fail(NULL, "The grader could not read the queue: %s", strerror(errno));
+        test_error("The grader could not read the queue: %s", strerror(errno));
     return n;
 }
 
@@ -99,7 +99,7 @@ queue_stat(int qid)
     struct msqid_ds ds;
 
     if (msgctl(qid, IPC_STAT, &ds) == -1)
-        test_fail(NULL, "The grader could not read the queue's attributes: %s",
+        test_error("The grader could not read the queue's attributes: %s",
                   strerror(errno));
     return ds;
 }
@@ -142,7 +142,7 @@ wait_in_syscall(const struct run *r, long nr, unsigned long args[6], double time
     double deadline = now_seconds() + timeout;
 
     for (;;) {
-        if (diagnose_asleep_in(r->pid, args) == nr)
+        if (diagnose_asleep_in(r->res.pid, args) == nr)
             return true;
         if (!run_alive(r) || now_seconds() > deadline)
             return false;
@@ -154,7 +154,7 @@ wait_in_syscall(const struct run *r, long nr, unsigned long args[6], double time
 static void
 where_is(const struct run *r, struct strbuf *sb)
 {
-    if (diagnose_pid(r->pid, sb) == -1)
+    if (diagnose_pid(r->res.pid, sb) == -1)
         sb_adds(sb, "gone");
 }
 
@@ -162,7 +162,7 @@ where_is(const struct run *r, struct strbuf *sb)
 static bool
 in_msgrcv(const struct run *r)
 {
-    return diagnose_asleep_in(r->pid, NULL) == SYS_msgrcv;
+    return diagnose_asleep_in(r->res.pid, NULL) == SYS_msgrcv;
 }
 
 /* True if the queue surely holds no request (type 1 to 3) and no message
@@ -222,7 +222,7 @@ wait_served(struct run *srv, int qid, const char *text, double timeout)
 static bool
 wait_client(struct run *c, const struct run *srv, int qid, long type)
 {
-    double deadline = c->started + c->timeout;
+    double deadline = c->res.started + c->req.timeout;
     int stuck = 0;
 
     while (run_alive(c) && now_seconds() < deadline) {
@@ -271,7 +271,7 @@ __attribute__((noreturn)) static void
 server_stuck(struct run *srv, int qid, const char *what)
 {
     struct strbuf where = { 0 }, q = { 0 };
-    bool running = srv->out == NULL && run_alive(srv);
+    bool running = srv->res.out == NULL && run_alive(srv);
 
     if (running)
         where_is(srv, &where);
@@ -287,8 +287,8 @@ server_stuck(struct run *srv, int qid, const char *what)
 static void
 start_server(struct run *srv, bool valgrind)
 {
-    srv->timeout = valgrind ? 60 : 30;      /* the test stops it long before */
-    srv->valgrind = valgrind;
+    srv->req.timeout = valgrind ? 60 : 30;      /* the test stops it long before */
+    srv->req.valgrind = valgrind;
     run_start(srv);
     if (!run_wait_output(srv, "ready", valgrind ? 30 : WAIT)) {
         if (run_alive(srv))
@@ -318,8 +318,8 @@ ref_client(const char *type, const char *text, bool urgent)
 
     if (urgent)
         c = (struct run)RUN("msgclient", "-u", "-t", type, KEY, text);
-    c.reference = true;
-    c.timeout = WAIT;
+    c.req.reference = true;
+    c.req.timeout = WAIT;
     return c;
 }
 
@@ -327,11 +327,11 @@ ref_client(const char *type, const char *text, bool urgent)
 static long
 reply_line(const struct run *r, char *text, size_t len)
 {
-    const char *p = strstr(r->out, "reply ");
+    const char *p = strstr(r->res.out, "reply ");
     long serial;
     int used = 0;
 
-    if (p == NULL || (p != r->out && p[-1] != '\n') ||
+    if (p == NULL || (p != r->res.out && p[-1] != '\n') ||
         sscanf(p, "reply %ld %n", &serial, &used) < 1 || used == 0)
         test_fail(r, "The client should print \"reply N TEXT\" (the serial number and text "
                      "of its reply), but it did not.");
@@ -345,26 +345,26 @@ expect_reply(struct run *c, bool finished, struct run *srv, int qid, const char 
 {
     char got[128];
 
-    if (c->timed_out || !finished) {
+    if (c->res.timed_out || !finished) {
         struct strbuf q = { 0 }, where = { 0 }, log = { 0 };
 
         describe_queue(qid, &q);
-        if (srv->out == NULL && run_alive(srv)) {
+        if (srv->res.out == NULL && run_alive(srv)) {
             where_is(srv, &where);
             sb_addf(&log, "The server is %s", sb_str(&where));
         } else {
             sb_adds(&log, "The server has exited");
         }
         run_halt(srv);
-        if (srv->out[0] != '\0') {
+        if (srv->res.out[0] != '\0') {
             sb_adds(&log, "; its output:\n");
-            sb_indent(&log, srv->out, "    | ");
+            sb_indent(&log, srv->res.out, "    | ");
         } else {
             sb_adds(&log, "; it printed nothing.\n");
         }
         test_fail(c, "The client got no reply: it waited for a message of its own type, "
                      "%s, %s. A reply's mtype must be the request's reply_type. %s\n%s",
-                  c->args[c->args[0][1] == 'u' ? 2 : 1], c->timed_out ? "until its "
+                  c->req.args[c->req.args[0][1] == 'u' ? 2 : 1], c->res.timed_out ? "until its "
                   "deadline" : "until nothing could happen any more (the server was idle "
                   "and no reply for it was in the queue)", sb_str(&q), sb_str(&log));
     }
@@ -454,7 +454,6 @@ server_replies(void)
                 queue_stat(qid).msg_qnum, 0, "The server takes the request and sends one "
                 "reply, which the grader took: nothing else may be sent.");
     stop_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -521,7 +520,6 @@ server_priority(void)
         fail_halt(&srv, "After the five replies, a message of type %ld is still in the "
                         "queue; the server should have sent nothing else.", m.mtype);
     run_stop(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -557,9 +555,6 @@ server_concurrent(void)
                  queue_stat(qid).msg_qnum, 0, "Each client takes its own reply; nothing "
                  "else may be left.");
     stop_server(&srv);
-    for (size_t i = 0; i < ARRAY_LEN(c); i++)
-        run_free(&c[i]);
-    run_free(&srv);
 }
 
 static void
@@ -575,17 +570,15 @@ server_sigterm(void)
                      "in msgrcv().");
     run_signal(&srv, SIGTERM);
     run_wait(&srv);
-    if (srv.timed_out)
+    if (srv.res.timed_out)
         fail_halt(&srv, "After SIGTERM the server went on waiting. Its handler must set a "
                         "flag; msgrcv() then fails with EINTR, and the loop must see the "
                         "flag and stop.");
     expect_success(&srv);
-    if (strstr(srv.out, "shutdown served 0") == NULL)
+    if (strstr(srv.res.out, "shutdown served 0") == NULL)
         fail_halt(&srv, "On SIGTERM the server should print \"shutdown served 0\" (it served "
                         "no request) before it exits.");
     expect_no_new_objects(&before, &srv, "After the server stopped on SIGTERM");
-    ipc_set_free(&before);
-    run_free(&srv);
 }
 
 static void
@@ -600,24 +593,22 @@ server_shutdown_request(void)
     put_request(qid, REQ_SHUTDOWN, 1003, "");
     put_request(qid, REQ_NORMAL, 1001, "last");
     put_request(qid, REQ_URGENT, 1002, "first");
-    srv.timeout = 2 * WAIT;
+    srv.req.timeout = 2 * WAIT;
     run_program(&srv);
-    if (srv.timed_out)
+    if (srv.res.timed_out)
         fail_halt(&srv, "A shutdown request (type 3) was in the queue, but the server did "
                         "not stop. msgrcv() with msgtyp -3 takes it once no request of type "
                         "1 or 2 is left; then the server removes the queue and exits.");
     expect_success(&srv);
-    if (strstr(srv.out, "served 1 urgent 1002 first") == NULL ||
-        strstr(srv.out, "served 2 normal 1001 last") == NULL)
+    if (strstr(srv.res.out, "served 1 urgent 1002 first") == NULL ||
+        strstr(srv.res.out, "served 2 normal 1001 last") == NULL)
         fail_halt(&srv, "The shutdown request was sent first, but it has type 3: the urgent "
                         "request (\"first\") and the normal one (\"last\") must be served "
                         "before it, as \"served 1 urgent 1002 first\" and \"served 2 normal "
                         "1001 last\".");
-    if (strstr(srv.out, "shutdown served 2") == NULL)
+    if (strstr(srv.res.out, "shutdown served 2") == NULL)
         fail_halt(&srv, "Before it exits, the server should print \"shutdown served 2\".");
     expect_no_new_objects(&before, &srv, "After the server stopped on a shutdown request");
-    ipc_set_free(&before);
-    run_free(&srv);
 }
 
 static void
@@ -652,7 +643,6 @@ server_signal_status(void)
     n = await_reply(&srv, qid, 1002, &rep, WAIT);
     expect_reply_msg(&srv, n, &rep, 2, "AFTER");
     stop_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -702,7 +692,6 @@ server_oversized(void)
         server_stuck(&srv, qid, "The server should log the request it drops, on a line starting "
                         "with \"dropped\".");
     stop_server(&srv);
-    run_free(&srv);
 }
 
 static void
@@ -724,7 +713,6 @@ server_valgrind(void)
     stop_server(&srv);
     expect_success(&srv);
     expect_valgrind_clean(&srv);
-    run_free(&srv);
 }
 
 
@@ -832,19 +820,17 @@ client_request(void)
     ssize_t n;
     int qid = service_queue();
 
-    c.timeout = WAIT;
+    c.req.timeout = WAIT;
     run_start(&c);
     n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_NORMAL, 1001, "hello");
     snapshot(&now);
     q = ipc_find_id(&now, IPC_KIND_MSG, qid);
-    if (q == NULL || q->cpid != c.pid) {
-        ipc_set_free(&now);
+    if (q == NULL || q->cpid != c.res.pid) {
         run_halt(&c);
         test_fail(&c, "The queue's last sender (msg_lspid) is not the client: the request "
                       "must come from msgclient itself.");
     }
-    ipc_set_free(&now);
     expect_waiting_for(&c, 1001);
     put_reply(qid, 1001, 7, "HELLO THERE");
     run_wait(&c);
@@ -854,7 +840,6 @@ client_request(void)
     if (strcmp(got, "HELLO THERE") != 0)
         test_fail(&c, "The client printed \"reply 7 %s\"; the reply's text was \"HELLO "
                       "THERE\".", got);
-    run_free(&c);
 }
 
 static void
@@ -865,14 +850,13 @@ client_urgent(void)
     ssize_t n;
     int qid = service_queue();
 
-    c.timeout = WAIT;
+    c.req.timeout = WAIT;
     run_start(&c);
     n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_URGENT, 1001, "urgent");
     put_reply(qid, 1001, 1, "URGENT");
     run_wait(&c);
     expect_success(&c);
-    run_free(&c);
 }
 
 static void
@@ -887,7 +871,7 @@ client_own_reply(void)
     int qid = service_queue();
 
     put_reply(qid, 1002, 9, "NOT YOURS");
-    c.timeout = WAIT;
+    c.req.timeout = WAIT;
     run_start(&c);
     n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_NORMAL, 1001, "mine");
@@ -902,7 +886,6 @@ client_own_reply(void)
     if (ds.msg_qnum != 1 || take(qid, 1002, &m) == -1)
         test_fail(&c, "The other client's reply (type 1002) should still be in the queue: "
                       "once a process receives a message, no other process can.");
-    run_free(&c);
 }
 
 static void
@@ -914,14 +897,14 @@ client_concurrent(void)
     struct run srv = RUN("msgserver", KEY), c[5];
     int qid;
 
-    srv.reference = true;
+    srv.req.reference = true;
     start_server(&srv, false);
     qid = msgget(KEY_NUM, 0);
     for (size_t i = 0; i < ARRAY_LEN(c); i++) {
         c[i] = (struct run)RUN("msgclient", "-t", types[i], KEY, texts[i]);
         if (i % 2)
             c[i] = (struct run)RUN("msgclient", "-u", "-t", types[i], KEY, texts[i]);
-        c[i].timeout = WAIT;
+        c[i].req.timeout = WAIT;
         run_start(&c[i]);
     }
     for (size_t i = 0; i < ARRAY_LEN(c); i++)
@@ -944,9 +927,6 @@ client_concurrent(void)
     check_ulong(&srv, "The number of messages left in the queue", queue_stat(qid).msg_qnum,
                  0, "Every request was served and every client took its reply.");
     stop_server(&srv);
-    for (size_t i = 0; i < ARRAY_LEN(c); i++)
-        run_free(&c[i]);
-    run_free(&srv);
 }
 
 static void
@@ -956,15 +936,13 @@ client_no_server(void)
     struct ipc_set before;
 
     snapshot(&before);
-    c.timeout = WAIT;
+    c.req.timeout = WAIT;
     run_program(&c);
     expect_no_new_objects(&before, &c, "The client must only open the service's queue "
                           "(msgget(key, 0)), never create it; with no server running");
     expect_error_exit(&c, "With no server (no queue has the key)");
     expect_stderr_has(&c, "No such file or directory", "msgget(key, 0) fails with ENOENT "
                       "when no queue has the key; report it with err_exit(\"msgget\").");
-    ipc_set_free(&before);
-    run_free(&c);
 }
 
 static void
@@ -975,19 +953,18 @@ client_server_gone(void)
     ssize_t n;
     int qid = service_queue();
 
-    c.timeout = WAIT;
+    c.req.timeout = WAIT;
     run_start(&c);
     n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_NORMAL, 1001, "still there?");
     expect_waiting_for(&c, 1001);
     if (msgctl(qid, IPC_RMID, NULL) == -1)
-        test_fail(NULL, "The grader could not remove the queue: %s", strerror(errno));
+        test_error("The grader could not remove the queue: %s", strerror(errno));
     run_wait(&c);
     expect_error_exit(&c, "When the queue is removed while the client waits for its reply");
     expect_stderr_has(&c, "Identifier removed", "A msgrcv() blocked on a queue that is "
                       "removed fails with EIDRM; report it with err_exit(\"msgrcv\").");
     expect_no_field(&c, "reply", "there was no reply.");
-    run_free(&c);
 }
 
 static void
@@ -1005,12 +982,12 @@ client_full_queue(void)
     ds = queue_stat(qid);
     ds.msg_qbytes = REQUEST_SIZE;               /* room for one request */
     if (msgctl(qid, IPC_SET, &ds) == -1)
-        test_fail(NULL, "The grader could not lower msg_qbytes: %s", strerror(errno));
+        test_error("The grader could not lower msg_qbytes: %s", strerror(errno));
     put_request(qid, REQ_NORMAL, 1999, "fills the queue");
 
-    quick.timeout = WAIT;
+    quick.req.timeout = WAIT;
     run_program(&quick);
-    if (quick.timed_out)
+    if (quick.res.timed_out)
         test_fail(&quick, "With -n and a full queue, the client must fail at once: pass "
                           "IPC_NOWAIT to msgsnd(), which then fails with EAGAIN instead of "
                           "waiting for room.");
@@ -1021,7 +998,7 @@ client_full_queue(void)
     expect_ulong(&quick, "The number of messages in the full queue after `-n`",
                  queue_stat(qid).msg_qnum, 1, "Nothing can be sent to a full queue.");
 
-    patient.timeout = WAIT;
+    patient.req.timeout = WAIT;
     run_start(&patient);
     if (!wait_in_syscall(&patient, SYS_msgsnd, NULL, WAIT)) {
         run_wait(&patient);
@@ -1035,8 +1012,6 @@ client_full_queue(void)
     run_wait(&patient);
     expect_success(&patient);
     reply_line(&patient, got, sizeof got);
-    run_free(&quick);
-    run_free(&patient);
 }
 
 static void
@@ -1055,7 +1030,7 @@ client_valgrind(void)
 
         if (runs[i].urgent)
             c = (struct run)RUN("msgclient", "-u", "-t", runs[i].type, KEY, runs[i].text);
-        c.valgrind = true;
+        c.req.valgrind = true;
         run_start(&c);
         n = await_request(&c, qid, &req, 6 * WAIT);
         expect_request(&c, n, &req, runs[i].urgent ? REQ_URGENT : REQ_NORMAL,
@@ -1068,7 +1043,6 @@ client_valgrind(void)
             test_fail(&c, "The client printed \"%s\"; the reply was \"%s\".", got,
                       runs[i].upper);
         expect_valgrind_clean(&c);
-        run_free(&c);
     }
 }
 
@@ -1091,71 +1065,62 @@ bad_usage(void)
         struct run r = RUN(cases[i][0], cases[i][1], cases[i][2], cases[i][3], cases[i][4],
                            cases[i][5]);
 
-        r.timeout = WAIT;
+        r.req.timeout = WAIT;
         run_program(&r);
         expect_usage_error(&r);
         expect_no_new_objects(&before, &r, "After a usage error");
         expect_ulong(&r, "The number of messages in the queue after a usage error",
                      queue_stat(qid).msg_qnum, 0, "A wrong command line must send nothing.");
-        run_free(&r);
     }
-    ipc_set_free(&before);
 }
 
 static const struct test_def tests[] = {
     { "server_replies", "the server answers a request with a 64-byte reply: its text in "
       "capitals, to the client's reply type", 2, server_replies, "reply.mtype = request.reply_type; msgsnd "
-      "with REPLY_SIZE. See " CHAPTER ", \"Request and reply on one queue\".", NULL },
+      "with REPLY_SIZE.", NULL, "Request and reply on one queue" },
     { "server_priority", "the server serves urgent requests first (msgtyp -3), in order, "
       "with 64-byte replies", 3, server_priority, "msgrcv(qid, &req, REQUEST_SIZE, "
-      "-REQ_SHUTDOWN, 0). See " CHAPTER ", \"Priorities with a negative msgtyp\".", NULL },
+      "-REQ_SHUTDOWN, 0).", NULL, "Priorities with a negative msgtyp" },
     { "server_concurrent", "the server answers six clients at once, each with its own reply",
-      2, server_concurrent, "one reply per request, addressed by type. See " CHAPTER
-      ", \"Request and reply on one queue\".", NULL },
+      2, server_concurrent, "one reply per request, addressed by type.", NULL, "Request and reply on one queue" },
     { "server_sigterm", "on SIGTERM the server stops, removes its queue and exits 0", 2,
       server_sigterm, "the handler sets a flag; on EINTR the loop checks it, then "
-      "msgctl(qid, IPC_RMID, NULL). See " CHAPTER ", \"Signals: EINTR\".", NULL },
+      "msgctl(qid, IPC_RMID, NULL).", NULL, "Signals: EINTR" },
     { "server_shutdown_request", "a shutdown request (type 3) is served after the pending "
       "requests, then the queue is removed", 1, server_shutdown_request, "type 3 is the "
-      "highest type msgtyp -3 takes, so it comes last. See " CHAPTER ", \"Priorities with a "
-      "negative msgtyp\".", NULL },
+      "highest type msgtyp -3 takes, so it comes last.", NULL, "Priorities with a "
+      "negative msgtyp" },
     { "server_signal_status", "SIGUSR1 prints a status line and the server goes on (EINTR "
       "is retried)", 1, server_signal_status, "msgrcv() is never restarted after a signal "
-      "handler: on EINTR, call it again. See " CHAPTER ", \"Signals: EINTR\".", NULL },
+      "handler: on EINTR, call it again.", NULL, "Signals: EINTR" },
     { "server_oversized", "a request that is too big (E2BIG) is dropped, and the next one "
       "served", 1, server_oversized, "on E2BIG, take the message out with MSG_NOERROR and "
-      "drop it. See " CHAPTER ", \"A message too big: E2BIG and MSG_NOERROR\".", NULL },
+      "drop it.", NULL, "A message too big: E2BIG and MSG_NOERROR" },
     { "server_valgrind", "the server runs clean under Valgrind (no uninitialised bytes sent)",
       2, server_valgrind, "zero the reply before filling it: msgsnd() copies every byte of "
-      "the payload. See " CHAPTER ", \"Common mistakes\".", NULL },
+      "the payload.", NULL, "Common mistakes" },
     { "client_request", "the client sends a 64-byte normal request and prints the reply "
       "of its type", 2, client_request, "msgsnd(qid, &req, REQUEST_SIZE, 0), then "
-      "msgrcv(qid, &rep, REPLY_SIZE, reply_type, 0). See " CHAPTER ", \"The message "
-      "layout\".", NULL },
+      "msgrcv(qid, &rep, REPLY_SIZE, reply_type, 0).", NULL, "The message "
+      "layout" },
     { "client_urgent", "with -u the client sends an urgent request (type 1)", 1,
-      client_urgent, "req.mtype = REQ_URGENT with -u. See " CHAPTER ", \"The message "
-      "layout\".", NULL },
+      client_urgent, "req.mtype = REQ_URGENT with -u.", NULL, "The message "
+      "layout" },
     { "client_own_reply", "the client takes only its own reply, and leaves others' in the "
-      "queue", 2, client_own_reply, "msgtyp = the reply type, never 0. See " CHAPTER
-      ", \"Choosing a message by type\".", NULL },
+      "queue", 2, client_own_reply, "msgtyp = the reply type, never 0.", NULL, "Choosing a message by type" },
     { "client_concurrent", "five clients at once each get their own reply", 2,
-      client_concurrent, "each client waits on its own reply type. See " CHAPTER
-      ", \"Request and reply on one queue\".", NULL },
+      client_concurrent, "each client waits on its own reply type.", NULL, "Request and reply on one queue" },
     { "client_no_server", "without a server the client fails with ENOENT and creates "
-      "nothing", 1, client_no_server, "msgget(key, 0): a client never creates the queue. "
-      "See " CHAPTER ", \"Common mistakes\".", NULL },
+      "nothing", 1, client_no_server, "msgget(key, 0): a client never creates the queue.", NULL, "Common mistakes" },
     { "client_server_gone", "a client waiting for its reply fails with EIDRM when the queue "
-      "is removed", 1, client_server_gone, "report EIDRM from msgrcv() and exit 1. See "
-      CHAPTER ", \"The queue removed under you: EIDRM\".", NULL },
+      "is removed", 1, client_server_gone, "report EIDRM from msgrcv() and exit 1.", NULL, "The queue removed under you: EIDRM" },
     { "client_full_queue", "on a full queue, -n fails at once (EAGAIN); without -n the "
-      "client waits", 2, client_full_queue, "IPC_NOWAIT only with -n. See " CHAPTER
-      ", \"When the queue is full\".", NULL },
+      "client waits", 2, client_full_queue, "IPC_NOWAIT only with -n.", NULL, "When the queue is full" },
     { "client_valgrind", "the client runs clean under Valgrind (no uninitialised bytes sent)",
-      2, client_valgrind, "memset() the request before filling it. See " CHAPTER
-      ", \"Common mistakes\".", NULL },
+      2, client_valgrind, "memset() the request before filling it.", NULL, "Common mistakes" },
     { "bad_usage", "both programs reject a wrong command line with a usage message", 1,
       bad_usage, "the skeletons' argument parsing does this; keep usage_err() for bad "
-      "input.", NULL },
+      "input.", NULL, NULL },
 };
 
 const struct exercise exercise_msgqueue = {

@@ -4,7 +4,7 @@
  * (IPC_INFO, SHM_INFO). The grader makes segments with known attributes
  * and compares every field printed with the kernel's own values. */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "suite.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -24,17 +24,6 @@
 
 static const char *const programs[] = { "shmadmin", NULL };
 
-/* A segment the grader makes itself, in the test's namespace. */
-static int
-grader_segment(key_t key, size_t size, int mode)
-{
-    int id = shmget(key, size, IPC_CREAT | IPC_EXCL | mode);
-
-    if (id == -1)
-        test_fail(NULL, "The grader could not create its own segment: %s", strerror(errno));
-    return id;
-}
-
 /* Give segment ID the owner OWNER:GROUP, keeping its mode. False when the
  * grader may not (as a normal user only uid 0 exists in its namespace). */
 static bool
@@ -43,20 +32,10 @@ grader_chown(int id)
     struct shmid_ds ds;
 
     if (shmctl(id, IPC_STAT, &ds) == -1)
-        test_fail(NULL, "The grader could not read its segment: %s", strerror(errno));
+        test_error("The grader could not read its segment: %s", strerror(errno));
     ds.shm_perm.uid = OWNER;
     ds.shm_perm.gid = GROUP;
     return shmctl(id, IPC_SET, &ds) == 0;
-}
-
-static void *
-grader_attach(int id)
-{
-    void *p = shmat(id, NULL, 0);
-
-    if (p == (void *)-1)
-        test_fail(NULL, "The grader could not attach its segment: %s", strerror(errno));
-    return p;
 }
 
 /* A child of the test that keeps a segment attached while the student's
@@ -77,10 +56,10 @@ holder_start(struct holder *h, int id, int n, bool touch)
     char c;
 
     if (pipe(cmd) == -1 || pipe(ack) == -1)
-        test_fail(NULL, "The grader could not make a pipe: %s", strerror(errno));
+        test_error("The grader could not make a pipe: %s", strerror(errno));
     h->pid = fork();
     if (h->pid == -1)
-        test_fail(NULL, "The grader could not fork: %s", strerror(errno));
+        test_error("The grader could not fork: %s", strerror(errno));
     if (h->pid == 0) {
         void *p[4];
         int k = 0;
@@ -109,7 +88,7 @@ holder_start(struct holder *h, int id, int n, bool touch)
     h->cmd = cmd[1];
     h->ack = ack[0];
     if (read(h->ack, &c, 1) != 1)
-        test_fail(NULL, "The grader's helper could not attach the segment.");
+        test_error("The grader's helper could not attach the segment.");
 }
 
 static void
@@ -118,7 +97,7 @@ holder_detach_one(struct holder *h)
     char c;
 
     if (write(h->cmd, "d", 1) != 1 || read(h->ack, &c, 1) != 1)
-        test_fail(NULL, "The grader's helper did not detach the segment.");
+        test_error("The grader's helper did not detach the segment.");
 }
 
 static void
@@ -138,7 +117,6 @@ segment_exists(int id)
 
     snapshot(&now);
     found = ipc_find_id(&now, IPC_KIND_SHM, id) != NULL;
-    ipc_set_free(&now);
     return found;
 }
 
@@ -149,7 +127,7 @@ ulong_field(const struct run *r, const char *label, const char *meaning)
 {
     size_t n = strlen(label);
 
-    for (const char *line = r->out; line && *line; line = strchr(line, '\n'), line += !!line) {
+    for (const char *line = r->res.out; line && *line; line = strchr(line, '\n'), line += !!line) {
         const char *p = line + strspn(line, " \t");
         char *end;
         unsigned long v;
@@ -244,7 +222,6 @@ show_attributes(void)
     expect_attr(&r, "ctime", (unsigned long)k.ctime, "shm_ctime, in seconds", "Print "
                 "ds.shm_ctime with print_time().");
     holder_stop(&h);
-    run_free(&r);
 }
 
 static void
@@ -257,12 +234,12 @@ show_times(void)
     void *p;
 
     next_second();
-    p = grader_attach(id);                              /* atime: a second later */
+    p = grader_attach(id, false);                              /* atime: a second later */
     next_second();
     shmdt(p);                                           /* dtime: later still */
     k = expect_object(NULL, IPC_KIND_SHM, id, "the grader's segment");
     if (k.atime == k.ctime || k.dtime == k.atime)
-        test_fail(NULL, "The grader could not give its segment three different times.");
+        test_error("The grader could not give its segment three different times.");
     snprintf(idtext, sizeof idtext, "%d", id);
     r = RUN("shmadmin", "show", idtext);
     run_program(&r);
@@ -275,7 +252,6 @@ show_times(void)
                 "ds.shm_atime, set by shmat(); not shm_ctime or shm_dtime.");
     expect_attr(&r, "dtime", (unsigned long)k.dtime, "the last detach", "dtime is "
                 "ds.shm_dtime, set by shmdt(); not shm_atime or shm_ctime.");
-    run_free(&r);
 }
 
 static void
@@ -288,7 +264,7 @@ show_marked(void)
 
     holder_start(&h, id, 1, false);
     if (shmctl(id, IPC_RMID, NULL) == -1)
-        test_fail(NULL, "The grader could not mark its segment for removal: %s",
+        test_error("The grader could not mark its segment for removal: %s",
                   strerror(errno));
     snprintf(idtext, sizeof idtext, "%d", id);
     r = RUN("shmadmin", "show", idtext);
@@ -303,7 +279,6 @@ show_marked(void)
     expect_attr(&r, "nattch", 1, "shm_nattch", "The grader still has it attached, so the "
                 "segment lives on until it detaches.");
     holder_stop(&h);
-    run_free(&r);
 }
 
 static void
@@ -314,7 +289,7 @@ show_missing(void)
     struct run r;
 
     if (shmctl(id, IPC_RMID, NULL) == -1)
-        test_fail(NULL, "The grader could not remove its segment: %s", strerror(errno));
+        test_error("The grader could not remove its segment: %s", strerror(errno));
     snprintf(idtext, sizeof idtext, "%d", id);
     r = RUN("shmadmin", "show", idtext);
     run_program(&r);
@@ -324,7 +299,6 @@ show_missing(void)
     expect_stderr_has(&r, "Invalid argument", "IPC_STAT fails with EINVAL for an id no "
                       "segment has (any more); report it with "
                       "err_exit(\"shmctl(IPC_STAT)\").");
-    run_free(&r);
 }
 
 static void
@@ -354,7 +328,6 @@ chmod_mode(void)
                      "the mode only.");
         expect_attr(&r, "mode", cases[i].to, "the new permission bits", "Print the new "
                     "mode as 0%03o.");
-        run_free(&r);
     }
 }
 
@@ -383,13 +356,12 @@ chmod_keeps_owner(void)
                   (unsigned)k.gid);
     expect_ulong(&r, "After chmod, the creator's uid (cuid)", k.cuid, before.cuid,
                  "IPC_SET never changes cuid; nothing should.");
-    run_free(&r);
 
     /* Also as a normal user, where uid 0 is the only owner there is: the
      * first shmctl() call of chmod must be the IPC_STAT that fills the
      * buffer. Made to fail, it names itself. */
     f = RUN("shmadmin", "chmod", idtext, "640");
-    f.fault = "shmctl:EACCES:1";
+    f.req.fault = "shmctl:EACCES:1";
     run_program(&f);
     expect_error_exit(&f, "When the first shmctl() of chmod (the IPC_STAT) fails with "
                       "EACCES");
@@ -401,7 +373,6 @@ chmod_keeps_owner(void)
     k = expect_object(&f, IPC_KIND_SHM, id, "a failed chmod must not remove it");
     expect_mode(&f, "After the failed chmod, the permission bits", k.mode, 0600, "When a "
                 "call fails, stop: change nothing.");
-    run_free(&f);
 }
 
 static void
@@ -415,7 +386,7 @@ remove_unattached(void)
     r = RUN("shmadmin", "remove", idtext);
     run_program(&r);
     expect_finished(&r);
-    if (r.exit_code != 0 && !segment_exists(id) && strstr(r.err, "IPC_STAT"))
+    if (r.res.exit_code != 0 && !segment_exists(id) && strstr(r.res.err, "IPC_STAT"))
         test_fail(&r, "`remove` removed the segment, then reported an error from IPC_STAT: "
                       "with nobody attached, IPC_RMID destroys the segment at once, and its "
                       "id is invalid from then on. Read nattch with IPC_STAT before "
@@ -426,7 +397,6 @@ remove_unattached(void)
                       "has it attached. Remove it with shmctl(id, IPC_RMID, NULL).", id);
     expect_attr(&r, "nattch", 0, "how many had it attached", "Nobody had it attached: "
                 "print the shm_nattch that IPC_STAT read before the removal.");
-    run_free(&r);
 }
 
 static void
@@ -461,7 +431,6 @@ remove_attached(void)
     if (segment_exists(id))
         test_fail(&r, "The segment should be gone after the last detach.");
     holder_stop(&h);
-    run_free(&r);
 }
 
 /* Every limits line against the values given; from IPC_INFO and SHM_INFO. */
@@ -498,7 +467,7 @@ kernel_limit(const char *name)
     snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
     text = read_file_tail(path, 64, NULL, NULL);
     if (text == NULL)
-        test_fail(NULL, "The grader could not read %s: %s", path, strerror(errno));
+        test_error("The grader could not read %s: %s", path, strerror(errno));
     v = strtoul(text, NULL, 10);
     free(text);
     return v;
@@ -516,12 +485,11 @@ limits(void)
     expect_limits(&first, "With the system's default limits and no segment",
                   kernel_limit("shmmax"), kernel_limit("shmmni"), kernel_limit("shmall"),
                   0, 0, 0);
-    run_free(&first);
 
     /* Lowered limits, and three segments: 1 + 2 + 2 pages, one page in use. */
-    if (ipc_set_limit("shmmax", "123456789") == -1 || ipc_set_limit("shmall", "98765") == -1 ||
-        ipc_set_limit("shmmni", "321") == -1)
-        test_fail(NULL, "The grader could not set the limits: %s", strerror(errno));
+    set_ipc_limit("shmmax", "123456789");
+    set_ipc_limit("shmall", "98765");
+    set_ipc_limit("shmmni", "321");
     grader_segment(KEY_NUM, 100, 0600);
     grader_segment(KEY_NUM + 1, 5000, 0600);
     holder_start(&h, grader_segment(KEY_NUM + 2, 8192, 0600), 1, true);
@@ -531,7 +499,6 @@ limits(void)
                   "100, 5000 and 8192 bytes (1 + 2 + 2 pages, of which 1 touched)",
                   123456789, 321, 98765, 3, 5, 1);
     holder_stop(&h);
-    run_free(&r);
 }
 
 static void
@@ -543,31 +510,28 @@ errors_reported(void)
 
     snprintf(idtext, sizeof idtext, "%d", id);
     c = RUN("shmadmin", "chmod", idtext, "644");
-    c.fault = "shmctl:EPERM:2";
+    c.req.fault = "shmctl:EPERM:2";
     run_program(&c);
     expect_error_exit(&c, "When chmod's IPC_SET fails with EPERM");
     expect_stderr_has(&c, "Operation not permitted", "Check IPC_SET's result too, and "
                       "report it with err_exit(\"shmctl(IPC_SET)\").");
     expect_no_field(&c, "mode", "IPC_SET failed, so the mode did not change.");
-    run_free(&c);
 
     d = RUN("shmadmin", "remove", idtext);
-    d.fault = "shmctl:EPERM:2";
+    d.req.fault = "shmctl:EPERM:2";
     run_program(&d);
     expect_error_exit(&d, "When remove's IPC_RMID fails with EPERM");
     expect_stderr_has(&d, "Operation not permitted", "Check IPC_RMID's result, and report "
                       "it with err_exit(\"shmctl(IPC_RMID)\").");
     expect_no_field(&d, "removed", "IPC_RMID failed, so nothing was removed.");
-    run_free(&d);
 
     l = RUN("shmadmin", "limits");
-    l.fault = "shmctl:EINVAL";
+    l.req.fault = "shmctl:EINVAL";
     run_program(&l);
     expect_error_exit(&l, "When shmctl(IPC_INFO) fails");
     expect_stderr_has(&l, "Invalid argument", "Check IPC_INFO's and SHM_INFO's results, "
                       "and report them with err_exit(\"shmctl(IPC_INFO)\").");
     expect_no_field(&l, "shmmax", "IPC_INFO failed, so there are no limits to print.");
-    run_free(&l);
 }
 
 static void
@@ -585,8 +549,8 @@ valgrind_clean(void)
                            steps[i][2]);
 
         if (strcmp(steps[i][0], "limits") == 0)
-            r.args[1] = NULL;
-        r.valgrind = true;
+            r.req.args[1] = NULL;
+        r.req.valgrind = true;
         run_program(&r);
         expect_valgrind_clean(&r);
         expect_success(&r);
@@ -599,7 +563,6 @@ valgrind_clean(void)
                         "chmod must work under Valgrind too.");
         if (i == 3 && segment_exists(id))
             test_fail(&r, "After `remove` under Valgrind, the segment is still there.");
-        run_free(&r);
     }
 }
 
@@ -617,47 +580,42 @@ bad_usage(void)
 
         run_program(&r);
         expect_usage_error(&r);
-        run_free(&r);
     }
 }
 
 static const struct test_def tests[] = {
     { "show_attributes", "show prints every attribute as the kernel has it", 4,
-      show_attributes, "shmctl(id, IPC_STAT, &ds), then one line per field. See " CHAPTER
-      ", \"The fields of struct shmid_ds\".", NULL },
+      show_attributes, "shmctl(id, IPC_STAT, &ds), then one line per field.", NULL, "The fields of struct shmid_ds" },
     { "show_times", "show prints atime, dtime and ctime from the right fields", 2,
       show_times, "shm_atime: last shmat(); shm_dtime: last shmdt(); shm_ctime: creation "
-      "or last IPC_SET. See " CHAPTER ", \"The fields of struct shmid_ds\".", NULL },
+      "or last IPC_SET.", NULL, "The fields of struct shmid_ds" },
     { "show_marked", "show of a segment marked for removal: key 0, dest 1, plain mode", 1,
-      show_marked, "the mode field also carries SHM_DEST; print mode & 0777. See " CHAPTER
-      ", \"IPC_RMID: removing a segment\".", NULL },
+      show_marked, "the mode field also carries SHM_DEST; print mode & 0777.", NULL, "IPC_RMID: removing a segment" },
     { "show_missing", "show of an id that does not exist fails with EINVAL", 2,
-      show_missing, "check shmctl()'s -1 before printing. See " CHAPTER ", \"Errors\".",
-      NULL },
+      show_missing, "check shmctl()'s -1 before printing.",
+      NULL, "Errors" },
     { "chmod_mode", "chmod sets the permission bits", 2, chmod_mode,
-      "IPC_STAT, change shm_perm.mode, IPC_SET. See " CHAPTER ", \"IPC_SET: changing "
-      "owner and permissions\".", NULL },
+      "IPC_STAT, change shm_perm.mode, IPC_SET.", NULL, "IPC_SET: changing "
+      "owner and permissions" },
     { "chmod_keeps_owner", "chmod keeps the owner (IPC_STAT before IPC_SET)", 2,
       chmod_keeps_owner, "IPC_SET takes uid, gid and mode from the buffer: fill it with "
-      "IPC_STAT first. See " CHAPTER ", \"IPC_SET: changing owner and permissions\".",
-      NULL },
+      "IPC_STAT first.",
+      NULL, "IPC_SET: changing owner and permissions" },
     { "remove_unattached", "remove destroys a segment nobody has attached", 1,
-      remove_unattached, "shmctl(id, IPC_RMID, NULL). See " CHAPTER ", \"IPC_RMID: "
-      "removing a segment\".", NULL },
+      remove_unattached, "shmctl(id, IPC_RMID, NULL).", NULL, "IPC_RMID: "
+      "removing a segment" },
     { "remove_attached", "remove of an attached segment marks it and reports nattch", 2,
-      remove_attached, "read nattch with IPC_STAT before IPC_RMID. See " CHAPTER
-      ", \"IPC_RMID: removing a segment\".", NULL },
+      remove_attached, "read nattch with IPC_STAT before IPC_RMID.", NULL, "IPC_RMID: removing a segment" },
     { "limits", "limits prints IPC_INFO's limits and SHM_INFO's usage", 3, limits,
       "shmctl(0, IPC_INFO, (struct shmid_ds *) &shminfo) and SHM_INFO with struct "
-      "shm_info. See " CHAPTER ", \"IPC_INFO and SHM_INFO: limits and usage\".", NULL },
+      "shm_info.", NULL, "IPC_INFO and SHM_INFO: limits and usage" },
     { "errors_reported", "failing IPC_SET, IPC_RMID and IPC_INFO are reported", 1,
-      errors_reported, "check every shmctl() and err_exit(\"shmctl(IPC_SET)\") etc. See "
-      CHAPTER ", \"Errors\".", NULL },
+      errors_reported, "check every shmctl() and err_exit(\"shmctl(IPC_SET)\") etc.", NULL, "Errors" },
     { "valgrind_clean", "show, chmod, limits and remove run clean under Valgrind", 2,
       valgrind_clean, "free what you allocate. Try: valgrind --leak-check=full ./shmadmin "
-      "limits", NULL },
+      "limits", NULL, NULL },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
-      "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL },
+      "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL, NULL },
 };
 
 const struct exercise exercise_shmctl = {

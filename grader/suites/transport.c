@@ -8,7 +8,7 @@
  * soon as both processes sleep in semop() for good, remove the set under
  * the processes' feet, and make the calls fail. */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "suite.h"
 #include "diagnose.h"
 
 #include <dirent.h>
@@ -140,9 +140,9 @@ run_watched(struct run *r)
 
     deadlock_known = false;
     run_start(r);
-    while (!run_ended(r) && now_seconds() < r->started + r->timeout) {
-        pid_t child = driver_child(r->pid);
-        bool asleep = child > 0 && threads_asleep_in_semop(r->pid) &&
+    while (!run_ended(r) && now_seconds() < r->res.started + r->req.timeout) {
+        pid_t child = driver_child(r->res.pid);
+        bool asleep = child > 0 && threads_asleep_in_semop(r->res.pid) &&
                       threads_asleep_in_semop(child);
 
         if (asleep && set_values(now, &semid)) {
@@ -156,12 +156,12 @@ run_watched(struct run *r)
 
             memcpy(deadlock_values, now, sizeof now);
             deadlock_known = true;
-            diagnose_tree(r->init_pid, &where);
+            run_describe_stuck(r, &where);
             run_stop(r);
-            free(r->blocked);
-            r->blocked = sb_take(&where);
-            r->timed_out = true;
-            r->timeout = r->elapsed;
+            free(r->res.blocked);
+            r->res.blocked = sb_take(&where);
+            r->res.timed_out = true;
+            r->req.timeout = r->res.elapsed;
             return true;
         }
         usleep(50000);
@@ -196,7 +196,7 @@ explain_semaphores(const char *text, struct strbuf *sb)
 static void
 first_error(const struct run *r, struct strbuf *sb)
 {
-    const char *e = r->err;
+    const char *e = r->res.err;
     size_t n = strcspn(e, "\n");
 
     if (n == 0) {
@@ -214,8 +214,8 @@ expect_transfer(const struct run *r, const char *situation, const char *advice)
 {
     struct strbuf sb = { 0 };
 
-    if (r->timed_out && deadlock_known) {
-        explain_semaphores(r->blocked ? r->blocked : "", &sb);
+    if (r->res.timed_out && deadlock_known) {
+        explain_semaphores(r->res.blocked ? r->res.blocked : "", &sb);
         test_fail(r, "Deadlock %s: the parent and the child were both asleep in semop(), "
                      "and neither could ever wake the other, so the grader stopped them:\n%s"
                      "The semaphores were %d, %d, %d, %d " SEM_LEGEND ". They start at "
@@ -226,22 +226,22 @@ expect_transfer(const struct run *r, const char *situation, const char *advice)
                   deadlock_values[0], deadlock_values[1], deadlock_values[2],
                   deadlock_values[3], TP_SLOTS, TP_SLOTS);
     }
-    if (r->timed_out)
+    if (r->res.timed_out)
         test_fail(r, "`shmtransport` %s did not finish within %.0f s. %s", situation,
-                  r->timeout, r->blocked && *r->blocked
+                  r->req.timeout, r->res.blocked && *r->res.blocked
                   ? "Where each process was is shown below: a process that is not asleep "
                     "in semop() but running is spinning (waiting in a loop): wait with "
                     "semop() instead."
                   : "A process that waits in a loop instead of in semop() burns a "
                     "processor and may never see what it waits for: wait with semop().");
-    if (r->term_signal) {
+    if (r->res.term_signal) {
         expect_finished(r);
     }
-    if (r->exit_code != 0) {
+    if (r->res.exit_code != 0) {
         first_error(r, &sb);
         test_fail(r, "`shmtransport` %s failed: \"%s\"\n%s", situation, sb_str(&sb), advice);
     }
-    if (strstr(r->out, "parent-to-child") == NULL || strstr(r->out, "child-to-parent") == NULL)
+    if (strstr(r->res.out, "parent-to-child") == NULL || strstr(r->res.out, "child-to-parent") == NULL)
         test_fail(r, "`shmtransport` %s exited with status 0 but did not print its two "
                      "summary lines: did something in your transport call exit()?",
                   situation);
@@ -255,10 +255,9 @@ transfer(const char *mode, const char *sizes, const char *count, double timeout,
 {
     struct run r = RUN("shmtransport", mode, sizes, count);
 
-    r.timeout = timeout;
+    r.req.timeout = timeout;
     run_watched(&r);
     expect_transfer(&r, situation, advice);
-    run_free(&r);
 }
 
 /* ---- The tests ---- */
@@ -267,19 +266,14 @@ transfer(const char *mode, const char *sizes, const char *count, double timeout,
 static char *
 output_so_far(const struct run *r)
 {
-    char path[PATH_MAX];
-    char *text;
-
-    snprintf(path, sizeof path, "%s/run%d.out", g_test.dir, r->seq);
-    text = read_file_tail(path, 1 << 16, NULL, NULL);
-    return text ? text : xstrdup("");
+    return xstrdup(run_stdout(r));
 }
 
 /* `hold`: start it and wait until both processes have attached. */
 static void
 start_hold(struct run *r)
 {
-    r->timeout = 20;
+    r->req.timeout = 20;
     run_start(r);
     if (!run_wait_output(r, "ready", 10)) {
         struct strbuf sb = { 0 };
@@ -337,15 +331,13 @@ creates_objects(void)
     expect_mode(&r, "The set's permissions", set->mode & 0777, 0600,
                 "Create it with IPC_CREAT | 0600.");
     if (semctl(set->id, 0, GETALL, arg) == -1)
-        test_fail(NULL, "The grader could not read the semaphores: %s", strerror(errno));
+        test_error("The grader could not read the semaphores: %s", strerror(errno));
     if (v[0] != TP_SLOTS || v[1] != 0 || v[2] != TP_SLOTS || v[3] != 0)
         test_fail(&r, "Before any message, the semaphores are %d, %d, %d, %d " SEM_LEGEND
                       "; expected %d, 0, %d, 0: every slot free, none full. Give them "
                       "their first values with semctl(semid, 0, SETALL, arg) in create(): a "
                       "new set starts at 0.", v[0], v[1], v[2], v[3], TP_SLOTS, TP_SLOTS);
-    ipc_set_free(&now);
     run_stop(&r);
-    run_free(&r);
 }
 
 static void
@@ -363,7 +355,6 @@ close_removes(void)
                       "remove yet (the test creates_objects says more).",
                   ipc_count(&now, IPC_KIND_SHM), ipc_count(&now, IPC_KIND_SHM) == 1 ? "" : "s",
                   ipc_count(&now, IPC_KIND_SEM), ipc_count(&now, IPC_KIND_SEM) == 1 ? "" : "s");
-    ipc_set_free(&now);
     run_signal(&r, SIGUSR1);
     if (!run_wait_output(&r, "closed", 10)) {
         struct strbuf sb = { 0 };
@@ -373,8 +364,8 @@ close_removes(void)
         test_fail(&r, "After SIGUSR1, both processes call close(); the parent then prints "
                       "\"closed\", but it did not: \"%s\"", sb_str(&sb));
     }
-    view = r;                           /* r.out is only read when it ends */
-    view.out = so_far = output_so_far(&r);
+    view = r;                           /* r.res.out is only read when it ends */
+    view.res.out = so_far = output_so_far(&r);
     if (expect_field(&view, "child attached-after-close", "segments the child still has "
                      "attached after close()") != 0 ||
         expect_field(&view, "parent attached-after-close", "segments the parent still has "
@@ -395,12 +386,10 @@ close_removes(void)
                       "must remove both objects: shmctl(shmid, IPC_RMID, NULL) and "
                       "semctl(semid, 0, IPC_RMID).", sb_str(&sb));
     }
-    ipc_set_free(&now);
     free(so_far);
     run_signal(&r, SIGUSR1);
     run_wait(&r);
     expect_success(&r);
-    run_free(&r);
 }
 
 static void
@@ -465,12 +454,12 @@ waits_in_semop(void)
     pid_t child = 0;
     bool asleep = false;
 
-    r.timeout = 20;
+    r.req.timeout = 20;
     run_start(&r);
     for (int i = 0; i < 100 && !asleep && !run_ended(&r); i++) {
         usleep(50000);
-        child = driver_child(r.pid);
-        asleep = child > 0 && threads_asleep_in_semop(r.pid) && threads_asleep_in_semop(child);
+        child = driver_child(r.res.pid);
+        asleep = child > 0 && threads_asleep_in_semop(r.res.pid) && threads_asleep_in_semop(child);
     }
     if (!asleep) {
         bool ended = run_ended(&r);
@@ -491,7 +480,6 @@ waits_in_semop(void)
                                                                           : "the child");
     }
     run_stop(&r);
-    run_free(&r);
 }
 
 static void
@@ -503,14 +491,14 @@ set_removed(void)
     bool asleep = false;
     struct ipc_set now;
 
-    r.timeout = 20;
+    r.req.timeout = 20;
     run_start(&r);
     for (int i = 0; i < 100 && !asleep && !run_ended(&r); i++) {
         pid_t child;
 
         usleep(50000);
-        child = driver_child(r.pid);
-        asleep = child > 0 && threads_asleep_in_semop(r.pid) && threads_asleep_in_semop(child);
+        child = driver_child(r.res.pid);
+        asleep = child > 0 && threads_asleep_in_semop(r.res.pid) && threads_asleep_in_semop(child);
     }
     if (!asleep || !set_values(v, &semid)) {
         run_stop(&r);
@@ -519,7 +507,7 @@ set_removed(void)
                       "this test then removes the set while they wait.");
     }
     if (semctl(semid, 0, IPC_RMID) == -1)
-        test_fail(NULL, "The grader could not remove the set: %s", strerror(errno));
+        test_error("The grader could not remove the set: %s", strerror(errno));
     run_wait(&r);
     expect_error_exit(&r, "When the semaphore set was removed while both processes waited "
                           "in semop() (which then fails with EIDRM)");
@@ -536,8 +524,6 @@ set_removed(void)
                       "fails (here semctl IPC_RMID fails: the set is already gone).",
                   sb_str(&sb));
     }
-    ipc_set_free(&now);
-    run_free(&r);
 }
 
 /* The create() of `shmtransport echo 8 1` fails as arranged: it must say
@@ -548,38 +534,29 @@ create_fails(const char *fault, const char *situation, const char *error, const 
     struct run r = RUN("shmtransport", "echo", "8", "1");
     struct ipc_set before;
 
-    r.fault = fault;
+    r.req.fault = fault;
     snapshot(&before);
     run_program(&r);
     expect_error_exit(&r, situation);
     expect_stderr_has(&r, error, advice);
     expect_no_new_objects(&before, &r, "A create() that fails must remove what it made "
                           "before the step that failed (undo_create()), but after it");
-    ipc_set_free(&before);
-    run_free(&r);
-}
-
-static void
-set_limit(const char *name, const char *value)
-{
-    if (ipc_set_limit(name, value) == -1)
-        test_fail(NULL, "The grader could not set the limit %s: %s", name, strerror(errno));
 }
 
 static void
 create_fails_cleanly(void)
 {
-    set_limit("sem", "32000 1024000000 500 0");
+    set_ipc_limit("sem", "32000 1024000000 500 0");
     create_fails(NULL, "When no semaphore set can be made (SEMMNI is 0: semget() fails "
                  "with ENOSPC)", "No space left on device", "create() returns NULL with "
                  "errno as semget() left it; the driver reports it.");
-    set_limit("sem", "32000 1024000000 500 32000");
+    set_ipc_limit("sem", "32000 1024000000 500 32000");
     create_fails("shmat:ENOMEM", "When shmat() fails (ENOMEM)", "Cannot allocate memory",
                  "Check shmat()'s result against (void *) -1.");
     create_fails("semctl:EINVAL:1", "When the semctl() that sets the first values fails "
                  "(EINVAL)", "Invalid argument", "Check semctl()'s result: a set whose "
                  "values were never set would deadlock at once.");
-    set_limit("shmmni", "0");
+    set_ipc_limit("shmmni", "0");
     create_fails(NULL, "When no segment can be made (SHMMNI is 0: shmget() fails with "
                  "ENOSPC)", "No space left on device", "Check shmget()'s result.");
 }
@@ -589,14 +566,13 @@ eintr_retried(void)
 {
     struct run r = RUN("shmtransport", "echo", "8,300000", "50");
 
-    r.fault = "semop:EINTR:3,semop:EINTR:10";
-    r.timeout = 20;
+    r.req.fault = "semop:EINTR:3,semop:EINTR:10";
+    r.req.timeout = 20;
     run_watched(&r);
     expect_transfer(&r, "while a signal interrupted two of its semop() calls in each process "
                     "(they failed with EINTR)", "semop() fails with EINTR when a signal "
                     "arrives while it waits; nothing was done then: call it again. Only "
                     "other errors make send() and recv() fail.");
-    run_free(&r);
 }
 
 static void
@@ -604,52 +580,45 @@ valgrind_clean(void)
 {
     struct run r = RUN("shmtransport", "echo", "0,5,300000,1048576", "8");
 
-    r.valgrind = true;
-    r.timeout = 90;
+    r.req.valgrind = true;
+    r.req.timeout = 90;
     run_watched(&r);
     expect_transfer(&r, "with 8 round trips of 0 B to 1 MiB, under Valgrind",
                     "The other tests say more.");
     expect_valgrind_clean(&r);
-    run_free(&r);
 }
 
 static const struct test_def tests[] = {
     { "creates_objects", "create() makes one private segment and one set of 4 semaphores, "
       "set to 16, 0, 16, 0", 2, creates_objects, "shmget and semget with IPC_PRIVATE, then "
-      "semctl(SETALL). See " CHAPTER ", \"A transport in shared memory\".", NULL },
+      "semctl(SETALL).", NULL, "A transport in shared memory" },
     { "close_removes", "close() detaches in both processes, and the parent's removes the "
       "segment and the set", 2, close_removes, "shmdt, then in the parent shmctl and semctl "
-      "IPC_RMID. See " CHAPTER ", \"Cleaning up: who removes what\".", NULL },
+      "IPC_RMID.", NULL, "Cleaning up: who removes what" },
     { "small_messages", "messages of 0 to 4097 bytes arrive whole and in order, both ways", 2,
-      small_messages, "one chunk per message: wait for a free slot, write, announce. See "
-      CHAPTER ", \"A transport in shared memory\".", NULL },
+      small_messages, "one chunk per message: wait for a free slot, write, announce.", NULL, "A transport in shared memory" },
     { "large_messages", "messages of up to 1 MiB, in several chunks, arrive whole and in order",
-      2, large_messages, "every chunk carries msg_len; recv() copies each at its offset. See "
-      CHAPTER ", \"A transport in shared memory\".", NULL },
+      2, large_messages, "every chunk carries msg_len; recv() copies each at its offset.", NULL, "A transport in shared memory" },
     { "stream_full_ring", "a sender far ahead waits for free slots and overwrites nothing", 2,
-      stream_full_ring, "take 1 from SEM_FREE before writing a slot. See " CHAPTER
-      ", \"A transport in shared memory\".", NULL },
+      stream_full_ring, "take 1 from SEM_FREE before writing a slot.", NULL, "A transport in shared memory" },
     { "both_directions", "both directions at once (a sending thread in each process)", 2,
-      both_directions, "one ring and two semaphores per direction, nothing shared. See "
-      CHAPTER ", \"A transport in shared memory\".", NULL },
+      both_directions, "one ring and two semaphores per direction, nothing shared.", NULL, "A transport in shared memory" },
     { "load", "20000 round trips, then 400 messages of up to 1 MiB each way at once", 3, load,
-      "every -1 has its +1 on the other semaphore. See " CHAPTER ", \"Common mistakes\".",
-      NULL },
+      "every -1 has its +1 on the other semaphore.",
+      NULL, "Common mistakes" },
     { "waits_in_semop", "recv() with nothing to receive sleeps in semop(), it does not spin",
-      2, waits_in_semop, "wait by taking 1 from SEM_FULL. See " CHAPTER
-      ", \"A transport in shared memory\".", NULL },
+      2, waits_in_semop, "wait by taking 1 from SEM_FULL.", NULL, "A transport in shared memory" },
     { "set_removed", "when the set is removed, recv() fails with EIDRM and close() still "
       "removes the segment", 1, set_removed, "only EINTR is retried; close() tries every "
-      "step. See " CHAPTER ", \"Cleaning up: who removes what\".", NULL },
+      "step.", NULL, "Cleaning up: who removes what" },
     { "create_fails_cleanly", "a create() that fails says why and leaves nothing behind", 2,
-      create_fails_cleanly, "undo what was made before the failed step. See " CHAPTER
-      ", \"Cleaning up: who removes what\".", NULL },
+      create_fails_cleanly, "undo what was made before the failed step.", NULL, "Cleaning up: who removes what" },
     { "eintr_retried", "a semop() interrupted by a signal (EINTR) is tried again", 1,
-      eintr_retried, "retry semop() on EINTR. See " CHAPTER ", \"A transport in shared "
-      "memory\".", NULL },
+      eintr_retried, "retry semop() on EINTR.", NULL, "A transport in shared "
+      "memory" },
     { "valgrind_clean", "runs clean under Valgrind in both processes, nothing leaked", 2,
       valgrind_clean, "close() frees the struct transport. Try: valgrind --leak-check=full "
-      "./shmtransport echo 8 3", NULL },
+      "./shmtransport echo 8 3", NULL, NULL },
 };
 
 const struct exercise exercise_transport = {

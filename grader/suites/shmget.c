@@ -2,7 +2,7 @@
  * shmtool creates, opens and removes shared memory segments; every test
  * compares what it did with the segments the kernel actually holds. */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "suite.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -26,19 +26,8 @@ printed_shmid(const struct run *r)
     if (id < 0)
         test_fail(r, "`%s` printed \"shmid %ld\": shmget() failed and returned -1, but the "
                      "program went on as if it had worked. Check the result and report the "
-                     "failure with err_exit(\"shmget\").", r->prog, id);
+                     "failure with err_exit(\"shmget\").", r->req.prog, id);
     return (int)id;
-}
-
-/* A segment the grader makes itself, in the test's namespace. */
-static int
-grader_segment(key_t key, size_t size, int mode)
-{
-    int id = shmget(key, size, IPC_CREAT | IPC_EXCL | mode);
-
-    if (id == -1)
-        test_fail(NULL, "The grader could not create its own segment: %s", strerror(errno));
-    return id;
 }
 
 static void
@@ -57,8 +46,6 @@ create_attributes(void)
     snapshot(&after);
     n = ipc_added(&before, &after, &added);
     free(added);
-    ipc_set_free(&before);
-    ipc_set_free(&after);
     expect_ulong(&r, "The number of segments `create` made", n, 1, "create calls shmget() "
                  "once, with IPC_CREAT.");
     seg = expect_object(&r, IPC_KIND_SHM, id, "the id your program printed");
@@ -72,8 +59,7 @@ create_attributes(void)
     expect_ulong(&r, "The number of processes attached (nattch)", seg.count, 0, "create "
                  "only makes the segment; nothing attaches it yet.");
     expect_ulong(&r, "The creator pid (shm_cpid)", (unsigned long)seg.cpid,
-                 (unsigned long)r.pid, "The segment must be created by shmtool itself.");
-    run_free(&r);
+                 (unsigned long)r.res.pid, "The segment must be created by shmtool itself.");
 }
 
 static void
@@ -89,7 +75,6 @@ default_mode(void)
     expect_mode(&r, "Without -m, the permission bits", seg.mode, 0600, "The default mode "
                 "is 0600: only the owner may read and write. 0666 would let every user on "
                 "the machine change your data.");
-    run_free(&r);
 }
 
 static void
@@ -109,8 +94,6 @@ exclusive_create(void)
     seg = expect_object(&r, IPC_KIND_SHM, id, "the grader's segment must still be there");
     expect_ulong(&r, "The existing segment's size", seg.size, 4096, "A failed create must "
                  "not touch the existing segment.");
-    ipc_set_free(&before);
-    run_free(&r);
 }
 
 static void
@@ -121,7 +104,7 @@ open_existing(void)
     struct ipc_set before;
     long id;
 
-    made.reference = true;
+    made.req.reference = true;
     run_program(&made);
     expect_success(&made);
     id = printed_shmid(&made);
@@ -132,9 +115,6 @@ open_existing(void)
                  (unsigned long)id, "Opening an existing "
                  "segment returns its id: shmget(key, 0, 0).");
     expect_no_new_objects(&before, &r, "When opening an existing segment");
-    ipc_set_free(&before);
-    run_free(&made);
-    run_free(&r);
 }
 
 static void
@@ -150,7 +130,6 @@ open_missing(void)
     expect_finished(&sized);
     expect_no_new_objects(&before, &sized, "`open` must never create a segment (no "
                           "IPC_CREAT), but after opening a key that did not exist");
-    run_free(&sized);
     run_program(&r);
     expect_finished(&r);
     expect_no_new_objects(&before, &r, "`open` must never create a segment (no IPC_CREAT), "
@@ -159,8 +138,6 @@ open_missing(void)
     expect_stderr_has(&r, "shmget", "Say which call failed: err_exit(\"shmget\").");
     expect_stderr_has(&r, "No such file or directory", "Without IPC_CREAT, shmget() fails "
                       "with ENOENT for a key nobody created; err_exit() prints its meaning.");
-    ipc_set_free(&before);
-    run_free(&r);
 }
 
 static void
@@ -174,13 +151,10 @@ remove_segment(void)
     expect_success(&r);
     snapshot(&now);
     if (ipc_find_id(&now, IPC_KIND_SHM, id) != NULL) {
-        ipc_set_free(&now);
         test_fail(&r, "After `remove`, the segment (id %d) is still in the kernel. Look it "
                       "up with shmget(key, 0, 0), then remove it with shmctl(id, IPC_RMID, "
                       "NULL).", id);
     }
-    ipc_set_free(&now);
-    run_free(&r);
 }
 
 static void
@@ -193,7 +167,6 @@ size_errors(void)
     expect_error_exit(&r, "When SIZE is larger than the existing 4096-byte segment");
     expect_stderr_has(&r, "Invalid argument", "shmget() fails with EINVAL when size is "
                       "larger than the segment that has the key.");
-    run_free(&r);
 }
 
 static void
@@ -222,8 +195,6 @@ private_key(void)
                 "but the mode still comes from shmflg: IPC_CREAT | mode.");
     expect_ulong(&b, "The key of the second private segment", (unsigned)second.key, 0,
                  "Pass IPC_PRIVATE (0) as the key.");
-    run_free(&a);
-    run_free(&b);
 }
 
 static void
@@ -232,8 +203,7 @@ no_space(void)
     struct run r = RUN("shmtool", "create", KEY, "100");
     struct ipc_set before;
 
-    if (ipc_set_limit("shmmni", "0") == -1)
-        test_fail(NULL, "The grader could not lower shmmni: %s", strerror(errno));
+    set_ipc_limit("shmmni", "0");
     snapshot(&before);
     run_program(&r);
     expect_no_field(&r, "shmid", "shmget() failed (the system allows no more segments), so "
@@ -242,8 +212,6 @@ no_space(void)
     expect_stderr_has(&r, "No space left on device", "shmget() fails with ENOSPC when SHMMNI "
                       "segments exist; report it with err_exit(\"shmget\").");
     expect_no_new_objects(&before, &r, "When the create failed");
-    ipc_set_free(&before);
-    run_free(&r);
 }
 
 static void
@@ -252,13 +220,12 @@ permission_denied(void)
     struct run r = RUN("shmtool", "open", KEY);
 
     grader_segment(KEY_NUM, 4096, 0600);
-    r.fault = "shmget:EACCES";
+    r.req.fault = "shmget:EACCES";
     run_program(&r);
     expect_no_field(&r, "shmid", "shmget() failed, so there is no id to print.");
     expect_error_exit(&r, "When shmget() fails with EACCES");
     expect_stderr_has(&r, "Permission denied", "Report the failure with err_exit(\"shmget\"); "
                       "it prints strerror(errno).");
-    run_free(&r);
 }
 
 static void
@@ -275,7 +242,6 @@ bad_usage(void)
 
         run_program(&r);
         expect_usage_error(&r);
-        run_free(&r);
     }
 }
 
@@ -290,58 +256,49 @@ valgrind_clean(void)
     for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
         struct run r = RUN("shmtool", steps[i][0], steps[i][1], steps[i][2]);
 
-        r.valgrind = true;
+        r.req.valgrind = true;
         run_program(&r);
         expect_success(&r);
         if (i == 0)
             expect_object(&r, IPC_KIND_SHM, printed_shmid(&r),
                     "create must make the segment under Valgrind too");
         expect_valgrind_clean(&r);
-        run_free(&r);
     }
     snapshot(&now);
     if (ipc_count(&now, IPC_KIND_SHM) != 0)
         test_fail(NULL, "After create, open and remove under Valgrind, a segment is still "
                         "in the kernel: `remove` did not remove it.");
-    ipc_set_free(&now);
 }
 
 static const struct test_def tests[] = {
     { "create_attributes", "create makes one segment with the key, size and mode asked for",
       3, create_attributes, "shmget(key, size, IPC_CREAT | mode). See " CHAPTER ", "
-      "\"Creating a segment\".", NULL },
+      "\"Creating a segment\".", NULL, NULL },
     { "default_mode", "create without -m gives mode 600", 1, default_mode,
-      "the permission bits are the low 9 bits of shmflg; default to 0600. See " CHAPTER
-      ", \"Flags and permissions\".", NULL },
+      "the permission bits are the low 9 bits of shmflg; default to 0600.", NULL, "Flags and permissions" },
     { "exclusive_create", "create -x refuses a key that is taken (EEXIST)", 2,
-      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given. See " CHAPTER
-      ", \"Flags and permissions\".", NULL },
+      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given.", NULL, "Flags and permissions" },
     { "open_existing", "open finds a segment another program created", 2, open_existing,
-      "open is shmget(key, 0, 0): no IPC_CREAT. See " CHAPTER ", \"Opening a segment\".",
-      NULL },
+      "open is shmget(key, 0, 0): no IPC_CREAT.",
+      NULL, "Opening a segment" },
     { "open_missing", "open of a missing key fails with ENOENT and creates nothing", 2,
-      open_missing, "without IPC_CREAT, shmget() never creates. See " CHAPTER
-      ", \"Common mistakes\".", NULL },
+      open_missing, "without IPC_CREAT, shmget() never creates.", NULL, "Common mistakes" },
     { "remove", "remove destroys the segment (shmctl IPC_RMID)", 2, remove_segment,
-      "shmctl(id, IPC_RMID, NULL) after looking the id up. See " CHAPTER
-      ", \"Removing a segment\".", NULL },
+      "shmctl(id, IPC_RMID, NULL) after looking the id up.", NULL, "Removing a segment" },
     { "size_errors", "open with a size larger than the segment fails with EINVAL", 1,
-      size_errors, "pass SIZE to shmget() when opening too; the kernel checks it. See "
-      CHAPTER ", \"Errors from shmget()\".", NULL },
+      size_errors, "pass SIZE to shmget() when opening too; the kernel checks it.", NULL, "Errors from shmget()" },
     { "private_key", "create private makes a new segment every time (IPC_PRIVATE)", 1,
-      private_key, "IPC_PRIVATE as the key always creates a new segment. See " CHAPTER
-      ", \"IPC_PRIVATE segments\".", NULL },
+      private_key, "IPC_PRIVATE as the key always creates a new segment.", NULL, "IPC_PRIVATE segments" },
     { "no_space", "reports ENOSPC when no more segments can be made", 1, no_space,
-      "check shmget()'s -1 and report it with err_exit(\"shmget\"). See " CHAPTER
-      ", \"Errors from shmget()\".", NULL },
+      "check shmget()'s -1 and report it with err_exit(\"shmget\").", NULL, "Errors from shmget()" },
     { "permission_denied", "reports EACCES from shmget and exits non-zero", 1,
       permission_denied, "every failing call must be reported and end the program with a "
-      "non-zero status.", NULL },
+      "non-zero status.", NULL, NULL },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
-      "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL },
+      "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL, NULL },
     { "valgrind_clean", "create, open and remove run clean under Valgrind", 2,
       valgrind_clean, "free what you allocate. Try: valgrind --leak-check=full ./shmtool "
-      "create 0x1234 100", NULL },
+      "create 0x1234 100", NULL, NULL },
 };
 
 const struct exercise exercise_shmget = {

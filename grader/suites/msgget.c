@@ -2,7 +2,7 @@
  * msgtool creates, opens and removes message queues; every test compares
  * what it did with the queues the kernel actually holds. */
 #define _GNU_SOURCE
-#include "grader.h"
+#include "suite.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,22 +27,20 @@ printed_msqid(const struct run *r)
     if (id < 0)
         test_fail(r, "`%s` printed \"msqid %ld\": msgget() failed and returned -1, but the "
                      "program went on as if it had worked. Check the result and report the "
-                     "failure with err_exit(\"msgget\").", r->prog, id);
+                     "failure with err_exit(\"msgget\").", r->req.prog, id);
     return (int)id;
 }
 
 /* A queue the grader makes itself, holding `messages` 10-byte messages. */
 static int
-grader_queue(key_t key, int mode, int messages)
+filled_queue(key_t key, int mode, int messages)
 {
     struct { long mtype; char mtext[10]; } msg = { 1, "grader" };
-    int id = msgget(key, IPC_CREAT | IPC_EXCL | mode);
+    int id = grader_queue(key, mode);
 
-    if (id == -1)
-        test_fail(NULL, "The grader could not create its own queue: %s", strerror(errno));
     for (int i = 0; i < messages; i++)
         if (msgsnd(id, &msg, sizeof msg.mtext, IPC_NOWAIT) == -1)
-            test_fail(NULL, "The grader could not fill its queue: %s", strerror(errno));
+            test_error("The grader could not fill its queue: %s", strerror(errno));
     return id;
 }
 
@@ -63,8 +61,6 @@ create_attributes(void)
     snapshot(&after);
     n = ipc_added(&before, &after, &added);
     free(added);
-    ipc_set_free(&before);
-    ipc_set_free(&after);
     expect_ulong(&r, "The number of queues `create` made", n, 1, "create calls msgget() "
                  "once, with IPC_CREAT.");
     q = expect_object(&r, IPC_KIND_MSG, id, "the id your program printed; msgtool has "
@@ -83,7 +79,6 @@ create_attributes(void)
     expect_ulong(&r, "The new queue's capacity (msg_qbytes)", ds.msg_qbytes,
                  16384, "A new queue may hold MSGMNB bytes (16384 by default); msgget() "
                  "sets that itself.");
-    run_free(&r);
 }
 
 static void
@@ -98,7 +93,6 @@ default_mode(void)
     expect_mode(&r, "Without -m, the permission bits", q.mode, 0600, "The default mode is "
                 "0600: only the owner may send and receive. 0666 would let every user on "
                 "the machine read your messages and send fake ones.");
-    run_free(&r);
 }
 
 static void
@@ -107,7 +101,7 @@ exclusive_create(void)
     struct run r = RUN("msgtool", "create", "-x", KEY);
     struct ipc_set before;
     struct ipc_obj q;
-    int id = grader_queue(KEY_NUM, 0600, 2);
+    int id = filled_queue(KEY_NUM, 0600, 2);
 
     snapshot(&before);
     run_program(&r);
@@ -118,8 +112,6 @@ exclusive_create(void)
     q = expect_object(&r, IPC_KIND_MSG, id, "the grader's queue must still be there");
     expect_ulong(&r, "The number of messages in the existing queue", q.count, 2,
                  "A failed create must not touch the existing queue or its messages.");
-    ipc_set_free(&before);
-    run_free(&r);
 }
 
 static void
@@ -127,7 +119,7 @@ create_reuses(void)
 {
     struct run r = RUN("msgtool", "create", KEY);
     struct ipc_set before;
-    int id = grader_queue(KEY_NUM, 0600, 1);
+    int id = filled_queue(KEY_NUM, 0600, 1);
 
     snapshot(&before);
     run_program(&r);
@@ -137,8 +129,6 @@ create_reuses(void)
                  "passes IPC_CREAT alone, which opens the existing queue: add IPC_EXCL only "
                  "when -x is given.");
     expect_no_new_objects(&before, &r, "When create opened an existing queue");
-    ipc_set_free(&before);
-    run_free(&r);
 }
 
 static void
@@ -149,7 +139,7 @@ open_existing(void)
     struct ipc_set before;
     long id;
 
-    made.reference = true;
+    made.req.reference = true;
     run_program(&made);
     expect_success(&made);
     id = printed_msqid(&made);
@@ -160,9 +150,6 @@ open_existing(void)
                  (unsigned long)id, "Opening an existing queue returns its id: "
                  "msgget(key, 0).");
     expect_no_new_objects(&before, &r, "When opening an existing queue");
-    ipc_set_free(&before);
-    run_free(&made);
-    run_free(&r);
 }
 
 static void
@@ -181,8 +168,6 @@ open_missing(void)
     expect_stderr_has(&r, "msgget", "Say which call failed: err_exit(\"msgget\").");
     expect_stderr_has(&r, "No such file or directory", "Without IPC_CREAT, msgget() fails "
                       "with ENOENT for a key nobody created; err_exit() prints its meaning.");
-    ipc_set_free(&before);
-    run_free(&r);
 }
 
 static void
@@ -190,22 +175,19 @@ remove_queue(void)
 {
     struct run r = RUN("msgtool", "remove", KEY);
     struct ipc_set now;
-    int id = grader_queue(KEY_NUM, 0600, 3);
+    int id = filled_queue(KEY_NUM, 0600, 3);
 
     run_program(&r);
     expect_success(&r);
     snapshot(&now);
     if (ipc_find_id(&now, IPC_KIND_MSG, id) != NULL) {
-        ipc_set_free(&now);
         test_fail(&r, "After `remove`, the queue (id %d, holding 3 messages) is still in the "
                       "kernel. Look it up with msgget(key, 0), then remove it with "
                       "msgctl(id, IPC_RMID, NULL).", id);
     }
-    ipc_set_free(&now);
     expect_ulong(&r, "The id `remove` printed", (unsigned long)expect_field(&r,
                  "removed msqid", "the id of the queue removed"), (unsigned long)id,
                  "Print the id msgget() found: \"removed msqid N\".");
-    run_free(&r);
 }
 
 static void
@@ -234,8 +216,6 @@ private_key(void)
                 "but the mode still comes from msgflg: IPC_CREAT | mode.");
     expect_ulong(&b, "The key of the second private queue", (unsigned)second.key, 0,
                  "Pass IPC_PRIVATE (0) as the key.");
-    run_free(&a);
-    run_free(&b);
 }
 
 static void
@@ -244,8 +224,7 @@ no_space(void)
     struct run r = RUN("msgtool", "create", KEY);
     struct ipc_set before;
 
-    if (ipc_set_limit("msgmni", "0") == -1)
-        test_fail(NULL, "The grader could not lower msgmni: %s", strerror(errno));
+    set_ipc_limit("msgmni", "0");
     snapshot(&before);
     run_program(&r);
     expect_no_field(&r, "msqid", "msgget() failed (the system allows no more queues), so "
@@ -254,8 +233,6 @@ no_space(void)
     expect_stderr_has(&r, "No space left on device", "msgget() fails with ENOSPC when MSGMNI "
                       "queues exist; report it with err_exit(\"msgget\").");
     expect_no_new_objects(&before, &r, "When the create failed");
-    ipc_set_free(&before);
-    run_free(&r);
 }
 
 static void
@@ -263,14 +240,13 @@ permission_denied(void)
 {
     struct run r = RUN("msgtool", "open", KEY);
 
-    grader_queue(KEY_NUM, 0600, 0);
-    r.fault = "msgget:EACCES";
+    filled_queue(KEY_NUM, 0600, 0);
+    r.req.fault = "msgget:EACCES";
     run_program(&r);
     expect_no_field(&r, "msqid", "msgget() failed, so there is no id to print.");
     expect_error_exit(&r, "When msgget() fails with EACCES");
     expect_stderr_has(&r, "Permission denied", "Report the failure with err_exit(\"msgget\"); "
                       "it prints strerror(errno).");
-    run_free(&r);
 }
 
 static void
@@ -289,9 +265,7 @@ bad_usage(void)
         run_program(&r);
         expect_usage_error(&r);
         expect_no_new_objects(&before, &r, "After a usage error");
-        run_free(&r);
     }
-    ipc_set_free(&before);
 }
 
 static void
@@ -305,58 +279,48 @@ valgrind_clean(void)
     for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
         struct run r = RUN("msgtool", steps[i][0], steps[i][1]);
 
-        r.valgrind = true;
+        r.req.valgrind = true;
         run_program(&r);
         expect_success(&r);
         if (i == 0)
             expect_object(&r, IPC_KIND_MSG, printed_msqid(&r),
                           "create must make the queue under Valgrind too");
         expect_valgrind_clean(&r);
-        run_free(&r);
     }
     snapshot(&now);
     if (ipc_count(&now, IPC_KIND_MSG) != 0)
         test_fail(NULL, "After create, open and remove under Valgrind, a queue is still in "
                         "the kernel: `remove` did not remove it.");
-    ipc_set_free(&now);
 }
 
 static const struct test_def tests[] = {
     { "create_attributes", "create makes one queue, with the key and mode asked for, that "
-      "outlives msgtool", 3, create_attributes, "msgget(key, IPC_CREAT | mode). See " CHAPTER
-      ", \"Creating and opening a queue\".", NULL },
+      "outlives msgtool", 3, create_attributes, "msgget(key, IPC_CREAT | mode).", NULL, "Creating and opening a queue" },
     { "default_mode", "create without -m gives mode 600", 1, default_mode,
-      "the permission bits are the low 9 bits of msgflg; default to 0600. See " CHAPTER
-      ", \"Flags and permissions\".", NULL },
+      "the permission bits are the low 9 bits of msgflg; default to 0600.", NULL, "Flags and permissions" },
     { "exclusive_create", "create -x refuses a key that is taken (EEXIST)", 2,
-      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given. See " CHAPTER
-      ", \"Flags and permissions\".", NULL },
+      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given.", NULL, "Flags and permissions" },
     { "create_reuses", "create without -x opens the queue a key already has", 1,
-      create_reuses, "IPC_CREAT alone means \"create it, or give me the one that exists\". "
-      "See " CHAPTER ", \"Creating and opening a queue\".", NULL },
+      create_reuses, "IPC_CREAT alone means \"create it, or give me the one that exists\".", NULL, "Creating and opening a queue" },
     { "open_existing", "open finds a queue another program created", 2, open_existing,
-      "open is msgget(key, 0): no IPC_CREAT. See " CHAPTER ", \"Creating and opening a "
-      "queue\".", NULL },
+      "open is msgget(key, 0): no IPC_CREAT.", NULL, "Creating and opening a "
+      "queue" },
     { "open_missing", "open of a missing key fails with ENOENT and creates nothing", 2,
-      open_missing, "without IPC_CREAT, msgget() never creates. See " CHAPTER
-      ", \"Common mistakes\".", NULL },
+      open_missing, "without IPC_CREAT, msgget() never creates.", NULL, "Common mistakes" },
     { "remove", "remove destroys the queue and its messages (msgctl IPC_RMID)", 2,
-      remove_queue, "msgctl(id, IPC_RMID, NULL) after looking the id up. See " CHAPTER
-      ", \"Removing a queue\".", NULL },
+      remove_queue, "msgctl(id, IPC_RMID, NULL) after looking the id up.", NULL, "Removing a queue" },
     { "private_key", "create private makes a new queue every time (IPC_PRIVATE)", 1,
-      private_key, "IPC_PRIVATE as the key always creates a new queue. See " CHAPTER
-      ", \"IPC_PRIVATE queues\".", NULL },
+      private_key, "IPC_PRIVATE as the key always creates a new queue.", NULL, "IPC_PRIVATE queues" },
     { "no_space", "reports ENOSPC when no more queues can be made", 1, no_space,
-      "check msgget()'s -1 and report it with err_exit(\"msgget\"). See " CHAPTER
-      ", \"Errors from msgget()\".", NULL },
+      "check msgget()'s -1 and report it with err_exit(\"msgget\").", NULL, "Errors from msgget()" },
     { "permission_denied", "reports EACCES from msgget and exits non-zero", 1,
       permission_denied, "every failing call must be reported and end the program with a "
-      "non-zero status. See " CHAPTER ", \"Errors from msgget()\".", NULL },
+      "non-zero status.", NULL, "Errors from msgget()" },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
-      "the skeleton's argument parsing does this; keep usage() for bad input.", NULL },
+      "the skeleton's argument parsing does this; keep usage() for bad input.", NULL, NULL },
     { "valgrind_clean", "create, open and remove run clean under Valgrind", 2,
       valgrind_clean, "free what you allocate. Try: valgrind --leak-check=full ./msgtool "
-      "create 0x1234", NULL },
+      "create 0x1234", NULL, NULL },
 };
 
 const struct exercise exercise_msgget = {

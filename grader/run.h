@@ -1,0 +1,83 @@
+/* run.h: run one student (or reference) program the way a test needs it:
+ * in a PID namespace of its own, sandboxed (sandbox.h), with a deadline,
+ * its output kept in files. A run is a request (what to run, filled in by
+ * the suite) and a result (what happened, filled in here). Everything a run
+ * allocates belongs to the test and is released when the test ends
+ * (test.h), so suites never free a run. */
+#ifndef RUN_H
+#define RUN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util.h"
+#include "vgxml.h"
+
+#define RUN_MAX_ARGS 24
+
+struct run_request {
+    const char *prog;           /* "shmtool" */
+    const char *args[RUN_MAX_ARGS];     /* NULL-terminated; copied at run_start() */
+    bool reference;             /* run the reference solution's program */
+    bool valgrind;              /* under memcheck, XML kept out of reach */
+    bool track_fds;             /* with valgrind: also --track-fds=yes */
+    const char *input;          /* stdin text; NULL means /dev/null */
+    const char *fault;          /* e.g. "shmget:EACCES" (see preload/faultinject.c) */
+    double timeout;             /* seconds; 0 picks the default */
+};
+
+struct run_result {
+    pid_t pid;                  /* as IPC_STAT's cpid/lpid will show it */
+    double started;             /* now_seconds() at the start; the deadline is
+                                   started + req.timeout */
+    bool timed_out;
+    bool stopped;               /* ended by run_stop() */
+    int exit_code;              /* -1 if killed by a signal */
+    int term_signal;
+    int leftover_procs;         /* processes still running when it exited */
+    char *out, *err;            /* the tails of stdout and stderr */
+    bool out_cut, err_cut;
+    char *blocked;              /* where it was stuck at the timeout */
+    struct vg_report vg;
+    double elapsed;
+};
+
+struct run_state;               /* run.c's own */
+
+struct run {
+    struct run_request req;
+    struct run_result res;
+    struct run_state *state;
+};
+
+/* RUN("shmtool", "create", "KEY", "100") */
+#define RUN(program, ...) ((struct run){ .req = { .prog = (program), .args = { __VA_ARGS__ } } })
+
+void run_start(struct run *r);      /* returns once the program is exec'd (res.pid set) */
+void run_wait(struct run *r);       /* until it exits or its deadline */
+void run_program(struct run *r);    /* run_start() + run_wait() */
+void run_signal(const struct run *r, int sig);  /* signal the program (not its children) */
+void run_stop(struct run *r);       /* kill it and everything it started; collect */
+bool run_alive(const struct run *r);    /* the program has not exited yet */
+bool run_ended(const struct run *r);    /* a started run's init has exited (not collected) */
+/* Stop a program that may still be running, first noting where each of its
+ * processes is stuck (res.blocked), so that a failure shows its output and
+ * state; its "exit" is the grader's SIGKILL. Collects it if it exited. */
+void run_halt(struct run *r);
+/* Wait until the program's stdout holds text (e.g. "ready"); false at the
+ * timeout or as soon as the program has exited without printing it. */
+bool run_wait_output(struct run *r, const char *text, double timeout);
+/* The whole of the program's stdout so far (at most 16 MiB), owned by the
+ * test; "" when there is none. */
+const char *run_stdout(const struct run *r);
+/* The run's init (pid 1 of its namespace, as the test sees it): its
+ * children are the program's processes. 0 once the run is collected. */
+pid_t run_init_pid(const struct run *r);
+/* Describe, a line each, where every process of the run is stuck. */
+void run_describe_stuck(const struct run *r, struct strbuf *sb);
+/* The command line a student can paste to reproduce the run. */
+void run_command(const struct run *r, struct strbuf *sb);
+/* Exit status, output tails, where it was stuck: for a failure message. */
+void run_summary(const struct run *r, struct strbuf *sb);
+
+#endif
