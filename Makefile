@@ -3,6 +3,7 @@
 #   make                 install what is missing, build, show your progress
 #   make grade EX=keys   grade one exercise (bin/ipcgrade list shows the ids)
 #   make check           install what is missing, build, run every test (the book too)
+#   make check EX=keys   only what is about one exercise, end to end (under a minute)
 #   make html            the book as a website, student edition: build/book/html
 #   make book            the whole book: HTML, PDF and EPUB, student and instructor
 #                        editions, in build/book (installs TeX the first time)
@@ -146,11 +147,12 @@ grade: deps
 	@test -n "$(EX)" || { echo "usage: make grade EX=exercise (one of: $$(bin/ipcgrade list | cut -f1 | tr '\n' ' '))"; exit 2; }
 	@bin/ipcgrade grade $(EX)
 
+# make check EX=ID tests one exercise end to end (no book, no packaging).
 check: deps-check
-	@$(MAKE) --no-print-directory build book-files test
+	@$(MAKE) --no-print-directory build $(if $(EX),,book-files) test
 
 test: build $(UNIT_BINS) build/asan/ipcgrade
-	@sh tests/run.sh
+	@EX="$(EX)" sh tests/run.sh
 
 bench: build
 	@sh tests/bench.sh
@@ -163,11 +165,15 @@ fuzz:
 
 # The student handout: no solutions, no hidden tests (dist/ipc-workbook-student.tar.gz).
 handout:
-	@sh grader/handout.sh
+	@sh grader/dist/handout.sh
 
 # A Gradescope autograder zip for EX (or every exercise): dist/gradescope-EX.zip.
 gradescope: build
-	@sh grader/gradescope.sh "$(EX)"
+	@sh grader/dist/gradescope.sh "$(EX)"
 
 clean:
 	rm -rf build bin dist
+
+# The layers, one line each, lowest first, for tests/layers.sh.
+print-layers:
+	@$(foreach l,$(LAYERS),echo "$(l) $(LAYER_$(l))";)

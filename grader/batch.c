@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "batch.h"
 #include "engine.h"
+#include "pool.h"
 #include "report.h"
 
 #include <dirent.h>
@@ -167,7 +168,6 @@ grade_pair(const struct batch *b, const struct pair *p, const char *src)
     char path[PATH_MAX], *why = NULL, *text;
     bool submitted = access(src, F_OK) == 0;
 
-    setpgid(0, 0);
     if (grade(ex, src, &opt, &res, &why) == -1) {
         if (!submitted && asprintf(&res.not_graded, "%s has no folder %s/ (nothing was "
                                    "submitted for this exercise)", b->students[p->student],
@@ -217,82 +217,56 @@ show_progress(size_t done, size_t total, double started, bool tty)
         fputc('\n', stderr);
 }
 
-struct child {
-    pid_t pid;
-    size_t pair;
-    double deadline;
+/* What a batch worker needs, prepared before the fork. */
+struct pair_job {
+    const struct batch *b;
+    struct pair *p;
+    char src[PATH_MAX];
 };
 
-/* Wait for one child to finish (or overrun and be killed); return its slot. */
-static size_t
-reap_child(struct child *c, size_t n)
+static void
+pair_worker(void *arg)
 {
-    for (;;) {
-        int status;
-        pid_t pid = waitpid(-1, &status, WNOHANG);
+    const struct pair_job *job = arg;
 
-        for (size_t i = 0; i < n; i++) {
-            if (pid == c[i].pid)
-                return i;
-            if (now_seconds() > c[i].deadline) {
-                kill(-c[i].pid, SIGKILL);
-                kill(c[i].pid, SIGKILL);
-            }
-        }
-        if (pid <= 0)
-            usleep(20000);
-    }
+    grade_pair(job->b, job->p, job->src);
 }
 
 static void
 grade_all(struct batch *b)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t jobs = b->opt->jobs > 0 ? (size_t)b->opt->jobs : (size_t)(cores > 0 ? cores : 1);
-    size_t total = b->nstudents * b->nexercises, done = 0, next = 0, running = 0;
-    struct child *c = xcalloc(jobs, sizeof *c);
-    double started = now_seconds();
+    size_t total = b->nstudents * b->nexercises, done = 0, next = 0, i;
+    struct pair_job *jobs = xcalloc(total, sizeof *jobs);
+    struct pool pool;
+    double started = now_seconds(), seconds;
     bool tty = isatty(STDERR_FILENO);
+    int status;
 
-    while (next < total || running > 0) {
-        while (running < jobs && next < total) {
-            struct pair *p = &b->pairs[next];
-            char src[PATH_MAX];
+    pool_init(&pool, b->opt->jobs > 0 ? (size_t)b->opt->jobs : 0, NULL);
+    while (next < total || pool.running > 0) {
+        while (!pool_full(&pool) && next < total) {
+            struct pair_job *job = &jobs[next];
 
-            snprintf(src, sizeof src, "%s/%s/%s", b->opt->class_dir, b->students[p->student],
-                     exercises[p->exercise]->id);
-            next++;
-            if (already_graded(b, p, src)) {
+            job->b = b;
+            job->p = &b->pairs[next];
+            snprintf(job->src, sizeof job->src, "%s/%s/%s", b->opt->class_dir,
+                     b->students[job->p->student], exercises[job->p->exercise]->id);
+            if (already_graded(b, job->p, job->src))
                 done++;
-                continue;
-            }
-            fflush(NULL);
-            c[running] = (struct child){ fork(), (size_t)(p - b->pairs),
-                                         now_seconds() + JOB_DEADLINE };
-            if (c[running].pid == -1)
-                die("cannot fork: %s", strerror(errno));
-            if (c[running].pid == 0) {
-                /* grade_pair() never returns, so nothing keeps a pointer to
-                 * the parent's table: free it, or leak checkers flag it. */
-                free(c);
-                grade_pair(b, p, src);
-            }
-            running++;
+            else
+                pool_start(&pool, next, JOB_DEADLINE, pair_worker, job);
+            next++;
         }
-        if (running > 0) {
-            size_t i = reap_child(c, running);
-
-            kill(-c[i].pid, SIGKILL);
-            if (!read_summary(b, &b->pairs[c[i].pair])) {
-                b->pairs[c[i].pair].failed = xstrdup("(the grader stopped this submission)\n");
-                b->pairs[c[i].pair].max = 0;
+        if (pool.running > 0 && pool_reap(&pool, &i, &status, &seconds)) {
+            if (!read_summary(b, &b->pairs[i])) {
+                b->pairs[i].failed = xstrdup("(the grader stopped this submission)\n");
+                b->pairs[i].max = 0;
             }
-            c[i] = c[--running];
             done++;
         }
         show_progress(done, total, started, tty);
     }
-    free(c);
+    free(jobs);
 }
 
 /* ---- the outputs ---- */

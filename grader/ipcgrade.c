@@ -3,8 +3,14 @@
  *   bin/ipcgrade list                      exercise ids in course order
  *   bin/ipcgrade grade EXERCISE [DIR]      grade DIR (default exercises/EXERCISE)
  *   bin/ipcgrade progress                  every exercise, one line each
+ *   bin/ipcgrade watch [EXERCISE]          grade again on every save
+ *   bin/ipcgrade hint EXERCISE             the next hint
+ *   bin/ipcgrade batch CLASS -o OUT        a whole class (batch.c)
+ *   bin/ipcgrade help                      the usage text below
  *
- * Exit status: 0 all tests passed, 1 something failed, 2 bad usage or input.
+ * Exit status: 0 all tests passed, 1 something failed, 2 bad usage or input,
+ * 3 the grader could not run some test (an error of the grader or of the
+ * machine, never the student's: those tests cost no points).
  * The options of grade and batch are parsed in options.c. */
 #define _GNU_SOURCE
 #include "batch.h"
@@ -35,7 +41,8 @@ static const char usage_text[] =
     "\n"
     "grade   builds the C files of DIR (default: exercises/EXERCISE) with the grader's\n"
     "        own flags and runs the exercise's tests. Exit status 0 when every test\n"
-    "        passes, 1 when one fails, 2 on bad usage or input.\n"
+    "        passes, 1 when one fails, 2 on bad usage or input, 3 when\n"
+    "        the grader could not run a test here (it costs no points).\n"
     "progress grades every exercise and shows a table of where you are (results of\n"
     "        sources that have not changed since their last grading are reused).\n"
     "watch   grades the exercise again each time you save, and moves on to the next\n"
@@ -134,7 +141,7 @@ cmd_grade(int argc, char **argv, const char *root)
     report_write(stdout, args.fmt, &res, args.fmt == FORMAT_TEXT && use_color());
     if (args.dir == NULL && args.opt.only == NULL && !args.opt.visible_only)
         progress_remember(root, &res);
-    rc = res.score == res.max_score && res.compiled ? 0 : 1;
+    rc = report_errors(&res) > 0 ? 3 : res.score == res.max_score && res.compiled ? 0 : 1;
     grade_result_free(&res);
     free(dir);
     return rc;

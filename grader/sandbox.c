@@ -19,6 +19,7 @@
  *
  * What is defended and what is not: grader/README.md, "The sandbox". */
 #define _GNU_SOURCE
+#include "ns.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -63,40 +64,6 @@ sandbox_landlock_abi(void)
     return (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 }
 
-/* unshare() the namespaces in `flags`; as a normal user add a user namespace
- * in which our uid is root, so that the other namespaces are allowed. */
-static int
-unshare_private(int flags)
-{
-    char map[64];
-    int dumpable, rc;
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-
-    if (uid == 0)
-        return unshare(flags);
-    if (unshare(CLONE_NEWUSER | flags) == -1)
-        return -1;
-    /* A non-dumpable process's /proc files belong to root: the maps could
-     * not be written. Be dumpable just while writing them. */
-    dumpable = prctl(PR_GET_DUMPABLE);
-    prctl(PR_SET_DUMPABLE, 1);
-    write_file("/proc/self/setgroups", "deny");
-    snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-    rc = write_file("/proc/self/uid_map", map);
-    snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-    if (rc == 0)
-        rc = write_file("/proc/self/gid_map", map);
-    prctl(PR_SET_DUMPABLE, dumpable);
-    return rc;
-}
-
-int
-enter_private_ipc(void)
-{
-    return unshare_private(CLONE_NEWIPC);
-}
-
 /* As root: from now on create IPC objects and files as uid S, as the
  * programs will, keeping every capability (SECBIT_NO_SETUID_FIXUP). */
 static int
@@ -119,7 +86,7 @@ sandbox_enter_test(const char *scratch, bool tmpfs, char *why, size_t len)
     bool root = geteuid() == 0;     /* before: in a user namespace we are "root" */
 
     memset(&g_sandbox, 0, sizeof g_sandbox);
-    if (unshare_private(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS) == -1) {
+    if (ns_unshare(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS) == -1) {
         snprintf(why, len, "could not make private IPC, network and mount namespaces (%s); "
                  "it needs root, or unprivileged user namespaces enabled", strerror(errno));
         return -1;

@@ -26,9 +26,6 @@ struct sandbox_paths {
     const char *write[SANDBOX_MAX_PATHS];   /* anything: scratch and Valgrind folders */
 };
 
-/* Move the calling process into a new, empty IPC namespace (with a user
- * namespace when not root). Return 0, or -1 with errno. */
-int enter_private_ipc(void);
 /* In the test process: new IPC, network and mount namespaces, a tmpfs on
  * scratch (unless !tmpfs), and as root the programs' own uid for the IPC
  * objects the test makes. Return 0, or -1 with a reason in why. */

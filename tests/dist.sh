@@ -17,7 +17,7 @@ chmod 711 "$tmp"     # as root the programs run as another user, who passes thro
 trap 'rm -rf "$tmp"' EXIT
 
 echo "# the student handout"
-sh grader/handout.sh "$tmp/handout.tar.gz" >/dev/null
+sh grader/dist/handout.sh "$tmp/handout.tar.gz" >/dev/null
 tar -tzf "$tmp/handout.tar.gz" >"$tmp/list"
 check "it holds the skeletons, the chapters and the grader" \
     sh -c "grep -q '/exercises/keys/ipckey.c$' '$tmp/list' && grep -q '/chapters/01-keys.md$' \
@@ -29,7 +29,7 @@ mkdir -p "$tmp/student"
 tar -C "$tmp/student" -xzf "$tmp/handout.tar.gz"
 wb=$tmp/student/ipc-workbook
 check "it holds no hidden test" \
-    sh -c "! grep -q 'HIDDEN-BEGIN\|path_with_spaces' '$wb'/grader/suite_*.c"
+    sh -c "! grep -q 'HIDDEN-BEGIN\|path_with_spaces' '$wb'/grader/suites/*.c"
 (cd "$wb" && make) >"$tmp/make.log" 2>&1
 if [ $? -eq 0 ] && grep -q '^Total: ' "$tmp/make.log"; then
     ok "make in the unpacked handout builds and shows the progress table"
@@ -49,7 +49,7 @@ jq_true "the handout's grader skips the tests that need reference programs" "$tm
     '.score == .max_score and ([.tests[] | select(.id == "open_existing")] | length == 0)'
 
 echo "# the Gradescope autograder"
-sh grader/gradescope.sh shmget >/dev/null
+sh grader/dist/gradescope.sh shmget >/dev/null
 ag=$tmp/autograder
 mkdir -p "$ag/source" "$ag/submission"
 unzip -q dist/gradescope-shmget.zip -d "$ag/source"

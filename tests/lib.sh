@@ -18,24 +18,26 @@ not_ok() {
     fi
 }
 
-# check NAME COMMAND...: ok when the command succeeds.
+# check NAME COMMAND...: ok when the command succeeds. (POSIX sh has no
+# local variables: the helpers' own start with an underscore, so that a
+# caller's $name survives.)
 check() {
-    name=$1
+    _check_label=$1
     shift
-    if "$@"; then ok "$name"; else not_ok "$name"; fi
+    if "$@"; then ok "$_check_label"; else not_ok "$_check_label"; fi
 }
 
 # jq_true NAME FILE FILTER [jq args...]: ok when FILTER is true for FILE.
 jq_true() {
-    name=$1 file=$2 filter=$3
+    _jq_label=$1 _jq_file=$2 _jq_filter=$3
     shift 3
-    if jq -e "$@" "$filter" "$file" >/dev/null 2>&1; then
-        ok "$name"
+    if jq -e "$@" "$_jq_filter" "$_jq_file" >/dev/null 2>&1; then
+        ok "$_jq_label"
     else
-        failing=$(jq -r '.tests[]? | select(.status == "failed") | .id + ": " + .output' \
-                  "$file" 2>/dev/null)
-        not_ok "$name" "jq '$filter' is false for $file${failing:+; its failing tests:
-$failing}$(test -n "$failing" || head -c 1500 "$file")"
+        _jq_failing=$(jq -r '.tests[]? | select(.status == "failed") | .id + ": " + .output' \
+                  "$_jq_file" 2>/dev/null)
+        not_ok "$_jq_label" "jq '$_jq_filter' is false for $_jq_file${_jq_failing:+; its failing tests:
+$_jq_failing}$(test -n "$_jq_failing" || head -c 1500 "$_jq_file")"
     fi
 }
 
@@ -59,4 +61,21 @@ unchanged() {
 summary() {
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
+}
+
+# public_workbook DIR GRADER: make DIR a copy of what a grading reads from
+# the workbook (GRADER as DIR/bin/ipcgrade, the fault-injection library,
+# the headers, the reference programs and solutions), which every user may
+# read. A test that grades as another user (nobody) runs that copy with
+# IPCGRADE_ROOT=DIR: the clone itself may lie under a folder only its
+# owner may enter, such as /root. DIR's parent must be enterable by all.
+public_workbook() {
+    mkdir -p "$1/bin" "$1/build" "$1/exercises"
+    cp "$2" "$1/bin/ipcgrade"
+    cp bin/libipcfault.so "$1/bin/"
+    cp -R exercises/include "$1/exercises/"
+    if [ -d build/ref ]; then cp -R build/ref "$1/build/"; fi
+    if [ -d solutions ]; then cp -R solutions "$1/"; fi
+    chmod -R a+rX "$1"
+    chmod 711 "$1"
 }

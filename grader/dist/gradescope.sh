@@ -6,7 +6,8 @@
 #   $ make gradescope EX=shmget          one exercise per assignment
 #   $ make gradescope                    every exercise in one assignment
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. grader/dist/lib.sh
 exercises=${1:-}
 name=${exercises:-all}
 out=dist/gradescope-$(echo "$name" | tr ' ' '-').zip
@@ -14,7 +15,7 @@ out=dist/gradescope-$(echo "$name" | tr ' ' '-').zip
 stage=$(mktemp -d "${TMPDIR:-/tmp}/gradescope.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/workbook"
-git ls-files -z | tr '\0' '\n' | while IFS= read -r f; do
+tracked_files . | while IFS= read -r f; do
     mkdir -p "$stage/workbook/$(dirname "$f")"
     cp -p "$f" "$stage/workbook/$f"
 done
@@ -26,8 +27,8 @@ LIST
     done
     echo "$exercises" | tr ' ' '\n' >"$stage/workbook/EXERCISES"
 fi
-cp grader/gradescope-setup.sh "$stage/setup.sh"
-cp grader/gradescope-run.sh "$stage/run_autograder"
+cp grader/dist/gradescope-setup.sh "$stage/setup.sh"
+cp grader/dist/gradescope-run.sh "$stage/run_autograder"
 chmod +x "$stage/setup.sh" "$stage/run_autograder"
 mkdir -p dist
 rm -f "$out"

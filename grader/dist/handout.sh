@@ -4,9 +4,10 @@
 # the workbook's own tests — no solutions, no hidden tests, no faulty
 # variants, nothing built. Students unpack it and run `make`, `make check`.
 #
-#   $ make handout             (or: sh grader/handout.sh [OUT.tar.gz])
+#   $ make handout             (or: sh grader/dist/handout.sh [OUT.tar.gz])
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. grader/dist/lib.sh
 out=${1:-dist/ipc-workbook-student.tar.gz}
 name=ipc-workbook
 
@@ -15,16 +16,15 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/$name"
 
 # Only what git tracks, so nothing built or private slips in.
-git ls-files -z -- Makefile README.md LICENSE .gitignore chapters exercises grader tests |
-    tr '\0' '\n' |
-    grep -v -e '^tests/faulty/' -e '^tests/dist.sh$' -e '^grader/handout.sh$' -e '^grader/gradescope' |
+tracked_files Makefile README.md LICENSE .gitignore chapters exercises grader tests |
+    grep -v -e '^tests/faulty/' -e '^tests/dist.sh$' -e '^grader/dist/' |
     while IFS= read -r f; do
         mkdir -p "$stage/$name/$(dirname "$f")"
         cp -p "$f" "$stage/$name/$f"
     done
 
 # Hidden tests sit between HIDDEN-BEGIN and HIDDEN-END comments.
-for f in "$stage/$name"/grader/suite_*.c; do
+for f in "$stage/$name"/grader/suites/*.c; do
     sed '/HIDDEN-BEGIN/,/HIDDEN-END/d' "$f" >"$f.tmp"
     mv "$f.tmp" "$f"
 done

@@ -3,16 +3,21 @@
 # A variant is tests/faulty/EXERCISE/NAME/bug.patch (the classic mistake, as
 # a diff against solutions/EXERCISE/) plus an `expect` file: a first line
 # "# the bug in one sentence", then the ids of the tests it must fail.
+# tests/faulty/new.sh makes a new one from an edited copy of a solution.
 #
-#   $ sh tests/faulty/materialize.sh OUTDIR    # makes OUTDIR/EXERCISE/NAME/*.c
+#   $ sh tests/faulty/materialize.sh OUTDIR [EXERCISE...]
+#                                   # makes OUTDIR/EXERCISE/NAME/*.c
 set -eu
 cd "$(dirname "$0")/../.."
-out=${1:?usage: materialize.sh OUTDIR}
+out=${1:?usage: materialize.sh OUTDIR [EXERCISE...]}
+shift
+only=" $* "
 
 for patchfile in tests/faulty/*/*/bug.patch; do
     dir=$(dirname "$patchfile")
     ex=$(basename "$(dirname "$dir")")
     name=$(basename "$dir")
+    case $only in "  "|*" $ex "*) ;; *) continue ;; esac
     mkdir -p "$out/$ex/$name"
     cp "solutions/$ex/"*.c "$out/$ex/$name/"
     patch -s -d "$out/$ex/$name" -p1 <"$patchfile"

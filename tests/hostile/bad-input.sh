@@ -148,6 +148,15 @@ refused "a relative link out of the folder" \
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
     echo "# refused: unreadable (as a normal user: root reads everything)"
     as_nobody="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+    # The graders, as nobody may run them (the clone may be in a 0700 folder).
+    public_workbook "$tmp/public" "$G"
+    G=$tmp/public/bin/ipcgrade
+    if [ -x "$ASAN" ]; then
+        cp "$ASAN" "$tmp/public/bin/ipcgrade-asan"
+        chmod 755 "$tmp/public/bin/ipcgrade-asan"
+        ASAN=$tmp/public/bin/ipcgrade-asan
+    fi
+    export IPCGRADE_ROOT=$tmp/public
     chmod 711 "$tmp"
     mk "$tmp/unreadable-file"
     chmod 000 "$tmp/unreadable-file/ipckey.c"

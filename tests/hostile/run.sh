@@ -81,7 +81,8 @@ cp -p bin/ipcgrade bin/libipcfault.so "$root/bin/"
 cp -rp exercises/include "$root/exercises/"
 cp -rp solutions "$root/"
 [ -d build/ref ] && cp -rp build/ref "$root/build/"
-cp -p grader/suite_*.c "$root/grader/"
+mkdir -p "$root/grader/suites"
+cp -p grader/suites/*.c "$root/grader/suites/"
 chmod -R a+rX "$root"
 G=$root/bin/ipcgrade
 

@@ -9,6 +9,7 @@
 
 #include "diagnose.h"
 #include "ipcstate.h"
+#include "ns.h"
 #include "util.h"
 #include "unit.h"
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ipcstate.h"
+#include "ns.h"
 #include "util.h"
 #include "unit.h"
 
@@ -191,15 +192,6 @@ START_TEST(snapshot_sees_real_objects)
 }
 END_TEST
 
-START_TEST(limits_are_per_namespace)
-{
-    ck_assert_int_eq(enter_private_ipc(), 0);
-    ck_assert_int_eq(ipc_set_limit("shmmni", "0"), 0);
-    ck_assert_int_eq(shmget(IPC_PRIVATE, 100, 0600), -1);
-    ck_assert_int_eq(ipc_set_limit("../shmmni", "0"), -1);
-}
-END_TEST
-
 Suite *
 ipcstate_suite(void)
 {
@@ -218,7 +210,6 @@ ipcstate_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("live");
     tcase_add_test(tc, snapshot_sees_real_objects);
-    tcase_add_test(tc, limits_are_per_namespace);
     suite_add_tcase(s, tc);
     return s;
 }

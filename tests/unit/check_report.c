@@ -12,23 +12,29 @@
 static void noop(void) {}
 
 static const struct test_def defs[] = {
-    { "good", "does the right thing", 2, noop, NULL, NULL },
-    { "bad", "says \"no\" & <stops>", 3, noop, "look at shmget()", "after_due_date" },
+    { "good", "does the right thing", 2, noop, NULL, NULL, NULL },
+    { "bad", "says \"no\" & <stops>", 3, noop, "look at shmget().", NULL,
+      "Creating a segment" },
+    { "secret", "an instructor's test", 1, noop, "a hidden hint", "after_due_date", NULL },
+    { "broken", "a test the grader could not run", 1, noop, NULL, NULL, NULL },
 };
 static const char *const programs[] = { "prog", NULL };
-static const struct exercise ex = { "demo", "A demo", "chapters/xx.md", programs, defs, 2, NULL };
+static const struct exercise ex = { "demo", "A demo", "chapters/xx.md", programs, defs, 4, NULL };
 
 static char *
 render(enum report_format fmt)
 {
-    struct test_outcome tests[2] = {
-        { .def = &defs[0], .number = 1, .passed = true, .score = 2, .max_score = 2 },
+    struct test_outcome tests[4] = {
+        { .def = &defs[0], .number = 1, .outcome = OUTCOME_PASS, .score = 2, .max_score = 2 },
         { .def = &defs[1], .number = 2, .score = 0, .max_score = 3,
           .message = "bad bytes: \x01 \xff \"quoted\" <tag> & tab\there\n" },
+        { .def = &defs[2], .number = 4, .score = 0, .max_score = 1, .message = "hidden why" },
+        { .def = &defs[3], .number = 3, .outcome = OUTCOME_ERROR, .score = 0, .max_score = 0,
+          .message = "The grader could not make a pipe: Too many open files" },
     };
     struct grade_result res = { .ex = &ex, .source_dir = "dir", .compiled = true,
-                                .compiler_output = "", .tests = tests, .ntests = 2,
-                                .score = 2, .max_score = 5 };
+                                .compiler_output = "", .tests = tests, .ntests = 4,
+                                .score = 2, .max_score = 6 };
     char *buf;
     size_t len;
     FILE *f = open_memstream(&buf, &len);
@@ -42,11 +48,15 @@ START_TEST(json_escapes_everything)
 {
     char *s = render(FORMAT_JSON);
 
-    ck_assert_ptr_nonnull(strstr(s, "\"score\": 2, \"max_score\": 5"));
+    ck_assert_ptr_nonnull(strstr(s, "\"score\": 2, \"max_score\": 6, \"execution_time\": 0.000, \"errors\": 1"));
     ck_assert_ptr_nonnull(strstr(s, "bad bytes: \\u0001 \\ufffd \\\"quoted\\\" <tag> & "
                                     "tab\\there\\n"));
     ck_assert_ptr_nonnull(strstr(s, "\"visibility\": \"after_due_date\""));
     ck_assert_ptr_nonnull(strstr(s, "\"status\": \"failed\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"outcome\": \"error\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"section\": \"Creating a segment\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"hint\": \"look at shmget(). See chapters/xx.md, "
+                                    "\\\"Creating a segment\\\".\""));
     free(s);
 }
 END_TEST
@@ -55,10 +65,10 @@ START_TEST(tap_has_plan_and_results)
 {
     char *s = render(FORMAT_TAP);
 
-    ck_assert_ptr_nonnull(strstr(s, "TAP version 13\n1..2\n"));
+    ck_assert_ptr_nonnull(strstr(s, "TAP version 13\n1..4\n"));
     ck_assert_ptr_nonnull(strstr(s, "\nok 1 - good: does the right thing (2/2)\n"));
     ck_assert_ptr_nonnull(strstr(s, "\nnot ok 2 - bad: "));
-    ck_assert_ptr_nonnull(strstr(s, "\n# Hint: look at shmget()\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\n# Hint: look at shmget(). See chapters/xx.md, \"Creating a segment\".\n"));
     free(s);
 }
 END_TEST
@@ -67,7 +77,8 @@ START_TEST(junit_escapes_markup)
 {
     char *s = render(FORMAT_JUNIT);
 
-    ck_assert_ptr_nonnull(strstr(s, "tests=\"2\" failures=\"1\""));
+    ck_assert_ptr_nonnull(strstr(s, "tests=\"4\" failures=\"2\" errors=\"1\""));
+    ck_assert_ptr_nonnull(strstr(s, "<error type=\"grader\""));
     ck_assert_ptr_nonnull(strstr(s, "message=\"says &quot;no&quot; &amp; &lt;stops&gt;\""));
     ck_assert_ptr_null(strstr(s, "\x01"));
     ck_assert_ptr_null(strstr(s, "<tag>"));
@@ -79,9 +90,15 @@ START_TEST(text_shows_each_test_and_the_score)
 {
     char *s = render(FORMAT_TEXT);
 
-    ck_assert_ptr_nonnull(strstr(s, "PASS  1. does the right thing"));
-    ck_assert_ptr_nonnull(strstr(s, "FAIL  2. says"));
-    ck_assert_ptr_nonnull(strstr(s, "Score: 2/5"));
+    ck_assert_ptr_nonnull(strstr(s, "PASS   1. does the right thing"));
+    ck_assert_ptr_nonnull(strstr(s, "FAIL   2. says"));
+    ck_assert_ptr_nonnull(strstr(s, "ERROR  3. a test the grader could not run"));
+    /* Hidden tests are a count in a student's text: no name, no hint. */
+    ck_assert_ptr_nonnull(strstr(s, "+ 1 hidden test, 0/1 points"));
+    ck_assert_ptr_null(strstr(s, "instructor's test"));
+    ck_assert_ptr_null(strstr(s, "a hidden hint"));
+    ck_assert_ptr_nonnull(strstr(s, "costs you no points"));
+    ck_assert_ptr_nonnull(strstr(s, "Score: 2/6"));
     ck_assert_ptr_null(strstr(s, "\033["));     /* no colour when asked for none */
     free(s);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "ns.h"
 #include "sandbox.h"
 #include "test.h"
 #include "unit.h"
@@ -37,6 +38,7 @@ setup(void)
 static void
 teardown(void)
 {
+    test_end();
     remove_tree(workdir);
 }
 
@@ -45,12 +47,11 @@ START_TEST(captures_output_and_status)
     struct run r = RUN("sh", "-c", "echo out; echo err >&2; exit 3");
 
     run_program(&r);
-    ck_assert(!r.timed_out);
-    ck_assert_int_eq(r.exit_code, 3);
-    ck_assert_str_eq(r.out, "out\n");
-    ck_assert_str_eq(r.err, "err\n");
-    ck_assert_int_gt(r.pid, 1);
-    run_free(&r);
+    ck_assert(!r.res.timed_out);
+    ck_assert_int_eq(r.res.exit_code, 3);
+    ck_assert_str_eq(r.res.out, "out\n");
+    ck_assert_str_eq(r.res.err, "err\n");
+    ck_assert_int_gt(r.res.pid, 1);
 }
 END_TEST
 
@@ -58,12 +59,11 @@ START_TEST(feeds_stdin_and_reports_signals)
 {
     struct run r = RUN("sh", "-c", "cat; kill -SEGV $$");
 
-    r.input = "line one\nline two\n";
+    r.req.input = "line one\nline two\n";
     run_program(&r);
-    ck_assert_str_eq(r.out, "line one\nline two\n");
-    ck_assert_int_eq(r.term_signal, SIGSEGV);
-    ck_assert_int_eq(r.exit_code, -1);
-    run_free(&r);
+    ck_assert_str_eq(r.res.out, "line one\nline two\n");
+    ck_assert_int_eq(r.res.term_signal, SIGSEGV);
+    ck_assert_int_eq(r.res.exit_code, -1);
 }
 END_TEST
 
@@ -72,12 +72,11 @@ START_TEST(times_out_and_says_where)
     struct run r = RUN("sh", "-c", "sleep 60");
     double t0 = now_seconds();
 
-    r.timeout = 0.5;
+    r.req.timeout = 0.5;
     run_program(&r);
-    ck_assert(r.timed_out);
+    ck_assert(r.res.timed_out);
     ck_assert_double_lt(now_seconds() - t0, 3.0);
-    ck_assert_ptr_nonnull(strstr(r.blocked, "sleeping"));
-    run_free(&r);
+    ck_assert_ptr_nonnull(strstr(r.res.blocked, "sleeping"));
 }
 END_TEST
 
@@ -99,16 +98,16 @@ START_TEST(kills_setsid_daemons_with_the_run)
 {
     /* The daemon escapes the process group; the PID namespace still ends it. */
     struct run r = RUN("sh", "-c",
-                       "setsid sh -c 'readlink /proc/self > daemon.pid; exec sleep 60' & "
-                       "while [ ! -s daemon.pid ]; do sleep 0.05; done; exit 0");
+                       "setsid sh -c 'readlink /proc/self > daemon.res.pid; exec sleep 60' & "
+                       "while [ ! -s daemon.res.pid ]; do sleep 0.05; done; exit 0");
     char path[PATH_MAX + 16], *text;
     pid_t daemon;
     int i;
 
     run_program(&r);
-    ck_assert_int_eq(r.exit_code, 0);
-    ck_assert_int_eq(r.leftover_procs, 1);
-    snprintf(path, sizeof path, "%s/daemon.pid", g_test.scratch);
+    ck_assert_int_eq(r.res.exit_code, 0);
+    ck_assert_int_eq(r.res.leftover_procs, 1);
+    snprintf(path, sizeof path, "%s/daemon.res.pid", g_test.scratch);
     text = read_file_tail(path, 64, NULL, NULL);
     ck_assert_ptr_nonnull(text);
     daemon = atoi(text);
@@ -117,7 +116,6 @@ START_TEST(kills_setsid_daemons_with_the_run)
     for (i = 0; i < 100 && !dead(daemon); i++)
         usleep(10000);
     ck_assert_msg(dead(daemon), "the daemon %d survived its run", daemon);
-    run_free(&r);
 }
 END_TEST
 
@@ -129,15 +127,14 @@ START_TEST(closes_inherited_descriptors_and_clears_env)
 
     setenv("IPCGRADE_SECRET", "hidden", 1);
     run_program(&r);
-    ck_assert_int_eq(r.exit_code, 0);
-    ck_assert_str_eq(strtok(r.out, "\n"), "0");
+    ck_assert_int_eq(r.res.exit_code, 0);
+    ck_assert_str_eq(strtok(r.res.out, "\n"), "0");
     ck_assert_str_eq(strtok(NULL, "\n"), "1");
     ck_assert_str_eq(strtok(NULL, "\n"), "2");
     ck_assert_str_eq(strtok(NULL, "\n"), "3");
     ck_assert_ptr_nonnull(strstr(strtok(NULL, "\n"), "="));     /* env follows */
-    ck_assert_ptr_null(strstr(r.out + strlen(r.out) + 1, "IPCGRADE_SECRET"));
+    ck_assert_ptr_null(strstr(r.res.out + strlen(r.res.out) + 1, "IPCGRADE_SECRET"));
     close(fd);
-    run_free(&r);
 }
 END_TEST
 
@@ -146,10 +143,9 @@ START_TEST(caps_output_and_keeps_its_tail)
     struct run r = RUN("sh", "-c", "yes line | head -c 3000000; echo; echo the-end");
 
     run_program(&r);
-    ck_assert(r.out_cut);
-    ck_assert_uint_le(strlen(r.out), 16 * 1024);
-    ck_assert_ptr_nonnull(strstr(r.out, "the-end"));
-    run_free(&r);
+    ck_assert(r.res.out_cut);
+    ck_assert_uint_le(strlen(r.res.out), 16 * 1024);
+    ck_assert_ptr_nonnull(strstr(r.res.out, "the-end"));
 }
 END_TEST
 
@@ -159,13 +155,12 @@ START_TEST(runs_in_the_background_and_takes_signals)
                                         "while :; do sleep 0.05; done");
 
     run_start(&server);
-    ck_assert_int_gt(server.pid, 1);
+    ck_assert_int_gt(server.res.pid, 1);
     ck_assert(run_wait_output(&server, "ready", 5));
     run_signal(&server, SIGTERM);
     run_wait(&server);
-    ck_assert_int_eq(server.exit_code, 7);
-    ck_assert_str_eq(server.out, "ready\ngot-term\n");
-    run_free(&server);
+    ck_assert_int_eq(server.res.exit_code, 7);
+    ck_assert_str_eq(server.res.out, "ready\ngot-term\n");
 }
 END_TEST
 
@@ -177,11 +172,10 @@ START_TEST(stops_a_run_on_demand)
     run_start(&r);
     ck_assert(!run_wait_output(&r, "never printed", 0.2));
     run_stop(&r);
-    ck_assert(!r.timed_out);
-    ck_assert_int_eq(r.exit_code, -1);
+    ck_assert(!r.res.timed_out);
+    ck_assert_int_eq(r.res.exit_code, -1);
     ck_assert_double_lt(now_seconds() - t0, 3.0);
     run_stop(&r);                       /* a second stop is harmless */
-    run_free(&r);
 }
 END_TEST
 
@@ -199,9 +193,8 @@ START_TEST(runs_do_not_inherit_attachments)
     ck_assert_int_eq(shmctl(id, IPC_STAT, &ds), 0);
     ck_assert_uint_eq(ds.shm_nattch, 1);
     run_stop(&r);
-    ck_assert(r.stopped);
+    ck_assert(r.res.stopped);
     shmdt(p);
-    run_free(&r);
 }
 END_TEST
 
@@ -214,8 +207,7 @@ START_TEST(notices_an_early_exit)
     ck_assert(!run_wait_output(&r, "never printed", 5));
     ck_assert_double_lt(now_seconds() - t0, 2.0);
     run_wait(&r);
-    ck_assert_int_eq(r.exit_code, 3);
-    run_free(&r);
+    ck_assert_int_eq(r.res.exit_code, 3);
 }
 END_TEST
 
@@ -224,12 +216,21 @@ START_TEST(describes_the_command)
     struct run r = RUN("shmtool", "create", "it's", "a b");
     struct strbuf sb = { 0 };
 
-    r.fault = "shmget:EACCES";
+    r.req.fault = "shmget:EACCES";
     g_ctx.fault_lib = "/lib/fault.so";
     run_command(&r, &sb);
     ck_assert_str_eq(sb_str(&sb), "IPCGRADE_FAULT=shmget:EACCES LD_PRELOAD=/lib/fault.so "
                                   "./shmtool create 'it'\\''s' 'a b'");
     sb_free(&sb);
+}
+END_TEST
+
+/* sandbox_set_ipc_limit() writes this namespace's limit, and only a plain name. */
+START_TEST(limits_are_per_namespace)
+{
+    ck_assert_int_eq(sandbox_set_ipc_limit("shmmni", "0"), 0);
+    ck_assert_int_eq(shmget(IPC_PRIVATE, 100, 0600), -1);
+    ck_assert_int_eq(sandbox_set_ipc_limit("../shmmni", "0"), -1);
 }
 END_TEST
 
@@ -252,6 +253,7 @@ run_suite(void)
     tcase_add_test(tc, runs_do_not_inherit_attachments);
     tcase_add_test(tc, notices_an_early_exit);
     tcase_add_test(tc, describes_the_command);
+    tcase_add_test(tc, limits_are_per_namespace);
     suite_add_tcase(s, tc);
     return s;
 }
