@@ -163,18 +163,28 @@ expect_stdout_empty(const struct run *r, const char *why)
 void
 expect_valgrind_clean(const struct run *r)
 {
-    struct strbuf sb = { 0 };
-    size_t n = vg_count(&r->res.vg);
+    struct strbuf sb = { 0 }, cmd = { 0 };
+    size_t n = vg_count(&r->res.vg), places = 0;
 
-    if (r->res.vg.files == 0)
-        test_fail(r, "Valgrind produced no report for `%s` (is valgrind installed?).",
-                  r->req.prog);
+    if (r->res.vg.files == 0)       /* the grader's fault: Valgrind did not run */
+        test_error("Valgrind produced no report for `%s` (is valgrind installed?).",
+                   r->req.prog);
     if (n == 0 && !r->res.vg.fatal_signo)
         return;
     vg_explain_all(&r->res.vg, g_ctx.sources, &sb);
+    for (const char *p = sb_str(&sb); *p; p += strcspn(p, "\n"), p += *p == '\n')
+        places += strncmp(p, "- ", 2) == 0;       /* one line per place */
     feedback('V', sb_str(&sb));
+    /* The command that ran, as the student would type it. */
+    sb_adds(&cmd, r->req.prog);
+    for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++)
+        sb_addf(&cmd, " %s", r->req.args[i]);
+    if (n > places && places > 0)
+        test_fail(r, "Valgrind found %zu memory error%s in `%s`, at %zu place%s in the code "
+                     "(each shown once):\n%s", n, n == 1 ? "" : "s", sb_str(&cmd), places,
+                  places == 1 ? "" : "s", sb_str(&sb));
     test_fail(r, "Valgrind found %zu memory error%s in `%s`:\n%s", n, n == 1 ? "" : "s",
-              r->req.prog, sb_str(&sb));
+              sb_str(&cmd), sb_str(&sb));
 }
 
 /* Numbers as a student may have printed them: in decimal and in hex. */

@@ -120,8 +120,12 @@ build_envp(const struct run *r, struct launch *l)
     l->envp[n++] = "LC_ALL=C";     /* strerror() texts the tests can read */
     if (r->req.fault) {
         snprintf(l->fault, sizeof l->fault, "IPCGRADE_FAULT=%s", r->req.fault);
-        snprintf(l->preload, sizeof l->preload, "LD_PRELOAD=%s", g_ctx.fault_lib);
         l->envp[n++] = l->fault;
+    }
+    /* Under Valgrind too: it tells memcheck what the *_STAT_ANY commands
+     * write (preload/faultinject.c), which Valgrind 3.19 does not know. */
+    if (r->req.fault || r->req.valgrind) {
+        snprintf(l->preload, sizeof l->preload, "LD_PRELOAD=%s", g_ctx.fault_lib);
         l->envp[n++] = l->preload;
     }
     l->envp[n] = NULL;
@@ -148,7 +152,7 @@ prepare_launch(const struct run *r, struct launch *l)
     l->has_input = r->req.input != NULL;
     l->private_tmp = g_sandbox.ready;
     l->paths = (struct sandbox_paths){ .run = { l->program }, .write = { g_test.scratch } };
-    if (r->req.fault)
+    if (r->req.fault || r->req.valgrind)
         l->paths.run[1] = g_ctx.fault_lib;
     if (r->req.valgrind)
         l->paths.write[w++] = l->vgdir;
@@ -621,5 +625,11 @@ run_summary(const struct run *r, struct strbuf *sb)
         sb_addf(sb, "  left %d process%s running when it exited (the grader stopped them)\n",
                 r->res.leftover_procs, r->res.leftover_procs == 1 ? "" : "es");
     add_output(sb, "stdout", r->res.out ? r->res.out : "", r->res.out_cut);
+    if ((r->res.out == NULL || *r->res.out == '\0') && (r->res.term_signal || r->res.timed_out ||
+                                                   r->res.stopped))
+        sb_adds(sb, "    (a program killed before it exits loses what printf() still holds in "
+                    "its buffer: stdout to a file is written in blocks, so it may have "
+                    "printed more than this shows; fflush(stdout) after each line makes "
+                    "it visible)\n");
     add_output(sb, "stderr", r->res.err ? r->res.err : "", r->res.err_cut);
 }

@@ -88,6 +88,19 @@ for dir in "$tmp"/faulty/*/*/; do
     done
 done
 
+echo "# correct alternative solutions keep full marks"
+# tests/alternatives/EX/NAME/alt.patch: a correct program written another way
+# (what student trials did and the chapters allow), and `why`, one line.
+$full && VARIANTS=tests/alternatives sh tests/faulty/materialize.sh "$tmp/alt" $exercises
+for dir in "$tmp"/alt/*/*/; do
+    [ -d "$dir" ] || continue
+    dir=${dir%/}
+    ex=$(basename "$(dirname "$dir")")
+    grade_json "$tmp/alt.json" "$ex" "$dir"
+    jq_true "$ex/$(basename "$dir") ($(sed 's/^# //' "$dir/why")): full marks" "$tmp/alt.json" \
+        '.score == .max_score and .errors == 0'
+done
+
 # One exercise (make check EX=ID): what is about that exercise is done.
 if [ -n "${IPCGRADE_EXERCISES:-}" ]; then
     summary

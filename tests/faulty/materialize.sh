@@ -13,7 +13,8 @@ out=${1:?usage: materialize.sh OUTDIR [EXERCISE...]}
 shift
 only=" $* "
 
-for patchfile in tests/faulty/*/*/bug.patch; do
+# VARIANTS=tests/alternatives: the correct alternatives instead (alt.patch, why).
+for patchfile in ${VARIANTS:-tests/faulty}/*/*/*.patch; do
     dir=$(dirname "$patchfile")
     ex=$(basename "$(dirname "$dir")")
     name=$(basename "$dir")
@@ -21,5 +22,7 @@ for patchfile in tests/faulty/*/*/bug.patch; do
     mkdir -p "$out/$ex/$name"
     cp "solutions/$ex/"*.c "$out/$ex/$name/"
     patch -s -d "$out/$ex/$name" -p1 <"$patchfile"
-    cp "$dir/expect" "$out/$ex/$name/expect"
+    for f in expect why; do
+        if [ -f "$dir/$f" ]; then cp "$dir/$f" "$out/$ex/$name/$f"; fi
+    done
 done
