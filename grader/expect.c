@@ -27,8 +27,9 @@ test_fail(const struct run *r, const char *fmt, ...)
 
         run_summary(r, &msg);
         feedback('D', sb_str(&msg));
-        run_command(r, &cmd);
-        feedback('R', sb_str(&cmd));
+        test_recipe_text(&cmd);
+        if (cmd.len)
+            feedback('R', sb_str(&cmd));
         if (r->res.blocked && *r->res.blocked)
             feedback('B', r->res.blocked);
         sb_free(&cmd);
@@ -291,9 +292,16 @@ const char *
 scratch_file(const char *name, const char *content)
 {
     char path[PATH_MAX + 256];
+    struct strbuf line = { 0 };
 
     snprintf(path, sizeof path, "%s/%s", g_test.scratch, name);
     if (write_file(path, content) == -1)
         test_error("The grader could not create %s: %s", path, strerror(errno));
+    sb_adds(&line, "printf '%s' ");
+    sb_shell_word(&line, content);
+    sb_adds(&line, " > ");
+    sb_shell_word(&line, name);
+    test_recipe(RECIPE_LINE, 0, sb_str(&line));
+    sb_free(&line);
     return name;
 }

@@ -76,6 +76,11 @@ report_test_output(const struct exercise *ex, const struct test_outcome *t,
         sb_adds(sb, "What the grader ran:\n");
         sb_adds(sb, t->details);
     }
+    if (t->reproduce) {
+        sb_adds(sb, "To see it yourself, paste this into a shell in your exercise folder, "
+                    "after make:\n");
+        sb_indent(sb, t->reproduce, "  ");
+    }
     if (t->outcome == OUTCOME_FAIL && (t->def->hint || t->def->section)) {
         sb_adds(sb, "Hint: ");
         hint_text(ex, t->def, sb);

@@ -270,6 +270,17 @@ free_state(void *p)
     free(s);
 }
 
+/* The run's command, as a step of the test's recipe (test.h). */
+static void
+note_start(const struct run *r)
+{
+    struct strbuf cmd = { 0 };
+
+    run_command(r, &cmd);
+    test_recipe(RECIPE_START, r->state->seq, sb_str(&cmd));
+    sb_free(&cmd);
+}
+
 static bool read_status(struct run *r, bool until_pid);
 static void parse_status(struct run *r, const char *text);
 
@@ -289,6 +300,7 @@ run_start(struct run *r)
     for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++)
         r->state->args[i] = xstrdup(r->req.args[i]);
     prepare_launch(r, l);
+    note_start(r);
     if (r->req.valgrind && mkdir(l->vgdir, 0700) == -1)
         test_error("The grader could not make a folder for Valgrind: %s", strerror(errno));
     if (r->req.input && write_file(l->in, r->req.input) == -1)
@@ -389,6 +401,7 @@ run_wait(struct run *r)
 
     if (s == NULL || s->init_pid <= 0)
         return;                 /* never started, or already collected */
+    test_recipe(RECIPE_WAIT, s->seq, NULL);
     if (!read_status(r, false)) {
         struct strbuf where = { 0 };
 
@@ -419,14 +432,17 @@ run_wait(struct run *r)
 void
 run_signal(const struct run *r, int sig)
 {
-    if (r->res.pid > 0 && run_init_pid(r) > 0)
+    if (r->res.pid > 0 && run_init_pid(r) > 0) {
+        test_recipe(RECIPE_SIGNAL, r->state->seq, sigabbrev_np(sig));
         kill(r->res.pid, sig);
+    }
 }
 
 void
 run_stop(struct run *r)
 {
     if (run_init_pid(r) > 0) {
+        test_recipe(RECIPE_SIGNAL, r->state->seq, "KILL");
         kill(r->state->init_pid, SIGKILL);      /* the namespace dies with its init */
         r->res.stopped = true;
         run_wait(r);
@@ -504,7 +520,10 @@ run_wait_output(struct run *r, const char *text, double timeout)
 
         free(out);
         if (found)
+        {
+            test_recipe(RECIPE_READY, r->state->seq, NULL);
             return true;
+        }
         if (exited || now_seconds() > deadline)
             return false;
         usleep(5000);
@@ -531,44 +550,29 @@ run_program(struct run *r)
     run_wait(r);
 }
 
-/* Quote an argument for a POSIX shell when it needs it. */
-static void
-shell_word(struct strbuf *sb, const char *w)
-{
-    if (*w && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                        "0123456789_-+=./:,@%") == strlen(w)) {
-        sb_adds(sb, w);
-        return;
-    }
-    sb_adds(sb, "'");
-    for (; *w; w++) {
-        if (*w == '\'')
-            sb_adds(sb, "'\\''");
-        else
-            sb_add(sb, w, 1);
-    }
-    sb_adds(sb, "'");
-}
-
 void
 run_command(const struct run *r, struct strbuf *sb)
 {
     if (r->req.input) {
         sb_adds(sb, "printf '%s' ");
-        shell_word(sb, r->req.input);
+        sb_shell_word(sb, r->req.input);
         sb_adds(sb, " | ");
     }
-    if (r->req.fault) {
+    if (r->req.fault) {         /* the workbook's library: it outlives the grading */
         sb_addf(sb, "IPCGRADE_FAULT=%s LD_PRELOAD=", r->req.fault);
-        shell_word(sb, g_ctx.fault_lib);
+        sb_shell_word(sb, test_strf("%s/bin/libipcfault.so", g_ctx.root));
         sb_adds(sb, " ");
     }
     if (r->req.valgrind)
         sb_adds(sb, "valgrind --leak-check=full ");
-    sb_addf(sb, "%s%s", r->req.reference ? "(the reference program) " : "./", r->req.prog);
+    if (r->req.reference)       /* the workbook's reference program */
+        sb_shell_word(sb, test_strf("%s/build/ref/%s/%s", g_ctx.root,
+                                    g_ctx.ex ? g_ctx.ex->id : "?", r->req.prog));
+    else
+        sb_addf(sb, "./%s", r->req.prog);
     for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++) {
         sb_adds(sb, " ");
-        shell_word(sb, r->req.args[i]);
+        sb_shell_word(sb, r->req.args[i]);
     }
 }
 

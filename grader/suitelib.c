@@ -124,8 +124,10 @@ run_wait_asleep_in(const struct run *r, long nr, unsigned long args[6], double t
         size_t n = run_processes(r, procs, MAX_PROCESSES);
 
         for (size_t i = 0; i < n; i++)
-            if (diagnose_asleep_in(procs[i], args) == nr)
+            if (diagnose_asleep_in(procs[i], args) == nr) {
+                test_recipe(RECIPE_READY, 0, NULL);
                 return true;
+            }
         if (!run_alive(r) || now_seconds() > deadline)
             return false;
         usleep(POLL_INTERVAL);
@@ -218,6 +220,19 @@ group_wait(struct run **runs, size_t n, const struct group_watch *w,
 
 /* ---- objects the grader makes for a test ---- */
 
+/* A line of the recipe for an object the grader made: a shell cannot make
+ * one with a chosen key, so the recipe says what to make with a program. */
+static void
+note_grader_object(const char *what, size_t n, key_t key, int mode)
+{
+    char desc[64];
+
+    snprintf(desc, sizeof desc, what, n);
+    test_recipe(RECIPE_LINE, 0, test_strf("# here the grader made %s with key 0x%08x, mode %03o "
+                                          "(your own program can make it the same way)",
+                                          desc, (unsigned)key, mode & 0777));
+}
+
 int
 grader_segment(key_t key, size_t size, int mode)
 {
@@ -225,6 +240,7 @@ grader_segment(key_t key, size_t size, int mode)
 
     if (id == -1)
         test_error("The grader could not make its segment: %s", strerror(errno));
+    note_grader_object("a %zu-byte segment", size, key, mode);
     return id;
 }
 
@@ -235,6 +251,7 @@ grader_queue(key_t key, int mode)
 
     if (id == -1)
         test_error("The grader could not make its queue: %s", strerror(errno));
+    note_grader_object("a queue", 0, key, mode);
     return id;
 }
 
@@ -245,6 +262,7 @@ grader_semset(key_t key, int nsems, int mode)
 
     if (id == -1)
         test_error("The grader could not make its semaphore set: %s", strerror(errno));
+    note_grader_object("a set of %zu semaphores", (size_t)nsems, key, mode);
     return id;
 }
 
@@ -320,6 +338,7 @@ grader_semop(int semid, int sem, int op, int flags)
 void
 set_ipc_limit(const char *name, const char *value)
 {
+    test_recipe(RECIPE_LINE, 0, test_strf("echo '%s' > /proc/sys/kernel/%s", value, name));
     if (sandbox_set_ipc_limit(name, value) == -1)
         test_error("The grader could not set its namespace's %s to %s: %s", name, value,
                    strerror(errno));

@@ -158,3 +158,95 @@ test_skip(const char *fmt, ...)
     va_end(ap);
     end_test("skip", text);
 }
+
+/* ---- the recipe ---- */
+
+struct recipe_step {
+    enum recipe_kind kind;
+    int run;
+    char *text;
+};
+static struct recipe_step *recipe;
+static size_t nrecipe, recipe_cap;
+
+static void
+free_recipe(void *unused)
+{
+    (void)unused;
+    for (size_t i = 0; i < nrecipe; i++)
+        free(recipe[i].text);
+    free(recipe);
+    recipe = NULL;
+    nrecipe = recipe_cap = 0;
+}
+
+void
+test_recipe(enum recipe_kind kind, int run, const char *text)
+{
+    if (nrecipe == 0)
+        test_defer(free_recipe, NULL);
+    if (nrecipe == recipe_cap) {
+        recipe_cap = recipe_cap ? 2 * recipe_cap : 16;
+        recipe = xrealloc(recipe, recipe_cap * sizeof *recipe);
+    }
+    recipe[nrecipe++] = (struct recipe_step){ kind, run, xstrdup(text ? text : "") };
+}
+
+/* Does run n end (WAIT) before anything else happens after step i? Then it
+ * is an ordinary command in the foreground. */
+static bool
+waited_at_once(size_t i)
+{
+    return i + 1 < nrecipe && recipe[i + 1].kind == RECIPE_WAIT &&
+           recipe[i + 1].run == recipe[i].run;
+}
+
+/* The script: a heredoc for a shell in a new, empty IPC namespace (as the
+ * chapters show: unshare --user --map-root-user --ipc), so the objects the
+ * programs make vanish with it. Runs the test left going are killed at
+ * the end, and runs it started in the background keep their pid in $pN. */
+void
+test_recipe_text(struct strbuf *sb)
+{
+    struct strbuf bg = { 0 };
+    bool any_run = false;
+
+    for (size_t i = 0; i < nrecipe; i++) {
+        any_run = any_run || recipe[i].kind == RECIPE_START;
+        if (recipe[i].kind == RECIPE_START && !waited_at_once(i))
+            sb_addf(&bg, " $p%d", recipe[i].run);
+    }
+    if (!any_run)
+        return;
+    sb_adds(sb, "unshare --user --map-root-user --ipc sh <<'END'\n");
+    if (bg.len)
+        sb_addf(sb, "trap 'kill -KILL%s 2>/dev/null' EXIT\n", sb_str(&bg));
+    for (size_t i = 0; i < nrecipe; i++) {
+        const struct recipe_step *s = &recipe[i];
+
+        switch (s->kind) {
+        case RECIPE_LINE:
+            sb_addf(sb, "%s\n", s->text);
+            break;
+        case RECIPE_START:
+            if (waited_at_once(i)) {
+                sb_addf(sb, "%s\n", s->text);
+                i++;                    /* its WAIT */
+            } else {
+                sb_addf(sb, "%s & p%d=$!\n", s->text, s->run);
+            }
+            break;
+        case RECIPE_READY:
+            sb_adds(sb, "sleep 1\n");
+            break;
+        case RECIPE_WAIT:
+            sb_addf(sb, "wait $p%d\n", s->run);
+            break;
+        case RECIPE_SIGNAL:
+            sb_addf(sb, "kill -%s $p%d\n", s->text, s->run);
+            break;
+        }
+    }
+    sb_adds(sb, "END\n");
+    sb_free(&bg);
+}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "exercise.h"
+#include "util.h"
 
 enum outcome {
     OUTCOME_FAIL,               /* the student's program did something wrong (the
@@ -64,6 +65,21 @@ void test_error(const char *fmt, ...);
 /* End the test as skipped, saying why it cannot run in this copy. */
 __attribute__((noreturn, format(printf, 1, 2)))
 void test_skip(const char *fmt, ...);
+
+/* ---- the recipe: how a student repeats what the test did, by hand ----
+ * Each step is a shell line, or an event of a numbered run (1, 2, ...);
+ * test_recipe_text() renders them as a script to paste into a shell in the
+ * student's folder. */
+enum recipe_kind {
+    RECIPE_LINE,                /* a line as it is (a file, a limit, a comment) */
+    RECIPE_START,               /* run N starts: its command line */
+    RECIPE_READY,               /* the test waited for run N to be ready */
+    RECIPE_WAIT,                /* the test waited for run N to end */
+    RECIPE_SIGNAL,              /* the test sent run N a signal (text: its name) */
+};
+void test_recipe(enum recipe_kind kind, int run, const char *text);
+/* The script, or "" when the test ran nothing. */
+void test_recipe_text(struct strbuf *sb);
 
 /* Call fn(arg) when the test ends (test_end). */
 void test_defer(void (*fn)(void *), void *arg);

@@ -396,3 +396,21 @@ set_rlimit(int resource, rlim_t value)
 
     setrlimit(resource, &rl);
 }
+
+void
+sb_shell_word(struct strbuf *sb, const char *w)
+{
+    if (*w && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789_-+=./:,@%") == strlen(w)) {
+        sb_adds(sb, w);
+        return;
+    }
+    sb_adds(sb, "'");
+    for (; *w; w++) {
+        if (*w == '\'')
+            sb_adds(sb, "'\\''");
+        else
+            sb_add(sb, w, 1);
+    }
+    sb_adds(sb, "'");
+}

@@ -29,6 +29,8 @@ void sb_free(struct strbuf *sb);
 void sb_json_str(struct strbuf *sb, const char *s);   /* "quoted, escaped" */
 void sb_xml_text(struct strbuf *sb, const char *s);   /* escaped, valid XML 1.0 chars */
 void sb_indent(struct strbuf *sb, const char *text, const char *prefix);
+/* w as one word for a POSIX shell: as is when plain, else in single quotes. */
+void sb_shell_word(struct strbuf *sb, const char *w);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -84,6 +84,7 @@ if [ -n "${EX:-}" ]; then
     step "$layers" sh tests/layers.sh
     step_start "$e2e: $EX" sh tests/sanitizers.sh asan
     step "$vg: $EX" sh tests/sanitizers.sh valgrind
+    step "the reproduce lines work as printed: $EX" sh tests/reproduce.sh
     step_finish "$e2e: $EX"
 else
     step_start "$e2e" sh tests/sanitizers.sh asan
@@ -91,6 +92,9 @@ else
     step "$layers" sh tests/layers.sh
     step "$vg, every exercise" sh tests/sanitizers.sh valgrind
     step "hostile submissions and bad input" sh tests/hostile/run.sh
+    if [ -d tests/faulty ]; then   # the full workbook
+        step "the reproduce lines work as printed, every suite" sh tests/reproduce.sh
+    fi
     if [ -d solutions ]; then       # the full workbook (needs clang), not the handout
         step "fuzzing the grader's parsers (10 s each)" sh tests/fuzz/run.sh 10
     fi
