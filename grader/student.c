@@ -74,14 +74,21 @@ progress_remember(const char *root, const struct grade_result *res)
 {
     char path[PATH_MAX], dir[PATH_MAX], line[256];
     size_t failed = 0;
+    double score = 0, max = 0;
 
-    for (size_t i = 0; i < res->ntests; i++)
+    /* The student's view: hidden tests are the instructor's business. */
+    for (size_t i = 0; i < res->ntests; i++) {
+        if (!test_is_visible(res->tests[i].def))
+            continue;
         failed += res->tests[i].outcome == OUTCOME_FAIL;
+        score += res->tests[i].score;
+        max += res->tests[i].max_score;
+    }
     snprintf(dir, sizeof dir, "%s/build/progress", root);
     if (mkdir_p(dir, 0755) == -1)
         return;                 /* no cache is no harm */
     snprintf(line, sizeof line, "%016llx %g %g %d %d %zu\n",
-             fingerprint(res->ex, res->source_dir), res->score, res->max_score,
+             fingerprint(res->ex, res->source_dir), score, max,
              res->compiled, res->todo_markers, failed);
     state_path(root, res->ex->id, "", path, sizeof path);
     write_file(path, line);
@@ -108,7 +115,7 @@ static bool
 outcome(const char *root, const struct exercise *ex, struct remembered *r, bool *cached,
         char **why)
 {
-    struct grade_options opt = { 0 };
+    struct grade_options opt = { .visible_only = true };
     struct grade_result res;
     char dir[PATH_MAX];
 
