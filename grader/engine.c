@@ -531,11 +531,77 @@ collect_result(struct test_outcome *t, const char *work)
     free(fb);
 }
 
+/* ---- the order tests start in ---- */
+
+/* Where the durations of the last grading of ex are kept: slow tests
+ * (Valgrind, stress) start first next time, so they run beside the quick
+ * ones instead of after them. */
+static void
+durations_path(const struct exercise *ex, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/build/durations/%s", root_dir, ex->id);
+}
+
+/* The indexes of res->tests in the order to start them: the slowest of the
+ * last grading first; tests it did not time keep their place, first. */
+static size_t *
+start_order(const struct grade_result *res)
+{
+    char path[PATH_MAX];
+    char *text;
+    size_t *order = xcalloc(res->ntests, sizeof *order);
+    double *last = xcalloc(res->ntests, sizeof *last);
+
+    durations_path(res->ex, path, sizeof path);
+    text = read_file_tail(path, 1 << 16, NULL, NULL);
+    for (size_t i = 0; i < res->ntests; i++) {
+        const char *line = text ? strstr(text, res->tests[i].def->id) : NULL;
+        size_t n = strlen(res->tests[i].def->id);
+
+        /* "id seconds" at the start of a line */
+        while (line && !((line == text || line[-1] == '\n') && line[n] == ' '))
+            line = strstr(line + 1, res->tests[i].def->id);
+        last[i] = line ? strtod(line + n + 1, NULL) : 1e9;
+        order[i] = i;
+    }
+    for (size_t i = 1; i < res->ntests; i++)       /* stable: an insertion sort */
+        for (size_t j = i; j > 0 && last[order[j]] > last[order[j - 1]]; j--) {
+            size_t t = order[j];
+
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    free(text);
+    free(last);
+    return order;
+}
+
+/* Keep this grading's durations for the next one (no harm if it cannot). */
+static void
+remember_durations(const struct grade_result *res)
+{
+    char path[PATH_MAX], tmp[PATH_MAX + 8];
+    struct strbuf sb = { 0 };
+
+    for (size_t i = 0; i < res->ntests; i++)
+        sb_addf(&sb, "%s %.3f\n", res->tests[i].def->id, res->tests[i].duration);
+    durations_path(res->ex, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
+    *strrchr(path, '/') = '\0';
+    if (mkdir_p(path, 0755) == 0) {
+        durations_path(res->ex, path, sizeof path);
+        if (write_file(tmp, sb_str(&sb)) == 0 && rename(tmp, path) == -1)
+            unlink(tmp);
+    }
+    sb_free(&sb);
+}
+
 static void
 run_tests(const struct exercise *ex, const struct grade_options *opt, struct grade_result *res,
           const char *work)
 {
     struct test_job *jobs = xcalloc(res->ntests, sizeof *jobs);
+    size_t *order = start_order(res);
     struct pool pool;
     size_t next = 0, i;
     int status;
@@ -544,15 +610,18 @@ run_tests(const struct exercise *ex, const struct grade_options *opt, struct gra
     pool_init(&pool, opt->jobs > 0 ? (size_t)opt->jobs : 0, &stop_signal);
     while (next < res->ntests || pool.running > 0) {
         while (!pool_full(&pool) && next < res->ntests && !stop_signal) {
-            jobs[next] = (struct test_job){ ex, res->tests[next].def };
-            pool_start(&pool, next, TEST_TIMEOUT + WORKER_GRACE, worker_main, &jobs[next]);
-            next++;
+            i = order[next++];
+            jobs[i] = (struct test_job){ ex, res->tests[i].def };
+            pool_start(&pool, i, TEST_TIMEOUT + WORKER_GRACE, worker_main, &jobs[i]);
         }
         if (!pool_reap(&pool, &i, &status, &seconds))
             break;                  /* stopped by a signal */
         res->tests[i].duration = seconds;
         collect_result(&res->tests[i], work);
     }
+    if (!stop_signal && opt->only == NULL)
+        remember_durations(res);
+    free(order);
     free(jobs);
 }
 
