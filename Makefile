@@ -75,7 +75,7 @@ build/obj/unit_%.o: tests/unit/%.c $(GRADER_HDR)
 # by git, so not in the handout): a copy of the folder made afterwards, in
 # the student's own repository say, still finds the headers and chapter
 # 10's benchmark (exercises/keys/Makefile says why this way). Written only
-# when it changes, so that `ipcgrade watch` sees no edit in the folder.
+# when the path changes: a plain `make` leaves the student's folders alone.
 EXERCISE_DIRS := $(patsubst %/Makefile,%,$(wildcard exercises/*/Makefile))
 build: workbook-paths
 workbook-paths:
