@@ -1,0 +1,222 @@
+#!/bin/sh
+# student-instructions.sh: what the READMEs tell a student works, works.
+#
+#   - Every exercise folder, copied (cp -r) to a folder outside the workbook
+#     after the workbook's make, builds there with a plain `make`: every
+#     program of the folder, each of which then runs (no arguments: its
+#     usage, status 2); transport's benchmark (`make bench` builds it) too.
+#     A copy that cannot know where the workbook is fails with a message
+#     that says how to name it, and builds once it is named.
+#   - In the student handout, unpacked and not built, `make` in each
+#     exercise folder builds, and so does a copy once the handout's make
+#     has recorded its path.
+#   - Each exercise README's "Build and try by hand" shows no ../ path
+#     (it must hold in a copy), and every `make TARGET` it shows exists.
+#   - README.md's sample progress table is what `bin/ipcgrade progress`
+#     prints for the skeletons, as a student's copy (without the instructor's
+#     hidden tests) prints it: see progress_table() for what may differ.
+#
+#   $ sh tests/student-instructions.sh     (after make build; make check runs it)
+set -u
+cd "$(dirname "$0")/.." || exit 2
+. tests/lib.sh
+root=$PWD
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/student-instructions.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# make as a student types it: nothing inherited from a make that runs us
+# (its MAKEFLAGS, or an IPC_WORKBOOK given to it).
+student_make() {
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u IPC_WORKBOOK make "$@"
+}
+
+exercise_dirs() {
+    for m in exercises/*/Makefile; do
+        dirname "$m"
+    done
+}
+
+# built_and_runs WHERE DIR LOG: every program of the exercise folder DIR
+# (one per .c file) was built by the make whose output is in LOG, and
+# prints its usage (status 2) when run without arguments.
+built_and_runs() {
+    where=$1 dir=$2 log=$3
+    ex=$(basename "$dir")
+    bad=""
+    for c in "$dir"/*.c; do
+        prog=${c%.c}
+        if [ ! -x "$prog" ]; then
+            bad="$bad $(basename "$prog") was not built;"
+        else
+            "$prog" </dev/null >/dev/null 2>&1
+            rc=$?
+            [ "$rc" -eq 2 ] || bad="$bad $(basename "$prog") without arguments exits $rc, not 2;"
+        fi
+    done
+    if [ -z "$bad" ]; then
+        ok "$ex: make in $where builds every program"
+    else
+        not_ok "$ex: make in $where builds every program" "$bad
+$(tail -n 15 "$log")"
+    fi
+}
+
+echo "# each exercise folder, copied out of the workbook"
+copies=$tmp/copies
+mkdir -p "$copies"
+case $(cd "$copies" && pwd -P)/ in
+"$(pwd -P)"/*) not_ok "the copies are outside the workbook" "$copies is inside $root: set TMPDIR" ;;
+esac
+missing=""
+for d in $(exercise_dirs); do
+    [ "$(cat "$d/workbook-path" 2>/dev/null)" = "$root" ] || missing="$missing $d"
+done
+if [ -z "$missing" ]; then
+    ok "the workbook's make recorded its path in every exercise folder"
+else
+    not_ok "the workbook's make recorded its path in every exercise folder" \
+        "no workbook-path naming $root in:$missing (run make build first)"
+fi
+for d in $(exercise_dirs); do
+    cp -r "$d" "$copies/"
+    copy=$copies/$(basename "$d")
+    for c in "$copy"/*.c; do rm -f "${c%.c}"; done     # what the tree had built
+    rm -f "$copy/ipcbench"
+    student_make -C "$copy" >"$tmp/make.log" 2>&1
+    built_and_runs "a copy" "$copy" "$tmp/make.log"
+done
+if student_make -C "$copies/transport" ipcbench >"$tmp/bench.log" 2>&1 &&
+        [ -x "$copies/transport/ipcbench" ]; then
+    ok "transport: make bench's ipcbench builds in a copy"
+else
+    not_ok "transport: make bench's ipcbench builds in a copy" "$(tail -n 15 "$tmp/bench.log")"
+fi
+
+# Without workbook-path and IPC_WORKBOOK, a copy cannot know: it must say
+# how to name the workbook, not "No rule to make target".
+lost=$tmp/lost
+mkdir -p "$lost"
+cp -r exercises/keys "$lost/"
+rm -f "$lost/keys/workbook-path" "$lost/keys/ipckey"
+if student_make -C "$lost/keys" >"$tmp/lost.log" 2>&1; then
+    not_ok "a copy that cannot find the workbook fails" "make succeeded: $(cat "$tmp/lost.log")"
+elif grep -q 'IPC_WORKBOOK=' "$tmp/lost.log" && ! grep -q 'No rule' "$tmp/lost.log"; then
+    ok "a copy that cannot find the workbook fails, saying to name it with IPC_WORKBOOK"
+else
+    not_ok "a copy that cannot find the workbook fails, saying to name it with IPC_WORKBOOK" \
+        "$(cat "$tmp/lost.log")"
+fi
+student_make -C "$lost/keys" IPC_WORKBOOK="$root" >"$tmp/lost.log" 2>&1
+built_and_runs "a copy with IPC_WORKBOOK" "$lost/keys" "$tmp/lost.log"
+where=$(student_make -s -C "$lost/keys" IPC_WORKBOOK="$root" workbook 2>&1)
+check "make workbook prints the workbook's folder" test "$where" = "$root"
+
+if [ -f grader/handout.sh ]; then   # not in the handout itself
+    echo "# the student handout, unpacked, not built"
+    sh grader/handout.sh "$tmp/handout.tar.gz" >/dev/null
+    mkdir -p "$tmp/student"
+    tar -C "$tmp/student" -xzf "$tmp/handout.tar.gz"
+    wb=$tmp/student/ipc-workbook
+    for d in $(exercise_dirs); do
+        [ -f "$wb/$d/workbook-path" ] && not_ok "the handout holds no workbook-path ($d)"
+        student_make -C "$wb/$d" >"$tmp/make.log" 2>&1
+        built_and_runs "the handout" "$wb/$d" "$tmp/make.log"
+    done
+    if student_make -C "$wb/exercises/transport" ipcbench >"$tmp/bench.log" 2>&1 &&
+            [ -x "$wb/exercises/transport/ipcbench" ]; then
+        ok "transport: make bench's ipcbench builds in the handout"
+    else
+        not_ok "transport: make bench's ipcbench builds in the handout" \
+            "$(tail -n 15 "$tmp/bench.log")"
+    fi
+    # The part of the handout's make that lets its folders travel.
+    student_make -C "$wb" workbook-paths >"$tmp/paths.log" 2>&1
+    mkdir -p "$tmp/mine"
+    cp -r "$wb/exercises/shmat" "$tmp/mine/"
+    rm -f "$tmp/mine/shmat/shmwriter" "$tmp/mine/shmat/shmreader"
+    student_make -C "$tmp/mine/shmat" >"$tmp/make.log" 2>&1
+    built_and_runs "a copy from the handout" "$tmp/mine/shmat" "$tmp/make.log"
+    where=$(student_make -s -C "$tmp/mine/shmat" workbook 2>&1)
+    check "that copy found the handout's own headers" test "$where" = "$wb"
+fi
+
+echo "# the exercise READMEs' \"Build and try by hand\""
+for d in $(exercise_dirs); do
+    ex=$(basename "$d")
+    awk '/^## /{p = /^## Build and try by hand/} p' "$d/README.md" >"$tmp/section"
+    if [ ! -s "$tmp/section" ]; then
+        not_ok "$ex: its README has a \"Build and try by hand\" section"
+        continue
+    fi
+    if grep -n '\.\./' "$tmp/section" >"$tmp/rel"; then
+        not_ok "$ex: its README's build section names no ../ path (a copy has none)" \
+            "$(cat "$tmp/rel")"
+    else
+        ok "$ex: its README's build section names no ../ path (a copy has none)"
+    fi
+    targets=$(grep -oE '(`|\$ )make( [a-z][a-z-]*)*' "$tmp/section" | sed -E 's/^(`|\$ )make ?//' |
+              sort -u | tr '\n' ' ' | sed 's/ $//')
+    bad=""
+    for t in $targets; do
+        student_make -n -C "$copies/$ex" "$t" >/dev/null 2>&1 || bad="$bad make $t;"
+    done
+    if [ -z "$bad" ]; then
+        ok "$ex: every make target its README shows exists (${targets:-the default})"
+    else
+        not_ok "$ex: every make target its README shows exists" "not in its Makefile:$bad"
+    fi
+done
+
+# progress_table: README.md's block that starts with the table's header,
+# against the real table. What may differ, and nothing else:
+#   - a "*" after the points (a result reused from the last grading) and the
+#     footnote that explains it;
+#   - an instructor's hidden tests: README shows what a student's copy
+#     prints (the handout has none), so an exercise's row and the total may
+#     count them here, exactly as many points as the grader's JSON says.
+echo "# README.md's sample progress table"
+awk '/^```/ { if (inb) { inb = 0; if (keep) exit } else { inb = 1; first = 1 } next }
+     inb && first { first = 0; keep = /^EXERCISE +TITLE/ }
+     inb && keep' README.md >"$tmp/readme.txt"
+NO_COLOR=1 bin/ipcgrade progress </dev/null >"$tmp/real.raw" 2>&1
+sed -E -e '/^\* /d' -e 's/ ([0-9.]+\/[0-9.]+)\*/  \1/' "$tmp/real.raw" >"$tmp/real.txt"
+cp "$tmp/real.txt" "$tmp/expected.txt"
+hidden_score=0 hidden_max=0
+for ex in $(bin/ipcgrade list | cut -f1); do
+    want=$(grep "^$ex " "$tmp/readme.txt")
+    got=$(grep "^$ex " "$tmp/real.txt")
+    [ "$want" = "$got" ] && continue
+    bin/ipcgrade grade "$ex" --format json >"$tmp/$ex.json" 2>/dev/null
+    hs=$(jq '[.tests[] | select(.visibility != "visible") | .score] | add // 0' "$tmp/$ex.json")
+    hm=$(jq '[.tests[] | select(.visibility != "visible") | .max_score] | add // 0' "$tmp/$ex.json")
+    [ "${hm:-0}" = 0 ] && continue
+    awk -v ex="$ex" -v hs="$hs" -v hm="$hm" '
+        $1 == ex && match($0, / [0-9.]+\/[0-9.]+  /) {
+            split(substr($0, RSTART + 1, RLENGTH - 3), p, "/")
+            pts = sprintf("%g/%g", p[1] - hs, p[2] - hm)
+            $0 = substr($0, 1, RSTART - 1) sprintf("%" (RLENGTH - 2) "s", pts) \
+                 substr($0, RSTART + RLENGTH - 2)
+        }
+        { print }' "$tmp/expected.txt" >"$tmp/e" && mv "$tmp/e" "$tmp/expected.txt"
+    hidden_score=$(awk -v a="$hidden_score" -v b="$hs" 'BEGIN { print a + b }')
+    hidden_max=$(awk -v a="$hidden_max" -v b="$hm" 'BEGIN { print a + b }')
+done
+awk -v hs="$hidden_score" -v hm="$hidden_max" '
+    /^Total: [0-9.]+\/[0-9.]+ points/ {
+        split($2, p, "/")
+        sub(/^Total: [0-9.]+\/[0-9.]+/, sprintf("Total: %g/%g", p[1] - hs, p[2] - hm))
+    }
+    { print }' "$tmp/expected.txt" >"$tmp/e" && mv "$tmp/e" "$tmp/expected.txt"
+if [ ! -s "$tmp/readme.txt" ]; then
+    not_ok "README.md shows a sample progress table" "no code block starts with EXERCISE TITLE"
+elif cmp -s "$tmp/readme.txt" "$tmp/expected.txt"; then
+    ok "README.md's progress table is what make prints ($(grep -c . "$tmp/readme.txt") lines)"
+else
+    not_ok "README.md's progress table is what make prints" \
+        "$(diff "$tmp/readme.txt" "$tmp/expected.txt" | head -n 30)
+the block should read:
+$(cat "$tmp/expected.txt")"
+fi
+
+summary
