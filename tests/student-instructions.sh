@@ -7,9 +7,8 @@
 #     usage, status 2); transport's benchmark (`make bench` builds it) too.
 #     A copy that cannot know where the workbook is fails with a message
 #     that says how to name it, and builds once it is named.
-#   - In the student handout, unpacked and not built, `make` in each
-#     exercise folder builds, and so does a copy once the handout's make
-#     has recorded its path.
+#   - In a workbook never built (a handout just unpacked), `make` in each
+#     exercise folder builds: the Makefile finds the workbook at ../.. .
 #   - Each exercise README's "Build and try by hand" shows no ../ path
 #     (it must hold in a copy), and every `make TARGET` it shows exists.
 #   - README.md's sample progress table is what `bin/ipcgrade progress`
@@ -112,34 +111,23 @@ built_and_runs "a copy with IPC_WORKBOOK" "$lost/keys" "$tmp/lost.log"
 where=$(student_make -s -C "$lost/keys" IPC_WORKBOOK="$root" workbook 2>&1)
 check "make workbook prints the workbook's folder" test "$where" = "$root"
 
-if [ -f grader/handout.sh ]; then   # not in the handout itself
-    echo "# the student handout, unpacked, not built"
-    sh grader/handout.sh "$tmp/handout.tar.gz" >/dev/null
-    mkdir -p "$tmp/student"
-    tar -C "$tmp/student" -xzf "$tmp/handout.tar.gz"
-    wb=$tmp/student/ipc-workbook
-    for d in $(exercise_dirs); do
-        [ -f "$wb/$d/workbook-path" ] && not_ok "the handout holds no workbook-path ($d)"
-        student_make -C "$wb/$d" >"$tmp/make.log" 2>&1
-        built_and_runs "the handout" "$wb/$d" "$tmp/make.log"
-    done
-    if student_make -C "$wb/exercises/transport" ipcbench >"$tmp/bench.log" 2>&1 &&
-            [ -x "$wb/exercises/transport/ipcbench" ]; then
-        ok "transport: make bench's ipcbench builds in the handout"
-    else
-        not_ok "transport: make bench's ipcbench builds in the handout" \
-            "$(tail -n 15 "$tmp/bench.log")"
-    fi
-    # The part of the handout's make that lets its folders travel.
-    student_make -C "$wb" workbook-paths >"$tmp/paths.log" 2>&1
-    mkdir -p "$tmp/mine"
-    cp -r "$wb/exercises/shmat" "$tmp/mine/"
-    rm -f "$tmp/mine/shmat/shmwriter" "$tmp/mine/shmat/shmreader"
-    student_make -C "$tmp/mine/shmat" >"$tmp/make.log" 2>&1
-    built_and_runs "a copy from the handout" "$tmp/mine/shmat" "$tmp/make.log"
-    where=$(student_make -s -C "$tmp/mine/shmat" workbook 2>&1)
-    check "that copy found the handout's own headers" test "$where" = "$wb"
-fi
+# In the workbook itself (as unpacked from the handout, before any make):
+# no workbook-path, the Makefile finds the workbook at ../.. . A bare copy
+# of the workbook's exercises/ stands in for it, so that nothing is built
+# in this tree's folders. (tests/dist.sh runs make check in the unpacked
+# handout, this test among them.)
+echo "# the exercise folders in a workbook never built"
+bare=$tmp/workbook
+mkdir -p "$bare"
+cp -r exercises "$bare/"
+rm -f "$bare"/exercises/*/workbook-path "$bare"/exercises/transport/ipcbench
+for d in $(exercise_dirs); do
+    for c in "$bare/$d"/*.c; do rm -f "${c%.c}"; done
+    student_make -C "$bare/$d" >"$tmp/make.log" 2>&1
+    built_and_runs "the workbook's own folder" "$bare/$d" "$tmp/make.log"
+done
+where=$(student_make -s -C "$bare/exercises/shmat" workbook 2>&1)
+check "there, make workbook names that workbook (../..)" test "$where" = "$bare"
 
 echo "# the exercise READMEs' \"Build and try by hand\""
 for d in $(exercise_dirs); do
@@ -156,7 +144,7 @@ for d in $(exercise_dirs); do
         ok "$ex: its README's build section names no ../ path (a copy has none)"
     fi
     targets=$(grep -oE '(`|\$ )make( [a-z][a-z-]*)*' "$tmp/section" | sed -E 's/^(`|\$ )make ?//' |
-              sort -u | tr '\n' ' ' | sed 's/ $//')
+              sort -u | tr '\n' ' ' | sed 's/^ *//; s/ *$//')
     bad=""
     for t in $targets; do
         student_make -n -C "$copies/$ex" "$t" >/dev/null 2>&1 || bad="$bad make $t;"
