@@ -10,7 +10,8 @@
 #   - In a workbook never built (a handout just unpacked), `make` in each
 #     exercise folder builds: the Makefile finds the workbook at ../.. .
 #   - Each exercise README's "Build and try by hand" shows no ../ path
-#     (it must hold in a copy), and every `make TARGET` it shows exists.
+#     (it must hold in a copy), every `make TARGET` it shows exists, and
+#     every reference program it names through `make -s workbook` is built.
 #   - README.md's sample progress table is what `make` (bin/ipcgrade
 #     progress) prints for the skeletons: see below for what may differ.
 #
@@ -142,7 +143,8 @@ for d in $(exercise_dirs); do
     else
         ok "$ex: its README's build section names no ../ path (a copy has none)"
     fi
-    targets=$(grep -oE '(`|\$ )make( [a-z][a-z-]*)*' "$tmp/section" | sed -E 's/^(`|\$ )make ?//' |
+    targets=$(grep -oE '(`|\$ )make( -[a-z])*( [a-z][a-z-]*)*' "$tmp/section" |
+              sed -E 's/^(`|\$ )make( -[a-z])* ?//' |
               sort -u | tr '\n' ' ' | sed 's/^ *//; s/ *$//')
     bad=""
     for t in $targets; do
@@ -153,6 +155,12 @@ for d in $(exercise_dirs); do
     else
         not_ok "$ex: every make target its README shows exists" "not in its Makefile:$bad"
     fi
+    # "$(make -s workbook)"/build/ref/...: the reference programs are
+    # built here (not in the handout, which has none).
+    for f in $(grep -oE '\$\(make -s workbook\)"?/[^ `]+' "$tmp/section" | sed 's/^[^/]*\///'); do
+        [ -d solutions ] || continue
+        check "$ex: its README's $f is in the workbook" test -x "$root/$f"
+    done
 done
 
 # README.md's code block that starts with the table's header, against the
