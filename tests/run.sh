@@ -101,6 +101,8 @@ else
         step "fuzzing the grader's parsers (10 s each)" sh tests/fuzz/run.sh 10
     fi
     step "the benchmark's transports carry every byte" sh tests/bench-ipc.sh --check
+    step "what the READMEs tell students: Makefiles from a copy, the progress table" \
+        sh tests/student-instructions.sh
     step "the book's include filter" sh tests/book/test-include-filter.sh
     step "the book: sites, PDF, EPUB, both editions" sh tests/book/test-book.sh
     if [ -f tests/dist.sh ]; then   # not in the student handout itself

@@ -332,6 +332,22 @@ print_record(const struct record *rec)
 
 /* ---- Subcommands; ARGV[0] is the subcommand's name ---- */
 
+/* init failed after it made the segment (and the set, unless h->semid is
+   -1): report the call that failed, remove what init made, and exit. A
+   segment without its set, or a set never given its values, is a ring
+   nobody can use, and its key would make the next init fail with EEXIST:
+   a failed init leaves nothing behind. */
+__attribute__((noreturn)) static void
+init_failed(const char *call, const struct handle *h)
+{
+    err_msg("%s", call);
+    if (h->semid != -1 && semctl(h->semid, 0, IPC_RMID) == -1)
+        err_msg("semctl(IPC_RMID)");
+    if (shmctl(h->shmid, IPC_RMID, NULL) == -1)
+        err_msg("shmctl(IPC_RMID)");
+    exit(EXIT_FAILURE);
+}
+
 /* ringbuf init KEY SLOTS */
 static int
 cmd_init(int argc, char *argv[])
@@ -352,24 +368,29 @@ cmd_init(int argc, char *argv[])
     if (h.shmid == -1)
         err_exit("shmget");
 
+    /* From here on, every failure removes what init has made, with
+       init_failed() (above): a failed init leaves nothing behind. */
+
     /* TODO(semaphores): create the set of NSEMS semaphores with the same
        key: semget(key, NSEMS, IPC_CREAT | IPC_EXCL | 0600). If that fails,
-       report it with err_msg("semget"), remove the segment you have just
-       made (shmctl(h.shmid, IPC_RMID, NULL)) so that nothing is left half
-       made, and exit(EXIT_FAILURE). See "Creating and initialising a set". */
+       call init_failed("semget", &h): it reports the error and removes
+       the segment you have just made, so that nothing is left half made.
+       See "Creating and initialising a set". */
     h.semid = -1;
 
     /* A new segment is zero-filled: in = out = 0. Only slots to set. */
     h.ring = shmat(h.shmid, NULL, 0);
     if (h.ring == (void *) -1)
-        err_exit("shmat");
+        init_failed("shmat", &h);
     h.ring->slots = slots;
-    ring_close(&h);
+    if (shmdt(h.ring) == -1)
+        init_failed("shmdt", &h);
 
     /* TODO(semaphores): give each semaphore its starting value with
        semctl(h.semid, n, SETVAL, arg), arg.val set first: SEM_LOCK 1 (the
        lock is free), SEM_EMPTY slots (every slot is free), SEM_FULL 0.
-       Check each call: err_exit("semctl(SETVAL)"). */
+       Check each call: on -1, init_failed("semctl(SETVAL)", &h), which
+       removes the set and the segment. */
     (void) arg;         /* TODO(semaphores): delete once you use arg. */
 
     printf("shmid %d\n", h.shmid);

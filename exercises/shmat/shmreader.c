@@ -189,6 +189,8 @@ main(int argc, char *argv[])
         wait_for_stop(&stop);
 
     /* TODO(shmat): detach: shmdt(shared), and err_exit("shmdt") if it
-       returns -1. Do not remove the segment: the writer owns it. */
+       returns -1. Do not remove the segment: the writer owns it. (rec is
+       a copy, so detaching before print_record() is fine too, but with
+       -w the reader stays attached until the signal.) */
     return EXIT_SUCCESS;
 }

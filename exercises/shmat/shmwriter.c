@@ -155,7 +155,7 @@ main(int argc, char *argv[])
     struct record *rec;
     sigset_t stop;
     key_t key;
-    int shmid;
+    int shmid, status = EXIT_SUCCESS;
 
     if (argc < 4)
         usage("give KEY, NAME and at least one VALUE");
@@ -195,13 +195,15 @@ main(int argc, char *argv[])
        not attached yet. */
     wait_for_stop(&stop);
 
-    /* TODO(shmat): detach: shmdt(rec), and err_exit("shmdt") if it returns
-       -1. After it, rec points to nothing: do not use it again. See
-       "shmdt()" in chapters/03-shmat.md. */
+    /* TODO(shmat): detach: shmdt(rec). If it returns -1, report it with
+       err_msg("shmdt") and set status to EXIT_FAILURE, but do not exit:
+       the writer owns the segment and is the only one to remove it, so it
+       still removes it below. After shmdt(), rec points to nothing: do
+       not use it again. See "shmdt()" in chapters/03-shmat.md. */
 
     /* TODO(shmat): the writer owns the segment, so it removes it:
        shmctl(shmid, IPC_RMID, NULL), and err_exit("shmctl(IPC_RMID)") if
        it returns -1. */
     printf("removed shmid %d\n", shmid);
-    return EXIT_SUCCESS;
+    return status;
 }

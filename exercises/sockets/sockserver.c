@@ -231,7 +231,9 @@ serve_client(struct client *c, long *served)
          front of c->buf (memmove()) and set c->len to its length.
        - if c->len == sizeof(c->buf) now, the line is too long for any
          request: send_all(c->fd, TOO_LONG_REPLY, strlen(TOO_LONG_REPLY)),
-         then drop_client(c, "dropped: line too long").
+         then drop_client(c, "dropped: line too long"). (The client reads
+         that line, then ECONNRESET instead of end of file: the rest of
+         its line is still unread in this socket when you close it.)
        See "A stream has no message boundaries" in chapters/09-sockets.md.
        */
     (void) c;           /* TODO(sockets): delete these four lines once you */

@@ -318,6 +318,22 @@ print_record(const struct record *rec)
 
 /* ---- Subcommands; ARGV[0] is the subcommand's name ---- */
 
+/* init failed after it made the segment (and the set, unless h->semid is
+   -1): report the call that failed, remove what init made, and exit. A
+   segment without its set, or a set never given its values, is a ring
+   nobody can use, and its key would make the next init fail with EEXIST:
+   a failed init leaves nothing behind. */
+__attribute__((noreturn)) static void
+init_failed(const char *call, const struct handle *h)
+{
+    err_msg("%s", call);
+    if (h->semid != -1 && semctl(h->semid, 0, IPC_RMID) == -1)
+        err_msg("semctl(IPC_RMID)");
+    if (shmctl(h->shmid, IPC_RMID, NULL) == -1)
+        err_msg("shmctl(IPC_RMID)");
+    exit(EXIT_FAILURE);
+}
+
 /* ringbuf init KEY SLOTS */
 static int
 cmd_init(int argc, char *argv[])
@@ -337,35 +353,33 @@ cmd_init(int argc, char *argv[])
     h.shmid = shmget(key, ring_size(slots), IPC_CREAT | IPC_EXCL | 0600);
     if (h.shmid == -1)
         err_exit("shmget");
+
+    /* From here on, every failure removes what init has made, with
+       init_failed() (above): a failed init leaves nothing behind. */
     h.semid = semget(key, NSEMS, IPC_CREAT | IPC_EXCL | 0600);
-    if (h.semid == -1) {
-        err_msg("semget");
-        /* Leave nothing half made: without its set the segment is
-           useless, and it would make the next init fail with EEXIST. */
-        if (shmctl(h.shmid, IPC_RMID, NULL) == -1)
-            err_msg("shmctl(IPC_RMID)");
-        exit(EXIT_FAILURE);
-    }
+    if (h.semid == -1)
+        init_failed("semget", &h);
 
     /* A new segment is zero-filled: in = out = 0. Only slots to set. */
     h.ring = shmat(h.shmid, NULL, 0);
     if (h.ring == (void *) -1)
-        err_exit("shmat");
+        init_failed("shmat", &h);
     h.ring->slots = slots;
-    ring_close(&h);
+    if (shmdt(h.ring) == -1)
+        init_failed("shmdt", &h);
 
     /* The values of a new set are 0 on Linux, but POSIX leaves them
        undefined: set each one. The lock is free (1), all the slots are
        free (SLOTS), none is full (0). */
     arg.val = 1;
     if (semctl(h.semid, SEM_LOCK, SETVAL, arg) == -1)
-        err_exit("semctl(SETVAL)");
+        init_failed("semctl(SETVAL)", &h);
     arg.val = (int) slots;
     if (semctl(h.semid, SEM_EMPTY, SETVAL, arg) == -1)
-        err_exit("semctl(SETVAL)");
+        init_failed("semctl(SETVAL)", &h);
     arg.val = 0;
     if (semctl(h.semid, SEM_FULL, SETVAL, arg) == -1)
-        err_exit("semctl(SETVAL)");
+        init_failed("semctl(SETVAL)", &h);
 
     printf("shmid %d\n", h.shmid);
     printf("semid %d\n", h.semid);

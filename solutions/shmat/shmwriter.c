@@ -143,7 +143,7 @@ main(int argc, char *argv[])
     struct record *rec;
     sigset_t stop;
     key_t key;
-    int shmid;
+    int shmid, status = EXIT_SUCCESS;
 
     if (argc < 4)
         usage("give KEY, NAME and at least one VALUE");
@@ -184,12 +184,19 @@ main(int argc, char *argv[])
        not attached yet. */
     wait_for_stop(&stop);
 
-    if (shmdt(rec) == -1)
-        err_exit("shmdt");
+    /* A failed shmdt() is reported, but we go on: the writer owns the
+       segment and is the only one to remove it, so it must not exit and
+       leave it behind. */
+    if (shmdt(rec) == -1) {
+        err_msg("shmdt");
+        status = EXIT_FAILURE;
+    }
     /* rec now points to nothing: the memory is gone from our address
-       space. Only shmctl(), which works on the id, may follow. */
+       space. Only shmctl(), which works on the id, may follow. (Were it
+       still attached, IPC_RMID would mark it, and the kernel would remove
+       it at our exit, when the last attachment goes.) */
     if (shmctl(shmid, IPC_RMID, NULL) == -1)
         err_exit("shmctl(IPC_RMID)");
     printf("removed shmid %d\n", shmid);
-    return EXIT_SUCCESS;
+    return status;
 }
