@@ -123,14 +123,17 @@ drop_ring(struct tring *t)
     grader_remove(IPC_KIND_SEM, t->semid);
 }
 
-/* The grader puts a record in or takes one out, following the protocol. */
+/* The grader puts a record in or takes one out, following the protocol.
+ * On a ring a student's program has used, a missing slot or a lock left
+ * taken is that program's doing: a failure, not a grader error. */
 static void
 grader_put(const struct tring *t, int producer, int seq)
 {
     struct record *slot;
 
     if (!grader_semop(t->semid, SEM_EMPTY, -1, 0) || !grader_semop(t->semid, SEM_LOCK, -1, 0))
-        test_fail(NULL, "The grader found no free slot or the lock taken while setting up.");
+        test_fail(NULL, "When the grader came to put a record in the ring, it found no free "
+                        "slot, or the lock (semaphore 0) taken.");
     slot = &t->ring->slot[t->ring->in];
     slot->producer = producer;
     slot->seq = seq;
