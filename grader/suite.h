@@ -96,4 +96,16 @@ bool grader_semop(int semid, int sem, int op, int flags);
  * set_ipc_limit("shmmni", "0") for ENOSPC. */
 void set_ipc_limit(const char *name, const char *value);
 
+/* ---- semaphores that wait (suites semaphores and transport) ---- */
+
+/* The system calls a process waiting in semop() sleeps in (glibc's semop()
+ * is the semtimedop system call), ended by -1: for run_asleep_in() and
+ * struct group_watch. */
+extern const long semop_calls[];
+/* Copy text (run_describe_stuck()'s words) to sb, with each "semaphore N
+ * (its value is too low)" replaced by why[N] (N below nsems): what waiting
+ * on that semaphore means in the exercise, e.g. "semaphore 0 (the lock:
+ * another process holds it)". */
+void sem_explain(const char *text, const char *const *why, int nsems, struct strbuf *sb);
+
 #endif

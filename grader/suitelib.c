@@ -343,3 +343,30 @@ set_ipc_limit(const char *name, const char *value)
         test_error("The grader could not set its namespace's %s to %s: %s", name, value,
                    strerror(errno));
 }
+
+/* ---- semaphores that wait (suites semaphores and transport) ---- */
+
+const long semop_calls[] = { SYS_semtimedop, SYS_semop, -1 };
+
+void
+sem_explain(const char *text, const char *const *why, int nsems, struct strbuf *sb)
+{
+    char pattern[64];
+
+    for (const char *p = text; *p;) {
+        bool done = false;
+
+        for (int i = 0; i < nsems && !done; i++) {
+            size_t len = (size_t)snprintf(pattern, sizeof pattern,
+                                          "semaphore %d (its value is too low)", i);
+
+            if (strncmp(p, pattern, len) == 0) {
+                sb_adds(sb, why[i]);
+                p += len;
+                done = true;
+            }
+        }
+        if (!done)
+            sb_add(sb, p++, 1);
+    }
+}

@@ -1,14 +1,15 @@
-/* suite_semaphores.c: exercise `semaphores` (chapters/05-semaphores.md). The
+/* semaphores.c: exercise `semaphores` (chapters/05-semaphores.md). The
  * student's ringbuf keeps a ring buffer of records in a shared memory
  * segment, guarded by a set of three semaphores (a lock, a count of free
  * slots, a count of full slots). The tests look at the ring and the
  * semaphores as the kernel holds them, hold the lock themselves to see who
- * waits for it, kill a producer inside its critical section, and run many
- * producers and consumers at once on every core, checking that each record
- * arrives exactly once, whole and in order. */
+ * waits for it, kill a producer inside its critical section, stop and
+ * continue a waiting consumer, and run many producers and consumers at once
+ * on every core, checking that each record arrives exactly once, whole and
+ * in order. A group of programs that all sleep in semop() while nothing
+ * moves is a deadlock: it is stopped at once and described. */
 #define _GNU_SOURCE
 #include "suite.h"
-#include "diagnose.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -19,8 +20,6 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define CHAPTER "chapters/05-semaphores.md"
@@ -68,36 +67,6 @@ ring_size(unsigned int slots)
 /* What each semaphore is, for messages. */
 #define SEM_LEGEND "(semaphore 0 is the lock, 1 counts the free slots, 2 the full ones)"
 
-/* ---- Small helpers ---- */
-
-/* A number as an argument string that lives as long as the test. */
-static const char *
-num(long v)
-{
-    static char pool[256][24];
-    static unsigned next;
-    char *s = pool[next++ % ARRAY_LEN(pool)];
-
-    snprintf(s, sizeof pool[0], "%ld", v);
-    return s;
-}
-
-/* The whole stdout of a finished run (r->res.out keeps only its tail). */
-static char *
-whole_stdout(const struct run *r)
-{
-    return xstrdup(run_stdout(r));
-}
-
-/* Is pid asleep in semop() (glibc's semop is the semtimedop system call)? */
-static bool
-asleep_in_semop(pid_t pid)
-{
-    long nr = diagnose_asleep_in(pid, NULL);
-
-    return nr == SYS_semtimedop || nr == SYS_semop;
-}
-
 /* ---- The grader's own view of (and hands on) the ring ---- */
 
 struct tring {
@@ -105,15 +74,11 @@ struct tring {
     int semid;
     unsigned int slots;
     struct ring *ring;      /* attached by the grader, read-write */
+    /* What the grader last saw while every program watched slept in
+     * semop(): at a deadlock, how the ring was stuck. */
+    unsigned short seen[NSEMS];
+    unsigned int seen_in, seen_out;
 };
-
-static void
-attach_ring(struct tring *t)
-{
-    t->ring = shmat(t->shmid, NULL, 0);
-    if (t->ring == (void *)-1)
-        test_error("The grader could not attach the ring segment: %s", strerror(errno));
-}
 
 /* A fresh, empty ring of SLOTS slots with key KEY, made by the grader just
  * as `ringbuf init KEY SLOTS` would. */
@@ -124,11 +89,12 @@ make_ring(struct tring *t, unsigned int slots)
     union semun arg = { .array = vals };
 
     t->slots = slots;
-    t->shmid = shmget(KEY_NUM, ring_size(slots), IPC_CREAT | IPC_EXCL | 0600);
-    t->semid = semget(KEY_NUM, NSEMS, IPC_CREAT | IPC_EXCL | 0600);
-    if (t->shmid == -1 || t->semid == -1 || semctl(t->semid, 0, SETALL, arg) == -1)
-        test_error("The grader could not make its ring: %s", strerror(errno));
-    attach_ring(t);
+    t->shmid = grader_segment(KEY_NUM, ring_size(slots), 0600);
+    t->semid = grader_semset(KEY_NUM, NSEMS, 0600);
+    if (semctl(t->semid, 0, SETALL, arg) == -1)
+        test_error("The grader could not give its semaphores their values (SETALL): %s",
+                   strerror(errno));
+    t->ring = grader_attach(t->shmid, false);
     t->ring->slots = slots;
 }
 
@@ -144,7 +110,7 @@ find_ring(struct tring *t)
     if (t->shmid == -1 || t->semid == -1 || semctl(t->semid, 0, IPC_STAT, arg) == -1 ||
         ds.sem_nsems != NSEMS)
         return false;
-    attach_ring(t);
+    t->ring = grader_attach(t->shmid, false);
     t->slots = t->ring->slots;
     return true;
 }
@@ -153,18 +119,21 @@ static void
 drop_ring(struct tring *t)
 {
     shmdt(t->ring);
-    if (shmctl(t->shmid, IPC_RMID, NULL) == -1 || semctl(t->semid, 0, IPC_RMID) == -1)
-        test_error("The grader could not remove its ring: %s", strerror(errno));
+    grader_remove(IPC_KIND_SHM, t->shmid);
+    grader_remove(IPC_KIND_SEM, t->semid);
 }
 
-/* The grader puts a record in or takes one out, following the protocol. */
+/* The grader puts a record in or takes one out, following the protocol.
+ * On a ring a student's program has used, a missing slot or a lock left
+ * taken is that program's doing: a failure, not a grader error. */
 static void
 grader_put(const struct tring *t, int producer, int seq)
 {
     struct record *slot;
 
     if (!grader_semop(t->semid, SEM_EMPTY, -1, 0) || !grader_semop(t->semid, SEM_LOCK, -1, 0))
-        test_fail(NULL, "The grader found no free slot or the lock taken while setting up.");
+        test_fail(NULL, "When the grader came to put a record in the ring, it found no free "
+                        "slot, or the lock (semaphore 0) taken.");
     slot = &t->ring->slot[t->ring->in];
     slot->producer = producer;
     slot->seq = seq;
@@ -329,89 +298,34 @@ rec_of(int producer, int seq)
 
 /* ---- Many processes at once ---- */
 
-/* The semaphores and header when wait_group() found a deadlock. */
-static unsigned short deadlock_values[NSEMS];
-static unsigned int deadlock_in, deadlock_out;
+/* What moves in a ring: its semaphores and its header. group_wait() reads
+ * them while every program sleeps in semop(); what it read last is kept in
+ * t->seen, for the message when nothing moved. */
+static void
+ring_state(void *ctx, struct strbuf *sb)
+{
+    struct tring *t = ctx;
+
+    sem_values(t->semid, t->seen);
+    t->seen_in = t->ring->in;
+    t->seen_out = t->ring->out;
+    sb_addf(sb, "%u %u %u %u %u", t->seen[0], t->seen[1], t->seen[2], t->seen_in,
+            t->seen_out);
+}
 
 /* Wait for every run of a group. A deadlock (every program still running
  * asleep in semop() while nothing in the ring or its semaphores moves for
  * a second) is not left to the timeout: those programs are described and
  * stopped at once. Returns the number stopped that way. */
 static size_t
-wait_group(struct run **runs, size_t n, const struct tring *t)
+wait_group(struct run **runs, size_t n, struct tring *t)
 {
-    unsigned short last[NSEMS] = { 0 }, now[NSEMS];
-    unsigned int last_in = 0, last_out = 0;
-    int still = 0;
-    size_t stopped = 0;
+    const struct group_watch watch = { semop_calls, ring_state, t, 1.0 };
 
-    for (;;) {
-        bool all_asleep = true, any_alive = false, any_late = false;
-
-        for (size_t i = 0; i < n; i++) {
-            if (run_ended(runs[i]))
-                continue;
-            any_alive = true;
-            if (!asleep_in_semop(runs[i]->res.pid))
-                all_asleep = false;
-            if (now_seconds() > runs[i]->res.started + runs[i]->req.timeout)
-                any_late = true;
-        }
-        if (!any_alive || any_late)
-            break;
-        if (all_asleep) {
-            sem_values(t->semid, now);
-            if (still > 0 && memcmp(now, last, sizeof now) == 0 &&
-                t->ring->in == last_in && t->ring->out == last_out)
-                still++;
-            else
-                still = 1;
-            memcpy(last, now, sizeof last);
-            last_in = t->ring->in;
-            last_out = t->ring->out;
-        } else {
-            still = 0;
-        }
-        if (still > 20) {   /* 1 s at 50 ms */
-            memcpy(deadlock_values, now, sizeof now);
-            deadlock_in = t->ring->in;
-            deadlock_out = t->ring->out;
-            break;
-        }
-        usleep(50000);
-    }
-    /* Describe every stuck process before stopping any: a killed process
-     * gives back what it took with SEM_UNDO, and the others would move. */
-    for (size_t i = 0; i < n && still > 20; i++) {
-        if (!run_ended(runs[i])) {
-            struct strbuf where = { 0 };
-
-            run_describe_stuck(runs[i], &where);
-            free(runs[i]->res.blocked);
-            runs[i]->res.blocked = sb_take(&where);
-            runs[i]->res.timed_out = true;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (runs[i]->res.timed_out && runs[i]->res.blocked) {
-            char *where = runs[i]->res.blocked;
-
-            runs[i]->res.blocked = NULL;
-            run_stop(runs[i]);
-            free(runs[i]->res.blocked);
-            runs[i]->res.blocked = where;
-            runs[i]->res.timed_out = true;
-            runs[i]->req.timeout = runs[i]->res.elapsed;
-            stopped++;
-        } else {
-            run_wait(runs[i]);
-        }
-    }
-    return stopped;
+    return group_wait(runs, n, &watch, NULL);
 }
 
-/* Copy the engine's description of a stuck process, naming what each
- * semaphore of the ring means. */
+/* The engine's words for a stuck process, with each semaphore named. */
 static void
 explain_semaphores(const char *text, struct strbuf *sb)
 {
@@ -420,22 +334,8 @@ explain_semaphores(const char *text, struct strbuf *sb)
         "semaphore 1 (the free slots: there are none)",
         "semaphore 2 (the full slots: there are none)",
     };
-    char pattern[64];
 
-    for (const char *p = text; *p;) {
-        bool done = false;
-
-        for (int i = 0; i < NSEMS && !done; i++) {
-            snprintf(pattern, sizeof pattern, "semaphore %d (its value is too low)", i);
-            if (strncmp(p, pattern, strlen(pattern)) == 0) {
-                sb_adds(sb, why[i]);
-                p += strlen(pattern);
-                done = true;
-            }
-        }
-        if (!done)
-            sb_add(sb, p++, 1);
-    }
+    sem_explain(text, why, NSEMS, sb);
 }
 
 /* The command of a run, as "ringbuf produce KEY 1 10" (the reference's marked). */
@@ -487,9 +387,10 @@ describe_stuck(struct run **runs, size_t n, struct strbuf *sb)
     }
 }
 
-/* After wait_group(): explain a deadlock or a failed program. */
+/* After wait_group() on ring t: explain a deadlock or a failed program. */
 static void
-expect_group_finished(struct run **runs, size_t n, size_t stopped, const char *situation)
+expect_group_finished(struct run **runs, size_t n, size_t stopped, const struct tring *t,
+                      const char *situation)
 {
     struct strbuf sb = { 0 };
     const struct run *first = NULL;
@@ -503,10 +404,10 @@ expect_group_finished(struct run **runs, size_t n, size_t stopped, const char *s
         explain_semaphores(is ? is + 5 : b, &sb);
         test_fail(runs[0], "`%s` fell asleep in semop() %s, and nothing could ever wake it "
                            "up (no other process uses the ring), so the grader stopped it. "
-                           "It was %sThe semaphores were lock %d, empty %d, full %d " SEM_LEGEND
-                           ". Look for a semop() with the wrong sign or on the wrong "
-                           "semaphore, or one done twice.", sb_str(&what), situation,
-                  sb_str(&sb), deadlock_values[0], deadlock_values[1], deadlock_values[2]);
+                           "It was %sThe semaphores were lock %d, empty %d, full %d "
+                           SEM_LEGEND ". Look for a semop() with the wrong sign or on "
+                           "the wrong semaphore, or one done twice.", sb_str(&what), situation,
+                  sb_str(&sb), t->seen[0], t->seen[1], t->seen[2]);
     }
     if (stopped > 0) {
         for (size_t i = 0; i < n && first == NULL; i++)
@@ -520,8 +421,7 @@ expect_group_finished(struct run **runs, size_t n, size_t stopped, const char *s
                          "with the wrong sign or on the wrong semaphore, an operation done "
                          "twice or never given back, or a producer that takes the lock "
                          "before waiting for a free slot.", situation, sb_str(&sb),
-                  deadlock_values[0], deadlock_values[1], deadlock_values[2], deadlock_in,
-                  deadlock_out);
+                  t->seen[0], t->seen[1], t->seen[2], t->seen_in, t->seen_out);
     }
     for (size_t i = 0; i < n; i++)
         expect_success(runs[i]);
@@ -561,7 +461,8 @@ short_output(const struct run *r, int lines)
 /* Check every consumer's records: each (producer, seq) exactly once, each
  * whole, each consumer seeing each producer's records in increasing order. */
 static void
-check_round_records(struct run **cons, int ncons, const struct round *rd, const char *situation)
+check_round_records(struct run **cons, int ncons, const struct round *rd,
+                    const char *situation)
 {
     size_t total = (size_t)rd->producers * (size_t)rd->count;
     unsigned char *seen = xcalloc(total, 1);
@@ -574,7 +475,7 @@ check_round_records(struct run **cons, int ncons, const struct round *rd, const 
     for (int c = 0; c < ncons; c++) {
         size_t max = total + 16;
         struct record *recs = xcalloc(max, sizeof *recs);
-        char *text = whole_stdout(cons[c]);
+        const char *text = run_stdout(cons[c]);
         const char *junk;
         size_t n = parse_records(text, recs, max, &junk);
         int last[64] = { 0 };
@@ -613,7 +514,6 @@ check_round_records(struct run **cons, int ncons, const struct round *rd, const 
             last[rec->producer] = rec->seq;
         }
         free(recs);
-        free(text);
     }
     for (size_t at = 0; at < total; at++)
         if (seen[at] == 0 && lost++ == 0) {
@@ -667,13 +567,14 @@ run_round(const struct round *rd, int number)
 
     make_ring(&t, rd->slots);
     for (int p = 0; p < rd->producers; p++) {
-        prod[p] = RUN("ringbuf", "produce", KEY, num(p + 1), num(rd->count));
+        prod[p] = RUN("ringbuf", "produce", KEY, test_strf("%d", p + 1),
+                      test_strf("%d", rd->count));
         prod[p].req.reference = rd->ref_producers;
         prod[p].req.timeout = 60;
         all[n++] = &prod[p];
     }
     for (int c = 0; c < rd->consumers; c++) {
-        cons[c] = RUN("ringbuf", "consume", KEY, num(per));
+        cons[c] = RUN("ringbuf", "consume", KEY, test_strf("%d", per));
         cons[c].req.reference = rd->ref_consumers;
         cons[c].req.timeout = 60;
         cptr[c] = &cons[c];
@@ -686,7 +587,7 @@ run_round(const struct round *rd, int number)
         run_start(&prod[p]);
     stopped = wait_group(all, n, &t);
     snprintf(situation, sizeof situation, "in round %d (%s)", number, rd->what);
-    expect_group_finished(all, n, stopped, situation);
+    expect_group_finished(all, n, stopped, &t, situation);
     snprintf(situation, sizeof situation, "In round %d", number);
     check_round_records(cptr, rd->consumers, rd, situation);
     sem_values(t.semid, v);
@@ -706,7 +607,7 @@ run_round(const struct round *rd, int number)
  * if it falls asleep in semop() for good (nobody else is there to wake
  * it). Returns true if it had to be stopped (r->res.timed_out is then set). */
 static bool
-run_watched(struct run *r, const struct tring *t)
+run_watched(struct run *r, struct tring *t)
 {
     struct run *one = r;
 
@@ -716,12 +617,12 @@ run_watched(struct run *r, const struct tring *t)
 
 /* run_watched(), and a stuck program fails the test with where it was. */
 static void
-run_alone(struct run *r, const struct tring *t, const char *situation)
+run_alone(struct run *r, struct tring *t, const char *situation)
 {
     struct run *one = r;
 
     if (run_watched(r, t))
-        expect_group_finished(&one, 1, 1, situation);
+        expect_group_finished(&one, 1, 1, t, situation);
 }
 
 /* Wait until at least `want` processes wait on semaphore sem (GETNCNT).
@@ -745,16 +646,14 @@ wait_for_waiters(const struct tring *t, int sem, int want, struct run **runs, si
     }
 }
 
-/* Describe where a (still running) program is, for a failure message. */
-static char *
+/* Where a program that is still running is, in words, for a message. */
+static const char *
 where_is(const struct run *r)
 {
     struct strbuf sb = { 0 };
 
-    run_describe_stuck(r, &sb);
-    if (sb.len == 0)
-        sb_adds(&sb, "(it has ended)");
-    return sb_take(&sb);
+    run_where(r, &sb);
+    return test_own(sb_take(&sb));
 }
 
 /* ---- The tests ---- */
@@ -797,7 +696,8 @@ init_creates(void)
                  "semget(key, 3, ...): the lock, the free slots and the full slots.");
     expect_mode(&r, "The semaphore set's permission bits", sem->mode, 0600, "semget(key, 3, "
                 "IPC_CREAT | IPC_EXCL | 0600).");
-    expect_ulong(&r, "The segment's key", (uint32_t)shm->key, KEY_NUM, "The segment uses KEY.");
+    expect_ulong(&r, "The segment's key", (uint32_t)shm->key, KEY_NUM,
+                 "The segment uses KEY.");
     expect_ulong(&r, "The segment's size", shm->size, ring_size(4), "The skeleton's "
                  "ring_size(slots) gives it: the header and the slots.");
     t.shmid = (int)shmid;
@@ -807,7 +707,7 @@ init_creates(void)
                   "are 0 on Linux (and undefined by POSIX): give each one its starting "
                   "value with semctl(semid, n, SETVAL, arg): the lock 1 (free), the free "
                   "slots SLOTS, the full slots 0.");
-    attach_ring(&t);
+    t.ring = grader_attach(t.shmid, false);
     if (t.ring->slots != 4 || t.ring->in != 0 || t.ring->out != 0)
         test_fail(&r, "After `init KEY 4`, the ring's header should read slots 4, in 0, "
                       "out 0; it reads slots %u, in %u, out %u.", t.ring->slots, t.ring->in,
@@ -924,7 +824,7 @@ waits_for_slots(void)
                           "from semaphore 1 (the free slots): semop() then sleeps until a "
                           "consumer frees one.");
         }
-        char *where = where_is(&p);
+        const char *where = where_is(&p);
 
         run_stop(&p);
         test_fail(&p, "The ring was full; `produce` should wait in semop() for a free "
@@ -932,12 +832,12 @@ waits_for_slots(void)
                       "was: %s", where);
     }
     if (!grader_take(&t, &rec)) {
-        char *where = where_is(&p);
+        const char *where = where_is(&p);
 
         run_stop(&p);
         test_fail(&p, "While `produce` waited for a free slot in a full ring, it held the "
                       "lock (semaphore 0 was 0), so no consumer could ever free a slot: a "
-                      "deadlock. It was: %sWait for a free slot (semaphore 1) first, and "
+                      "deadlock. It was: %s\nWait for a free slot (semaphore 1) first, and "
                       "only then take the lock.", where);
     }
     run_wait(&p);
@@ -960,7 +860,7 @@ waits_for_slots(void)
                           "record: it ended at once. Take 1 from semaphore 2 (the full "
                           "slots) before reading: semop() sleeps until a producer adds one.");
         }
-        char *where = where_is(&c);
+        const char *where = where_is(&c);
 
         run_stop(&c);
         test_fail(&c, "The ring was empty; `consume` should wait in semop() on semaphore 2 "
@@ -993,7 +893,8 @@ lock_excludes(void)
     run_start(&c);
     bad = wait_for_waiters(&t, SEM_LOCK, 2, both, 2, 5);
     if (bad != NULL) {
-        char *where = NULL;
+        const char *where;
+        int waiting;
 
         if (run_ended(bad)) {
             run_wait(bad);
@@ -1005,12 +906,12 @@ lock_excludes(void)
                            "it back after.", bad->req.args[0]);
         }
         where = where_is(bad);
+        waiting = sem_waiting(t.semid, SEM_LOCK, false);   /* before they are stopped */
         run_stop(&p);
         run_stop(&c);
         test_fail(bad, "While another process held the lock, `produce` and `consume` "
                        "should both wait for it in semop() on semaphore 0, but after 5 s "
-                       "only %d did. `%s` was: %s", sem_waiting(t.semid, SEM_LOCK, false), bad->req.args[0],
-                  where);
+                       "only %d did. `%s` was: %s", waiting, bad->req.args[0], where);
     }
     if (t.ring->in != 2 || t.ring->out != 0)
         test_fail(&p, "While the lock was held, the ring's header changed (in %u, out %u; "
@@ -1046,13 +947,9 @@ killed_holding_lock(void)
     bool frozen;
 
     make_ring(&t, 4);
-    run_start(&h);
-    if (!run_wait_output(&h, "holding the lock", 5)) {
-        run_stop(&h);
-        test_fail(&h, "`produce --hold` should print \"holding the lock\" (and fflush it) "
-                      "once it holds the lock for its first record, then wait to be killed. "
-                      "It did not print it within 5 s.");
-    }
+    run_start_ready(&h, "holding the lock", 5, "`produce --hold` prints it (and fflushes "
+                    "it) once it holds the lock for its first record, then waits to be "
+                    "killed.");
     sem_values(t.semid, v);
     if (v[SEM_LOCK] != 0) {
         run_stop(&h);
@@ -1067,8 +964,9 @@ killed_holding_lock(void)
 
     /* The others must still get through. */
     for (int i = 0; i < 2; i++) {
-        prod[i] = RUN("ringbuf", "produce", KEY, num(i + 1), num(rd.count));
-        cons[i] = RUN("ringbuf", "consume", KEY, num(rd.count));
+        prod[i] = RUN("ringbuf", "produce", KEY, test_strf("%d", i + 1),
+                      test_strf("%d", rd.count));
+        cons[i] = RUN("ringbuf", "consume", KEY, test_strf("%d", rd.count));
         prod[i].req.timeout = cons[i].req.timeout = 30;
     }
     for (int i = 0; i < 2; i++)
@@ -1088,7 +986,7 @@ killed_holding_lock(void)
                   stopped ? "Every other process then waited for it for ever:"
                           : "", sb_str(&sb));
     }
-    expect_group_finished(all, 4, stopped, "after a producer was killed holding the lock");
+    expect_group_finished(all, 4, stopped, &t, "after a producer was killed holding the lock");
     check_round_records(cptr, 2, &rd, "After a producer was killed holding the lock");
     sem_values(t.semid, v);
     if (v[SEM_LOCK] != 1)
@@ -1263,6 +1161,72 @@ removed_while_waiting(void)
                       "was there to take.");
 }
 
+/* Linux makes a semop() that sleeps fail with EINTR when its process is
+ * stopped and continued, even without a signal handler (signal(7)): what
+ * happens to a consumer in a shell's Ctrl-Z and fg. */
+static void
+stopped_and_continued(void)
+{
+    struct run c = RUN("ringbuf", "consume", KEY, "1");
+    struct run *rc = &c;
+    struct record want = rec_of(4, 1);
+    struct tring t;
+    double deadline;
+
+    make_ring(&t, 4);
+    c.req.timeout = 15;
+    run_start(&c);
+    if (wait_for_waiters(&t, SEM_FULL, 1, &rc, 1, 5) != NULL) {
+        run_stop(&c);
+        test_fail(&c, "On an empty ring, `consume` should wait in semop() for a full slot "
+                      "(semaphore 2), but it did not (the test waits_for_slots says more). "
+                      "This test then stops and continues it while it waits.");
+    }
+    run_signal(&c, SIGSTOP);
+    /* SIGCONT throws away a SIGSTOP not yet acted on: continue it only once
+     * it is stopped, its semop() interrupted. */
+    deadline = now_seconds() + 5;
+    while (diagnose_state(c.res.pid) != 'T') {
+        if (!run_alive(&c))
+            break;              /* it ended: judged below */
+        if (now_seconds() > deadline)
+            test_error("`consume` was sent SIGSTOP, but it was not stopped after 5 s.");
+        usleep(5000);
+    }
+    run_signal(&c, SIGCONT);
+    /* Let it wait again (or give up) before the record comes, so that the
+     * record cannot hide what it did with the EINTR. */
+    if (wait_for_waiters(&t, SEM_FULL, 1, &rc, 1, 5) != NULL) {
+        if (run_ended(&c)) {
+            run_wait(&c);
+            if (c.res.exit_code != 0 && strstr(c.res.err, "Interrupted system call") != NULL)
+                test_fail(&c, "`consume` waited in semop() for a record; it was stopped "
+                              "(SIGSTOP, as Ctrl-Z does) and continued (SIGCONT, as fg "
+                              "does), and it gave up: on Linux a semop() that sleeps then "
+                              "fails with EINTR, even without a signal handler, and your "
+                              "program treated that as an error. EINTR means nothing was "
+                              "done: call semop() again.");
+            expect_success(&c);
+            test_fail(&c, "`consume KEY 1` was stopped (SIGSTOP) and continued (SIGCONT) "
+                          "while it waited for a record on an empty ring, and then it ended "
+                          "without waiting for one. When semop() fails with EINTR, call it "
+                          "again.");
+        }
+        const char *where = where_is(&c);
+
+        run_stop(&c);
+        test_fail(&c, "`consume` was stopped (SIGSTOP) and continued (SIGCONT) while it "
+                      "waited for a record; it should then wait in semop() on semaphore 2 "
+                      "again, but after 5 s it was not. It was: %s", where);
+    }
+    grader_put(&t, 4, 1);
+    run_wait(&c);
+    expect_success(&c);
+    expect_records(&c, &want, 1);
+    expect_values(&c, &t, 1, 4, 0, "After the consumer that was stopped and continued took "
+                  "the record", NULL, NULL);
+}
+
 static void
 bad_usage(void)
 {
@@ -1333,7 +1297,8 @@ static const struct test_def tests[] = {
       3, init_creates, "semget(key, 3, IPC_CREAT | IPC_EXCL | 0600), then semctl(SETVAL) "
       "for each semaphore.", NULL, "Creating and initialising a set" },
     { "init_errors", "init refuses an existing ring and leaves nothing half made", 2,
-      init_errors, "IPC_EXCL; when semget() fails, remove the segment you just made.", NULL, "Creating and initialising a set" },
+      init_errors, "IPC_EXCL; when semget() fails, remove the segment you just made.", NULL,
+      "Creating and initialising a set" },
     { "produce_records", "produce fills the slots and leaves the semaphores right", 2,
       produce_records, "take 1 from EMPTY, take the lock, write, give the lock back, add 1 "
       "to FULL.", NULL, "A ring buffer with three semaphores" },
@@ -1341,15 +1306,20 @@ static const struct test_def tests[] = {
       consume_records, "take 1 from FULL, take the lock, read, give the lock back, add 1 to "
       "EMPTY.", NULL, "A ring buffer with three semaphores" },
     { "waits_for_slots", "producers wait when the ring is full, consumers when it is empty",
-      2, waits_for_slots, "semop() with -1 sleeps until the value allows it.", NULL, "semop(): waiting and signalling" },
+      2, waits_for_slots, "semop() with -1 sleeps until the value allows it.", NULL,
+      "semop(): waiting and signalling" },
     { "lock_excludes", "nobody touches the ring while another process holds the lock", 3,
-      lock_excludes, "take semaphore 0 before using in, out or a slot.", NULL, "A lock: a semaphore used for mutual exclusion" },
+      lock_excludes, "take semaphore 0 before using in, out or a slot.", NULL,
+      "A lock: a semaphore used for mutual exclusion" },
     { "killed_holding_lock", "a producer killed while holding the lock does not freeze the "
-      "others (SEM_UNDO)", 3, killed_holding_lock, "SEM_UNDO on the lock's two operations.", NULL, "SEM_UNDO: when a process dies holding the lock" },
+      "others (SEM_UNDO)", 3, killed_holding_lock, "SEM_UNDO on the lock's two operations.",
+      NULL, "SEM_UNDO: when a process dies holding the lock" },
     { "drain_nowait", "drain takes what is there and never waits (IPC_NOWAIT)", 1,
-      drain_nowait, "IPC_NOWAIT makes semop() fail with EAGAIN instead of sleeping.", NULL, "semop(): waiting and signalling" },
+      drain_nowait, "IPC_NOWAIT makes semop() fail with EAGAIN instead of sleeping.", NULL,
+      "semop(): waiting and signalling" },
     { "status_values", "status prints the header and the semaphores' values (GETVAL)", 1,
-      status_values, "semctl(semid, n, GETVAL), without taking the lock.", NULL, "Reading a set: GETVAL, GETALL, GETNCNT" },
+      status_values, "semctl(semid, n, GETVAL), without taking the lock.", NULL,
+      "Reading a set: GETVAL, GETALL, GETNCNT" },
     { "stress", "many producers and consumers at once: every record exactly once, whole, "
       "in order", 4, stress, "every access to the ring between taking and giving back the "
       "lock.", NULL, "Common mistakes" },
@@ -1359,9 +1329,13 @@ static const struct test_def tests[] = {
     { "remove", "remove destroys the segment and the semaphore set", 2, remove_ring,
       "semctl(semid, 0, IPC_RMID).", NULL, "Removing a set" },
     { "missing_ring", "without a ring, every command but init fails with ENOENT and creates "
-      "nothing", 1, missing_ring, "open with semget(key, 0, 0): no IPC_CREAT.", NULL, "semget()" },
+      "nothing", 1, missing_ring, "open with semget(key, 0, 0): no IPC_CREAT.", NULL,
+      "semget()" },
     { "removed_while_waiting", "a consumer whose set is removed while it waits reports EIDRM",
       1, removed_while_waiting, "check every semop() result.", NULL, "Errors from semop()" },
+    { "stopped_and_continued", "a consumer stopped and continued while it waits carries on",
+      2, stopped_and_continued, "when semop() fails with EINTR, nothing was done: call it "
+      "again.", NULL, "Interrupted by a signal: EINTR" },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
       "the skeleton's argument parsing does this; keep usage() for bad input.", NULL, NULL },
     { "valgrind_clean", "init, produce, status, consume, drain and remove run clean under "

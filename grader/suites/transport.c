@@ -1,4 +1,4 @@
-/* suite_transport.c: exercise `transport` (chapters/10-choosing.md). The
+/* transport.c: exercise `transport` (chapters/10-choosing.md). The
  * student writes a transport (exercises/include/transport.h) over a System
  * V shared memory segment and a set of four semaphores; the grader links it
  * with the given driver (exercises/include/transport-driver.c) into the
@@ -9,19 +9,13 @@
  * the processes' feet, and make the calls fail. */
 #define _GNU_SOURCE
 #include "suite.h"
-#include "diagnose.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
-#include <sys/shm.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define CHAPTER "chapters/10-choosing.md"
@@ -50,59 +44,15 @@ union semun {
     unsigned short *array;
 };
 
-static const char *const sem_meaning[NSEMS] = {
-    "free slots, parent to child", "full slots, parent to child",
-    "free slots, child to parent", "full slots, child to parent",
-};
-
 #define SEM_LEGEND "(in order: free and full slots from the parent to the child, free and " \
                    "full slots from the child to the parent)"
 
 /* ---- Watching a run ---- */
 
-/* Is pid waiting for the other process for good: every thread asleep,
- * in semop() (glibc's semop() is the semtimedop system call) or, for the
- * driver's watchdog thread, in waitid(), and at least one in semop()? */
-static bool
-threads_asleep_in_semop(pid_t pid)
-{
-    char path[96];
-    DIR *d;
-    struct dirent *e;
-    bool all = true;
-    int in_semop = 0;
-
-    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    d = opendir(path);
-    if (d == NULL)
-        return false;
-    while (all && (e = readdir(d)) != NULL) {
-        pid_t tid = (pid_t)atoi(e->d_name);
-        long nr;
-
-        if (tid <= 0)
-            continue;
-        nr = diagnose_asleep_in(tid, NULL);
-        if (nr == SYS_semtimedop || nr == SYS_semop)
-            in_semop++;
-        else if (nr != SYS_waitid && nr != SYS_wait4)
-            all = false;
-    }
-    closedir(d);
-    return all && in_semop > 0;
-}
-
-/* The driver's child, if it has one now (0 if none). */
-static pid_t
-driver_child(pid_t parent)
-{
-    pid_t child = 0;
-
-    diagnose_children(parent, &child, 1);
-    return child;
-}
-
-/* The values of the set the run made, if there is exactly one. */
+/* The values of the set the run made, if there is exactly one. A failure
+ * is no error: the set may come and go while the grader looks. (Called 20
+ * times a second while a run is watched, so its snapshot is freed here,
+ * not kept until the test ends as snapshot()'s are.) */
 static bool
 set_values(unsigned short v[NSEMS], int *semid)
 {
@@ -124,49 +74,54 @@ set_values(unsigned short v[NSEMS], int *semid)
     return ok;
 }
 
-/* What the set held when a deadlock was found. */
-static unsigned short deadlock_values[NSEMS];
-static bool deadlock_known;
+/* A driver run watched for a deadlock, and what its set held then. */
+struct watch {
+    bool deadlock;
+    unsigned short v[NSEMS];    /* as last read */
+    unsigned int unread;        /* times they could not be read */
+};
 
-/* Run r, watching it: when both processes (every thread) sleep in semop()
- * and the semaphores do not move for 1.5 s, nobody can ever wake them: say
- * where each one waits and stop them at once, without waiting for the
- * timeout. Returns true when it stopped a deadlock. */
-static bool
-run_watched(struct run *r)
+/* What moves in a transport: its set's values (the bytes are the driver's
+ * to check). Values that cannot be read prove nothing: they count as a
+ * move, so that only a set seen still can make a deadlock. */
+static void
+set_state(void *ctx, struct strbuf *sb)
 {
-    unsigned short last[NSEMS] = { 0 }, now[NSEMS];
-    int still = 0, semid = -1;
+    struct watch *w = ctx;
+    int semid;
 
-    deadlock_known = false;
+    if (set_values(w->v, &semid))
+        sb_addf(sb, "%u %u %u %u", w->v[0], w->v[1], w->v[2], w->v[3]);
+    else
+        sb_addf(sb, "unread %u", ++w->unread);
+}
+
+/* Run r, watching it: when both processes (every thread) sleep in semop(),
+ * or wait for the other to end, and the semaphores do not move for 1.5 s,
+ * nobody can ever wake them: say where each one waits and stop them at
+ * once, without waiting for the timeout (w->deadlock is then set). */
+static void
+run_watched(struct run *r, struct watch *w)
+{
+    const struct group_watch gw = { semop_calls, set_state, w, 1.5 };
+
+    *w = (struct watch){ 0 };
     run_start(r);
-    while (!run_ended(r) && now_seconds() < r->res.started + r->req.timeout) {
-        pid_t child = driver_child(r->res.pid);
-        bool asleep = child > 0 && threads_asleep_in_semop(r->res.pid) &&
-                      threads_asleep_in_semop(child);
+    w->deadlock = group_wait(&r, 1, &gw, NULL) > 0;
+}
 
-        if (asleep && set_values(now, &semid)) {
-            still = still > 0 && memcmp(now, last, sizeof now) == 0 ? still + 1 : 1;
-            memcpy(last, now, sizeof last);
-        } else {
-            still = 0;
-        }
-        if (still > 30) {           /* 1.5 s at 50 ms */
-            struct strbuf where = { 0 };
+/* Wait up to 5 s until both processes of the driver are there and sleep in
+ * semop() (the parent's watchdog thread in waitid()). */
+static bool
+both_asleep_in_semop(const struct run *r)
+{
+    pid_t procs[2];
 
-            memcpy(deadlock_values, now, sizeof now);
-            deadlock_known = true;
-            run_describe_stuck(r, &where);
-            run_stop(r);
-            free(r->res.blocked);
-            r->res.blocked = sb_take(&where);
-            r->res.timed_out = true;
-            r->req.timeout = r->res.elapsed;
-            return true;
-        }
+    for (int i = 0; i < 100 && !run_ended(r); i++) {
         usleep(50000);
+        if (run_processes(r, procs, 2) == 2 && run_asleep_in(r, semop_calls))
+            return true;
     }
-    run_wait(r);
     return false;
 }
 
@@ -174,22 +129,14 @@ run_watched(struct run *r)
 static void
 explain_semaphores(const char *text, struct strbuf *sb)
 {
-    char pattern[64];
+    static const char *const why[NSEMS] = {
+        "semaphore 0 (free slots, parent to child: there are none)",
+        "semaphore 1 (full slots, parent to child: there are none)",
+        "semaphore 2 (free slots, child to parent: there are none)",
+        "semaphore 3 (full slots, child to parent: there are none)",
+    };
 
-    for (const char *p = text; *p;) {
-        bool done = false;
-
-        for (int i = 0; i < NSEMS && !done; i++) {
-            snprintf(pattern, sizeof pattern, "semaphore %d (its value is too low)", i);
-            if (strncmp(p, pattern, strlen(pattern)) == 0) {
-                sb_addf(sb, "semaphore %d (%s: there are none)", i, sem_meaning[i]);
-                p += strlen(pattern);
-                done = true;
-            }
-        }
-        if (!done)
-            sb_add(sb, p++, 1);
-    }
+    sem_explain(text, why, NSEMS, sb);
 }
 
 /* The driver's first line on stderr: what went wrong, in its words. */
@@ -210,21 +157,22 @@ first_error(const struct run *r, struct strbuf *sb)
  * exit status 0 and its two summary lines. situation says what was sent;
  * advice what to look at when the content was wrong. */
 static void
-expect_transfer(const struct run *r, const char *situation, const char *advice)
+expect_transfer(const struct run *r, const struct watch *w, const char *situation,
+                const char *advice)
 {
     struct strbuf sb = { 0 };
 
-    if (r->res.timed_out && deadlock_known) {
+    if (w->deadlock) {
         explain_semaphores(r->res.blocked ? r->res.blocked : "", &sb);
-        test_fail(r, "Deadlock %s: the parent and the child were both asleep in semop(), "
-                     "and neither could ever wake the other, so the grader stopped them:\n%s"
+        test_fail(r, "Deadlock %s: the parent and the child were asleep, in semop() or "
+                     "waiting for the other to end, and neither could ever wake the other, "
+                     "so the grader stopped them:\n%s"
                      "The semaphores were %d, %d, %d, %d " SEM_LEGEND ". They start at "
                      "%d, 0, %d, 0; a sender takes a free slot and announces a full one, a "
                      "receiver the opposite. Look for a wrong first value, a wrong sign, "
                      "the wrong semaphore or direction, or a chunk count that differs "
                      "between send() and recv().", situation, sb_str(&sb),
-                  deadlock_values[0], deadlock_values[1], deadlock_values[2],
-                  deadlock_values[3], TP_SLOTS, TP_SLOTS);
+                  w->v[0], w->v[1], w->v[2], w->v[3], TP_SLOTS, TP_SLOTS);
     }
     if (r->res.timed_out)
         test_fail(r, "`shmtransport` %s did not finish within %.0f s. %s", situation,
@@ -241,7 +189,8 @@ expect_transfer(const struct run *r, const char *situation, const char *advice)
         first_error(r, &sb);
         test_fail(r, "`shmtransport` %s failed: \"%s\"\n%s", situation, sb_str(&sb), advice);
     }
-    if (strstr(r->res.out, "parent-to-child") == NULL || strstr(r->res.out, "child-to-parent") == NULL)
+    if (strstr(r->res.out, "parent-to-child") == NULL ||
+        strstr(r->res.out, "child-to-parent") == NULL)
         test_fail(r, "`shmtransport` %s exited with status 0 but did not print its two "
                      "summary lines: did something in your transport call exit()?",
                   situation);
@@ -254,19 +203,11 @@ transfer(const char *mode, const char *sizes, const char *count, double timeout,
          const char *situation, const char *advice)
 {
     struct run r = RUN("shmtransport", mode, sizes, count);
+    struct watch w;
 
     r.req.timeout = timeout;
-    run_watched(&r);
-    expect_transfer(&r, situation, advice);
-}
-
-/* ---- The tests ---- */
-
-/* What a program that is still running has printed so far; caller frees. */
-static char *
-output_so_far(const struct run *r)
-{
-    return xstrdup(run_stdout(r));
+    run_watched(&r, &w);
+    expect_transfer(&r, &w, situation, advice);
 }
 
 /* `hold`: start it and wait until both processes have attached. */
@@ -274,24 +215,35 @@ static void
 start_hold(struct run *r)
 {
     r->req.timeout = 20;
-    run_start(r);
-    if (!run_wait_output(r, "ready", 10)) {
-        struct strbuf sb = { 0 };
-
-        run_stop(r);
-        first_error(r, &sb);
-        test_fail(r, "`shmtransport hold` should create the transport, fork, attach in both "
-                     "processes and print \"ready\", but it did not: \"%s\". create() must "
-                     "return the transport (NULL only when a call failed).", sb_str(&sb));
-    }
+    run_start_ready(r, "ready", 10, "`shmtransport hold` prints it once it has created the "
+                    "transport, forked, and attached in both processes. create() must "
+                    "return the transport (NULL only when a call failed).");
 }
+
+/* The create() of `shmtransport echo 8 1` fails as arranged: it must say
+ * so, exit 1 and leave nothing behind. */
+static void
+create_fails(const char *fault, const char *situation, const char *error, const char *advice)
+{
+    struct run r = RUN("shmtransport", "echo", "8", "1");
+    struct ipc_set before;
+
+    r.req.fault = fault;
+    snapshot(&before);
+    run_program(&r);
+    expect_error_exit(&r, situation);
+    expect_stderr_has(&r, error, advice);
+    expect_no_new_objects(&before, &r, "A create() that fails must remove what it made "
+                          "before the step that failed (undo_create()), but after it");
+}
+
+/* ---- The tests ---- */
 
 static void
 creates_objects(void)
 {
     struct run r = RUN("shmtransport", "hold");
     unsigned short v[NSEMS];
-    union semun arg = { .array = v };
     struct ipc_set now;
     const struct ipc_obj *seg = NULL, *set = NULL;
     size_t nshm, nsem;
@@ -330,8 +282,7 @@ creates_objects(void)
                  "Use IPC_PRIVATE.");
     expect_mode(&r, "The set's permissions", set->mode & 0777, 0600,
                 "Create it with IPC_CREAT | 0600.");
-    if (semctl(set->id, 0, GETALL, arg) == -1)
-        test_error("The grader could not read the semaphores: %s", strerror(errno));
+    sem_values(set->id, v);
     if (v[0] != TP_SLOTS || v[1] != 0 || v[2] != TP_SLOTS || v[3] != 0)
         test_fail(&r, "Before any message, the semaphores are %d, %d, %d, %d " SEM_LEGEND
                       "; expected %d, 0, %d, 0: every slot free, none full. Give them "
@@ -345,7 +296,6 @@ close_removes(void)
 {
     struct run r = RUN("shmtransport", "hold"), view;
     struct ipc_set now;
-    char *so_far;
 
     start_hold(&r);
     snapshot(&now);
@@ -353,8 +303,10 @@ close_removes(void)
         test_fail(&r, "Before close(), the kernel should hold the transport's segment and "
                       "set, but it holds %zu segment%s and %zu set%s: there is nothing to "
                       "remove yet (the test creates_objects says more).",
-                  ipc_count(&now, IPC_KIND_SHM), ipc_count(&now, IPC_KIND_SHM) == 1 ? "" : "s",
-                  ipc_count(&now, IPC_KIND_SEM), ipc_count(&now, IPC_KIND_SEM) == 1 ? "" : "s");
+                  ipc_count(&now, IPC_KIND_SHM),
+                  ipc_count(&now, IPC_KIND_SHM) == 1 ? "" : "s",
+                  ipc_count(&now, IPC_KIND_SEM),
+                  ipc_count(&now, IPC_KIND_SEM) == 1 ? "" : "s");
     run_signal(&r, SIGUSR1);
     if (!run_wait_output(&r, "closed", 10)) {
         struct strbuf sb = { 0 };
@@ -365,7 +317,7 @@ close_removes(void)
                       "\"closed\", but it did not: \"%s\"", sb_str(&sb));
     }
     view = r;                           /* r.res.out is only read when it ends */
-    view.res.out = so_far = output_so_far(&r);
+    view.res.out = (char *)run_stdout(&r);
     if (expect_field(&view, "child attached-after-close", "segments the child still has "
                      "attached after close()") != 0 ||
         expect_field(&view, "parent attached-after-close", "segments the parent still has "
@@ -386,7 +338,6 @@ close_removes(void)
                       "must remove both objects: shmctl(shmid, IPC_RMID, NULL) and "
                       "semctl(semid, 0, IPC_RMID).", sb_str(&sb));
     }
-    free(so_far);
     run_signal(&r, SIGUSR1);
     run_wait(&r);
     expect_success(&r);
@@ -451,18 +402,13 @@ static void
 waits_in_semop(void)
 {
     struct run r = RUN("shmtransport", "wait");
-    pid_t child = 0;
-    bool asleep = false;
+    pid_t procs[2];
 
     r.req.timeout = 20;
     run_start(&r);
-    for (int i = 0; i < 100 && !asleep && !run_ended(&r); i++) {
-        usleep(50000);
-        child = driver_child(r.res.pid);
-        asleep = child > 0 && threads_asleep_in_semop(r.res.pid) && threads_asleep_in_semop(child);
-    }
-    if (!asleep) {
+    if (!both_asleep_in_semop(&r)) {
         bool ended = run_ended(&r);
+        bool child = run_processes(&r, procs, 2) == 2;
 
         run_stop(&r);
         if (ended) {
@@ -476,8 +422,8 @@ waits_in_semop(void)
         test_fail(&r, "With nothing sent, both processes should sleep in semop() (waiting "
                       "to take a full slot) within 5 s, but %s was not asleep there: "
                       "waiting in a loop that polls (busy waiting) costs a whole "
-                      "processor. Let semop() do the waiting.", child > 0 ? "one of them"
-                                                                          : "the child");
+                      "processor. Let semop() do the waiting.",
+                  child ? "one of them" : "the child");
     }
     run_stop(&r);
 }
@@ -488,26 +434,17 @@ set_removed(void)
     struct run r = RUN("shmtransport", "wait");
     unsigned short v[NSEMS];
     int semid = -1;
-    bool asleep = false;
     struct ipc_set now;
 
     r.req.timeout = 20;
     run_start(&r);
-    for (int i = 0; i < 100 && !asleep && !run_ended(&r); i++) {
-        pid_t child;
-
-        usleep(50000);
-        child = driver_child(r.res.pid);
-        asleep = child > 0 && threads_asleep_in_semop(r.res.pid) && threads_asleep_in_semop(child);
-    }
-    if (!asleep || !set_values(v, &semid)) {
+    if (!both_asleep_in_semop(&r) || !set_values(v, &semid)) {
         run_stop(&r);
         test_fail(&r, "With nothing sent, both processes should wait in semop() on the "
                       "transport's one semaphore set (the test waits_in_semop says more); "
                       "this test then removes the set while they wait.");
     }
-    if (semctl(semid, 0, IPC_RMID) == -1)
-        test_error("The grader could not remove the set: %s", strerror(errno));
+    grader_remove(IPC_KIND_SEM, semid);
     run_wait(&r);
     expect_error_exit(&r, "When the semaphore set was removed while both processes waited "
                           "in semop() (which then fails with EIDRM)");
@@ -524,23 +461,6 @@ set_removed(void)
                       "fails (here semctl IPC_RMID fails: the set is already gone).",
                   sb_str(&sb));
     }
-}
-
-/* The create() of `shmtransport echo 8 1` fails as arranged: it must say
- * so, exit 1 and leave nothing behind. */
-static void
-create_fails(const char *fault, const char *situation, const char *error, const char *advice)
-{
-    struct run r = RUN("shmtransport", "echo", "8", "1");
-    struct ipc_set before;
-
-    r.req.fault = fault;
-    snapshot(&before);
-    run_program(&r);
-    expect_error_exit(&r, situation);
-    expect_stderr_has(&r, error, advice);
-    expect_no_new_objects(&before, &r, "A create() that fails must remove what it made "
-                          "before the step that failed (undo_create()), but after it");
 }
 
 static void
@@ -565,25 +485,27 @@ static void
 eintr_retried(void)
 {
     struct run r = RUN("shmtransport", "echo", "8,300000", "50");
+    struct watch w;
 
     r.req.fault = "semop:EINTR:3,semop:EINTR:10";
     r.req.timeout = 20;
-    run_watched(&r);
-    expect_transfer(&r, "while a signal interrupted two of its semop() calls in each process "
-                    "(they failed with EINTR)", "semop() fails with EINTR when a signal "
-                    "arrives while it waits; nothing was done then: call it again. Only "
-                    "other errors make send() and recv() fail.");
+    run_watched(&r, &w);
+    expect_transfer(&r, &w, "while a signal interrupted two of its semop() calls in each "
+                    "process (they failed with EINTR)", "semop() fails with EINTR when a "
+                    "signal arrives while it waits; nothing was done then: call it again. "
+                    "Only other errors make send() and recv() fail.");
 }
 
 static void
 valgrind_clean(void)
 {
     struct run r = RUN("shmtransport", "echo", "0,5,300000,1048576", "8");
+    struct watch w;
 
     r.req.valgrind = true;
     r.req.timeout = 90;
-    run_watched(&r);
-    expect_transfer(&r, "with 8 round trips of 0 B to 1 MiB, under Valgrind",
+    run_watched(&r, &w);
+    expect_transfer(&r, &w, "with 8 round trips of 0 B to 1 MiB, under Valgrind",
                     "The other tests say more.");
     expect_valgrind_clean(&r);
 }
@@ -596,26 +518,30 @@ static const struct test_def tests[] = {
       "segment and the set", 2, close_removes, "shmdt, then in the parent shmctl and semctl "
       "IPC_RMID.", NULL, "Cleaning up: who removes what" },
     { "small_messages", "messages of 0 to 4097 bytes arrive whole and in order, both ways", 2,
-      small_messages, "one chunk per message: wait for a free slot, write, announce.", NULL, "A transport in shared memory" },
-    { "large_messages", "messages of up to 1 MiB, in several chunks, arrive whole and in order",
-      2, large_messages, "every chunk carries msg_len; recv() copies each at its offset.", NULL, "A transport in shared memory" },
+      small_messages, "one chunk per message: wait for a free slot, write, announce.", NULL,
+      "A transport in shared memory" },
+    { "large_messages", "messages of up to 1 MiB, in several chunks, arrive whole and in "
+      "order", 2, large_messages, "every chunk carries msg_len; recv() copies each at its "
+      "offset.", NULL, "A transport in shared memory" },
     { "stream_full_ring", "a sender far ahead waits for free slots and overwrites nothing", 2,
-      stream_full_ring, "take 1 from SEM_FREE before writing a slot.", NULL, "A transport in shared memory" },
+      stream_full_ring, "take 1 from SEM_FREE before writing a slot.", NULL,
+      "A transport in shared memory" },
     { "both_directions", "both directions at once (a sending thread in each process)", 2,
-      both_directions, "one ring and two semaphores per direction, nothing shared.", NULL, "A transport in shared memory" },
+      both_directions, "one ring and two semaphores per direction, nothing shared.", NULL,
+      "A transport in shared memory" },
     { "load", "20000 round trips, then 400 messages of up to 1 MiB each way at once", 3, load,
-      "every -1 has its +1 on the other semaphore.",
-      NULL, "Common mistakes" },
+      "every -1 has its +1 on the other semaphore.", NULL, "Common mistakes" },
     { "waits_in_semop", "recv() with nothing to receive sleeps in semop(), it does not spin",
-      2, waits_in_semop, "wait by taking 1 from SEM_FULL.", NULL, "A transport in shared memory" },
+      2, waits_in_semop, "wait by taking 1 from SEM_FULL.", NULL,
+      "A transport in shared memory" },
     { "set_removed", "when the set is removed, recv() fails with EIDRM and close() still "
       "removes the segment", 1, set_removed, "only EINTR is retried; close() tries every "
       "step.", NULL, "Cleaning up: who removes what" },
     { "create_fails_cleanly", "a create() that fails says why and leaves nothing behind", 2,
-      create_fails_cleanly, "undo what was made before the failed step.", NULL, "Cleaning up: who removes what" },
+      create_fails_cleanly, "undo what was made before the failed step.", NULL,
+      "Cleaning up: who removes what" },
     { "eintr_retried", "a semop() interrupted by a signal (EINTR) is tried again", 1,
-      eintr_retried, "retry semop() on EINTR.", NULL, "A transport in shared "
-      "memory" },
+      eintr_retried, "retry semop() on EINTR.", NULL, "A transport in shared memory" },
     { "valgrind_clean", "runs clean under Valgrind in both processes, nothing leaked", 2,
       valgrind_clean, "close() frees the struct transport. Try: valgrind --leak-check=full "
       "./shmtransport echo 8 3", NULL, NULL },

@@ -192,7 +192,11 @@ sem_change(int semid, unsigned short num, short op, short flags)
     sop.sem_num = num;
     sop.sem_op = op;
     sop.sem_flg = flags;
-    if (semop(semid, &sop, 1) == -1) {
+    while (semop(semid, &sop, 1) == -1) {
+        /* A signal interrupted the wait (on Linux, even a stop and
+           continue, without any handler): nothing was done, try again. */
+        if (errno == EINTR)
+            continue;
         if (errno == EAGAIN && (flags & IPC_NOWAIT))
             return -1;
         err_exit("semop(semaphore %u, %+d)", (unsigned int) num, (int) op);
