@@ -192,7 +192,13 @@ sem_change(int semid, unsigned short num, short op, short flags)
     sop.sem_num = num;
     sop.sem_op = op;
     sop.sem_flg = flags;
-    if (semop(semid, &sop, 1) == -1) {
+    while (semop(semid, &sop, 1) == -1) {
+        /* EINTR: the wait was interrupted and nothing was done. On Linux
+           that happens with no signal handler at all, when the process is
+           stopped and continued (Ctrl-Z, then fg) while it waits: semop()
+           is never restarted. Wait again. */
+        if (errno == EINTR)
+            continue;
         if (errno == EAGAIN && (flags & IPC_NOWAIT))
             return -1;
         err_exit("semop(semaphore %u, %+d)", (unsigned int) num, (int) op);
