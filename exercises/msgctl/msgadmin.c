@@ -32,7 +32,7 @@
    changes nothing. Build with "make"; grade from the top of the
    repository with "bin/ipcgrade grade msgctl".
 */
-#define _GNU_SOURCE     /* IPC_INFO, MSG_INFO, MSG_STAT, struct msginfo: Linux only */
+#define _GNU_SOURCE     /* IPC_INFO; MSG_INFO, MSG_STAT need no more */
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>

@@ -25,7 +25,7 @@
 
    See chapters/08-msgctl.md.
 */
-#define _GNU_SOURCE     /* IPC_INFO, MSG_INFO, MSG_STAT, struct msginfo: Linux only */
+#define _GNU_SOURCE     /* IPC_INFO; MSG_INFO, MSG_STAT need no more */
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
