@@ -1,4 +1,4 @@
-/* Listing 9-12 (chapter 9, sockets) */
+/* Listing 9-11 (chapter 9, sockets) */
 
 /* sockerrs.c
 
