@@ -1,4 +1,4 @@
-/* Listing 5-4 (chapter 5, semaphores) */
+/* Listing 5-3 (chapter 5, semaphores) */
 
 /* semstat.c
 
