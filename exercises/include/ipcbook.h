@@ -25,14 +25,22 @@ extern char *program_invocation_short_name;     /* set by glibc */
 
 /* Print "PROGRAM: MESSAGE[: strerror(errnum)]" on stderr. */
 static inline void
-ipcbook_vreport(int errnum, const char *fmt, va_list ap)
+ipcbook_vreport_only(int errnum, const char *fmt, va_list ap)
 {
-    fflush(stdout);         /* keep stdout and stderr in order on a terminal */
     fprintf(stderr, "%s: ", program_invocation_short_name);
     vfprintf(stderr, fmt, ap);
     if (errnum != 0)
         fprintf(stderr, ": %s", strerror(errnum));
     fputc('\n', stderr);
+}
+
+/* The same, after writing out what is waiting in stdout's buffer, so that
+   stdout and stderr come out in order on a terminal. */
+static inline void
+ipcbook_vreport(int errnum, const char *fmt, va_list ap)
+{
+    fflush(stdout);
+    ipcbook_vreport_only(errnum, fmt, ap);
 }
 
 /* A call failed: report it with errno's meaning and exit(EXIT_FAILURE). */
@@ -48,8 +56,13 @@ err_exit(const char *fmt, ...)
     exit(EXIT_FAILURE);
 }
 
-/* The same for a child after fork(): _exit() does not flush the parent's
- * stdio buffers a second time. */
+/* The same for a child after fork(). The child has a copy of the
+ * parent's stdio buffers: whatever the parent had printed but not yet
+ * written out (all of it, when stdout is a pipe or a file) is in the
+ * child's stdout buffer too. So this neither flushes stdout nor calls
+ * exit(), which would flush it: it writes the message to stderr, which
+ * has no buffer, and ends with _exit(), which writes out no buffer. The
+ * parent's output then appears once, when the parent writes it. */
 __attribute__((noreturn, format(printf, 1, 2), unused)) static void
 err_exit_child(const char *fmt, ...)
 {
@@ -57,7 +70,7 @@ err_exit_child(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    ipcbook_vreport(saved, fmt, ap);
+    ipcbook_vreport_only(saved, fmt, ap);
     va_end(ap);
     _exit(EXIT_FAILURE);
 }

@@ -32,7 +32,7 @@
    changes nothing. Build with "make"; grade from the top of the
    repository with "bin/ipcgrade grade msgctl".
 */
-#define _GNU_SOURCE     /* IPC_INFO, MSG_INFO, MSG_STAT, struct msginfo: Linux only */
+#define _GNU_SOURCE     /* IPC_INFO; MSG_INFO, MSG_STAT need no more */
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
@@ -112,8 +112,8 @@ cmd_stat(int msqid)
     printf("%-8s %ld\n", "cgid", (long) ds.msg_perm.cgid);
     /* TODO(msgctl): print the right fields of ds instead of these zeros:
        qnum is the number of messages in the queue now, cbytes the bytes
-       they hold (glibc names that field __msg_cbytes), qbytes the
-       capacity, the most bytes the queue may hold; lspid and lrpid the
+       they hold (msg_cbytes), qbytes the capacity, the most bytes the
+       queue may hold; lspid and lrpid the
        last sender and receiver; stime, rtime and ctime the times of the
        last send, receive and change. See "struct msqid_ds" in
        chapters/08-msgctl.md. */
@@ -184,7 +184,7 @@ cmd_list(void)
             continue;
         printf("%-10d 0x%08x  %04o %8lu %8lu %8lu\n", msqid,
                (unsigned int) ds.msg_perm.__key, (unsigned int) ds.msg_perm.mode & 0777,
-               (unsigned long) ds.msg_qnum, (unsigned long) ds.__msg_cbytes,
+               (unsigned long) ds.msg_qnum, (unsigned long) ds.msg_cbytes,
                (unsigned long) ds.msg_qbytes);
     }
 }

@@ -203,10 +203,13 @@ sem_change(int semid, unsigned short num, short op, short flags)
 {
     /* TODO(semaphores): fill a struct sembuf (sem_num = num, sem_op = op,
        sem_flg = flags) and call semop(semid, &sop, 1). If it returns -1:
-       when errno is EINTR (a signal interrupted the wait), call it again;
-       when errno is EAGAIN and flags has IPC_NOWAIT, return -1 (the caller
-       stops); for any other error, err_exit("semop"). Return 0 on success.
-       See "semop(): waiting and signalling" in chapters/05-semaphores.md. */
+       when errno is EINTR, nothing was done, so call semop() again (a
+       process stopped and continued while it waits, Ctrl-Z then fg, gets
+       EINTR with no signal handler at all); when errno is EAGAIN and
+       flags has IPC_NOWAIT, return -1 (the caller stops); for any other
+       error, err_exit("semop"). Return 0 on success. See "semop():
+       waiting and signalling" and "EINTR: a wait cut short" in
+       chapters/05-semaphores.md. */
     (void) semid;       /* TODO(semaphores): delete these four lines */
     (void) num;         /* once you use the arguments above. */
     (void) op;

@@ -32,7 +32,7 @@
    Build with "make"; grade from the top of the repository with
    "bin/ipcgrade grade shmctl".
 */
-#define _GNU_SOURCE             /* IPC_INFO, SHM_INFO, struct shminfo, shm_info */
+#define _GNU_SOURCE             /* IPC_INFO; SHM_INFO needs no more */
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>

@@ -1335,7 +1335,7 @@ static const struct test_def tests[] = {
       1, removed_while_waiting, "check every semop() result.", NULL, "Errors from semop()" },
     { "stopped_and_continued", "a consumer stopped and continued while it waits carries on",
       2, stopped_and_continued, "when semop() fails with EINTR, nothing was done: call it "
-      "again.", NULL, "Interrupted by a signal: EINTR" },
+      "again.", NULL, "EINTR: a wait cut short" },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
       "the skeleton's argument parsing does this; keep usage() for bad input.", NULL, NULL },
     { "valgrind_clean", "init, produce, status, consume, drain and remove run clean under "

@@ -25,7 +25,7 @@
 
    See chapters/08-msgctl.md.
 */
-#define _GNU_SOURCE     /* IPC_INFO, MSG_INFO, MSG_STAT, struct msginfo: Linux only */
+#define _GNU_SOURCE     /* IPC_INFO; MSG_INFO, MSG_STAT need no more */
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
@@ -100,11 +100,12 @@ cmd_stat(int msqid)
     printf("%-8s %ld\n", "gid", (long) ds.msg_perm.gid);
     printf("%-8s %ld\n", "cuid", (long) ds.msg_perm.cuid);
     printf("%-8s %ld\n", "cgid", (long) ds.msg_perm.cgid);
-    /* msg_qnum: messages in the queue now. __msg_cbytes: the bytes they
-       hold (glibc's name; the man page calls it msg_cbytes). msg_qbytes:
-       the capacity, the most bytes the queue may hold. */
+    /* msg_qnum: messages in the queue now. msg_cbytes: the bytes they
+       hold (glibc's <sys/msg.h> defines it as __msg_cbytes, the field's
+       real name). msg_qbytes: the capacity, the most bytes the queue may
+       hold. */
     printf("%-8s %lu\n", "qnum", (unsigned long) ds.msg_qnum);
-    printf("%-8s %lu\n", "cbytes", (unsigned long) ds.__msg_cbytes);
+    printf("%-8s %lu\n", "cbytes", (unsigned long) ds.msg_cbytes);
     printf("%-8s %lu\n", "qbytes", (unsigned long) ds.msg_qbytes);
     /* The pids are as seen from our PID namespace: 0 for a process we
        cannot see there. */
@@ -190,7 +191,7 @@ cmd_list(void)
         }
         printf("%-10d 0x%08x  %04o %8lu %8lu %8lu\n", msqid,
                (unsigned int) ds.msg_perm.__key, (unsigned int) ds.msg_perm.mode & 0777,
-               (unsigned long) ds.msg_qnum, (unsigned long) ds.__msg_cbytes,
+               (unsigned long) ds.msg_qnum, (unsigned long) ds.msg_cbytes,
                (unsigned long) ds.msg_qbytes);
     }
 }

@@ -193,8 +193,10 @@ sem_change(int semid, unsigned short num, short op, short flags)
     sop.sem_op = op;
     sop.sem_flg = flags;
     while (semop(semid, &sop, 1) == -1) {
-        /* A signal interrupted the wait (on Linux, even a stop and
-           continue, without any handler): nothing was done, try again. */
+        /* EINTR: the wait was interrupted and nothing was done. On Linux
+           that happens with no signal handler at all, when the process is
+           stopped and continued (Ctrl-Z, then fg) while it waits: semop()
+           is never restarted. Wait again. */
         if (errno == EINTR)
             continue;
         if (errno == EAGAIN && (flags & IPC_NOWAIT))

@@ -26,7 +26,7 @@
 
    See chapters/04-shmctl.md.
 */
-#define _GNU_SOURCE             /* IPC_INFO, SHM_INFO, struct shminfo, shm_info */
+#define _GNU_SOURCE             /* IPC_INFO; SHM_INFO needs no more */
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>

@@ -8,8 +8,8 @@
 
    Usage: keydemo PATH PROJ_ID...
 
-   PROJ_ID is a non-zero number (65, 0x41, 0101) or a single character
-   (A, which stands for its character code, 65).
+   PROJ_ID is a number whose low 8 bits are not all 0 (65, 0x41, 0101)
+   or a single character (A, which stands for its character code, 65).
 
        $ touch keyfile
        $ ./keydemo keyfile A B
@@ -18,7 +18,8 @@
 
    keydemo only computes numbers: it creates no IPC object. It accepts
    project ids above 255 on purpose, to show that ftok() ignores all but
-   their low 8 bits.
+   their low 8 bits; it refuses those whose low 8 bits are 0 (0, 256,
+   512...), for which POSIX leaves ftok()'s result unspecified.
 */
 #include <sys/ipc.h>
 #include <limits.h>
@@ -28,8 +29,8 @@
 /* Convert a PROJ_ID argument to an int. A text that is a whole number
    (decimal, 0x hex or 0 octal, as strtol() with base 0 reads it) gives
    that number; any other single character gives its character code.
-   Return 0 for anything else and for numbers that are zero, negative or
-   too large: 0 is never a valid project id. */
+   Return 0 for anything else and for numbers that are negative or too
+   large, or whose low 8 bits are 0: those are never valid project ids. */
 static int
 parse_proj_id(const char *text)
 {
@@ -39,7 +40,8 @@ parse_proj_id(const char *text)
     errno = 0;
     value = strtol(text, &end, 0);
     if (end != text && *end == '\0')            /* the whole text is a number */
-        return (errno == 0 && value > 0 && value <= INT_MAX) ? (int) value : 0;
+        return (errno == 0 && value > 0 && value <= INT_MAX && (value & 0xff) != 0)
+                   ? (int) value : 0;
 
     if (text[0] != '\0' && text[1] == '\0')     /* one character: "A" is 65 */
         return (unsigned char) text[0];
@@ -62,8 +64,8 @@ main(int argc, char *argv[])
 
         if (proj_id == 0)
             usage_err("PATH PROJ_ID...\n"
-                      "PROJ_ID must be a non-zero number or one character,"
-                      " not \"%s\"\n", argv[i]);
+                      "PROJ_ID must be a number whose low 8 bits are not"
+                      " all 0, or one character, not \"%s\"\n", argv[i]);
 
         /* ftok() calls stat() on PATH; on failure it returns -1 and
            leaves stat()'s errno (ENOENT, EACCES, ...) for err_exit(). */

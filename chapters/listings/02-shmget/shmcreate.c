@@ -15,7 +15,7 @@
        shmcreate: shmget: File exists
        shmcreate: remove the old segment first (shmrm ID), or open it (shmopen)
 
-   The segment outlives this program: remove it with shmrm (Listing 2-4)
+   The segment outlives this program: remove it with shmrm (Listing 2-5)
    or "ipcrm -m ID" when you are done.
 */
 #include <sys/ipc.h>

@@ -1,4 +1,4 @@
-/* Listing 2-5 (chapter 2, shmget) */
+/* Listing 2-6 (chapter 2, shmget) */
 
 /* shmprivate.c
 

@@ -1,4 +1,4 @@
-/* Listing 2-4 (chapter 2, shmget) */
+/* Listing 2-5 (chapter 2, shmget) */
 
 /* shmrm.c
 

@@ -19,7 +19,6 @@
    busy machine another program may create or remove a segment between
    two calls and upset the count; run it inside "unshare --ipc".
 */
-#define _GNU_SOURCE             /* for SHM_INFO and struct shm_info */
 #include <sys/ipc.h>
 #include <sys/shm.h>
 

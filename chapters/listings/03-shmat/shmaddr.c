@@ -16,7 +16,6 @@
 
    Real programs pass NULL and let the kernel choose (Listing 3-1).
 */
-#define _GNU_SOURCE             /* SHM_REMAP, SHM_EXEC */
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>

@@ -16,8 +16,27 @@
 */
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <stdint.h>
 
 #include "ipcbook.h"
+
+/* Return TEXT (decimal, 0x hex or 0 octal) as a key from 1 to 0xffffffff,
+   or exit with the usage message. Unchecked, strtoul() would turn "" or
+   "abc" into 0, IPC_PRIVATE: a key that no shmget() can find again. */
+static key_t
+parse_key(const char *text)
+{
+    unsigned long n;
+    char *end;
+
+    errno = 0;
+    n = strtoul(text, &end, 0);
+    if (end == text || *end != '\0' || errno != 0 || text[0] == '-' ||
+        n == 0 || n > UINT32_MAX)
+        usage_err("KEY\n"
+                  "KEY must be a number from 1 to 0xffffffff, not \"%s\"\n", text);
+    return (key_t) (uint32_t) n;
+}
 
 /* Print LABEL and the segment's key, removal mark and attachments; or,
    when IPC_STAT fails, why. */
@@ -46,7 +65,7 @@ main(int argc, char *argv[])
 
     if (argc != 2)
         usage_err("KEY\n");
-    key = (key_t) strtoul(argv[1], NULL, 0);
+    key = parse_key(argv[1]);
 
     shmid = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
     if (shmid == -1)

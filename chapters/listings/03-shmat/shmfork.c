@@ -4,13 +4,14 @@
 
    Show what fork(), exec() and exit() do to attachments: a child made by
    fork() inherits the parent's attachment (same address, same memory);
-   exec() and exit() detach everything.
+   exec() and exit() detach everything. Each line also names the process
+   in shm_lpid, the last one that attached or detached.
 
    Usage: shmfork
 
        $ ./shmfork
-       parent attached:              nattch 1
-       after fork():                 nattch 2
+       parent attached:               nattch 1, lpid the parent
+       after fork():                  nattch 2, lpid the parent
        ...
 */
 #define _GNU_SOURCE             /* pipe2() */
@@ -21,7 +22,10 @@
 
 #include "ipcbook.h"
 
-/* Print LABEL and the segment's number of attachments. */
+static pid_t child;              /* the child of the moment */
+
+/* Print LABEL, the segment's number of attachments, and who its shm_lpid
+   is: pids change from run to run, "the parent" and "the child" do not. */
 static void
 show(const char *label, int shmid)
 {
@@ -29,7 +33,9 @@ show(const char *label, int shmid)
 
     if (shmctl(shmid, IPC_STAT, &ds) == -1)
         err_exit("shmctl(IPC_STAT)");
-    printf("%-30s nattch %lu\n", label, (unsigned long) ds.shm_nattch);
+    printf("%-30s nattch %lu, lpid %s\n", label, (unsigned long) ds.shm_nattch,
+           ds.shm_lpid == getpid() ? "the parent" :
+           ds.shm_lpid == child ? "the child" : "another process");
 }
 
 /* Wait for CHILD to end; exit if it did not end well. */
@@ -48,7 +54,6 @@ int
 main(void)
 {
     int shmid, ready[2], hold[2];
-    pid_t child;
     char *text, byte;
 
     shmid = shmget(IPC_PRIVATE, 100, IPC_CREAT | 0600);

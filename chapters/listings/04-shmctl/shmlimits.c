@@ -12,7 +12,7 @@
          largest segment  shmmax = 18446744073692774399 bytes
        ...
 */
-#define _GNU_SOURCE             /* IPC_INFO, SHM_INFO and their structures */
+#define _GNU_SOURCE             /* IPC_INFO; SHM_INFO needs no more than gnu11 */
 #include <sys/ipc.h>
 #include <sys/shm.h>
 

@@ -12,7 +12,6 @@
        index  shmid  key          bytes  nattch  mode
            0      0  0x4b1d0004    5000       0   640
 */
-#define _GNU_SOURCE             /* SHM_INFO, SHM_STAT_ANY, struct shm_info */
 #include <sys/ipc.h>
 #include <sys/shm.h>
 

@@ -18,7 +18,9 @@
    Both the segment and the semaphore set are IPC_PRIVATE: the children
    inherit the ids, and the parent removes both objects at the end. The
    children wait at a "starting gate" (a pipe the parent closes once all
-   of them exist), so that they really run at the same time.
+   of them exist), so that they really run at the same time. A child
+   whose call fails exits with status 1, and then the total means
+   nothing: the parent says so and exits with status 1 too.
 */
 #include <sys/types.h>
 #include <sys/ipc.h>
@@ -43,8 +45,12 @@ sem_add(int semid, short op)
 {
     struct sembuf sop = { .sem_num = 0, .sem_op = op, .sem_flg = SEM_UNDO };
 
-    if (semop(semid, &sop, 1) == -1)
-        err_exit_child("semop(%+d)", op);
+    /* EINTR: the wait was cut short and nothing was done, for instance
+       because the process was stopped and continued (Ctrl-Z, fg) while
+       it waited. Not an error: wait again. */
+    while (semop(semid, &sop, 1) == -1)
+        if (errno != EINTR)
+            err_exit_child("semop(%+d)", op);
 }
 
 // ANCHOR: worker
@@ -89,7 +95,8 @@ main(int argc, char *argv[])
     union semun arg;
     volatile long *counter;
     long nprocs, count;
-    int shmid, semid, gate[2];
+    int shmid, semid, gate[2], status;
+    long failed = 0;
     char c;
 
     if (argc != 3 + locked)
@@ -132,10 +139,16 @@ main(int argc, char *argv[])
     }
     close(gate[1]);                             /* open the gate: everyone starts */
     close(gate[0]);
-    while (wait(NULL) > 0)
-        ;
+    /* Every worker must have done all its additions: one that died (a
+       failed call, a signal) would look like lost additions. */
+    while (wait(&status) > 0)
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failed++;
 
-    if (*counter == nprocs * count)
+    if (failed > 0)
+        printf("%ld of %ld workers failed: the total (%ld) means nothing\n",
+               failed, nprocs, *counter);
+    else if (*counter == nprocs * count)
         printf("expected %ld, got %ld\n", nprocs * count, *counter);
     else
         printf("expected %ld, got %ld: %ld additions were lost\n", nprocs * count,
@@ -148,5 +161,5 @@ main(int argc, char *argv[])
         err_exit("shmdt");
     if (shmctl(shmid, IPC_RMID, NULL) == -1)
         err_exit("shmctl(IPC_RMID)");
-    return 0;
+    return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -1,4 +1,4 @@
-/* Listing 5-4 (chapter 5, semaphores) */
+/* Listing 5-3 (chapter 5, semaphores) */
 
 /* semstat.c
 
@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
+#include <limits.h>
 #include <time.h>
 #include "ipcbook.h"
 
@@ -48,8 +49,15 @@ main(int argc, char *argv[])
     char *end;
     long semid;
 
-    if (argc != 2 || (semid = strtol(argv[1], &end, 10), *end != '\0') || semid < 0)
+    if (argc != 2)
         usage_err("SEMID\n");
+    /* A whole number, or nothing: strtol() turns "" or "abc" into 0, a
+       real id, and a number too big for an int would be cut short. */
+    errno = 0;
+    semid = strtol(argv[1], &end, 10);
+    if (end == argv[1] || *end != '\0' || errno != 0 || semid < 0 || semid > INT_MAX)
+        usage_err("SEMID\n"
+                  "SEMID must be a number from 0 to %d, not \"%s\"\n", INT_MAX, argv[1]);
 
     // ANCHOR: stat
     arg.buf = &ds;
@@ -58,10 +66,14 @@ main(int argc, char *argv[])
     printf("semid %ld: %lu semaphore%s, mode %03o, last semop: ", semid,
            (unsigned long) ds.sem_nsems, ds.sem_nsems == 1 ? "" : "s",
            ds.sem_perm.mode & 0777);
+    /* Minutes, not seconds: "0 s ago" or "1 s ago" would depend on how
+       fast the machine ran the commands before. */
     if (ds.sem_otime == 0)
         printf("never\n");
+    else if (time(NULL) - ds.sem_otime < 60)
+        printf("less than a minute ago\n");
     else
-        printf("%ld s ago\n", (long) (time(NULL) - ds.sem_otime));
+        printf("%ld min ago\n", (long) (time(NULL) - ds.sem_otime) / 60);
 
     /* GETALL fills an array with every value at once. */
     values = calloc(ds.sem_nsems, sizeof values[0]);

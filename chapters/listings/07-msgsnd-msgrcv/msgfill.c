@@ -13,6 +13,9 @@
        16 messages of 1000 bytes fit: the queue holds 16000 of 16384 bytes
        message 17 with IPC_NOWAIT: Resource temporarily unavailable
        ...
+
+   The parent takes a message out only once the child sleeps (its state
+   in /proc/PID/stat is S): the output is the same on every run.
 */
 #include <sys/ipc.h>
 #include <sys/msg.h>
@@ -28,20 +31,34 @@ struct message {
     char mtext[SIZE];
 };
 
-/* Seconds since an arbitrary start, for measuring a wait. */
-static double
-now(void)
+/* Wait (at most 5 s) until process PID sleeps: its state, the field
+   after the command name in /proc/PID/stat, is S. */
+static void
+wait_until_asleep(pid_t pid)
 {
-    struct timespec ts;
+    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    char path[64], line[512], *p;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + ts.tv_nsec / 1e9;
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long) pid);
+    for (int i = 0; i < 500; i++) {
+        FILE *f = fopen(path, "r");
+
+        if (f == NULL)
+            err_exit("fopen(%s)", path);
+        p = fgets(line, sizeof(line), f) != NULL ? strrchr(line, ')') : NULL;
+        fclose(f);
+        if (p != NULL && p[1] == ' ' && p[2] == 'S')
+            return;
+        nanosleep(&tick, NULL);
+    }
+    fatal("process %ld is not asleep after 5 s", (long) pid);
 }
 
 int
 main(void)
 {
     struct message msg;
+    struct msqid_ds ds;
     int msqid, count = 0;
     pid_t child;
 
@@ -59,8 +76,11 @@ main(void)
     if (errno != EAGAIN)
         err_exit("msgsnd");
     // ANCHOR_END: fill
-    printf("%d messages of %d bytes fit: the queue holds %d of 16384 bytes\n",
-           count, SIZE, count * SIZE);
+    if (msgctl(msqid, IPC_STAT, &ds) == -1)
+        err_exit("msgctl(IPC_STAT)");
+    printf("%d messages of %d bytes fit: the queue holds %lu of %lu bytes\n",
+           count, SIZE, (unsigned long) ds.msg_cbytes,
+           (unsigned long) ds.msg_qbytes);
     printf("message %d with IPC_NOWAIT: %s\n", count + 1, strerror(EAGAIN));
     fflush(stdout);
 
@@ -68,18 +88,15 @@ main(void)
     if (child == -1)
         err_exit("fork");
     if (child == 0) {
-        double start = now();
-
         /* No IPC_NOWAIT: wait (sleep in the kernel) until there is room. */
         if (msgsnd(msqid, &msg, SIZE, 0) == -1)
             err_exit_child("msgsnd");
-        printf("child: message %d sent, after waiting %.1f s\n", count + 1,
-               now() - start);
+        printf("child: message %d sent\n", count + 1);
         fflush(stdout);
         _exit(EXIT_SUCCESS);
     }
 
-    sleep(1);
+    wait_until_asleep(child);
     printf("parent: the child waits in msgsnd(); taking one message out\n");
     fflush(stdout);
     if (msgrcv(msqid, &msg, SIZE, 0, 0) == -1)

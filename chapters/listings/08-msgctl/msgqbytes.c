@@ -3,9 +3,11 @@
 /* msgqbytes.c
 
    Change a queue's capacity with msgctl(IPC_SET): lower msg_qbytes to 200
-   bytes and see the queue fill up after two 100-byte messages, then try
-   to raise it above the system's limit MSGMNB, which only a privileged
-   process may do, and finally set it back to MSGMNB.
+   bytes and see the queue fill up after two 100-byte messages. Empty it,
+   and a 300-byte message still does not fit: with IPC_NOWAIT it fails,
+   without it a child waits, on an empty queue, until the capacity is
+   raised. Then try to raise it above the system's limit MSGMNB, which
+   only a privileged process may do, and finally set it back to MSGMNB.
 
    Usage: msgqbytes
 
@@ -14,9 +16,11 @@
        IPC_SET msg_qbytes 200: done, msg_qbytes is now 200
        ...
 */
-#define _GNU_SOURCE             /* IPC_INFO and struct msginfo */
+#define _GNU_SOURCE             /* IPC_INFO */
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include "ipcbook.h"
 
@@ -24,6 +28,34 @@ struct message {
     long mtype;
     char mtext[100];
 };
+
+struct big_message {
+    long mtype;
+    char mtext[300];
+};
+
+/* Wait (at most 5 s) until process PID sleeps: its state, the field
+   after the command name in /proc/PID/stat, is S. */
+static void
+wait_until_asleep(pid_t pid)
+{
+    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    char path[64], line[512], *p;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long) pid);
+    for (int i = 0; i < 500; i++) {
+        FILE *f = fopen(path, "r");
+
+        if (f == NULL)
+            err_exit("fopen(%s)", path);
+        p = fgets(line, sizeof(line), f) != NULL ? strrchr(line, ')') : NULL;
+        fclose(f);
+        if (p != NULL && p[1] == ' ' && p[2] == 'S')
+            return;
+        nanosleep(&tick, NULL);
+    }
+    fatal("process %ld is not asleep after 5 s", (long) pid);
+}
 
 // ANCHOR: set
 /* Set the capacity of queue MSQID to BYTES with IPC_SET and say how it
@@ -56,7 +88,9 @@ main(void)
     struct msginfo info;
     struct msqid_ds ds;
     struct message msg;
-    int msqid, sent = 0;
+    struct big_message big;
+    int msqid, sent = 0, status;
+    pid_t child;
 
     /* IPC_INFO fills a struct msginfo with the system's limits. */
     if (msgctl(0, IPC_INFO, (struct msqid_ds *) &info) == -1)
@@ -78,6 +112,43 @@ main(void)
         sent++;
     printf("%d messages of %zu bytes fit; the next: %s\n", sent,
            sizeof(msg.mtext), strerror(errno));
+
+    // ANCHOR: toobig
+    /* Empty the queue: a message larger than msg_qbytes still never fits. */
+    while (msgrcv(msqid, &msg, sizeof(msg.mtext), 0, IPC_NOWAIT) != -1)
+        ;
+    memset(&big, 0, sizeof(big));
+    big.mtype = 1;
+    if (msgsnd(msqid, &big, sizeof(big.mtext), IPC_NOWAIT) == -1)
+        printf("empty queue, one %zu-byte message: %s\n", sizeof(big.mtext),
+               strerror(errno));
+    fflush(stdout);
+
+    child = fork();                     /* the same, without IPC_NOWAIT */
+    if (child == -1)
+        err_exit("fork");
+    if (child == 0) {
+        if (msgsnd(msqid, &big, sizeof(big.mtext), 0) == -1)
+            err_exit_child("msgsnd");
+        _exit(EXIT_SUCCESS);
+    }
+    wait_until_asleep(child);
+    if (msgctl(msqid, IPC_STAT, &ds) == -1)
+        err_exit("msgctl(IPC_STAT)");
+    printf("child: waits in msgsnd(), and the queue holds %lu messages\n",
+           (unsigned long) ds.msg_qnum);
+    fflush(stdout);
+    set_qbytes(msqid, 400);             /* room at last: IPC_SET wakes it */
+    fflush(stdout);
+    if (waitpid(child, &status, 0) == -1)
+        err_exit("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fatal("the child failed");
+    if (msgctl(msqid, IPC_STAT, &ds) == -1)
+        err_exit("msgctl(IPC_STAT)");
+    printf("child: sent, and exited; the queue holds %lu bytes\n",
+           (unsigned long) ds.msg_cbytes);
+    // ANCHOR_END: toobig
 
     /* Raising above MSGMNB needs CAP_SYS_RESOURCE: EPERM otherwise. */
     set_qbytes(msqid, (unsigned long) info.msgmnb + 1);

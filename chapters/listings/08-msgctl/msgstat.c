@@ -57,7 +57,7 @@ show(int msqid, const char *step)
 
     printf("%-12s %4lu %6lu %6lu %6ld %6ld %6s %6s %6s\n", step,
            (unsigned long) ds.msg_qnum,         /* messages in the queue */
-           (unsigned long) ds.__msg_cbytes,     /* bytes in them */
+           (unsigned long) ds.msg_cbytes,       /* bytes in them */
            (unsigned long) ds.msg_qbytes,       /* the most bytes allowed */
            (long) ds.msg_lspid,                 /* last msgsnd() */
            (long) ds.msg_lrpid,                 /* last msgrcv() */

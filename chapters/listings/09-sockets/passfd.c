@@ -9,7 +9,10 @@
    from it. The two share the open file, offset included: the parent's
    next read() starts where the child's stopped.
 
-   Usage: passfd FILE
+   Usage: passfd [-t] FILE
+
+   -t   the child gives recvmsg() no room for control data: the kernel
+        closes the descriptor in transit and sets MSG_CTRUNC
 
        $ printf 'first line\nsecond line\n' > notes.txt
        $ ./passfd notes.txt
@@ -20,8 +23,19 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <stdbool.h>
 
 #include "ipcbook.h"
+
+/* The child's way to give up when no call failed: say WHY and _exit(),
+   which, unlike exit(), writes out no stdio buffer copied from the
+   parent. */
+__attribute__((noreturn)) static void
+child_fail(const char *why)
+{
+    fprintf(stderr, "%s: %s\n", program_invocation_short_name, why);
+    _exit(EXIT_FAILURE);
+}
 
 // ANCHOR: send
 /* Send descriptor FD over the Unix socket SOCK, with one byte of real data
@@ -56,9 +70,10 @@ send_fd(int sock, int fd)
 
 // ANCHOR: receive
 /* Receive a descriptor sent by send_fd() on SOCK; return the new
-   descriptor the kernel made for it in this process. */
+   descriptor the kernel made for it in this process. With ROOM false,
+   give the kernel no room for it. */
 static int
-receive_fd(int sock)
+receive_fd(int sock, bool room)
 {
     union {
         struct cmsghdr align;
@@ -68,19 +83,30 @@ receive_fd(int sock)
     struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
     struct msghdr msg;
     struct cmsghdr *cmsg;
+    ssize_t n;
     int fd;
 
     memset(&msg, 0, sizeof(msg));
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof(control.buf);
-    if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
+    if (room) {
+        msg.msg_control = control.buf;
+        msg.msg_controllen = sizeof(control.buf);
+    }
+    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    if (n == -1)
         err_exit_child("recvmsg");
+    if (n == 0)                 /* no call failed: errno means nothing */
+        child_fail("recvmsg: the other end closed, no message");
+    /* Too little room: the kernel closed the descriptors that did not
+       fit, and says so only with this flag. */
+    if (msg.msg_flags & MSG_CTRUNC)
+        child_fail("recvmsg: MSG_CTRUNC: the control data was cut, "
+                   "the descriptor is lost");
     cmsg = CMSG_FIRSTHDR(&msg);
     if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS
             || cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
-        fatal("no descriptor came with the message");
+        child_fail("no descriptor came with the message");
     memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
     return fd;
 }
@@ -102,12 +128,14 @@ read_line(int fd, char *line, size_t size)
 int
 main(int argc, char *argv[])
 {
+    bool room = !(argc == 3 && strcmp(argv[1], "-t") == 0);
+    const char *path = argv[argc - 1];
     char line[100];
-    int sv[2], fd;
+    int sv[2], fd, status;
     pid_t child;
 
-    if (argc != 2)
-        usage_err("FILE\n");
+    if (argc != (room ? 2 : 3))
+        usage_err("[-t] FILE\n");
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
         err_exit("socketpair");
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -117,20 +145,22 @@ main(int argc, char *argv[])
         err_exit("fork");
     if (child == 0) {
         close(sv[0]);
-        fd = receive_fd(sv[1]);
+        fd = receive_fd(sv[1], room);
         read_line(fd, line, sizeof(line));
         printf("child:  received descriptor %d, read \"%s\"\n", fd, line);
         _exit(0);
     }
 
     close(sv[1]);
-    fd = open(argv[1], O_RDONLY);
+    fd = open(path, O_RDONLY);
     if (fd == -1)
-        err_exit("open(%s)", argv[1]);
-    printf("parent: opened %s as descriptor %d, sending it\n", argv[1], fd);
+        err_exit("open(%s)", path);
+    printf("parent: opened %s as descriptor %d, sending it\n", path, fd);
     send_fd(sv[0], fd);
-    if (waitpid(child, NULL, 0) == -1)
+    if (waitpid(child, &status, 0) == -1)
         err_exit("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fatal("the child failed");
     read_line(fd, line, sizeof(line));
     printf("parent: descriptor %d now reads \"%s\"\n", fd, line);
     return 0;

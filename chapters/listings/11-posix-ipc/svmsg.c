@@ -98,7 +98,7 @@ todo_info(key_t key)
     if (msgctl(msqid, IPC_STAT, &ds) == -1)
         err_exit("msgctl(IPC_STAT)");
     printf("%lu message(s), %lu of at most %lu bytes\n",
-           (unsigned long) ds.msg_qnum, (unsigned long) ds.__msg_cbytes,
+           (unsigned long) ds.msg_qnum, (unsigned long) ds.msg_cbytes,
            (unsigned long) ds.msg_qbytes);
 }
 // ANCHOR_END: info

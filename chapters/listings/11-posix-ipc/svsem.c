@@ -29,6 +29,13 @@
 
 #define USAGE "PATH create VALUE | PATH take|give|value|crash|remove\n"
 
+/* semctl()'s fourth argument: every program must define it (semctl(2)). */
+union semun {
+    int val;
+    struct semid_ds *buf;
+    unsigned short *array;
+};
+
 // ANCHOR: create
 /* Create the set of KEY, one semaphore, and set it to VALUE: two calls.
    Between them another process could find the set not yet set (chapter 5,
@@ -36,11 +43,18 @@
 static void
 lock_create(key_t key, int value)
 {
+    union semun arg = { .val = value };     /* not a bare int: see semctl(2) */
     int semid = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600);
+
     if (semid == -1)
         err_exit("semget");
-    if (semctl(semid, 0, SETVAL, value) == -1)
-        err_exit("semctl(SETVAL)");
+    if (semctl(semid, 0, SETVAL, arg) == -1) {
+        err_msg("semctl(SETVAL)");
+        /* A set without its value is worse than none: remove it. */
+        if (semctl(semid, 0, IPC_RMID) == -1)
+            err_msg("semctl(IPC_RMID)");
+        exit(EXIT_FAILURE);
+    }
 }
 // ANCHOR_END: create
 
@@ -79,8 +93,10 @@ main(int argc, char *argv[])
     if (create) {
         errno = 0;
         value = strtol(argv[3], &end, 10);
+        /* Above SEMVMX (32767), SETVAL fails with ERANGE: left to the
+           kernel, so that the transcript shows the clean-up. */
         if (end == argv[3] || *end != '\0' || errno != 0 ||
-            value < 0 || value > 32767)
+            value < 0 || value > 65535)
             usage_err(USAGE);
     }
 
