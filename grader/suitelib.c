@@ -406,16 +406,19 @@ run_watch(const struct run *r, const struct watch *w, double timeout)
             return WATCH_EXITED;
         if (now_seconds() > deadline)
             return WATCH_LATE;
-        idle = w->idle && w->idle(w->ctx) ? idle + 1 : 0;
-        if (idle >= IDLE_LOOKS)
-            return w->done && w->done(w->ctx) ? WATCH_DONE : WATCH_IDLE;
         if (w->wake_fd > 0) {
             struct pollfd p = { w->wake_fd, POLLIN, 0 };
 
-            poll(&p, 1, LOOK_INTERVAL);
+            if (poll(&p, 1, LOOK_INTERVAL) == 1) {
+                idle = 0;       /* something came: look at it first */
+                continue;
+            }
         } else {
             usleep(LOOK_INTERVAL * 1000);
         }
+        idle = w->idle && w->idle(w->ctx) ? idle + 1 : 0;
+        if (idle >= IDLE_LOOKS)
+            return w->done && w->done(w->ctx) ? WATCH_DONE : WATCH_IDLE;
     }
 }
 

@@ -201,26 +201,39 @@ check_ulong(struct run *r, const char *what, unsigned long found, unsigned long 
                       found, advice);
 }
 
-struct served {
+/* What the grader waits for from the server: a line in its log, or a
+ * message of some type in the queue (taken out into m, its size in n). */
+struct from_server {
     struct run *srv;
     int qid;
     const char *text;
+    long type;
+    struct any_msg m;
+    ssize_t n;
 };
 
 static bool
-log_has(void *p)
+logged(void *p)
 {
-    struct served *s = p;
+    struct from_server *f = p;
 
-    return run_wait_output(s->srv, s->text, 0);
+    return run_wait_output(f->srv, f->text, 0);
 }
 
 static bool
-served_idle(void *p)
+took_message(void *p)
 {
-    struct served *s = p;
+    struct from_server *f = p;
 
-    return server_idle(s->srv, s->qid);
+    return (f->n = take(f->qid, f->type, &f->m)) >= 0;
+}
+
+static bool
+nothing_more(void *p)
+{
+    struct from_server *f = p;
+
+    return server_idle(f->srv, f->qid);
 }
 
 /* Wait until the server prints `text`; false if it does not within
@@ -228,34 +241,10 @@ served_idle(void *p)
 static bool
 wait_served(struct run *srv, int qid, const char *text, double timeout)
 {
-    struct served s = { srv, qid, text };
-    struct watch w = { .done = log_has, .idle = served_idle, .ctx = &s };
+    struct from_server f = { .srv = srv, .qid = qid, .text = text };
+    struct watch w = { .done = logged, .idle = nothing_more, .ctx = &f };
 
     return run_watch(srv, &w, timeout) == WATCH_DONE;
-}
-
-struct awaited {
-    struct run *srv;
-    int qid;
-    long type;
-    struct any_msg m;
-    ssize_t n;
-};
-
-static bool
-took_message(void *p)
-{
-    struct awaited *a = p;
-
-    return (a->n = take(a->qid, a->type, &a->m)) >= 0;
-}
-
-static bool
-nothing_more(void *p)
-{
-    struct awaited *a = p;
-
-    return server_idle(a->srv, a->qid);
 }
 
 /* Play a client: wait until the server's reply of type `type` is in the
@@ -266,16 +255,16 @@ nothing_more(void *p)
 static ssize_t
 await_reply(struct run *srv, int qid, long type, struct reply *rep, double timeout)
 {
-    struct awaited a = { .srv = srv, .qid = qid, .type = type };
-    struct watch w = { .done = took_message, .idle = nothing_more, .ctx = &a };
+    struct from_server f = { .srv = srv, .qid = qid, .type = type };
+    struct watch w = { .done = took_message, .idle = nothing_more, .ctx = &f };
 
     if (run_watch(srv, &w, timeout) != WATCH_DONE)
         server_stuck(srv, qid, test_strf("No reply of type %ld came: a reply's mtype must be "
                                          "the request's reply_type (%ld here).", type, type));
     memset(rep, 0, sizeof *rep);
-    memcpy(rep, &a.m, sizeof a.m.mtype + ((size_t)a.n < REPLY_SIZE ? (size_t)a.n
+    memcpy(rep, &f.m, sizeof f.m.mtype + ((size_t)f.n < REPLY_SIZE ? (size_t)f.n
                                                                    : REPLY_SIZE));
-    return a.n;
+    return f.n;
 }
 
 /* A reply the grader took must read like this. */
