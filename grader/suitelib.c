@@ -490,7 +490,8 @@ server_start(struct run *srv, const char *ready, const char *line, const char *m
 void
 server_end(struct run *srv, int sig)
 {
-    run_signal(srv, sig);
+    if (!run_ended(srv))
+        run_signal(srv, sig);
     if (!run_wait_exit(srv, SERVER_END_WAIT))
         run_stop(srv);
 }
@@ -507,8 +508,8 @@ server_stop(struct run *srv, int sig, const char *went_on)
     struct watch settled = { .idle = idle_run, .ctx = srv };
 
     /* Whatever this finds, the signal is what the test is about. */
-    run_watch(srv, &settled, server_wait(srv));
-    run_signal(srv, sig);
+    if (run_watch(srv, &settled, server_wait(srv)) != WATCH_EXITED)
+        run_signal(srv, sig);
     if (!run_wait_exit(srv, server_wait(srv)))
         run_fail_halt(srv, "%s", went_on);
     expect_success(srv);
