@@ -108,4 +108,65 @@ extern const long semop_calls[];
  * another process holds it)". */
 void sem_explain(const char *text, const char *const *why, int nsems, struct strbuf *sb);
 
+/* ---- a server the tests talk to, and its clients (msgqueue, sockets) ----
+ *
+ * The test plays one end (a client of the student's server, or the server
+ * of the student's client) and waits for the other. A wait ends as soon as
+ * the awaited thing happens, the program exits, the time is up, or the
+ * program has sat idle long enough that nothing more can come; a program
+ * that did not do what the test waited for is stopped and the failure says
+ * where it was. */
+
+/* Is every thread of every process of r asleep in a system call that waits
+ * for something to happen (anything but nanosleep() and its kin): it can do
+ * nothing until a message, a connection, a byte or a signal comes? */
+bool run_idle(const struct run *r);
+/* Wait at most timeout seconds for r to exit by itself, then collect it:
+ * true; false if it still runs. A run already collected: true. */
+bool run_wait_exit(struct run *r, double timeout);
+
+/* What run_watch() waits for. done() and idle() are called every 10 ms;
+ * either may be NULL (never done: only the program's end; never idle). */
+struct watch {
+    bool (*done)(void *ctx);    /* what the test waits for has happened */
+    bool (*idle)(void *ctx);    /* the program can do nothing more for it */
+    void *ctx;
+    int wake_fd;                /* look again as soon as it is readable (a
+                                   socket the program writes to), or 0 */
+};
+enum watch_end { WATCH_DONE, WATCH_EXITED, WATCH_LATE, WATCH_IDLE };
+/* Look at r until done() (WATCH_DONE); r has exited (WATCH_EXITED); timeout
+ * seconds have passed (WATCH_LATE); or idle() has held 20 looks in a row,
+ * 200 ms, longer than a program between two calls sleeps (WATCH_IDLE). */
+enum watch_end run_watch(const struct run *r, const struct watch *w, double timeout);
+
+/* Stop r if it still runs (run_halt()) and say how it ended, for a failure
+ * message: "`msgserver` was still running; the grader stopped it. It was:"
+ * and where each process was, or its exit status, or the signal that
+ * killed it. A program that is exiting gets 0.2 s to finish. */
+void run_halt_words(struct run *r, struct strbuf *sb);
+/* End the test as failed: the message, then run_halt_words(). For a
+ * program that did not do what the test waited for, or did it wrong,
+ * while it may still be running. */
+__attribute__((noreturn, format(printf, 2, 3)))
+void run_fail_halt(struct run *r, const char *fmt, ...);
+
+/* Start a server (req filled in: a deadline of 60 s, or 120 s under
+ * Valgrind, when none is set) and wait, 5 s (30 s under Valgrind), until
+ * its stdout holds ready. If not, the test fails: "The server never printed
+ * \"LINE\" within 5 s; MUST." with where it was, or, once it has exited
+ * (a crash or a timeout explained first), "The server exited before
+ * printing \"LINE\"; MUST.". A reference server that does not start is the
+ * grader's error. line is the ready line in words ("ready msqid N"); must
+ * says what the server does first ("it must create the queue, ..."). */
+void server_start(struct run *srv, const char *ready, const char *line, const char *must);
+/* The test is done with the server: send sig, give it 2 s to exit, then
+ * stop it. How it exits is not judged. */
+void server_end(struct run *srv, int sig);
+/* Tests of how a server stops: once it sleeps (run_idle(), at most 5 s, or
+ * 30 s under Valgrind: it is waiting, not halfway through a request),
+ * send sig. It must exit by itself within as long, with status 0: if it
+ * goes on, the test fails with went_on and where it was. */
+void server_stop(struct run *srv, int sig, const char *went_on);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -369,4 +370,193 @@ sem_explain(const char *text, const char *const *why, int nsems, struct strbuf *
         if (!done)
             sb_add(sb, p++, 1);
     }
+}
+
+/* ---- a server the tests talk to, and its clients (msgqueue, sockets) ---- */
+
+
+#define LOOK_INTERVAL   10          /* milliseconds between looks (run_watch()) */
+#define IDLE_LOOKS      20          /* looks in a row that must find it idle */
+#define SERVER_WAIT     5.0         /* seconds for what takes a server milliseconds */
+#define SERVER_VG_WAIT  30.0        /* the same under Valgrind */
+#define SERVER_DEADLINE 60.0        /* a server's own deadline: the test stops it first */
+#define SERVER_END_WAIT 2.0         /* for a server told to go when the test is done */
+#define EXITING_WAIT    0.2         /* for a program that may be exiting */
+
+static double
+server_wait(const struct run *srv)
+{
+    return srv->req.valgrind ? SERVER_VG_WAIT : SERVER_WAIT;
+}
+
+bool
+run_idle(const struct run *r)
+{
+    pid_t procs[MAX_PROCESSES];
+    size_t n = run_processes(r, procs, MAX_PROCESSES);
+
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char path[64];
+        DIR *d;
+        struct dirent *e;
+        bool idle = true;
+
+        snprintf(path, sizeof path, "/proc/%d/task", (int)procs[i]);
+        if ((d = opendir(path)) == NULL)
+            return false;       /* it just exited: something happens */
+        while (idle && (e = readdir(d)) != NULL) {
+            pid_t tid = (pid_t)atoi(e->d_name);
+            long nr;
+
+            if (tid <= 0)
+                continue;
+            nr = diagnose_asleep_in(tid, NULL);
+            /* A sleep ends by itself: a program in one is still busy. */
+            idle = nr >= 0 && nr != SYS_nanosleep && nr != SYS_clock_nanosleep;
+        }
+        closedir(d);
+        if (!idle)
+            return false;
+    }
+    return true;
+}
+
+bool
+run_wait_exit(struct run *r, double timeout)
+{
+    double deadline = now_seconds() + timeout;
+
+    while (!run_ended(r) && now_seconds() < deadline)
+        usleep(LOOK_INTERVAL * 1000);
+    if (!run_ended(r))
+        return false;
+    run_wait(r);
+    return true;
+}
+
+enum watch_end
+run_watch(const struct run *r, const struct watch *w, double timeout)
+{
+    double deadline = now_seconds() + timeout;
+    int idle = 0;
+
+    for (;;) {
+        /* Alive before done(): what it did just before exiting counts. */
+        bool alive = run_alive(r);
+
+        if (w->done && w->done(w->ctx))
+            return WATCH_DONE;
+        if (!alive)
+            return WATCH_EXITED;
+        if (now_seconds() > deadline)
+            return WATCH_LATE;
+        if (w->wake_fd > 0) {
+            struct pollfd p = { w->wake_fd, POLLIN, 0 };
+
+            if (poll(&p, 1, LOOK_INTERVAL) == 1) {
+                idle = 0;       /* something came: look at it first */
+                continue;
+            }
+        } else {
+            usleep(LOOK_INTERVAL * 1000);
+        }
+        idle = w->idle && w->idle(w->ctx) ? idle + 1 : 0;
+        if (idle >= IDLE_LOOKS)
+            return w->done && w->done(w->ctx) ? WATCH_DONE : WATCH_IDLE;
+    }
+}
+
+void
+run_halt_words(struct run *r, struct strbuf *sb)
+{
+    if (run_init_pid(r) > 0 && !run_wait_exit(r, EXITING_WAIT)) {
+        struct strbuf where = { 0 };
+
+        run_where(r, &where);
+        run_halt(r);
+        sb_addf(sb, "`%s` was still running; the grader stopped it. It was:\n", r->req.prog);
+        sb_indent(sb, sb_str(&where), "  ");
+        sb_free(&where);
+    } else if (r->res.timed_out) {
+        sb_addf(sb, "`%s` did not finish within %.0f s; the grader stopped it.%s\n",
+                r->req.prog, r->req.timeout, r->res.blocked ? " It was:" : "");
+        if (r->res.blocked)
+            sb_indent(sb, r->res.blocked, "  ");
+    } else if (r->res.stopped) {
+        sb_addf(sb, "The grader had stopped `%s`.\n", r->req.prog);
+    } else if (r->res.term_signal) {
+        sb_addf(sb, "`%s` was killed by signal %d (%s).\n", r->req.prog, r->res.term_signal,
+                strsignal(r->res.term_signal));
+    } else {
+        sb_addf(sb, "`%s` has exited (status %d).\n", r->req.prog, r->res.exit_code);
+    }
+    if (sb->len > 0 && sb->buf[sb->len - 1] == '\n')
+        sb->buf[--sb->len] = '\0';
+}
+
+void
+run_fail_halt(struct run *r, const char *fmt, ...)
+{
+    struct strbuf tail = { 0 };
+    char *text;
+    va_list ap;
+
+    va_start(ap, fmt);
+    text = test_own(xvasprintf(fmt, ap));
+    va_end(ap);
+    run_halt_words(r, &tail);
+    test_fail(r, "%s\n%s", text, (char *)test_own(sb_take(&tail)));
+}
+
+void
+server_start(struct run *srv, const char *ready, const char *line, const char *must)
+{
+    double secs = server_wait(srv);
+
+    if (srv->req.timeout <= 0)
+        srv->req.timeout = srv->req.valgrind ? 2 * SERVER_DEADLINE : SERVER_DEADLINE;
+    run_start(srv);
+    if (run_wait_output(srv, ready, secs))
+        return;
+    if (srv->req.reference) {
+        run_halt(srv);
+        test_error("The reference %s did not print \"%s\" within %.0f s.", srv->req.prog,
+                   line, secs);
+    }
+    if (!run_ended(srv))
+        run_fail_halt(srv, "The server never printed \"%s\" within %.0f s; %s.", line, secs,
+                      must);
+    run_wait(srv);
+    expect_finished(srv);
+    test_fail(srv, "The server exited before printing \"%s\"; %s.", line, must);
+}
+
+void
+server_end(struct run *srv, int sig)
+{
+    if (!run_ended(srv))
+        run_signal(srv, sig);
+    if (!run_wait_exit(srv, SERVER_END_WAIT))
+        run_stop(srv);
+}
+
+static bool
+idle_run(void *r)
+{
+    return run_idle(r);
+}
+
+void
+server_stop(struct run *srv, int sig, const char *went_on)
+{
+    struct watch settled = { .idle = idle_run, .ctx = srv };
+
+    /* Whatever this finds, the signal is what the test is about. */
+    if (run_watch(srv, &settled, server_wait(srv)) != WATCH_EXITED)
+        run_signal(srv, sig);
+    if (!run_wait_exit(srv, server_wait(srv)))
+        run_fail_halt(srv, "%s", went_on);
+    expect_success(srv);
 }

@@ -1,22 +1,24 @@
-/* suite_msgqueue.c: exercise `msgqueue` (chapters/07-msgsnd-msgrcv.md). The
+/* msgqueue.c: exercise `msgqueue` (chapters/07-msgsnd-msgrcv.md). The
  * student writes both ends of a typed request/reply service on one message
- * queue (protocol: exercises/include/msgservice.h). Most tests put the
- * grader itself on the other end: it plays the clients of the student's
- * msgserver (sending requests, sometimes before the server starts, to see
- * in which order they are served, and taking the replies out to check
- * their types, sizes and texts), and the server of the student's
+ * queue (protocol: exercises/include/msgservice.h): msgserver serves
+ * requests, urgent ones first, until SIGTERM or a shutdown request;
+ * msgclient sends one request and prints the reply of its own type.
+ *
+ * Most tests put the grader itself on the other end: it plays the clients
+ * of the student's msgserver (sending requests, sometimes before the server
+ * starts, to see in which order they are served, and taking the replies out
+ * to check their types, sizes and texts), and the server of the student's
  * msgclient (taking its request out, answering it). Two tests pair the
- * student's programs with the reference ones, several at once. A wait
- * that can no longer end (server idle in msgrcv(), nothing for anyone in
- * the queue) is cut short and explained. */
+ * student's programs with the reference ones, several at once. A wait that
+ * can no longer end (the server idle in msgrcv(), nothing for anyone in the
+ * queue) is cut short and explained with what the queue holds and where
+ * the programs are blocked. */
 #define _GNU_SOURCE
 #include "suite.h"
-#include "diagnose.h"
-#include "../exercises/include/msgservice.h"
+#include "../../exercises/include/msgservice.h"
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +31,14 @@
 #define KEY     "0x4b1d0007"
 #define KEY_NUM 0x4b1d0007
 #define WAIT    5.0             /* seconds to wait for something that takes ms */
+#define SIGTERM_WENT_ON "After SIGTERM the server went on waiting. Its handler must set " \
+                        "a flag; msgrcv() then fails with EINTR, and the loop must see " \
+                        "the flag and stop."
+#define READY_MUST "it must create (or open) the queue, print that line and serve requests " \
+                   "until it is told to stop"
 
 static const char *const programs[] = { "msgserver", "msgclient", NULL };
+static const long msgrcv_only[] = { SYS_msgrcv, -1 };
 
 struct any_msg {
     long mtype;
@@ -39,22 +47,23 @@ struct any_msg {
 
 /* ---- the grader's own end of the queue ---- */
 
-static int
-service_queue(void)
+/* The queue failed the grader: gone (a program removed it while the test
+ * still used it: the student's doing), or the grader's own fault. */
+__attribute__((noreturn)) static void
+queue_failed(const char *doing)
 {
-    int id = msgget(KEY_NUM, IPC_CREAT | IPC_EXCL | 0600);
-
-    if (id == -1)
-        test_error("The grader could not create the service's queue: %s",
-                  strerror(errno));
-    return id;
+    if (errno == EINVAL || errno == EIDRM)
+        test_fail(NULL, "The service's queue (key %s) was removed while the test still used "
+                        "it (the grader could not %s): only the server removes it, when it "
+                        "stops.", KEY, doing);
+    test_error("The grader could not %s: %s", doing, strerror(errno));
 }
 
 static void
 put_message(int qid, const void *msg, size_t size)
 {
     if (msgsnd(qid, msg, size, IPC_NOWAIT) == -1)
-        test_error("The grader could not send a message: %s", strerror(errno));
+        queue_failed("send a message");
 }
 
 static void
@@ -82,13 +91,14 @@ put_reply(int qid, long type, long serial, const char *text)
 }
 
 /* Take the first message of type `type` (msgrcv's rules) without waiting;
- * return its payload size, or -1 when there is none. */
+ * return its payload size, or -1 when there is none (or no queue: the
+ * failure then says so with queue_words()). */
 static ssize_t
 take(int qid, long type, struct any_msg *m)
 {
     ssize_t n = msgrcv(qid, m, sizeof m->mtext, type, IPC_NOWAIT);
 
-    if (n == -1 && errno != ENOMSG)
+    if (n == -1 && errno != ENOMSG && errno != EINVAL && errno != EIDRM)
         test_error("The grader could not read the queue: %s", strerror(errno));
     return n;
 }
@@ -99,70 +109,34 @@ queue_stat(int qid)
     struct msqid_ds ds;
 
     if (msgctl(qid, IPC_STAT, &ds) == -1)
-        test_error("The grader could not read the queue's attributes: %s",
-                  strerror(errno));
+        queue_failed("read the queue's attributes");
     return ds;
 }
 
-/* "2 messages: type 2 (64 bytes), type 1001 (72 bytes)", read with MSG_COPY
- * (the messages stay), for failure messages. */
-static void
-describe_queue(int qid, struct strbuf *sb)
+/* "The queue holds 2 messages: type 2 (64 bytes), type 1001 (72 bytes).",
+ * read with MSG_COPY (the messages stay), for failure messages. */
+static const char *
+queue_words(int qid)
 {
+    struct strbuf sb = { 0 };
     struct msqid_ds ds;
     struct any_msg m;
 
-    if (msgctl(qid, IPC_STAT, &ds) == -1) {
-        sb_adds(sb, "The queue no longer exists.");
-        return;
-    }
-    if (ds.msg_qnum == 0) {
-        sb_adds(sb, "The queue is empty.");
-        return;
-    }
-    sb_addf(sb, "The queue holds %lu message%s:", (unsigned long)ds.msg_qnum,
+    if (msgctl(qid, IPC_STAT, &ds) == -1)
+        return "The queue no longer exists.";
+    if (ds.msg_qnum == 0)
+        return "The queue is empty.";
+    sb_addf(&sb, "The queue holds %lu message%s:", (unsigned long)ds.msg_qnum,
             ds.msg_qnum == 1 ? "" : "s");
     for (unsigned long i = 0; i < ds.msg_qnum && i < 12; i++) {
         ssize_t n = msgrcv(qid, &m, sizeof m.mtext, (long)i, MSG_COPY | IPC_NOWAIT);
 
         if (n == -1)
             break;
-        sb_addf(sb, "%s type %ld (%zd bytes)", i ? "," : "", m.mtype, n);
+        sb_addf(&sb, "%s type %ld (%zd bytes)", i ? "," : "", m.mtype, n);
     }
-    sb_adds(sb, ".");
-}
-
-/* ---- watching the programs ---- */
-
-/* Wait until the program sleeps in system call `nr` (SYS_msgrcv...); its
- * six arguments go to args. False at the timeout or if it has exited. */
-static bool
-wait_in_syscall(const struct run *r, long nr, unsigned long args[6], double timeout)
-{
-    double deadline = now_seconds() + timeout;
-
-    for (;;) {
-        if (diagnose_asleep_in(r->res.pid, args) == nr)
-            return true;
-        if (!run_alive(r) || now_seconds() > deadline)
-            return false;
-        usleep(5000);
-    }
-}
-
-/* Where a program that is still running is stuck, in words. */
-static void
-where_is(const struct run *r, struct strbuf *sb)
-{
-    if (diagnose_pid(r->res.pid, sb) == -1)
-        sb_adds(sb, "gone");
-}
-
-/* True if the program sleeps in msgrcv() right now. */
-static bool
-in_msgrcv(const struct run *r)
-{
-    return diagnose_asleep_in(r->res.pid, NULL) == SYS_msgrcv;
+    sb_adds(&sb, ".");
+    return test_own(sb_take(&sb));
 }
 
 /* True if the queue surely holds no request (type 1 to 3) and no message
@@ -184,60 +158,38 @@ nothing_for(int qid, long type)
     return true;
 }
 
+/* ---- the student's server, as the grader sees it ---- */
+
 /* The server can do nothing more: it sleeps in msgrcv() and no request is
  * waiting for it. (Nothing else sends in these tests, so it stays so.) */
 static bool
 server_idle(const struct run *srv, int qid)
 {
-    return in_msgrcv(srv) && nothing_for(qid, 0) && in_msgrcv(srv);
+    return run_asleep_in(srv, msgrcv_only) && nothing_for(qid, 0) &&
+           run_asleep_in(srv, msgrcv_only);
 }
 
-#define SETTLED 20              /* polls, 10 ms apart, that must agree */
-
-/* Wait until the server prints `text`; false if it does not within
- * `timeout`, or as soon as it has exited or sits idle without it. */
-static bool
-wait_served(struct run *srv, int qid, const char *text, double timeout)
+/* The server did not do what the test waited for: fail with what, what
+ * the queue holds, and where the server was (it is stopped). */
+__attribute__((noreturn)) static void
+server_stuck(struct run *srv, int qid, const char *what)
 {
-    double deadline = now_seconds() + timeout;
-    int idle = 0;
-
-    for (;;) {
-        if (run_wait_output(srv, text, 0))
-            return true;
-        if (!run_alive(srv) || now_seconds() > deadline)
-            return false;
-        idle = server_idle(srv, qid) ? idle + 1 : 0;
-        if (idle >= SETTLED)
-            return run_wait_output(srv, text, 0);
-        usleep(10000);
-    }
+    run_fail_halt(srv, "%s %s", what, queue_words(qid));
 }
 
-/* Wait for a reference client started with run_start(). If it can no
- * longer get its reply (it sleeps in msgrcv() for `type`, the server
- * sleeps in msgrcv(), and the queue holds no request and no message of
- * that type), stop it early and return false; true once it has exited by
- * itself or timed out. */
-static bool
-wait_client(struct run *c, const struct run *srv, int qid, long type)
+/* Start the student's (or the reference) server; return the id of the
+ * queue it made. */
+static int
+start_server(struct run *srv)
 {
-    double deadline = c->res.started + c->req.timeout;
-    int stuck = 0;
+    int qid;
 
-    while (run_alive(c) && now_seconds() < deadline) {
-        if (in_msgrcv(c) && nothing_for(qid, type) && in_msgrcv(srv) && in_msgrcv(c))
-            stuck++;
-        else
-            stuck = 0;
-        if (stuck >= SETTLED) {
-            run_halt(c);
-            return false;
-        }
-        usleep(10000);
-    }
-    run_wait(c);
-    return true;
+    server_start(srv, "ready", "ready msqid N", READY_MUST);
+    qid = msgget(KEY_NUM, 0);
+    if (qid == -1)
+        run_fail_halt(srv, "The server printed \"ready\", but no queue has key %s: it must "
+                           "create it with msgget(key, IPC_CREAT | 0600).", KEY);
+    return qid;
 }
 
 /* expect_ulong() for a program that may still be running. */
@@ -246,81 +198,146 @@ check_ulong(struct run *r, const char *what, unsigned long found, unsigned long 
             const char *advice)
 {
     if (found != expected)
-        run_halt(r);
-    expect_ulong(r, what, found, expected, advice);
+        run_fail_halt(r, "%s is wrong.\n  expected: %lu\n  found:    %lu\n%s", what, expected,
+                      found, advice);
 }
 
-/* test_fail() for a program that may still be running. */
-__attribute__((noreturn, format(printf, 2, 3))) static void
-fail_halt(struct run *r, const char *fmt, ...)
+/* What the grader waits for from the server: a line in its log, or a
+ * message of some type in the queue (taken out into m, its size in n). */
+struct from_server {
+    struct run *srv;
+    int qid;
+    const char *text;
+    long type;
+    struct any_msg m;
+    ssize_t n;
+};
+
+static bool
+logged(void *p)
 {
-    char *text;
-    va_list ap;
+    struct from_server *f = p;
 
-    run_halt(r);
-    va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
-    va_end(ap);
-    test_fail(r, "%s", text ? text : "the test failed");
+    return run_wait_output(f->srv, f->text, 0);
 }
 
-/* The server did not do what the test waited for: say where it is, what
- * the queue holds, stop it, and fail. */
-__attribute__((noreturn)) static void
-server_stuck(struct run *srv, int qid, const char *what)
+static bool
+took_message(void *p)
 {
-    struct strbuf where = { 0 }, q = { 0 };
-    bool running = srv->res.out == NULL && run_alive(srv);
+    struct from_server *f = p;
 
-    if (running)
-        where_is(srv, &where);
-    if (qid >= 0)
-        describe_queue(qid, &q);
-    run_halt(srv);
-    if (running)
-        test_fail(srv, "%s The server was still running (%s); the grader stopped it. %s",
-                  what, sb_str(&where), sb_str(&q));
-    test_fail(srv, "%s The server has exited. %s", what, sb_str(&q));
+    return (f->n = take(f->qid, f->type, &f->m)) >= 0;
 }
 
+static bool
+nothing_more(void *p)
+{
+    struct from_server *f = p;
+
+    return server_idle(f->srv, f->qid);
+}
+
+/* Wait until the server prints `text`; false if it does not within
+ * `timeout`, or as soon as it has exited or sits idle without it. */
+static bool
+wait_served(struct run *srv, int qid, const char *text, double timeout)
+{
+    struct from_server f = { .srv = srv, .qid = qid, .text = text };
+    struct watch w = { .done = logged, .idle = nothing_more, .ctx = &f };
+
+    return run_watch(srv, &w, timeout) == WATCH_DONE;
+}
+
+/* Play a client: wait until the server's reply of type `type` is in the
+ * queue, take it into rep and return its size. Fails the test, saying
+ * where the server is, if none comes: at the timeout, when the server has
+ * exited, or as soon as the server sits idle in msgrcv() with no request
+ * left and still no reply. */
+static ssize_t
+await_reply(struct run *srv, int qid, long type, struct reply *rep, double timeout)
+{
+    struct from_server f = { .srv = srv, .qid = qid, .type = type };
+    struct watch w = { .done = took_message, .idle = nothing_more, .ctx = &f };
+
+    if (run_watch(srv, &w, timeout) != WATCH_DONE)
+        server_stuck(srv, qid, test_strf("No reply of type %ld came: a reply's mtype must be "
+                                         "the request's reply_type (%ld here).", type, type));
+    memset(rep, 0, sizeof *rep);
+    memcpy(rep, &f.m, sizeof f.m.mtype + ((size_t)f.n < REPLY_SIZE ? (size_t)f.n
+                                                                   : REPLY_SIZE));
+    return f.n;
+}
+
+/* A reply the grader took must read like this. */
 static void
-start_server(struct run *srv, bool valgrind)
+expect_reply_msg(struct run *srv, ssize_t n, const struct reply *rep, long serial,
+                 const char *text)
 {
-    srv->req.timeout = valgrind ? 60 : 30;      /* the test stops it long before */
-    srv->req.valgrind = valgrind;
-    run_start(srv);
-    if (!run_wait_output(srv, "ready", valgrind ? 30 : WAIT)) {
-        if (run_alive(srv))
-            server_stuck(srv, -1, "The server never printed \"ready msqid N\".");
-        run_wait(srv);
-        expect_finished(srv);
-        test_fail(srv, "The server exited before printing \"ready msqid N\"; it must create "
-                       "(or open) the queue, print that line and serve requests until it "
-                       "is told to stop.");
-    }
+    check_ulong(srv, "The size of the reply (its msgsz)", (unsigned long)n, REPLY_SIZE,
+                "msgsz counts the payload only: REPLY_SIZE (64), not sizeof(struct "
+                "reply), which counts mtype too.");
+    check_ulong(srv, "The reply's serial number", (unsigned long)rep->serial,
+                (unsigned long)serial, "Number the requests served: 1, 2, 3...");
+    if (strncmp(rep->text, text, sizeof rep->text) != 0)
+        run_fail_halt(srv, "The reply's text is wrong.\n  expected: %s\n  found:    %.*s\nThe "
+                      "server answers with the request's text in capital letters, "
+                      "NUL-terminated.", text, (int)sizeof rep->text, rep->text);
 }
 
-/* SIGTERM, then the server must exit 0 by itself. */
-static void
-stop_server(struct run *srv)
+/* ---- clients ---- */
+
+/* msgclient [-u] -t TYPE KEY TEXT: the student's, with a deadline of WAIT. */
+static struct run
+client(const char *type, const char *text, bool urgent)
 {
-    wait_in_syscall(srv, SYS_msgrcv, NULL, WAIT);
-    run_signal(srv, SIGTERM);
-    run_wait(srv);
+    struct run c = urgent ? RUN("msgclient", "-u", "-t", type, KEY, text)
+                          : RUN("msgclient", "-t", type, KEY, text);
+
+    c.req.timeout = WAIT;
+    return c;
 }
 
-/* A reference client; `urgent` adds -u. */
 static struct run
 ref_client(const char *type, const char *text, bool urgent)
 {
-    struct run c = RUN("msgclient", "-t", type, KEY, text);
+    struct run c = client(type, text, urgent);
 
-    if (urgent)
-        c = (struct run)RUN("msgclient", "-u", "-t", type, KEY, text);
     c.req.reference = true;
-    c.req.timeout = WAIT;
     return c;
+}
+
+struct stuck_client {
+    const struct run *c, *srv;
+    int qid;
+    long type;
+};
+
+/* The client can no longer get its reply: it sleeps in msgrcv(), the
+ * server too, and the queue holds no request and no message of its type. */
+static bool
+client_stuck(void *p)
+{
+    struct stuck_client *s = p;
+
+    return run_asleep_in(s->c, msgrcv_only) && nothing_for(s->qid, s->type) &&
+           run_asleep_in(s->srv, msgrcv_only) && run_asleep_in(s->c, msgrcv_only);
+}
+
+/* Wait for a reference client started with run_start(). If it can no
+ * longer get its reply (client_stuck()), stop it early and return false;
+ * true once it has exited by itself or timed out. */
+static bool
+wait_client(struct run *c, const struct run *srv, int qid, long type)
+{
+    struct stuck_client s = { c, srv, qid, type };
+    struct watch w = { .idle = client_stuck, .ctx = &s };
+
+    if (run_watch(c, &w, c->res.started + c->req.timeout - now_seconds()) == WATCH_IDLE) {
+        run_halt(c);
+        return false;
+    }
+    run_wait(c);
+    return true;
 }
 
 /* The line "reply N TEXT" a client printed: N, and TEXT into text. */
@@ -339,34 +356,30 @@ reply_line(const struct run *r, char *text, size_t len)
     return serial;
 }
 
-/* A reference client's run that must have got its reply, with this text. */
+/* A reference client's run that must have got its reply of this type,
+ * with this text. */
 static void
-expect_reply(struct run *c, bool finished, struct run *srv, int qid, const char *text)
+expect_reply(struct run *c, bool finished, struct run *srv, int qid, long type,
+             const char *text)
 {
     char got[128];
 
     if (c->res.timed_out || !finished) {
-        struct strbuf q = { 0 }, where = { 0 }, log = { 0 };
+        const char *q = queue_words(qid);
+        struct strbuf log = { 0 };
 
-        describe_queue(qid, &q);
-        if (srv->res.out == NULL && run_alive(srv)) {
-            where_is(srv, &where);
-            sb_addf(&log, "The server is %s", sb_str(&where));
-        } else {
-            sb_adds(&log, "The server has exited");
-        }
-        run_halt(srv);
+        run_halt_words(srv, &log);
         if (srv->res.out[0] != '\0') {
-            sb_adds(&log, "; its output:\n");
+            sb_adds(&log, "\nIts output:\n");
             sb_indent(&log, srv->res.out, "    | ");
         } else {
-            sb_adds(&log, "; it printed nothing.\n");
+            sb_adds(&log, "\nIt printed nothing.");
         }
         test_fail(c, "The client got no reply: it waited for a message of its own type, "
-                     "%s, %s. A reply's mtype must be the request's reply_type. %s\n%s",
-                  c->req.args[c->req.args[0][1] == 'u' ? 2 : 1], c->res.timed_out ? "until its "
-                  "deadline" : "until nothing could happen any more (the server was idle "
-                  "and no reply for it was in the queue)", sb_str(&q), sb_str(&log));
+                     "%ld, %s. A reply's mtype must be the request's reply_type. %s\n%s", type,
+                  c->res.timed_out ? "until its deadline" : "until nothing could happen any "
+                  "more (the server was idle and no reply for it was in the queue)", q,
+                  sb_str(&log));
     }
     expect_success(c);
     reply_line(c, got, sizeof got);
@@ -375,91 +388,124 @@ expect_reply(struct run *c, bool finished, struct run *srv, int qid, const char 
                      "answers with the request's text in capital letters.", text, got);
 }
 
-/* Play a client: wait until the server's reply of type `type` is in the
- * queue, take it into rep and return its size. Fails the test, saying
- * where the server is, if none comes: at the timeout, when the server has
- * exited, or as soon as the server sits idle in msgrcv() with no request
- * left and still no reply. */
-static ssize_t
-await_reply(struct run *srv, int qid, long type, struct reply *rep, double timeout)
-{
-    double deadline = now_seconds() + timeout;
+/* ---- the student's client, as the grader sees it ---- */
+
+struct requested {
+    int qid;
     struct any_msg m;
-    char why[160];
-    int idle = 0;
+    ssize_t n;
+};
 
-    for (;;) {
-        ssize_t n = take(qid, type, &m);
-
-        if (n >= 0) {
-            memset(rep, 0, sizeof *rep);
-            memcpy(rep, &m, sizeof m.mtype + ((size_t)n < REPLY_SIZE ? (size_t)n
-                                                                   : REPLY_SIZE));
-            return n;
-        }
-        if (!run_alive(srv) || now_seconds() > deadline || idle >= SETTLED)
-            break;
-        idle = server_idle(srv, qid) ? idle + 1 : 0;
-        usleep(10000);
-    }
-    snprintf(why, sizeof why, "No reply of type %ld came: a reply's mtype must be the "
-             "request's reply_type (%ld here).", type, type);
-    server_stuck(srv, qid, why);
-}
-
-/* A reply the grader took must read like this. */
-static void
-expect_reply_msg(struct run *srv, ssize_t n, const struct reply *rep, long serial,
-                 const char *text)
+static bool
+took_request(void *p)
 {
-    check_ulong(srv, "The size of the reply (its msgsz)", (unsigned long)n, REPLY_SIZE,
-                "msgsz counts the payload only: REPLY_SIZE (64), not sizeof(struct "
-                "reply), which counts mtype too.");
-    check_ulong(srv, "The reply's serial number", (unsigned long)rep->serial,
-                (unsigned long)serial, "Number the requests served: 1, 2, 3...");
-    if (strncmp(rep->text, text, sizeof rep->text) != 0)
-        fail_halt(srv, "The reply's text is wrong.\n  expected: %s\n  found:    %.*s\nThe "
-                  "server answers with the request's text in capital letters, "
-                  "NUL-terminated.", text, (int)sizeof rep->text, rep->text);
+    struct requested *r = p;
+
+    return (r->n = take(r->qid, -REQ_TYPE_MAX, &r->m)) >= 0;
 }
 
-/* ---- the server ---- */
+/* Wait until the student's client has put a request in the queue, take it
+ * and return its size. Fails the test if none comes. */
+static ssize_t
+await_request(struct run *c, int qid, struct request *req, double timeout)
+{
+    struct requested r = { .qid = qid };
+    struct watch w = { .done = took_request, .ctx = &r };
+
+    switch (run_watch(c, &w, timeout)) {
+    case WATCH_DONE:
+        break;
+    case WATCH_EXITED:
+        run_wait(c);
+        test_fail(c, "The client exited without putting a request of type 1, 2 or 3 in the "
+                     "queue. A request's mtype is REQ_NORMAL (2), or REQ_URGENT (1) with -u; "
+                     "msgsnd() fails with EINVAL for an mtype of 0 or less.");
+    default:
+        run_fail_halt(c, "No request arrived in the queue within %.0f s.", timeout);
+    }
+    memset(req, 0, sizeof *req);
+    memcpy(req, &r.m, sizeof r.m.mtype + ((size_t)r.n < REQUEST_SIZE ? (size_t)r.n
+                                                                      : REQUEST_SIZE));
+    return r.n;
+}
+
+/* The client must now wait in msgrcv() for messages of type `type`. */
+static void
+expect_waiting_for(struct run *c, long type)
+{
+    unsigned long a[6];
+
+    if (!run_wait_asleep_in(c, SYS_msgrcv, a, WAIT)) {
+        if (!run_alive(c)) {
+            run_wait(c);
+            test_fail(c, "After sending its request, the client should wait in msgrcv() for "
+                         "its reply, but it exited.");
+        }
+        run_fail_halt(c, "After sending its request, the client should wait in msgrcv() for "
+                         "its reply.");
+    }
+    if ((long)a[3] != type)
+        run_fail_halt(c, "The client waits in msgrcv() with msgtyp %ld; it should wait for "
+                         "exactly its reply type, %ld (msgtyp > 0: the first message of that "
+                         "type).", (long)a[3], type);
+}
+
+/* A request the student's client sent must read like this. */
+static void
+expect_request(struct run *c, ssize_t n, const struct request *req, long type,
+               long reply_type, const char *text)
+{
+    if ((size_t)n != REQUEST_SIZE)
+        run_fail_halt(c, "The request is %zd bytes long (its msgsz); it should be "
+                         "REQUEST_SIZE, %zu: the payload only. sizeof(struct request) is %zu "
+                         "because it counts the mtype too, and sends %zu bytes from beyond "
+                         "the structure.", n, REQUEST_SIZE, sizeof(struct request),
+                      sizeof(long));
+    if (req->mtype != type)
+        run_fail_halt(c, "The request has type %ld; it should be %ld (%s).", req->mtype, type,
+                      type == REQ_URGENT ? "REQ_URGENT, with -u" : "REQ_NORMAL, without -u");
+    if (req->reply_type != reply_type)
+        run_fail_halt(c, "The request's reply_type is %ld; it should be %ld, the TYPE given "
+                         "with -t.", req->reply_type, reply_type);
+    if (strncmp(req->text, text, sizeof req->text) != 0)
+        run_fail_halt(c, "The request's text is \"%.*s\"; it should be \"%s\", "
+                         "NUL-terminated.", (int)sizeof req->text, req->text, text);
+}
+
+/* ---- the tests ---- */
 
 static void
 server_replies(void)
 {
     struct run srv = RUN("msgserver", KEY);
     struct reply rep;
-    char line[64];
     ssize_t n;
-    int qid;
+    int qid = start_server(&srv);
 
-    start_server(&srv, false);
-    qid = msgget(KEY_NUM, 0);
-    if (qid == -1)
-        fail_halt(&srv, "The server printed \"ready\", but no queue has key %s: it must "
-                        "create it with msgget(key, IPC_CREAT | 0600).", KEY);
-    snprintf(line, sizeof line, "ready msqid %d\n", qid);
-    if (!run_wait_output(&srv, line, 1))
+    if (!run_wait_output(&srv, test_strf("ready msqid %d\n", qid), 1))
         server_stuck(&srv, qid, "The server's first line should be \"ready msqid N\", with "
                      "the id msgget() returned for the service's queue.");
     put_request(qid, REQ_NORMAL, 1001, "hello");
     n = await_reply(&srv, qid, 1001, &rep, WAIT);
     expect_reply_msg(&srv, n, &rep, 1, "HELLO");
     if (!run_wait_output(&srv, "served 1 normal 1001 hello\n", WAIT))
-        fail_halt(&srv, "The server's log should have the line \"served 1 normal 1001 "
-                        "hello\" (serial, priority, reply type, text), printed once the "
-                        "reply is sent.");
+        run_fail_halt(&srv, "The server's log should have the line \"served 1 normal 1001 "
+                            "hello\" (serial, priority, reply type, text), printed once the "
+                            "reply is sent.");
     check_ulong(&srv, "The number of messages left in the queue after the exchange",
                 queue_stat(qid).msg_qnum, 0, "The server takes the request and sends one "
                 "reply, which the grader took: nothing else may be sent.");
-    stop_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
 server_priority(void)
 {
-    static const struct { long type, reply_type; const char *text, *upper; long serial; } reqs[] = {
+    static const struct {
+        long type, reply_type;
+        const char *text, *upper;
+        long serial;
+    } reqs[] = {
         { REQ_NORMAL, 1001, "a", "A", 3 }, { REQ_NORMAL, 1002, "b", "B", 4 },
         { REQ_URGENT, 1003, "c", "C", 1 }, { REQ_NORMAL, 1004, "d", "D", 5 },
         { REQ_URGENT, 1005, "e", "E", 2 },
@@ -467,59 +513,51 @@ server_priority(void)
     struct run srv = RUN("msgserver", KEY);
     struct msqid_ds ds;
     struct any_msg m;
-    int qid = service_queue();
+    int qid = grader_queue(KEY_NUM, 0600);
 
     for (size_t i = 0; i < ARRAY_LEN(reqs); i++)
         put_request(qid, reqs[i].type, reqs[i].reply_type, reqs[i].text);
-    start_server(&srv, false);
+    start_server(&srv);
     if (!wait_served(&srv, qid, "served 5 ", WAIT))
         server_stuck(&srv, qid, "Five requests (types 2, 2, 1, 2, 1) were waiting in the "
                      "queue when the server started, but it did not serve all five (no "
                      "\"served 5 ...\" line).");
     ds = queue_stat(qid);
-    if (ds.msg_qnum != 5) {
-        struct strbuf q = { 0 };
-
-        describe_queue(qid, &q);
-        fail_halt(&srv, "Once the five requests are served, the queue should hold their five "
-                  "replies (msg_qnum 5), but it holds %lu. %s Each request gets exactly one "
-                  "reply, of the request's reply_type, and the server must never take "
-                  "replies out of the queue: receive with msgtyp -3, never 0.",
-                  (unsigned long)ds.msg_qnum, sb_str(&q));
-    }
+    if (ds.msg_qnum != 5)
+        run_fail_halt(&srv, "Once the five requests are served, the queue should hold their "
+                      "five replies (msg_qnum 5), but it holds %lu. %s Each request gets "
+                      "exactly one reply, of the request's reply_type, and the server must "
+                      "never take replies out of the queue: receive with msgtyp -3, never 0.",
+                      (unsigned long)ds.msg_qnum, queue_words(qid));
     check_ulong(&srv, "The bytes in the queue (msg_cbytes: five replies)", ds.__msg_cbytes,
-                 5 * REPLY_SIZE, "A reply's msgsz is REPLY_SIZE (64), the payload only: "
-                 "sizeof(struct reply) counts mtype too.");
+                5 * REPLY_SIZE, "A reply's msgsz is REPLY_SIZE (64), the payload only: "
+                "sizeof(struct reply) counts mtype too.");
     for (size_t i = 0; i < ARRAY_LEN(reqs); i++) {
         ssize_t n = take(qid, reqs[i].reply_type, &m);
         struct reply rep;
 
-        if (n == -1) {
-            struct strbuf q = { 0 };
-
-            describe_queue(qid, &q);
-            fail_halt(&srv, "No reply of type %ld is in the queue for the request \"%s\". "
-                      "%s A reply's mtype is the request's reply_type.", reqs[i].reply_type,
-                      reqs[i].text, sb_str(&q));
-        }
+        if (n == -1)
+            run_fail_halt(&srv, "No reply of type %ld is in the queue for the request \"%s\". "
+                          "%s A reply's mtype is the request's reply_type.",
+                          reqs[i].reply_type, reqs[i].text, queue_words(qid));
         check_ulong(&srv, "The size of a reply (its msgsz)", (unsigned long)n, REPLY_SIZE,
-                     "msgsz counts the payload only: REPLY_SIZE, not sizeof(struct reply).");
+                    "msgsz counts the payload only: REPLY_SIZE, not sizeof(struct reply).");
         memcpy(&rep, &m, sizeof rep);
         if (rep.serial != reqs[i].serial)
-            fail_halt(&srv, "The requests were served in the wrong order: \"%s\" (type %ld) "
-                      "got serial %ld, but expected %ld. Urgent requests (type 1) come "
-                      "first, then normal ones (type 2), each in the order they were sent: "
-                      "c, e, a, b, d. msgrcv() with msgtyp -3 (negative) takes the lowest "
-                      "type first; msgtyp 0 takes them in arrival order.", reqs[i].text,
-                      reqs[i].type, rep.serial, reqs[i].serial);
+            run_fail_halt(&srv, "The requests were served in the wrong order: \"%s\" (type "
+                          "%ld) got serial %ld, but expected %ld. Urgent requests (type 1) "
+                          "come first, then normal ones (type 2), each in the order they were "
+                          "sent: c, e, a, b, d. msgrcv() with msgtyp -3 (negative) takes the "
+                          "lowest type first; msgtyp 0 takes them in arrival order.",
+                          reqs[i].text, reqs[i].type, rep.serial, reqs[i].serial);
         if (strncmp(rep.text, reqs[i].upper, sizeof rep.text) != 0)
-            fail_halt(&srv, "The reply to \"%s\" reads \"%.*s\"; expected \"%s\".",
-                      reqs[i].text, (int)sizeof rep.text, rep.text, reqs[i].upper);
+            run_fail_halt(&srv, "The reply to \"%s\" reads \"%.*s\"; expected \"%s\".",
+                          reqs[i].text, (int)sizeof rep.text, rep.text, reqs[i].upper);
     }
     if (take(qid, 0, &m) != -1)
-        fail_halt(&srv, "After the five replies, a message of type %ld is still in the "
-                        "queue; the server should have sent nothing else.", m.mtype);
-    run_stop(&srv);
+        run_fail_halt(&srv, "After the five replies, a message of type %ld is still in the "
+                            "queue; the server should have sent nothing else.", m.mtype);
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -530,10 +568,8 @@ server_concurrent(void)
     static const char *const upper[] = { "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX" };
     struct run srv = RUN("msgserver", KEY), c[6];
     bool seen[7] = { false }, done[6];
-    int qid;
+    int qid = start_server(&srv);
 
-    start_server(&srv, false);
-    qid = msgget(KEY_NUM, 0);
     for (size_t i = 0; i < ARRAY_LEN(c); i++) {
         c[i] = ref_client(types[i], texts[i], i % 3 == 1);
         run_start(&c[i]);
@@ -544,7 +580,7 @@ server_concurrent(void)
         char got[128];
         long serial;
 
-        expect_reply(&c[i], done[i], &srv, qid, upper[i]);
+        expect_reply(&c[i], done[i], &srv, qid, 1001 + (long)i, upper[i]);
         serial = reply_line(&c[i], got, sizeof got);
         if (serial < 1 || serial > 6 || seen[serial])
             test_fail(&c[i], "Six clients at once should get the serial numbers 1 to 6, each "
@@ -552,9 +588,9 @@ server_concurrent(void)
         seen[serial] = true;
     }
     check_ulong(&srv, "The number of messages left in the queue after six exchanges",
-                 queue_stat(qid).msg_qnum, 0, "Each client takes its own reply; nothing "
-                 "else may be left.");
-    stop_server(&srv);
+                queue_stat(qid).msg_qnum, 0, "Each client takes its own reply; nothing "
+                "else may be left.");
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -562,21 +598,15 @@ server_sigterm(void)
 {
     struct run srv = RUN("msgserver", KEY);
     struct ipc_set before;
+    int qid;
 
     snapshot(&before);
-    start_server(&srv, false);
-    if (!wait_in_syscall(&srv, SYS_msgrcv, NULL, WAIT))
-        server_stuck(&srv, msgget(KEY_NUM, 0), "With nothing to do, the server should wait "
-                     "in msgrcv().");
-    run_signal(&srv, SIGTERM);
-    run_wait(&srv);
-    if (srv.res.timed_out)
-        fail_halt(&srv, "After SIGTERM the server went on waiting. Its handler must set a "
-                        "flag; msgrcv() then fails with EINTR, and the loop must see the "
-                        "flag and stop.");
-    expect_success(&srv);
+    qid = start_server(&srv);
+    if (!run_wait_asleep_in(&srv, SYS_msgrcv, NULL, WAIT))
+        server_stuck(&srv, qid, "With nothing to do, the server should wait in msgrcv().");
+    server_stop(&srv, SIGTERM, SIGTERM_WENT_ON);
     if (strstr(srv.res.out, "shutdown served 0") == NULL)
-        fail_halt(&srv, "On SIGTERM the server should print \"shutdown served 0\" (it served "
+        test_fail(&srv, "On SIGTERM the server should print \"shutdown served 0\" (it served "
                         "no request) before it exits.");
     expect_no_new_objects(&before, &srv, "After the server stopped on SIGTERM");
 }
@@ -589,25 +619,25 @@ server_shutdown_request(void)
     int qid;
 
     snapshot(&before);
-    qid = service_queue();
+    qid = grader_queue(KEY_NUM, 0600);
     put_request(qid, REQ_SHUTDOWN, 1003, "");
     put_request(qid, REQ_NORMAL, 1001, "last");
     put_request(qid, REQ_URGENT, 1002, "first");
     srv.req.timeout = 2 * WAIT;
     run_program(&srv);
     if (srv.res.timed_out)
-        fail_halt(&srv, "A shutdown request (type 3) was in the queue, but the server did "
+        test_fail(&srv, "A shutdown request (type 3) was in the queue, but the server did "
                         "not stop. msgrcv() with msgtyp -3 takes it once no request of type "
                         "1 or 2 is left; then the server removes the queue and exits.");
     expect_success(&srv);
     if (strstr(srv.res.out, "served 1 urgent 1002 first") == NULL ||
         strstr(srv.res.out, "served 2 normal 1001 last") == NULL)
-        fail_halt(&srv, "The shutdown request was sent first, but it has type 3: the urgent "
+        test_fail(&srv, "The shutdown request was sent first, but it has type 3: the urgent "
                         "request (\"first\") and the normal one (\"last\") must be served "
                         "before it, as \"served 1 urgent 1002 first\" and \"served 2 normal "
                         "1001 last\".");
     if (strstr(srv.res.out, "shutdown served 2") == NULL)
-        fail_halt(&srv, "Before it exits, the server should print \"shutdown served 2\".");
+        test_fail(&srv, "Before it exits, the server should print \"shutdown served 2\".");
     expect_no_new_objects(&before, &srv, "After the server stopped on a shutdown request");
 }
 
@@ -617,14 +647,12 @@ server_signal_status(void)
     struct run srv = RUN("msgserver", KEY);
     struct reply rep;
     ssize_t n;
-    int qid;
+    int qid = start_server(&srv);
 
-    start_server(&srv, false);
-    qid = msgget(KEY_NUM, 0);
     put_request(qid, REQ_NORMAL, 1001, "before");
     n = await_reply(&srv, qid, 1001, &rep, WAIT);
     expect_reply_msg(&srv, n, &rep, 1, "BEFORE");
-    if (!wait_in_syscall(&srv, SYS_msgrcv, NULL, WAIT))
+    if (!run_wait_asleep_in(&srv, SYS_msgrcv, NULL, WAIT))
         server_stuck(&srv, qid, "After serving a request, the server should wait in "
                      "msgrcv() for the next one.");
     run_signal(&srv, SIGUSR1);
@@ -642,7 +670,7 @@ server_signal_status(void)
     put_request(qid, REQ_NORMAL, 1002, "after");
     n = await_reply(&srv, qid, 1002, &rep, WAIT);
     expect_reply_msg(&srv, n, &rep, 2, "AFTER");
-    stop_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -652,8 +680,7 @@ server_oversized(void)
     struct run srv = RUN("msgserver", KEY);
     struct any_msg m;
     struct reply rep;
-    ssize_t n;
-    int qid = service_queue();
+    int qid = grader_queue(KEY_NUM, 0600);
 
     memset(&big, 0, sizeof big);
     big.mtype = REQ_NORMAL;
@@ -661,37 +688,34 @@ server_oversized(void)
     strcpy(big.text, "too big");
     put_message(qid, &big, sizeof big - sizeof big.mtype);
     put_request(qid, REQ_NORMAL, 1002, "fine");
-    start_server(&srv, false);
+    start_server(&srv);
     if (!wait_served(&srv, qid, "served 1 ", WAIT))
         server_stuck(&srv, qid, "A request 8 bytes larger than REQUEST_SIZE was first in the "
                      "queue, a proper one behind it; the server should drop the first and "
                      "serve the second. msgrcv() fails with E2BIG and leaves a message that "
                      "is too big in the queue: take it out with MSG_NOERROR, or it blocks "
                      "every request behind it.");
-    n = take(qid, 1002, &m);
-    if (n == -1) {
-        struct strbuf q = { 0 };
-
-        describe_queue(qid, &q);
-        fail_halt(&srv, "The proper request (reply type 1002) got no reply. %s", sb_str(&q));
-    }
+    if (take(qid, 1002, &m) == -1)
+        run_fail_halt(&srv, "The proper request (reply type 1002) got no reply. %s",
+                      queue_words(qid));
     memcpy(&rep, &m, sizeof rep);
     if (strncmp(rep.text, "FINE", sizeof rep.text) != 0)
-        fail_halt(&srv, "The reply of type 1002 should read \"FINE\", the answer to the proper "
-                        "request; it reads \"%.*s\".", (int)sizeof rep.text, rep.text);
+        run_fail_halt(&srv, "The reply of type 1002 should read \"FINE\", the answer to the "
+                            "proper request; it reads \"%.*s\".", (int)sizeof rep.text,
+                      rep.text);
     if (take(qid, 0, &m) != -1)
-        fail_halt(&srv, "After serving, a message of type %ld is still in the queue: the "
-                        "oversized request must be taken out and dropped, with no reply.",
-                  m.mtype);
+        run_fail_halt(&srv, "After serving, a message of type %ld is still in the queue: the "
+                            "oversized request must be taken out and dropped, with no reply.",
+                      m.mtype);
     if (!run_alive(&srv)) {
         run_wait(&srv);
-        fail_halt(&srv, "The server exited after a request that was too big. A bad client "
+        test_fail(&srv, "The server exited after a request that was too big. A bad client "
                         "must not stop the service: drop the message and go on.");
     }
     if (!run_wait_output(&srv, "\ndropped", 1))
-        server_stuck(&srv, qid, "The server should log the request it drops, on a line starting "
-                        "with \"dropped\".");
-    stop_server(&srv);
+        server_stuck(&srv, qid, "The server should log the request it drops, on a line "
+                     "starting with \"dropped\".");
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -702,135 +726,37 @@ server_valgrind(void)
     ssize_t n;
     int qid;
 
-    start_server(&srv, true);
-    qid = msgget(KEY_NUM, 0);
+    srv.req.valgrind = true;
+    qid = start_server(&srv);
     put_request(qid, REQ_NORMAL, 1001, "check me");
     n = await_reply(&srv, qid, 1001, &rep, 3 * WAIT);
     expect_reply_msg(&srv, n, &rep, 1, "CHECK ME");
     put_request(qid, REQ_URGENT, 1002, "me too");
     n = await_reply(&srv, qid, 1002, &rep, 3 * WAIT);
     expect_reply_msg(&srv, n, &rep, 2, "ME TOO");
-    stop_server(&srv);
-    expect_success(&srv);
+    server_stop(&srv, SIGTERM, SIGTERM_WENT_ON);
     expect_valgrind_clean(&srv);
-}
-
-
-/* ---- the client ---- */
-
-/* Wait until the student's client has put a request in the queue, take it
- * and return its size. Fails the test if none comes. */
-static ssize_t
-await_request(struct run *c, int qid, struct request *req, double timeout)
-{
-    double deadline = now_seconds() + timeout;
-    struct any_msg m;
-
-    for (;;) {
-        ssize_t n = take(qid, -REQ_TYPE_MAX, &m);
-
-        if (n >= 0) {
-            memset(req, 0, sizeof *req);
-            memcpy(req, &m, sizeof m.mtype + ((size_t)n < REQUEST_SIZE ? (size_t)n
-                                                                      : REQUEST_SIZE));
-            return n;
-        }
-        if (!run_alive(c) || now_seconds() > deadline)
-            break;
-        usleep(5000);
-    }
-    if (run_alive(c)) {
-        struct strbuf where = { 0 };
-
-        where_is(c, &where);
-        run_halt(c);
-        test_fail(c, "No request arrived in the queue within %.0f s; the client is %s.",
-                  timeout, sb_str(&where));
-    }
-    run_wait(c);
-    test_fail(c, "The client exited without putting a request of type 1, 2 or 3 in the "
-                 "queue. A request's mtype is REQ_NORMAL (2), or REQ_URGENT (1) with -u; "
-                 "msgsnd() fails with EINVAL for an mtype of 0 or less.");
-}
-
-/* The client must now wait in msgrcv() for messages of type `type`. */
-static void
-expect_waiting_for(struct run *c, long type)
-{
-    unsigned long a[6];
-
-    if (!wait_in_syscall(c, SYS_msgrcv, a, WAIT)) {
-        struct strbuf where = { 0 };
-
-        if (!run_alive(c)) {
-            run_wait(c);
-            test_fail(c, "After sending its request, the client should wait in msgrcv() for "
-                         "its reply, but it exited.");
-        }
-        where_is(c, &where);
-        run_halt(c);
-        test_fail(c, "After sending its request, the client should wait in msgrcv() for its "
-                     "reply; it is %s.", sb_str(&where));
-    }
-    if ((long)a[3] != type) {
-        run_halt(c);
-        test_fail(c, "The client waits in msgrcv() with msgtyp %ld; it should wait for "
-                     "exactly its reply type, %ld (msgtyp > 0: the first message of that "
-                     "type).", (long)a[3], type);
-    }
-}
-
-/* A request the student's client sent must read like this. */
-static void
-expect_request(struct run *c, ssize_t n, const struct request *req, long type,
-               long reply_type, const char *text)
-{
-    if ((size_t)n != REQUEST_SIZE) {
-        run_halt(c);
-        test_fail(c, "The request is %zd bytes long (its msgsz); it should be REQUEST_SIZE, "
-                     "%zu: the payload only. sizeof(struct request) is %zu because it "
-                     "counts the mtype too, and sends %zu bytes from beyond the structure.",
-                  n, REQUEST_SIZE, sizeof(struct request), sizeof(long));
-    }
-    if (req->mtype != type) {
-        run_halt(c);
-        test_fail(c, "The request has type %ld; it should be %ld (%s).", req->mtype, type,
-                  type == REQ_URGENT ? "REQ_URGENT, with -u" : "REQ_NORMAL, without -u");
-    }
-    if (req->reply_type != reply_type) {
-        run_halt(c);
-        test_fail(c, "The request's reply_type is %ld; it should be %ld, the TYPE given "
-                     "with -t.", req->reply_type, reply_type);
-    }
-    if (strncmp(req->text, text, sizeof req->text) != 0) {
-        run_halt(c);
-        test_fail(c, "The request's text is \"%.*s\"; it should be \"%s\", NUL-terminated.",
-                  (int)sizeof req->text, req->text, text);
-    }
 }
 
 static void
 client_request(void)
 {
-    struct run c = RUN("msgclient", "-t", "1001", KEY, "hello");
+    struct run c = client("1001", "hello", false);
     struct request req;
     struct ipc_set now;
     const struct ipc_obj *q;
     char got[128];
     ssize_t n;
-    int qid = service_queue();
+    int qid = grader_queue(KEY_NUM, 0600);
 
-    c.req.timeout = WAIT;
     run_start(&c);
     n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_NORMAL, 1001, "hello");
     snapshot(&now);
     q = ipc_find_id(&now, IPC_KIND_MSG, qid);
-    if (q == NULL || q->cpid != c.res.pid) {
-        run_halt(&c);
-        test_fail(&c, "The queue's last sender (msg_lspid) is not the client: the request "
-                      "must come from msgclient itself.");
-    }
+    if (q == NULL || q->cpid != c.res.pid)
+        run_fail_halt(&c, "The queue's last sender (msg_lspid) is not the client: the request "
+                          "must come from msgclient itself.");
     expect_waiting_for(&c, 1001);
     put_reply(qid, 1001, 7, "HELLO THERE");
     run_wait(&c);
@@ -845,12 +771,11 @@ client_request(void)
 static void
 client_urgent(void)
 {
-    struct run c = RUN("msgclient", "-u", "-t", "1001", KEY, "urgent");
+    struct run c = client("1001", "urgent", true);
     struct request req;
     ssize_t n;
-    int qid = service_queue();
+    int qid = grader_queue(KEY_NUM, 0600);
 
-    c.req.timeout = WAIT;
     run_start(&c);
     n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_URGENT, 1001, "urgent");
@@ -862,16 +787,14 @@ client_urgent(void)
 static void
 client_own_reply(void)
 {
-    struct run c = RUN("msgclient", "-t", "1001", KEY, "mine");
+    struct run c = client("1001", "mine", false);
     struct request req;
     struct any_msg m;
-    struct msqid_ds ds;
     char got[128];
     ssize_t n;
-    int qid = service_queue();
+    int qid = grader_queue(KEY_NUM, 0600);
 
     put_reply(qid, 1002, 9, "NOT YOURS");
-    c.req.timeout = WAIT;
     run_start(&c);
     n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_NORMAL, 1001, "mine");
@@ -882,8 +805,7 @@ client_own_reply(void)
     expect_ulong(&c, "The serial number the client printed", (unsigned long)reply_line(&c,
                  got, sizeof got), 3, "A reply for another client (type 1002) was in the "
                  "queue first: receive with msgtyp = your reply type, never 0.");
-    ds = queue_stat(qid);
-    if (ds.msg_qnum != 1 || take(qid, 1002, &m) == -1)
+    if (queue_stat(qid).msg_qnum != 1 || take(qid, 1002, &m) == -1)
         test_fail(&c, "The other client's reply (type 1002) should still be in the queue: "
                       "once a process receives a message, no other process can.");
 }
@@ -898,13 +820,9 @@ client_concurrent(void)
     int qid;
 
     srv.req.reference = true;
-    start_server(&srv, false);
-    qid = msgget(KEY_NUM, 0);
+    qid = start_server(&srv);
     for (size_t i = 0; i < ARRAY_LEN(c); i++) {
-        c[i] = (struct run)RUN("msgclient", "-t", types[i], KEY, texts[i]);
-        if (i % 2)
-            c[i] = (struct run)RUN("msgclient", "-u", "-t", types[i], KEY, texts[i]);
-        c[i].req.timeout = WAIT;
+        c[i] = client(types[i], texts[i], i % 2);
         run_start(&c[i]);
     }
     for (size_t i = 0; i < ARRAY_LEN(c); i++)
@@ -925,18 +843,17 @@ client_concurrent(void)
                       got);
     }
     check_ulong(&srv, "The number of messages left in the queue", queue_stat(qid).msg_qnum,
-                 0, "Every request was served and every client took its reply.");
-    stop_server(&srv);
+                0, "Every request was served and every client took its reply.");
+    server_end(&srv, SIGTERM);
 }
 
 static void
 client_no_server(void)
 {
-    struct run c = RUN("msgclient", "-t", "1001", KEY, "anybody?");
+    struct run c = client("1001", "anybody?", false);
     struct ipc_set before;
 
     snapshot(&before);
-    c.req.timeout = WAIT;
     run_program(&c);
     expect_no_new_objects(&before, &c, "The client must only open the service's queue "
                           "(msgget(key, 0)), never create it; with no server running");
@@ -948,18 +865,16 @@ client_no_server(void)
 static void
 client_server_gone(void)
 {
-    struct run c = RUN("msgclient", "-t", "1001", KEY, "still there?");
+    struct run c = client("1001", "still there?", false);
     struct request req;
     ssize_t n;
-    int qid = service_queue();
+    int qid = grader_queue(KEY_NUM, 0600);
 
-    c.req.timeout = WAIT;
     run_start(&c);
     n = await_request(&c, qid, &req, WAIT);
     expect_request(&c, n, &req, REQ_NORMAL, 1001, "still there?");
     expect_waiting_for(&c, 1001);
-    if (msgctl(qid, IPC_RMID, NULL) == -1)
-        test_error("The grader could not remove the queue: %s", strerror(errno));
+    grader_remove(IPC_KIND_MSG, qid);
     run_wait(&c);
     expect_error_exit(&c, "When the queue is removed while the client waits for its reply");
     expect_stderr_has(&c, "Identifier removed", "A msgrcv() blocked on a queue that is "
@@ -971,13 +886,13 @@ static void
 client_full_queue(void)
 {
     struct run quick = RUN("msgclient", "-n", "-t", "1001", KEY, "no wait");
-    struct run patient = RUN("msgclient", "-t", "1002", KEY, "I wait");
+    struct run patient = client("1002", "I wait", false);
     struct msqid_ds ds;
     struct request req;
     struct any_msg m;
     char got[128];
     ssize_t n;
-    int qid = service_queue();
+    int qid = grader_queue(KEY_NUM, 0600);
 
     ds = queue_stat(qid);
     ds.msg_qbytes = REQUEST_SIZE;               /* room for one request */
@@ -998,13 +913,10 @@ client_full_queue(void)
     expect_ulong(&quick, "The number of messages in the full queue after `-n`",
                  queue_stat(qid).msg_qnum, 1, "Nothing can be sent to a full queue.");
 
-    patient.req.timeout = WAIT;
     run_start(&patient);
-    if (!wait_in_syscall(&patient, SYS_msgsnd, NULL, WAIT)) {
-        run_wait(&patient);
-        test_fail(&patient, "Without -n, a client facing a full queue must wait in msgsnd() "
-                            "until there is room (no IPC_NOWAIT); it did not.");
-    }
+    if (!run_wait_asleep_in(&patient, SYS_msgsnd, NULL, WAIT))
+        run_fail_halt(&patient, "Without -n, a client facing a full queue must wait in "
+                                "msgsnd() until there is room (no IPC_NOWAIT); it did not.");
     take(qid, REQ_NORMAL, &m);                  /* make room: its send goes through */
     n = await_request(&patient, qid, &req, WAIT);
     expect_request(&patient, n, &req, REQ_NORMAL, 1002, "I wait");
@@ -1020,17 +932,16 @@ client_valgrind(void)
     static const struct { bool urgent; const char *type, *text, *upper; } runs[] = {
         { false, "1001", "valgrind", "VALGRIND" }, { true, "1002", "urgent", "URGENT" },
     };
-    int qid = service_queue();
+    int qid = grader_queue(KEY_NUM, 0600);
 
     for (size_t i = 0; i < ARRAY_LEN(runs); i++) {
-        struct run c = RUN("msgclient", "-t", runs[i].type, KEY, runs[i].text);
+        struct run c = client(runs[i].type, runs[i].text, runs[i].urgent);
         struct request req;
         char got[128];
         ssize_t n;
 
-        if (runs[i].urgent)
-            c = (struct run)RUN("msgclient", "-u", "-t", runs[i].type, KEY, runs[i].text);
         c.req.valgrind = true;
+        c.req.timeout = 0;                      /* Valgrind's own default */
         run_start(&c);
         n = await_request(&c, qid, &req, 6 * WAIT);
         expect_request(&c, n, &req, runs[i].urgent ? REQ_URGENT : REQ_NORMAL,
@@ -1058,7 +969,7 @@ bad_usage(void)
         { "msgclient", "-t", "1001", KEY, "" },
     };
     struct ipc_set before;
-    int qid = service_queue();
+    int qid = grader_queue(KEY_NUM, 0600);
 
     snapshot(&before);
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -1074,15 +985,18 @@ bad_usage(void)
     }
 }
 
+/* ---- the table ---- */
+
 static const struct test_def tests[] = {
     { "server_replies", "the server answers a request with a 64-byte reply: its text in "
-      "capitals, to the client's reply type", 2, server_replies, "reply.mtype = request.reply_type; msgsnd "
-      "with REPLY_SIZE.", NULL, "Request and reply on one queue" },
+      "capitals, to the client's reply type", 2, server_replies, "reply.mtype = "
+      "request.reply_type; msgsnd with REPLY_SIZE.", NULL, "Request and reply on one queue" },
     { "server_priority", "the server serves urgent requests first (msgtyp -3), in order, "
       "with 64-byte replies", 3, server_priority, "msgrcv(qid, &req, REQUEST_SIZE, "
       "-REQ_SHUTDOWN, 0).", NULL, "Priorities with a negative msgtyp" },
     { "server_concurrent", "the server answers six clients at once, each with its own reply",
-      2, server_concurrent, "one reply per request, addressed by type.", NULL, "Request and reply on one queue" },
+      2, server_concurrent, "one reply per request, addressed by type.", NULL,
+      "Request and reply on one queue" },
     { "server_sigterm", "on SIGTERM the server stops, removes its queue and exits 0", 2,
       server_sigterm, "the handler sets a flag; on EINTR the loop checks it, then "
       "msgctl(qid, IPC_RMID, NULL).", NULL, "Signals: EINTR" },
@@ -1101,23 +1015,27 @@ static const struct test_def tests[] = {
       "the payload.", NULL, "Common mistakes" },
     { "client_request", "the client sends a 64-byte normal request and prints the reply "
       "of its type", 2, client_request, "msgsnd(qid, &req, REQUEST_SIZE, 0), then "
-      "msgrcv(qid, &rep, REPLY_SIZE, reply_type, 0).", NULL, "The message "
-      "layout" },
+      "msgrcv(qid, &rep, REPLY_SIZE, reply_type, 0).", NULL, "The message layout" },
     { "client_urgent", "with -u the client sends an urgent request (type 1)", 1,
-      client_urgent, "req.mtype = REQ_URGENT with -u.", NULL, "The message "
-      "layout" },
+      client_urgent, "req.mtype = REQ_URGENT with -u.", NULL, "The message layout" },
     { "client_own_reply", "the client takes only its own reply, and leaves others' in the "
-      "queue", 2, client_own_reply, "msgtyp = the reply type, never 0.", NULL, "Choosing a message by type" },
+      "queue", 2, client_own_reply, "msgtyp = the reply type, never 0.", NULL,
+      "Choosing a message by type" },
     { "client_concurrent", "five clients at once each get their own reply", 2,
-      client_concurrent, "each client waits on its own reply type.", NULL, "Request and reply on one queue" },
+      client_concurrent, "each client waits on its own reply type.", NULL,
+      "Request and reply on one queue" },
     { "client_no_server", "without a server the client fails with ENOENT and creates "
-      "nothing", 1, client_no_server, "msgget(key, 0): a client never creates the queue.", NULL, "Common mistakes" },
+      "nothing", 1, client_no_server, "msgget(key, 0): a client never creates the queue.",
+      NULL, "Common mistakes" },
     { "client_server_gone", "a client waiting for its reply fails with EIDRM when the queue "
-      "is removed", 1, client_server_gone, "report EIDRM from msgrcv() and exit 1.", NULL, "The queue removed under you: EIDRM" },
+      "is removed", 1, client_server_gone, "report EIDRM from msgrcv() and exit 1.", NULL,
+      "The queue removed under you: EIDRM" },
     { "client_full_queue", "on a full queue, -n fails at once (EAGAIN); without -n the "
-      "client waits", 2, client_full_queue, "IPC_NOWAIT only with -n.", NULL, "When the queue is full" },
+      "client waits", 2, client_full_queue, "IPC_NOWAIT only with -n.", NULL,
+      "When the queue is full" },
     { "client_valgrind", "the client runs clean under Valgrind (no uninitialised bytes sent)",
-      2, client_valgrind, "memset() the request before filling it.", NULL, "Common mistakes" },
+      2, client_valgrind, "memset() the request before filling it.", NULL,
+      "Common mistakes" },
     { "bad_usage", "both programs reject a wrong command line with a usage message", 1,
       bad_usage, "the skeletons' argument parsing does this; keep usage_err() for bad "
       "input.", NULL, NULL },

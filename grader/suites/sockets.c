@@ -1,22 +1,24 @@
-/* suite_sockets.c: exercise `sockets` (chapters/09-sockets.md). The student
+/* sockets.c: exercise `sockets` (chapters/09-sockets.md). The student
  * writes both ends of a line service on a Unix domain stream socket
  * (protocol: exercises/include/sockservice.h): sockserver, which serves
- * many clients at once, and sockclient. Most tests put the grader itself
- * on the other end of the socket: it connects to the student's server
- * (sending a request in pieces, several in one write, half a line it never
- * finishes, a line too long, a request from a client that has gone), or
- * listens for the student's client and answers it in pieces. Two tests run
- * the reference client against the student's server, several at once.
- * The server's descriptors are looked at while it runs (/proc/PID/fd: are
- * the connections of clients that left closed?) and at its exit (Valgrind
- * --track-fds). A wait that can no longer end (the server has read
- * everything and sleeps without answering) is cut short and explained
- * with where the server is blocked ("blocked in read() on descriptor 4 (a
- * client's connection, accepted on socket service.sock)"). */
+ * many clients at once until SIGTERM, and sockclient, which sends each of
+ * its TEXTs as a line and prints each reply.
+ *
+ * Most tests put the grader itself on the other end of the socket: it
+ * connects to the student's server (sending a request in pieces, several
+ * in one write, half a line it never finishes, a line too long, a request
+ * from a client that has gone), or listens for the student's client and
+ * answers it in pieces. Two tests run the reference client against the
+ * student's server, several at once. The server's descriptors are looked
+ * at while it runs (/proc/PID/fd: are the connections of clients that left
+ * closed?) and at its exit (Valgrind --track-fds). A wait that can no
+ * longer end (the server has read everything and sleeps without answering)
+ * is cut short and explained with where the server is blocked ("blocked in
+ * read() on descriptor 4 (a client's connection, accepted on socket
+ * service.sock)"). */
 #define _GNU_SOURCE
 #include "suite.h"
-#include "diagnose.h"
-#include "../exercises/include/sockservice.h"
+#include "../../exercises/include/sockservice.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -32,7 +34,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -40,9 +41,17 @@
 #define SOCK    "service.sock"  /* in the programs' (and the test's) folder */
 #define WAIT    5.0             /* seconds to wait for something that takes ms */
 #define VG_WAIT 30.0            /* the same under Valgrind */
-#define SETTLED 20              /* polls, 10 ms apart, that must agree */
+#define READY_MUST "it must make its socket, bind it to " SOCK ", listen(), print that " \
+                   "line and serve clients until it gets SIGTERM"
+#define STOP_WENT_ON "After SIGTERM the server should close its connections, remove " SOCK \
+                     " and exit, but it went on. The handler sets a flag; poll() (or " \
+                     "accept(), read()) then fails with EINTR, and the loop must look at " \
+                     "the flag before waiting again. See " CHAPTER ", \"Stopping a server " \
+                     "cleanly\"."
 
 static const char *const programs[] = { "sockserver", "sockclient", NULL };
+
+/* ---- the grader's view of the programs ---- */
 
 /* The test works in the programs' folder, so that SOCK names the same
  * file for both (and stays far below sun_path's 108 bytes). */
@@ -53,15 +62,28 @@ in_scratch(void)
         test_error("The grader could not enter its scratch folder: %s", strerror(errno));
 }
 
-/* ---- the processes of a run ---- */
+/* How long a program gets for what takes it milliseconds. */
+static double
+patience(const struct run *r)
+{
+    return r->req.valgrind ? VG_WAIT : WAIT;
+}
 
 /* Valgrind --track-fds writes its list of descriptors open at exit to the
- * program's stderr, between the program's own lines: the grader takes it
- * out once the run is collected (one such run per test), keeping the
- * descriptors in open_fds, and the student sees only their own stderr. */
+ * program's stderr, between the program's own lines: once the run is
+ * collected (one such run per test), the grader takes it out, keeping the
+ * descriptors in open_fds, so that the student sees only their own
+ * stderr. */
 static struct vg_open_fd *open_fds;
 static size_t n_open_fds;
 static bool fds_taken;
+
+static void
+free_open_fds(void *unused)
+{
+    (void)unused;
+    vg_open_fds_free(open_fds, n_open_fds);
+}
 
 static void
 take_fd_report(struct run *r)
@@ -72,6 +94,7 @@ take_fd_report(struct run *r)
         return;
     fds_taken = true;
     n_open_fds = vg_open_fds(&r->res.vg, r->res.err, &open_fds);
+    test_defer(free_open_fds, NULL);
     out = r->res.err;
     for (const char *line = r->res.err, *next; *line; line = next) {
         size_t len = strcspn(line, "\n");
@@ -85,59 +108,6 @@ take_fd_report(struct run *r)
     }
     *out = '\0';
 }
-
-/* run_wait(), then the descriptor report out of stderr. */
-static void
-collect(struct run *r)
-{
-    run_wait(r);
-    take_fd_report(r);
-}
-
-/* True if every thread of every process of the run sleeps in a blocking
- * call (poll(), accept(), read()...), not in sleep(), not running: it can
- * do nothing until something happens on a descriptor or a signal comes. */
-static bool
-run_idle(const struct run *r)
-{
-    pid_t pids[64];
-    size_t n = run_processes(r, pids, ARRAY_LEN(pids));
-
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char dir[64];
-        DIR *d;
-        struct dirent *de;
-        bool idle = true;
-
-        snprintf(dir, sizeof dir, "/proc/%d/task", (int)pids[i]);
-        if ((d = opendir(dir)) == NULL)
-            return false;
-        while (idle && (de = readdir(d)) != NULL) {
-            long nr;
-
-            if (de->d_name[0] == '.')
-                continue;
-            nr = diagnose_asleep_in((pid_t)atoi(de->d_name), NULL);
-            idle = nr >= 0 && nr != SYS_nanosleep && nr != SYS_clock_nanosleep;
-        }
-        closedir(d);
-        if (!idle)
-            return false;
-    }
-    return true;
-}
-
-/* run_halt(), then the descriptors Valgrind saw open at the end. */
-static void
-halt(struct run *r)
-{
-    run_halt(r);
-    take_fd_report(r);
-}
-
-static bool wait_exit(struct run *r, double timeout);
 
 /* A test with hundreds of clients makes a long log: in its failure
  * message, only the last lines of the program's stdout are shown. */
@@ -160,50 +130,142 @@ trim_output(struct run *r)
     }
 }
 
-/* The server (or client) did not do what the test waited for: fail with
- * what, where it is stuck if it is still running (then stop it), or that
- * it has exited. */
+/* run_fail_halt(), with this suite's two cuts in the program's output:
+ * the descriptor report and, in a long log, all but its end. */
 __attribute__((noreturn, format(printf, 2, 3))) static void
 prog_fail(struct run *r, const char *fmt, ...)
 {
-    struct strbuf where = { 0 };
-    bool running = r->res.out == NULL && !wait_exit(r, 0.2);   /* it may be exiting */
+    struct strbuf tail = { 0 };
     char *text;
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
+    text = test_own(xvasprintf(fmt, ap));
     va_end(ap);
-    if (running)
-        run_where(r, &where);
-    halt(r);
+    run_halt_words(r, &tail);
+    take_fd_report(r);
     trim_output(r);
-    if (running)
-        test_fail(r, "%s\nThe %s was still running; the grader stopped it. It was:\n  %s",
-                  text ? text : "", strcmp(r->req.prog, "sockserver") == 0 ? "server" : "client",
-                  sb_str(&where));
-    if (r->res.term_signal && !r->res.stopped)
-        test_fail(r, "%s\nThe %s was killed by signal %d (%s).", text ? text : "",
-                  strcmp(r->req.prog, "sockserver") == 0 ? "server" : "client", r->res.term_signal,
-                  strsignal(r->res.term_signal));
-    test_fail(r, "%s\nThe %s has exited (status %d).", text ? text : "",
-              strcmp(r->req.prog, "sockserver") == 0 ? "server" : "client", r->res.exit_code);
+    test_fail(r, "%s\n%s", text, sb_str(&tail));
 }
 
-/* Wait (at most timeout seconds) until the run has exited by itself;
- * false if it is still running. */
-static bool
-wait_exit(struct run *r, double timeout)
+/* The connections accepted on SOCK that the server's processes hold open
+ * now (its listening socket not counted), from /proc/PID/fd. Their
+ * numbers go to fds. */
+static size_t
+open_connections(const struct run *srv, int *fds, size_t max)
 {
-    double deadline = now_seconds() + timeout;
+    pid_t pids[64];
+    size_t n = 0, np = run_processes(srv, pids, ARRAY_LEN(pids));
 
-    while (run_alive(r) && now_seconds() < deadline)
-        usleep(10000);
-    if (run_alive(r))
-        return false;
-    collect(r);
-    return true;
+    for (size_t i = 0; i < np; i++) {
+        char dir[64];
+        DIR *d;
+        struct dirent *de;
+
+        snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pids[i]);
+        if ((d = opendir(dir)) == NULL)
+            continue;
+        while ((de = readdir(d)) != NULL) {
+            char path[sizeof ((struct sockaddr_un *)0)->sun_path + 2];
+            bool listening;
+            long fd = strtol(de->d_name, NULL, 10);
+
+            if (de->d_name[0] == '.' || !diagnose_unix_fd(pids[i], fd, path, sizeof path,
+                                                           &listening))
+                continue;
+            if (listening || strcmp(path, SOCK) != 0)
+                continue;
+            if (n < max)
+                fds[n] = (int)fd;
+            n++;
+        }
+        closedir(d);
+    }
+    return n;
+}
+
+/* CPU time used so far by the run's processes, in seconds. */
+static double
+cpu_seconds(const struct run *r)
+{
+    pid_t pids[64];
+    size_t n = run_processes(r, pids, ARRAY_LEN(pids));
+    double total = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char file[64], *text, *rparen;
+        unsigned long utime = 0, stime = 0;
+
+        snprintf(file, sizeof file, "/proc/%d/stat", (int)pids[i]);
+        text = read_file_tail(file, 4096, NULL, NULL);
+        rparen = text ? strrchr(text, ')') : NULL;
+        /* after the name: state ppid pgrp session tty tpgid flags minflt
+         * cminflt majflt cmajflt utime stime */
+        if (rparen && sscanf(rparen + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+                             &utime, &stime) == 2)
+            total += (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+        free(text);
+    }
+    return total;
+}
+
+/* The most descriptors the program may have open (RLIMIT_NOFILE, from
+ * /proc/PID/limits), or `otherwise` if that cannot be read. */
+static int
+descriptor_limit(const struct run *r, int otherwise)
+{
+    char file[64], *text, *line;
+    long soft = otherwise;
+
+    snprintf(file, sizeof file, "/proc/%d/limits", (int)r->res.pid);
+    text = read_file_tail(file, 8192, NULL, NULL);
+    line = text ? strstr(text, "Max open files") : NULL;
+    if (line == NULL || sscanf(line + strlen("Max open files"), "%ld", &soft) != 1)
+        soft = otherwise;
+    free(text);
+    return soft > 0 && soft < 4000 ? (int)soft : otherwise;
+}
+
+/* The descriptors Valgrind found open when the program exited, explained;
+ * connections (opened by accept()) are counted apart. */
+static void
+expect_no_open_fds(struct run *r, bool server)
+{
+    size_t accepted = 0;
+    struct strbuf list = { 0 };
+
+    take_fd_report(r);
+    if (!fds_taken)
+        test_error("The grader found no descriptor report from Valgrind (--track-fds=yes).");
+    if (n_open_fds == 0)
+        return;
+    for (size_t i = 0; i < n_open_fds; i++) {
+        struct strbuf one = { 0 };
+        const struct vg_error *opened = open_fds[i].opened;
+        const char *call = opened && opened->nframes ? opened->frames[0].fn : NULL;
+
+        if (call && strncmp(call, "accept", 6) == 0)
+            accepted++;
+        vg_describe_fd(&open_fds[i], g_ctx.sources, &one);
+        feedback('V', sb_str(&one));
+        sb_addf(&list, "- %s\n", sb_str(&one));
+        sb_free(&one);
+    }
+    if (server && accepted > 0)
+        test_fail(r, "Valgrind (--track-fds=yes) found %zu descriptor%s still open when the "
+                     "server exited:\n%sYour server kept %zu connection%s open after %s "
+                     "client%s left: close(cfd) when a client disconnects (read() returns "
+                     "0), and close every connection and the listening socket before you "
+                     "exit. See " CHAPTER ", \"Closing: every descriptor, every time\".",
+                  n_open_fds, n_open_fds == 1 ? "" : "s", sb_str(&list), accepted,
+                  accepted == 1 ? "" : "s", accepted == 1 ? "its" : "their",
+                  accepted == 1 ? "" : "s");
+    test_fail(r, "Valgrind (--track-fds=yes) found %zu descriptor%s still open when the %s "
+                 "exited:\n%sclose() each descriptor once you are done with it: the "
+                 "kernel closes them at exit, but a program that forgets them in a loop runs "
+                 "out. See " CHAPTER ", \"Closing: every descriptor, every time\".",
+              n_open_fds, n_open_fds == 1 ? "" : "s", server ? "server" : "client",
+              sb_str(&list));
 }
 
 /* ---- the socket file ---- */
@@ -312,8 +374,8 @@ conn_close(struct conn *c)
     c->fd = -1;
 }
 
-/* Bytes the server has not read yet of what we sent on c (SIOCOUTQ counts
- * the kernel's buffers: 0 means all read). */
+/* Bytes the program has not read yet of what we sent on c (SIOCOUTQ
+ * counts the kernel's buffers: 0 means all read). */
 static int
 unread_by_peer(const struct conn *c)
 {
@@ -324,8 +386,8 @@ unread_by_peer(const struct conn *c)
     return n;
 }
 
-/* Send text on c; the server is r. Fails the test if the server does not
- * take it within the timeout or has closed the connection. */
+/* Send text on c; the program at the other end is r. Fails the test if
+ * it does not take it within the timeout or has closed the connection. */
 static void
 conn_send(struct run *r, struct conn *c, const char *text, size_t len)
 {
@@ -356,74 +418,96 @@ conn_sends(struct run *r, struct conn *c, const char *text)
     conn_send(r, c, text, strlen(text));
 }
 
-/* Copy len bytes of src into line (size bytes), cut if need be. */
-static void
-copy_text(char *line, size_t size, const char *src, size_t len)
-{
-    if (len >= size)
-        len = size - 1;
-    memcpy(line, src, len);
-    line[len] = '\0';
-}
-
 /* Why conn_line() got no line. */
 enum no_line { GOT_LINE, GOT_EOF, PEER_IDLE, PEER_EXITED, TIMED_OUT };
 
-/* Wait for a line ('\n' ended) from the program r on c, and copy it
- * without its '\n' into line. Gives up at the timeout, when r has exited,
- * or as soon as r has read everything we sent and sits idle for SETTLED
- * polls without having sent a whole line: then nothing more can come. */
-static enum no_line
-conn_line(struct run *r, struct conn *c, char *line, size_t size, double timeout)
+struct line_wait {
+    const struct run *r;
+    struct conn *c;
+    enum no_line got;
+    bool news;                  /* bytes came since the last idle look */
+};
+
+/* Receive what has come on the connection; true once it holds a whole
+ * line (or a buffer full without one: a line far too long), or at the end
+ * of file. */
+static bool
+line_came(void *p)
 {
-    double deadline = now_seconds() + timeout;
-    int idle = 0;
+    struct line_wait *w = p;
+    struct conn *c = w->c;
 
     for (;;) {
-        char *nl = memchr(c->buf, '\n', c->len);
-        struct pollfd p = { c->fd, POLLIN, 0 };
         ssize_t n;
 
-        if (nl != NULL) {
-            size_t len = (size_t)(nl - c->buf);
-
-            copy_text(line, size, c->buf, len);
-            c->len -= len + 1;
-            memmove(c->buf, nl + 1, c->len);
-            return GOT_LINE;
+        if (memchr(c->buf, '\n', c->len) != NULL || c->len == sizeof c->buf - 1) {
+            w->got = GOT_LINE;
+            return true;
         }
-        if (poll(&p, 1, 10) == 1) {
-            n = recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, MSG_DONTWAIT);
-            if (n == 0 || (n == -1 && errno == ECONNRESET))
-                return GOT_EOF;
-            if (n > 0) {
-                c->len += (size_t)n;
-                idle = 0;
-                if (c->len == sizeof c->buf - 1) {
-                    copy_text(line, size, c->buf, c->len);
-                    c->len = 0;
-                    return GOT_LINE;        /* a line far too long: show its start */
-                }
-            }
-            continue;
+        n = recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, MSG_DONTWAIT);
+        if (n == 0 || (n == -1 && errno == ECONNRESET)) {
+            w->got = GOT_EOF;
+            return true;
         }
-        if (!run_alive(r))
-            return PEER_EXITED;
-        if (now_seconds() > deadline)
-            return TIMED_OUT;
-        idle = unread_by_peer(c) == 0 && run_idle(r) ? idle + 1 : 0;
-        if (idle >= SETTLED)
-            return PEER_IDLE;
+        if (n < 0)
+            return false;
+        c->len += (size_t)n;
+        w->news = true;
     }
 }
 
-/* The partial line received so far, for messages: "" or " (it sent
- * \"1 HEL\" without a '\n')". */
-static void
-partial_words(const struct conn *c, struct strbuf *sb)
+/* The program has read everything we sent and sleeps, and nothing came. */
+static bool
+peer_idle(void *p)
 {
-    if (c->len > 0)
-        sb_addf(sb, " It sent \"%.*s\" without a '\\n' to end the line.", (int)c->len, c->buf);
+    struct line_wait *w = p;
+    bool news = w->news;
+
+    w->news = false;
+    return !news && unread_by_peer(w->c) == 0 && run_idle(w->r);
+}
+
+/* Wait for a line ('\n' ended) from the program r on c, and copy it
+ * without its '\n' into line (cut to size). Gives up at the timeout, when
+ * r has exited, or as soon as r has read everything we sent and sits idle
+ * without having sent a whole line: then nothing more can come. */
+static enum no_line
+conn_line(struct run *r, struct conn *c, char *line, size_t size, double timeout)
+{
+    struct line_wait lw = { .r = r, .c = c };
+    struct watch w = { .done = line_came, .idle = peer_idle, .ctx = &lw, .wake_fd = c->fd };
+    char *nl;
+    size_t len;
+
+    switch (run_watch(r, &w, timeout)) {
+    case WATCH_DONE:
+        break;
+    case WATCH_IDLE:
+        return PEER_IDLE;
+    case WATCH_EXITED:
+        return PEER_EXITED;
+    case WATCH_LATE:
+        return TIMED_OUT;
+    }
+    if (lw.got != GOT_LINE)
+        return lw.got;
+    nl = memchr(c->buf, '\n', c->len);
+    len = nl ? (size_t)(nl - c->buf) : c->len;      /* a line far too long: its start */
+    snprintf(line, size, "%.*s", (int)len, c->buf);
+    c->len -= nl ? len + 1 : len;
+    memmove(c->buf, c->buf + (nl ? len + 1 : len), c->len);
+    return GOT_LINE;
+}
+
+/* The partial line received so far, for messages: "" or " It sent
+ * \"1 HEL\" without a '\n' to end the line." */
+static const char *
+partial_words(const struct conn *c)
+{
+    if (c->len == 0)
+        return "";
+    return test_strf(" It sent \"%.*s\" without a '\\n' to end the line.", (int)c->len,
+                     c->buf);
 }
 
 /* The next line the server sends on c must be `want`. */
@@ -431,12 +515,10 @@ static void
 expect_reply(struct run *srv, struct conn *c, const char *want, const char *situation)
 {
     char got[REPLY_MAX + 64];
-    struct strbuf part = { 0 };
-    enum no_line rc = conn_line(srv, c, got, sizeof got, srv->req.valgrind ? VG_WAIT : WAIT);
+    enum no_line rc = conn_line(srv, c, got, sizeof got, patience(srv));
 
     if (rc == GOT_LINE && strcmp(got, want) == 0)
         return;
-    partial_words(c, &part);
     switch (rc) {
     case GOT_LINE:
         prog_fail(srv, "%s, the server's reply on %s is wrong.\n  expected: %s\n  found:    "
@@ -445,19 +527,47 @@ expect_reply(struct run *srv, struct conn *c, const char *want, const char *situ
                   "capital letters, then '\\n'.", situation, c->name, want, got);
     case GOT_EOF:
         prog_fail(srv, "%s, the server closed %s instead of replying \"%s\".%s", situation,
-                  c->name, want, sb_str(&part));
+                  c->name, want, partial_words(c));
     case PEER_IDLE:
         prog_fail(srv, "%s, no reply came on %s (expected \"%s\"): the server has read "
                   "everything the grader sent and sleeps without answering.%s", situation,
-                  c->name, want, sb_str(&part));
+                  c->name, want, partial_words(c));
     case PEER_EXITED:
         prog_fail(srv, "%s, no reply came on %s (expected \"%s\").%s", situation, c->name,
-                  want, sb_str(&part));
+                  want, partial_words(c));
     case TIMED_OUT:
         prog_fail(srv, "%s, no reply came on %s within %.0f s (expected \"%s\").%s",
-                  situation, c->name, srv->req.valgrind ? VG_WAIT : WAIT, want, sb_str(&part));
+                  situation, c->name, patience(srv), want, partial_words(c));
     }
     abort();
+}
+
+struct consumed {
+    const struct run *srv;
+    const struct conn *c;
+    double since;               /* when all of it was first seen read, or 0 */
+};
+
+/* All we sent has been read, a second ago: a server that never sleeps has
+ * done what it will with it by then. */
+static bool
+read_a_second_ago(void *p)
+{
+    struct consumed *w = p;
+
+    if (unread_by_peer(w->c) > 0)
+        w->since = 0;
+    else if (w->since == 0)
+        w->since = now_seconds();
+    return w->since > 0 && now_seconds() - w->since >= 1.0;
+}
+
+static bool
+read_and_asleep(void *p)
+{
+    struct consumed *w = p;
+
+    return unread_by_peer(w->c) == 0 && run_idle(w->srv);
 }
 
 /* Wait until the server has read everything sent on c and sleeps: it has
@@ -467,20 +577,17 @@ expect_reply(struct run *srv, struct conn *c, const char *want, const char *situ
 static void
 wait_consumed(struct run *srv, struct conn *c, const char *what)
 {
-    double deadline = now_seconds() + (srv->req.valgrind ? VG_WAIT : WAIT);
-    int idle = 0, read_all = 0;
+    struct consumed cw = { .srv = srv, .c = c };
+    struct watch w = { .done = read_a_second_ago, .idle = read_and_asleep, .ctx = &cw };
 
-    while (idle < SETTLED && read_all < 5 * SETTLED) {
-        bool consumed = unread_by_peer(c) == 0;
-
-        if (!run_alive(srv))
-            prog_fail(srv, "The server stopped after %s.", what);
-        if (now_seconds() > deadline)
-            prog_fail(srv, "After %s, the server did not read it within %.0f s.", what,
-                      srv->req.valgrind ? VG_WAIT : WAIT);
-        read_all = consumed ? read_all + 1 : 0;
-        idle = consumed && run_idle(srv) ? idle + 1 : 0;
-        usleep(10000);
+    switch (run_watch(srv, &w, patience(srv))) {
+    case WATCH_EXITED:
+        prog_fail(srv, "The server stopped after %s.", what);
+    case WATCH_LATE:
+        prog_fail(srv, "After %s, the server did not read it within %.0f s.", what,
+                  patience(srv));
+    default:
+        return;
     }
 }
 
@@ -499,71 +606,16 @@ expect_nothing_yet(struct run *srv, struct conn *c, const char *situation, const
         prog_fail(srv, "%s, the server closed %s. %s", situation, c->name, advice);
 }
 
-/* ---- starting and stopping the student's server ---- */
+/* ---- the student's server, and reference clients ---- */
 
+/* Start the student's (or the reference) server in the test's folder. */
 static void
-start_server(struct run *srv, bool valgrind)
+start_server(struct run *srv)
 {
-    char line[64];
-
     in_scratch();
-    srv->req.timeout = valgrind ? 120 : 60;     /* the test stops it long before */
-    srv->req.valgrind = valgrind;
-    srv->req.track_fds = valgrind;
-    run_start(srv);
-    if (!run_wait_output(srv, "ready", valgrind ? VG_WAIT : WAIT)) {
-        if (run_alive(srv))
-            prog_fail(srv, "The server never printed \"ready " SOCK "\"; it should, once it "
-                      "listens.");
-        run_wait(srv);
-        expect_finished(srv);
-        test_fail(srv, "The server exited before printing \"ready " SOCK "\"; it must make its "
-                       "socket, bind it to " SOCK ", listen(), print that line and serve "
-                       "clients until it gets SIGTERM.");
-    }
-    snprintf(line, sizeof line, "ready %s\n", SOCK);
-    if (!run_wait_output(srv, line, 1))
+    server_start(srv, "ready", "ready " SOCK, READY_MUST);
+    if (!run_wait_output(srv, "ready " SOCK "\n", 1))
         prog_fail(srv, "The server should print \"ready %s\" once it listens.", SOCK);
-}
-
-/* The end of a test that is not about stopping: SIGTERM, and if the
- * server does not exit soon, the grader stops it (server_sigterm and
- * server_valgrind check the way it stops). */
-static void
-end_server(struct run *srv)
-{
-    run_signal(srv, SIGTERM);
-    if (!wait_exit(srv, 2))
-        run_stop(srv);
-}
-
-/* Wait until the program sleeps in a blocking call (poll(), accept()...)
- * for SETTLED polls, at most `timeout` seconds: a signal sent then finds
- * it waiting, not halfway through its work. */
-static void
-settle(const struct run *r, double timeout)
-{
-    double deadline = now_seconds() + timeout;
-    int idle = 0;
-
-    while (idle < SETTLED && now_seconds() < deadline && run_alive(r)) {
-        idle = run_idle(r) ? idle + 1 : 0;
-        usleep(10000);
-    }
-}
-
-/* SIGTERM while the server waits; it must exit by itself, with status 0. */
-static void
-stop_server(struct run *srv)
-{
-    settle(srv, srv->req.valgrind ? VG_WAIT : WAIT);
-    run_signal(srv, SIGTERM);
-    if (!wait_exit(srv, srv->req.valgrind ? VG_WAIT : WAIT))
-        prog_fail(srv, "After SIGTERM the server should close its connections, remove " SOCK
-                  " and exit, but it went on. The handler sets a flag; poll() (or accept(), "
-                  "read()) then fails with EINTR, and the loop must look at the flag before "
-                  "waiting again. See " CHAPTER ", \"Stopping a server cleanly\".");
-    expect_success(srv);
 }
 
 /* A reference client: sockclient SOCK TEXT... */
@@ -597,110 +649,61 @@ expect_ref_client(struct run *srv, struct run *c)
               c->res.timed_out ? "got no reply in time" : "failed", sb_str(&said));
 }
 
-/* ---- the server's descriptors ---- */
+/* ---- the student's client ---- */
 
-/* The connections accepted on SOCK that the server's processes hold open
- * now (its listening socket not counted), from /proc/PID/fd. Their
- * numbers go to fds. */
-static size_t
-open_connections(const struct run *srv, int *fds, size_t max)
+struct accepting {
+    int lfd, fd;
+};
+
+static bool
+accepted(void *p)
 {
-    pid_t pids[64];
-    size_t n = 0, np = run_processes(srv, pids, ARRAY_LEN(pids));
+    struct accepting *a = p;
 
-    for (size_t i = 0; i < np; i++) {
-        char dir[64];
-        DIR *d;
-        struct dirent *de;
-
-        snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pids[i]);
-        if ((d = opendir(dir)) == NULL)
-            continue;
-        while ((de = readdir(d)) != NULL) {
-            char path[sizeof ((struct sockaddr_un *)0)->sun_path + 2];
-            bool listening;
-            long fd = strtol(de->d_name, NULL, 10);
-
-            if (de->d_name[0] == '.' || !diagnose_unix_fd(pids[i], fd, path, sizeof path,
-                                                           &listening))
-                continue;
-            if (listening || strcmp(path, SOCK) != 0)
-                continue;
-            if (n < max)
-                fds[n] = (int)fd;
-            n++;
-        }
-        closedir(d);
-    }
-    return n;
+    a->fd = accept4(a->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    return a->fd >= 0;
 }
 
-/* CPU time used so far by the run's processes, in seconds. */
-static double
-cpu_seconds(const struct run *r)
+/* Accept the student's client's connection on the grader's lfd. */
+static int
+accept_client(struct run *cl, int lfd)
 {
-    pid_t pids[64];
-    size_t n = run_processes(r, pids, ARRAY_LEN(pids));
-    double total = 0;
+    struct accepting a = { .lfd = lfd, .fd = -1 };
+    struct watch w = { .done = accepted, .ctx = &a, .wake_fd = lfd };
 
-    for (size_t i = 0; i < n; i++) {
-        char file[64], *text, *rparen;
-        unsigned long utime = 0, stime = 0;
-
-        snprintf(file, sizeof file, "/proc/%d/stat", (int)pids[i]);
-        text = read_file_tail(file, 4096, NULL, NULL);
-        rparen = text ? strrchr(text, ')') : NULL;
-        /* after the name: state ppid pgrp session tty tpgid flags minflt
-         * cminflt majflt cmajflt utime stime */
-        if (rparen && sscanf(rparen + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-                             &utime, &stime) == 2)
-            total += (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
-        free(text);
+    switch (run_watch(cl, &w, WAIT)) {
+    case WATCH_DONE:
+        return a.fd;
+    case WATCH_EXITED:
+        run_wait(cl);
+        test_fail(cl, "The client exited without connecting to " SOCK ", where a server "
+                      "was listening. socket(AF_UNIX, SOCK_STREAM, 0), then connect() to "
+                      "the path. See " CHAPTER ", \"connect(): the client side\".");
+    default:
+        prog_fail(cl, "The client did not connect to " SOCK " within %.0f s.", WAIT);
     }
-    return total;
 }
 
-/* The descriptors Valgrind found open when the program exited, explained;
- * connections (opened by accept()) are counted apart. */
+/* The next request the client sends must be `want`. */
 static void
-expect_no_open_fds(struct run *r, bool server)
+expect_request(struct run *cl, struct conn *c, const char *want)
 {
-    struct vg_open_fd *fds = open_fds;
-    size_t n = n_open_fds, accepted = 0;
-    struct strbuf list = { 0 };
+    char got[REQUEST_MAX + 64];
+    enum no_line rc = conn_line(cl, c, got, sizeof got, patience(cl));
 
-    if (!fds_taken)
-        test_fail(r, "The grader found no descriptor report from Valgrind (--track-fds=yes).");
-    if (n == 0)
+    if (rc == GOT_LINE && strcmp(got, want) == 0)
         return;
-    for (size_t i = 0; i < n; i++) {
-        struct strbuf one = { 0 };
-        const char *call = fds[i].opened && fds[i].opened->nframes ?
-                           fds[i].opened->frames[0].fn : NULL;
-
-        if (call && strncmp(call, "accept", 6) == 0)
-            accepted++;
-        vg_describe_fd(&fds[i], g_ctx.sources, &one);
-        feedback('V', sb_str(&one));
-        sb_addf(&list, "- %s\n", sb_str(&one));
-        sb_free(&one);
-    }
-    if (server && accepted > 0)
-        test_fail(r, "Valgrind (--track-fds=yes) found %zu descriptor%s still open when the "
-                     "server exited:\n%sYour server kept %zu connection%s open after %s "
-                     "client%s left: close(cfd) when a client disconnects (read() returns "
-                     "0), and close every connection and the listening socket before you "
-                     "exit. See " CHAPTER ", \"Closing: every descriptor, every time\".",
-                  n, n == 1 ? "" : "s", sb_str(&list), accepted, accepted == 1 ? "" : "s",
-                  accepted == 1 ? "its" : "their", accepted == 1 ? "" : "s");
-    test_fail(r, "Valgrind (--track-fds=yes) found %zu descriptor%s still open when the %s "
-                 "exited:\n%sclose() each descriptor once you are done with it: the kernel "
-                 "closes them at exit, but a program that forgets them in a loop runs out. See "
-                 CHAPTER ", \"Closing: every descriptor, every time\".", n, n == 1 ? "" : "s",
-              server ? "server" : "client", sb_str(&list));
+    if (rc == GOT_LINE)
+        prog_fail(cl, "The client's request is wrong.\n  expected: %s\\n\n  found:    %s\\n\n"
+                  "Send each TEXT as one line: its bytes, then '\\n'.", want, got);
+    prog_fail(cl, "The grader waited for the request \"%s\\n\" from the client, but %s.%s",
+              want, rc == GOT_EOF ? "the client closed the connection" :
+              rc == PEER_IDLE ? "the client sleeps without sending it" :
+              rc == PEER_EXITED ? "the client exited" : "it did not come in time",
+              partial_words(c));
 }
 
-/* ---- the server ---- */
+/* ---- the tests ---- */
 
 static void
 server_replies(void)
@@ -709,7 +712,7 @@ server_replies(void)
     struct conn a, b;
     struct stat st;
 
-    start_server(&srv, false);
+    start_server(&srv);
     if (lstat(SOCK, &st) == -1 || !S_ISSOCK(st.st_mode))
         prog_fail(&srv, "The server printed \"ready\", but %s. bind() a socket of family "
                   "AF_UNIX to the path " SOCK ": that makes the socket file.",
@@ -724,7 +727,7 @@ server_replies(void)
     expect_reply(&srv, &b, "3 B", "After \"b\\n\" on a second connection");
     conn_close(&a);
     conn_close(&b);
-    end_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -737,7 +740,7 @@ server_stream(void)
                          "and answer only once the '\\n' has come. See " CHAPTER
                          ", \"A stream has no message boundaries\".";
 
-    start_server(&srv, false);
+    start_server(&srv);
     conn_open(&srv, &c, "the grader's connection");
     conn_sends(&srv, &c, "hel");
     wait_consumed(&srv, &c, "\"hel\" (half a request)");
@@ -763,7 +766,7 @@ server_stream(void)
     conn_sends(&srv, &c, "ve\n");
     expect_reply(&srv, &c, "6 FIVE", "After \"fi\", then \"ve\\n\"");
     conn_close(&c);
-    end_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -778,7 +781,7 @@ server_concurrent(void)
     bool seen[17] = { false };
     struct conn held;
 
-    start_server(&srv, false);
+    start_server(&srv);
     /* A client that has sent half a request and waits: the server must
      * go on serving the others meanwhile. */
     conn_open(&srv, &held, "the grader's connection, holding half a request");
@@ -794,17 +797,16 @@ server_concurrent(void)
         const char *line = c[i].res.out;
 
         if (c[i].res.timed_out) {
-            struct strbuf where = { 0 };
+            struct strbuf server = { 0 };
 
-            run_where(&srv, &where);
-            halt(&srv);
+            run_halt_words(&srv, &server);
             test_fail(&c[i], "A first client connected and sent half a request (\"wait\", no "
                       "'\\n'); then five reference clients ran at once, three requests each. "
-                      "This one got no reply within %.0f s. The server was:\n  %s\nA server "
-                      "that serves one client at a time (accept, then read until that client "
-                      "leaves) keeps all the others waiting. Wait for all of them at once with "
-                      "poll(): the listening socket and every connection. See " CHAPTER
-                      ", \"Serving many clients: poll()\".", c[i].req.timeout, sb_str(&where));
+                      "This one got no reply within %.0f s. A server that serves one "
+                      "client at a time (accept, then read until that client leaves) keeps "
+                      "all the others waiting. Wait for all of them at once with poll(): the "
+                      "listening socket and every connection. See " CHAPTER ", \"Serving "
+                      "many clients: poll()\".\n%s", c[i].req.timeout, sb_str(&server));
         }
         expect_ref_client(&srv, &c[i]);
         for (size_t k = 0; k < 3; k++) {
@@ -825,7 +827,8 @@ server_concurrent(void)
                           texts[i][1], texts[i][2], upper, k + 1, c[i].res.out);
             if (serial < 1 || serial > 16 || seen[serial])
                 prog_fail(&srv, "Five clients ran at once, 15 requests in all: the serial "
-                          "numbers should be 1 to 15, each once, but a reply had %ld.", serial);
+                          "numbers should be 1 to 15, each once, but a reply had %ld.",
+                          serial);
             seen[serial] = true;
             line += strcspn(line, "\n") + 1;
         }
@@ -834,7 +837,7 @@ server_concurrent(void)
     expect_reply(&srv, &held, "16 WAITING", "The first connection's request was \"wait\" "
                  "then, after the five other clients, \"ing\\n\": its reply");
     conn_close(&held);
-    end_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -846,7 +849,7 @@ server_clients_leave(void)
     int fds[16];
     size_t n;
 
-    start_server(&srv, false);
+    start_server(&srv);
     for (int i = 0; i < 3; i++) {
         struct run c = ref_client("one", "two", NULL);
 
@@ -883,24 +886,7 @@ server_clients_leave(void)
                   "with EMFILE). See " CHAPTER ", \"Closing: every descriptor, every time\".",
                   WAIT, n, n == 1 ? "" : "s", sb_str(&list));
     }
-    end_server(&srv);
-}
-
-/* The most descriptors the program may have open (RLIMIT_NOFILE, from
- * /proc/PID/limits), or `otherwise` if that cannot be read. */
-static int
-descriptor_limit(const struct run *r, int otherwise)
-{
-    char file[64], *text, *line;
-    long soft = otherwise;
-
-    snprintf(file, sizeof file, "/proc/%d/limits", (int)r->res.pid);
-    text = read_file_tail(file, 8192, NULL, NULL);
-    line = text ? strstr(text, "Max open files") : NULL;
-    if (line == NULL || sscanf(line + strlen("Max open files"), "%ld", &soft) != 1)
-        soft = otherwise;
-    free(text);
-    return soft > 0 && soft < 4000 ? (int)soft : otherwise;
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -910,20 +896,18 @@ server_many_clients(void)
     int clients;
 
     out_lines_shown = 12;
-    start_server(&srv, false);
+    start_server(&srv);
     /* More clients than the server may have descriptors: a server that
      * keeps one per client that left runs out before the end. */
     clients = descriptor_limit(&srv, 256) + 44;
     for (int i = 1; i <= clients; i++) {
-        char name[64], want[32];
+        const char *want = test_strf("%d NEXT", i);
+        char got[REPLY_MAX + 64];
         struct conn c;
 
-        char got[REPLY_MAX + 64];
-
-        snprintf(name, sizeof name, "connection %d of %d (one after the other)", i, clients);
-        conn_open(&srv, &c, name);
+        conn_open(&srv, &c, test_strf("connection %d of %d (one after the other)", i,
+                                      clients));
         conn_sends(&srv, &c, "next\n");
-        snprintf(want, sizeof want, "%d NEXT", i);
         if (i > 1 && conn_line(&srv, &c, got, sizeof got, WAIT) != GOT_LINE)
             prog_fail(&srv, "%d clients connected one after the other, each sending one "
                       "request and leaving. The first %d were answered; client %d got no "
@@ -939,7 +923,7 @@ server_many_clients(void)
             expect_reply(&srv, &c, want, "With clients coming and going one after the other");
         conn_close(&c);
     }
-    end_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -950,7 +934,7 @@ server_long_line(void)
     struct conn ok, bad;
     enum no_line rc;
 
-    start_server(&srv, false);
+    start_server(&srv);
     conn_open(&srv, &ok, "the grader's well-behaved connection");
     conn_open(&srv, &bad, "the grader's connection that sends a line too long");
     memset(line, 'x', sizeof line);
@@ -973,7 +957,7 @@ server_long_line(void)
                  "long (not a request: no serial number)");
     conn_close(&ok);
     conn_close(&bad);
-    end_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -981,8 +965,11 @@ server_client_gone(void)
 {
     struct run srv = RUN("sockserver", SOCK);
     struct conn gone, c;
+    char got[REPLY_MAX + 64];
+    const char *sp;
+    enum no_line rc;
 
-    start_server(&srv, false);
+    start_server(&srv);
     /* Stopped, the server cannot read the requests before the client has
      * gone: its replies then go to a closed connection, every time. */
     run_signal(&srv, SIGSTOP);
@@ -993,33 +980,29 @@ server_client_gone(void)
     usleep(100000);
     conn_open(&srv, &c, "the next client's connection");
     conn_sends(&srv, &c, "third\n");
-    {
-        char got[REPLY_MAX + 64];
-        enum no_line rc = conn_line(&srv, &c, got, sizeof got, WAIT);
-        const char *sp = rc == GOT_LINE ? strchr(got, ' ') : NULL;
-
-        if (rc != GOT_LINE && !run_alive(&srv)) {
-            halt(&srv);
-            if (srv.res.term_signal == SIGPIPE)
-                test_fail(&srv, "A client sent two requests and closed its connection before "
-                               "the server read them. Writing the replies to that closed "
-                               "connection raised SIGPIPE, which killed the server: one "
-                               "client that leaves early must not stop the service. Send with "
-                               "send(fd, buf, len, MSG_NOSIGNAL) (then send() fails with "
-                               "EPIPE: drop that client), or ignore SIGPIPE. See " CHAPTER
-                               ", \"When the other end has gone: EPIPE and SIGPIPE\".");
-            prog_fail(&srv, "A client sent two requests and closed its connection before the "
-                      "server read them; the server should drop that client (send() fails "
-                      "with EPIPE) and go on serving the others, but it stopped.");
-        }
-        if (rc != GOT_LINE || sp == NULL || strcmp(sp, " THIRD") != 0)
-            prog_fail(&srv, "A client sent two requests and closed its connection before the "
-                      "server read them; then the next client sent \"third\\n\" and should "
-                      "get \"N THIRD\", but %s.", rc == GOT_LINE ? "got something else" :
-                      "got no reply");
+    rc = conn_line(&srv, &c, got, sizeof got, WAIT);
+    if (rc != GOT_LINE && !run_alive(&srv)) {
+        run_wait(&srv);
+        if (srv.res.term_signal == SIGPIPE)
+            test_fail(&srv, "A client sent two requests and closed its connection before the "
+                            "server read them. Writing the replies to that closed connection "
+                            "raised SIGPIPE, which killed the server: one client that leaves "
+                            "early must not stop the service. Send with send(fd, buf, len, "
+                            "MSG_NOSIGNAL) (then send() fails with EPIPE: drop that client), "
+                            "or ignore SIGPIPE. See " CHAPTER ", \"When the other end has "
+                            "gone: EPIPE and SIGPIPE\".");
+        prog_fail(&srv, "A client sent two requests and closed its connection before the "
+                  "server read them; the server should drop that client (send() fails with "
+                  "EPIPE) and go on serving the others, but it stopped.");
     }
+    sp = rc == GOT_LINE ? strchr(got, ' ') : NULL;
+    if (rc != GOT_LINE || sp == NULL || strcmp(sp, " THIRD") != 0)
+        prog_fail(&srv, "A client sent two requests and closed its connection before the "
+                  "server read them; then the next client sent \"third\\n\" and should get "
+                  "\"N THIRD\", but %s.", rc == GOT_LINE ? "got something else" :
+                  "got no reply");
     conn_close(&c);
-    end_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -1029,21 +1012,18 @@ server_sigterm(void)
     struct conn a, idle;
     struct stat st;
 
-    start_server(&srv, false);
+    start_server(&srv);
     conn_open(&srv, &a, "the grader's connection");
     conn_sends(&srv, &a, "before\n");
     expect_reply(&srv, &a, "1 BEFORE", "After \"before\\n\"");
     conn_open(&srv, &idle, "an idle connection");
     wait_consumed(&srv, &idle, "a new connection");
-    run_signal(&srv, SIGTERM);
-    if (!wait_exit(&srv, WAIT))
-        prog_fail(&srv, "The server was idle, with two clients connected; after SIGTERM it "
-                  "should close its connections, remove " SOCK " and exit, but it went on "
-                  "waiting. The handler sets a flag; the blocked call (poll(), accept(), "
-                  "read()) then fails with EINTR, and the loop must look at the flag before it "
-                  "waits again (and no SA_RESTART, which would restart accept() and read()). "
-                  "See " CHAPTER ", \"Stopping a server cleanly\".");
-    expect_success(&srv);
+    server_stop(&srv, SIGTERM, "The server was idle, with two clients connected; after "
+                "SIGTERM it should close its connections, remove " SOCK " and exit, but it "
+                "went on waiting. The handler sets a flag; the blocked call (poll(), "
+                "accept(), read()) then fails with EINTR, and the loop must look at the flag "
+                "before it waits again (and no SA_RESTART, which would restart accept() and "
+                "read()). See " CHAPTER ", \"Stopping a server cleanly\".");
     if (strstr(srv.res.out, "shutdown served 1\n") == NULL)
         test_fail(&srv, "Before it exits, the server should print \"shutdown served 1\" (the "
                         "number of requests it answered).");
@@ -1051,7 +1031,8 @@ server_sigterm(void)
         test_fail(&srv, "After SIGTERM your server exited but left the socket file " SOCK
                         " behind. The next server to start would find the name taken (bind() "
                         "fails with EADDRINUSE): unlink(\"%s\") after closing the listening "
-                        "socket. See " CHAPTER ", \"Removing the socket file: unlink()\".", SOCK);
+                        "socket. See " CHAPTER ", \"Removing the socket file: unlink()\".",
+                  SOCK);
     conn_close(&a);
     conn_close(&idle);
 }
@@ -1083,7 +1064,7 @@ server_stale_socket(void)
     conn_sends(&srv, &c, "fresh\n");
     expect_reply(&srv, &c, "1 FRESH", "After replacing a stale socket file, \"fresh\\n\"");
     conn_close(&c);
-    end_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
@@ -1128,15 +1109,15 @@ server_address_in_use(void)
     file.req.timeout = WAIT;
     run_program(&file);
     if (file.res.timed_out || run_wait_output(&file, "ready", 0))
-        test_fail(&file, "A regular file named " SOCK " was in the folder. Your server must not "
-                         "remove a file that is not a socket: it should report the error and "
-                         "exit with status 1 (check with lstat() and S_ISSOCK()).");
+        test_fail(&file, "A regular file named " SOCK " was in the folder. Your server must "
+                         "not remove a file that is not a socket: it should report the error "
+                         "and exit with status 1 (check with lstat() and S_ISSOCK()).");
     expect_error_exit(&file, "When " SOCK " is a regular file");
     content = read_file_tail(SOCK, 4096, NULL, NULL);
     if (content == NULL || strcmp(content, "not a socket\n") != 0)
-        test_fail(&file, "A regular file named " SOCK " was in the folder; your server removed "
-                         "or changed it. A file that is not a socket is not yours to remove: "
-                         "check with lstat() and S_ISSOCK() first.");
+        test_fail(&file, "A regular file named " SOCK " was in the folder; your server "
+                         "removed or changed it. A file that is not a socket is not yours to "
+                         "remove: check with lstat() and S_ISSOCK() first.");
     free(content);
 }
 
@@ -1147,7 +1128,7 @@ server_idle(void)
     struct conn c;
     double cpu, wall;
 
-    start_server(&srv, false);
+    start_server(&srv);
     conn_open(&srv, &c, "the grader's connection");
     conn_sends(&srv, &c, "x\n");
     expect_reply(&srv, &c, "1 X", "After \"x\\n\"");
@@ -1156,29 +1137,26 @@ server_idle(void)
     usleep(1000000);
     cpu = cpu_seconds(&srv) - cpu;
     wall = now_seconds() - wall;
-    if (cpu > 0.1 * wall) {
-        struct strbuf where = { 0 };
-
-        run_where(&srv, &where);
+    if (cpu > 0.1 * wall)
         prog_fail(&srv, "With nothing to do (one client connected, idle), your server used "
                   "%.2f s of CPU time in %.2f s: it spins instead of sleeping. Let poll() "
                   "wait with a timeout of -1 (no timeout), or block in accept() and read(); "
                   "never loop on non-blocking calls that say EAGAIN. See " CHAPTER ", "
                   "\"Serving many clients: poll()\".", cpu, wall);
-    }
     conn_close(&c);
-    end_server(&srv);
+    server_end(&srv, SIGTERM);
 }
 
 static void
 server_valgrind(void)
 {
     struct run srv = RUN("sockserver", SOCK);
-    struct run c1 = ref_client("valgrind", "is", "slow"), c2 = ref_client("patience", NULL,
-                                                                          NULL);
+    struct run c1 = ref_client("valgrind", "is", "slow");
+    struct run c2 = ref_client("patience", NULL, NULL);
     struct conn a, stay;
 
-    start_server(&srv, true);
+    srv.req.valgrind = srv.req.track_fds = true;
+    start_server(&srv);
     conn_open(&srv, &a, "the grader's connection");
     conn_sends(&srv, &a, "check me\n");
     expect_reply(&srv, &a, "1 CHECK ME", "Under Valgrind, after \"check me\\n\"");
@@ -1194,93 +1172,11 @@ server_valgrind(void)
     conn_sends(&srv, &stay, "last\n");
     expect_reply(&srv, &stay, "6 LAST", "Under Valgrind, after two reference clients, "
                  "\"last\\n\"");
-    stop_server(&srv);
+    server_stop(&srv, SIGTERM, STOP_WENT_ON);
+    take_fd_report(&srv);
     expect_valgrind_clean(&srv);
     expect_no_open_fds(&srv, true);
     conn_close(&stay);
-}
-
-static void
-bad_usage(void)
-{
-    static char long_path[200];
-    static const char *cases[][4] = {
-        { "sockserver" }, { "sockserver", SOCK, "extra" }, { "sockserver", "" },
-        { "sockserver", long_path },
-        { "sockclient" }, { "sockclient", SOCK }, { "sockclient", SOCK, "" },
-        { "sockclient", SOCK, "two\nlines" }, { "sockclient", long_path, "x" },
-        { "sockclient", "", "x" }, { "sockclient", SOCK, NULL /* too long, below */ },
-    };
-    static char long_text[REQUEST_MAX + 10];
-    DIR *d;
-    struct dirent *de;
-
-    in_scratch();
-    memset(long_path, 'p', sizeof long_path - 1);
-    memset(long_text, 't', sizeof long_text - 1);
-    cases[ARRAY_LEN(cases) - 1][2] = long_text;
-    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        struct run r = RUN(cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
-
-        r.req.timeout = WAIT;
-        run_program(&r);
-        expect_usage_error(&r);
-    }
-    d = opendir(".");
-    while (d && (de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
-            test_fail(NULL, "After wrong command lines only, the folder holds \"%s\": a "
-                            "program with bad arguments must make nothing, not even a "
-                            "socket file.", de->d_name);
-    if (d)
-        closedir(d);
-}
-
-/* ---- the client ---- */
-
-/* Accept the student's client's connection on the grader's lfd. */
-static int
-accept_client(struct run *cl, int lfd)
-{
-    double deadline = now_seconds() + WAIT;
-
-    for (;;) {
-        struct pollfd p = { lfd, POLLIN, 0 };
-        int fd;
-
-        if (poll(&p, 1, 10) == 1 && (fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK |
-                                                                  SOCK_CLOEXEC)) >= 0)
-            return fd;
-        if (!run_alive(cl)) {
-            run_wait(cl);
-            test_fail(cl, "The client exited without connecting to " SOCK ", where a server "
-                          "was listening. socket(AF_UNIX, SOCK_STREAM, 0), then connect() to "
-                          "the path. See " CHAPTER ", \"connect(): the client side\".");
-        }
-        if (now_seconds() > deadline)
-            prog_fail(cl, "The client did not connect to " SOCK " within %.0f s.", WAIT);
-    }
-}
-
-/* The next request the client sends must be `want`. */
-static void
-expect_request(struct run *cl, struct conn *c, const char *want)
-{
-    char got[REQUEST_MAX + 64];
-    struct strbuf part = { 0 };
-    enum no_line rc = conn_line(cl, c, got, sizeof got, cl->req.valgrind ? VG_WAIT : WAIT);
-
-    if (rc == GOT_LINE && strcmp(got, want) == 0)
-        return;
-    partial_words(c, &part);
-    if (rc == GOT_LINE)
-        prog_fail(cl, "The client's request is wrong.\n  expected: %s\\n\n  found:    %s\\n\n"
-                  "Send each TEXT as one line: its bytes, then '\\n'.", want, got);
-    prog_fail(cl, "The grader waited for the request \"%s\\n\" from the client, but %s.%s",
-              want, rc == GOT_EOF ? "the client closed the connection" :
-              rc == PEER_IDLE ? "the client sleeps without sending it" :
-              rc == PEER_EXITED ? "the client exited" : "it did not come in time",
-              sb_str(&part));
 }
 
 static void
@@ -1308,7 +1204,7 @@ client_exchange(void)
     if (conn_line(&cl, &c, got, sizeof got, WAIT) != GOT_EOF)
         prog_fail(&cl, "After its last reply, the client should close its connection and "
                   "exit.");
-    if (!wait_exit(&cl, WAIT))
+    if (!run_wait_exit(&cl, WAIT))
         prog_fail(&cl, "The client closed its connection but did not exit.");
     expect_success(&cl);
     if (strcmp(cl.res.out, "1 HELLO\n2 TWO WORDS\n3 X\n") != 0)
@@ -1352,7 +1248,7 @@ client_errors(void)
     c.fd = accept_client(&cut, lfd);
     expect_request(&cut, &c, "hello");
     conn_close(&c);                 /* a server that dies without answering */
-    if (!wait_exit(&cut, WAIT))
+    if (!run_wait_exit(&cut, WAIT))
         prog_fail(&cut, "The server closed the connection without replying; the client should "
                   "see end of file (read() returns 0), report it and exit with status 1, but "
                   "it went on.");
@@ -1367,58 +1263,101 @@ client_valgrind(void)
     struct run srv = RUN("sockserver", SOCK), cl = RUN("sockclient", SOCK, "memory", "check");
 
     srv.req.reference = true;
-    start_server(&srv, false);
+    start_server(&srv);
     cl.req.valgrind = cl.req.track_fds = true;
-    run_start(&cl);
-    collect(&cl);
+    run_program(&cl);
+    take_fd_report(&cl);
     expect_success(&cl);
     if (strcmp(cl.res.out, "1 MEMORY\n2 CHECK\n") != 0)
         test_fail(&cl, "Under Valgrind the client should print \"1 MEMORY\" and \"2 CHECK\".");
     expect_valgrind_clean(&cl);
     expect_no_open_fds(&cl, false);
-    end_server(&srv);
+    server_end(&srv, SIGTERM);
 }
+
+static void
+bad_usage(void)
+{
+    static char long_path[200];
+    static const char *cases[][4] = {
+        { "sockserver" }, { "sockserver", SOCK, "extra" }, { "sockserver", "" },
+        { "sockserver", long_path },
+        { "sockclient" }, { "sockclient", SOCK }, { "sockclient", SOCK, "" },
+        { "sockclient", SOCK, "two\nlines" }, { "sockclient", long_path, "x" },
+        { "sockclient", "", "x" }, { "sockclient", SOCK, NULL /* too long, below */ },
+    };
+    static char long_text[REQUEST_MAX + 10];
+    DIR *d;
+    struct dirent *de;
+
+    in_scratch();
+    memset(long_path, 'p', sizeof long_path - 1);
+    memset(long_text, 't', sizeof long_text - 1);
+    cases[ARRAY_LEN(cases) - 1][2] = long_text;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN(cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
+
+        r.req.timeout = WAIT;
+        run_program(&r);
+        expect_usage_error(&r);
+    }
+    if ((d = opendir(".")) == NULL)
+        test_error("The grader could not list its scratch folder: %s", strerror(errno));
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            test_fail(NULL, "After wrong command lines only, the folder holds \"%s\": a "
+                            "program with bad arguments must make nothing, not even a "
+                            "socket file.", de->d_name);
+    closedir(d);
+}
+
+/* ---- the table ---- */
 
 static const struct test_def tests[] = {
     { "server_replies", "the server makes " SOCK ", listens, and answers each line with a "
       "serial number and the line in capitals", 2, server_replies, "socket(AF_UNIX, "
-      "SOCK_STREAM, 0), bind(), listen(), accept().", NULL, "A stream server step "
-      "by step" },
+      "SOCK_STREAM, 0), bind(), listen(), accept().", NULL, "A stream server step by step" },
     { "server_stream", "a request in pieces, and several requests in one write, are each "
-      "answered once, whole", 2, server_stream, "keep each client's bytes until the '\\n'.", NULL, "A stream has no message boundaries" },
+      "answered once, whole", 2, server_stream, "keep each client's bytes until the '\\n'.",
+      NULL, "A stream has no message boundaries" },
     { "server_concurrent", "five reference clients at once are served while another client "
       "sits on half a request", 3, server_concurrent, "poll() on the listening socket and "
       "every connection.", NULL, "Serving many clients: poll()" },
     { "server_clients_leave", "the server closes each connection when its client leaves", 2,
-      server_clients_leave, "read() returns 0: close(cfd).", NULL, "Closing: every "
-      "descriptor, every time" },
+      server_clients_leave, "read() returns 0: close(cfd).", NULL,
+      "Closing: every descriptor, every time" },
     { "server_many_clients", "more clients, one after the other, than the server may have "
-      "descriptors are all served (no leak)", 1, server_many_clients, "close every connection you accept.", NULL, "Closing: every descriptor, every time" },
+      "descriptors are all served (no leak)", 1, server_many_clients, "close every "
+      "connection you accept.", NULL, "Closing: every descriptor, every time" },
     { "server_long_line", "a line too long gets \"error line too long\" and a closed "
       "connection; others go on", 1, server_long_line, "a full buffer without '\\n' is an "
       "error.", NULL, "Common mistakes" },
     { "server_client_gone", "a client that leaves before its replies does not kill the "
-      "server (SIGPIPE)", 1, server_client_gone, "send(..., MSG_NOSIGNAL).", NULL, "When the other end has gone: EPIPE and SIGPIPE" },
+      "server (SIGPIPE)", 1, server_client_gone, "send(..., MSG_NOSIGNAL).", NULL,
+      "When the other end has gone: EPIPE and SIGPIPE" },
     { "server_sigterm", "on SIGTERM the server exits 0 and removes " SOCK, 2, server_sigterm,
-      "on EINTR look at the flag; then close() and unlink().", NULL, "Stopping a "
-      "server cleanly" },
+      "on EINTR look at the flag; then close() and unlink().", NULL,
+      "Stopping a server cleanly" },
     { "server_stale_socket", "a stale " SOCK " (nobody listening) is replaced", 1,
       server_stale_socket, "EADDRINUSE, connect() says ECONNREFUSED: unlink() and bind() "
       "again.", NULL, "A socket file left behind: EADDRINUSE" },
     { "server_address_in_use", "a live server's socket, or a file that is not a socket, is "
-      "left alone (exit 1)", 1, server_address_in_use, "remove only a stale socket.", NULL, "A socket file left behind: EADDRINUSE" },
+      "left alone (exit 1)", 1, server_address_in_use, "remove only a stale socket.", NULL,
+      "A socket file left behind: EADDRINUSE" },
     { "server_idle", "an idle server sleeps (uses no CPU time)", 1, server_idle, "poll() "
       "with timeout -1.", NULL, "Serving many clients: poll()" },
     { "server_valgrind", "the server runs clean under Valgrind, with no descriptor left "
-      "open at exit", 2, server_valgrind, "close every connection and the listening socket.", NULL, "Closing: every descriptor, every time" },
+      "open at exit", 2, server_valgrind, "close every connection and the listening "
+      "socket.", NULL, "Closing: every descriptor, every time" },
     { "client_exchange", "the client sends each TEXT as a line and prints each reply, even "
       "one that comes in pieces", 2, client_exchange, "connect(), then for each TEXT: send "
       "the line, read until '\\n'.", NULL, "connect(): the client side" },
     { "client_errors", "the client reports ENOENT, ECONNREFUSED and a server that hangs up "
-      "(exit 1)", 1, client_errors, "err_exit(\"connect\"); read() returning 0 is end of file.", NULL, "connect(): the client side" },
+      "(exit 1)", 1, client_errors, "err_exit(\"connect\"); read() returning 0 is end of "
+      "file.", NULL, "connect(): the client side" },
     { "client_valgrind", "the client runs clean under Valgrind and closes its socket", 1,
-      client_valgrind, "close(fd) when you are done.", NULL, "Closing: every "
-      "descriptor, every time" },
+      client_valgrind, "close(fd) when you are done.", NULL,
+      "Closing: every descriptor, every time" },
     { "bad_usage", "both programs reject a wrong command line with a usage message", 1,
       bad_usage, "the skeletons' argument parsing does this; keep usage_err() for bad "
       "input.", NULL, NULL },
