@@ -75,7 +75,7 @@ set_values(unsigned short v[NSEMS], int *semid)
 }
 
 /* A driver run watched for a deadlock, and what its set held then. */
-struct watch {
+struct set_watch {
     bool deadlock;
     unsigned short v[NSEMS];    /* as last read */
     unsigned int unread;        /* times they could not be read */
@@ -87,7 +87,7 @@ struct watch {
 static void
 set_state(void *ctx, struct strbuf *sb)
 {
-    struct watch *w = ctx;
+    struct set_watch *w = ctx;
     int semid;
 
     if (set_values(w->v, &semid))
@@ -101,11 +101,11 @@ set_state(void *ctx, struct strbuf *sb)
  * nobody can ever wake them: say where each one waits and stop them at
  * once, without waiting for the timeout (w->deadlock is then set). */
 static void
-run_watched(struct run *r, struct watch *w)
+run_watched(struct run *r, struct set_watch *w)
 {
     const struct group_watch gw = { semop_calls, set_state, w, 1.5 };
 
-    *w = (struct watch){ 0 };
+    *w = (struct set_watch){ 0 };
     run_start(r);
     w->deadlock = group_wait(&r, 1, &gw, NULL) > 0;
 }
@@ -157,7 +157,7 @@ first_error(const struct run *r, struct strbuf *sb)
  * exit status 0 and its two summary lines. situation says what was sent;
  * advice what to look at when the content was wrong. */
 static void
-expect_transfer(const struct run *r, const struct watch *w, const char *situation,
+expect_transfer(const struct run *r, const struct set_watch *w, const char *situation,
                 const char *advice)
 {
     struct strbuf sb = { 0 };
@@ -203,7 +203,7 @@ transfer(const char *mode, const char *sizes, const char *count, double timeout,
          const char *situation, const char *advice)
 {
     struct run r = RUN("shmtransport", mode, sizes, count);
-    struct watch w;
+    struct set_watch w;
 
     r.req.timeout = timeout;
     run_watched(&r, &w);
@@ -485,7 +485,7 @@ static void
 eintr_retried(void)
 {
     struct run r = RUN("shmtransport", "echo", "8,300000", "50");
-    struct watch w;
+    struct set_watch w;
 
     r.req.fault = "semop:EINTR:3,semop:EINTR:10";
     r.req.timeout = 20;
@@ -500,7 +500,7 @@ static void
 valgrind_clean(void)
 {
     struct run r = RUN("shmtransport", "echo", "0,5,300000,1048576", "8");
-    struct watch w;
+    struct set_watch w;
 
     r.req.valgrind = true;
     r.req.timeout = 90;
