@@ -211,16 +211,25 @@ START_TEST(notices_an_early_exit)
 }
 END_TEST
 
+static const struct exercise demo = { .id = "demo" };
+
 START_TEST(describes_the_command)
 {
     struct run r = RUN("shmtool", "create", "it's", "a b");
     struct strbuf sb = { 0 };
 
     r.req.fault = "shmget:EACCES";
-    g_ctx.fault_lib = "/lib/fault.so";
+    g_ctx.root = "/wb";              /* the workbook's library: it outlives the grading */
     run_command(&r, &sb);
-    ck_assert_str_eq(sb_str(&sb), "IPCGRADE_FAULT=shmget:EACCES LD_PRELOAD=/lib/fault.so "
+    ck_assert_str_eq(sb_str(&sb), "IPCGRADE_FAULT=shmget:EACCES "
+                                  "LD_PRELOAD=/wb/bin/libipcfault.so "
                                   "./shmtool create 'it'\\''s' 'a b'");
+    sb_free(&sb);
+    r = RUN("shmreader", "0x1");         /* a reference program: its path in the workbook */
+    r.req.reference = true;
+    g_ctx.ex = &demo;
+    run_command(&r, &sb);
+    ck_assert_str_eq(sb_str(&sb), "/wb/build/ref/demo/shmreader 0x1");
     sb_free(&sb);
 }
 END_TEST
