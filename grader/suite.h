@@ -169,4 +169,19 @@ void server_end(struct run *srv, int sig);
  * goes on, the test fails with went_on and where it was. */
 void server_stop(struct run *srv, int sig, const char *went_on);
 
+/* ---- printed fields and the objects' presence (suites shmget, shmctl, msgget,
+ * msgctl ---- */
+
+/* The id a program printed on its stdout line "LABEL N" (shmid, msqid), which
+ * must be a real id: a negative one means call (e.g. "shmget") failed and
+ * the program went on unchecked. */
+int expect_printed_id(const struct run *r, const char *label, const char *call);
+/* expect_field() for unsigned numbers (limits and times too large for a
+ * long) in base (0: as C reads 0x12 and 012; 8: a mode, with or without its
+ * leading 0). */
+unsigned long expect_ufield(const struct run *r, const char *label, int base,
+                            const char *meaning);
+/* Does the test's namespace hold an object of this kind and id now? */
+bool object_exists(enum ipc_kind kind, int id);
+
 #endif

@@ -560,3 +560,56 @@ server_stop(struct run *srv, int sig, const char *went_on)
         run_fail_halt(srv, "%s", went_on);
     expect_success(srv);
 }
+
+/* ---- printed fields and the objects' presence (suites shmget, shmctl, msgget,
+ * msgctl ---- */
+
+int
+expect_printed_id(const struct run *r, const char *label, const char *call)
+{
+    char meaning[64];
+    long id;
+
+    snprintf(meaning, sizeof meaning, "the id %s() returned", call);
+    id = expect_field(r, label, meaning);
+    if (id < 0)
+        test_fail(r, "`%s` printed \"%s %ld\": %s() failed and returned -1, but the program "
+                     "went on as if it had worked. Check the result and report the failure "
+                     "with err_exit(\"%s\").", r->req.prog, label, id, call, call);
+    return (int)id;
+}
+
+unsigned long
+expect_ufield(const struct run *r, const char *label, int base, const char *meaning)
+{
+    size_t n = strlen(label);
+
+    /* The lines expect_field() reads: "LABEL VALUE", "LABEL: VALUE", indented or not. */
+    for (const char *line = r->res.out ? r->res.out : ""; *line;
+         line += strcspn(line, "\n"), line += *line == '\n') {
+        const char *p = line + strspn(line, " \t");
+        char *end;
+        unsigned long v;
+
+        if (strncmp(p, label, n) != 0 || (p[n] != ' ' && p[n] != '\t' && p[n] != ':'))
+            continue;
+        p += n + strspn(p + n, " \t:");
+        errno = 0;
+        v = strtoul(p, &end, base);
+        if (end == p || *p == '-' || errno != 0 || (*end != '\0' && *end != '\n' &&
+                                                    *end != ' '))
+            test_fail(r, "The line \"%s ...\" on stdout should hold a number (%s), but it "
+                         "reads \"%.*s\".", label, meaning, (int)strcspn(p, "\n"), p);
+        return v;
+    }
+    test_fail(r, "stdout should have a line \"%s N\" (%s), but it has none.", label, meaning);
+}
+
+bool
+object_exists(enum ipc_kind kind, int id)
+{
+    struct ipc_set now;
+
+    snapshot(&now);
+    return ipc_find_id(&now, kind, id) != NULL;
+}

@@ -1,6 +1,9 @@
-/* suite_keys.c: exercise `keys` (chapters/01-keys.md). The student's ipckey
- * prints the key ftok() makes for a file and a project id, and the three
- * ingredients of that key, computed from stat(). */
+/* keys.c: exercise `keys` (chapters/01-keys.md). The student's ipckey prints
+ * the key ftok() makes for a file and a project id, and the three
+ * ingredients of that key, computed from stat(). The grader makes the files
+ * in the programs' working directory, computes the key and the stat()
+ * fields itself, and compares them with what was printed; it also makes
+ * ftok() and stat() fail and checks that no IPC object appears. */
 #define _GNU_SOURCE
 #include "suite.h"
 
@@ -8,14 +11,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ipc.h>
 #include <sys/stat.h>
 
 #define CHAPTER "chapters/01-keys.md"
 
 static const char *const programs[] = { "ipckey", NULL };
 
-/* The key the grader itself gets for a scratch file, and the file's stat. */
+/* ---- the grader's view and hands ---- */
+
+/* The key the grader itself gets for a file of the programs' working
+ * directory, and the file's stat(). */
 static uint32_t
 grader_key(const char *name, int proj, struct stat *st)
 {
@@ -41,6 +46,8 @@ check_key(const char *file, const char *proj_text, int proj)
     expect_ulong(&r, "The key", (uint32_t)expect_field(&r, "key", "the key ftok() returned"),
                  expected, "Print exactly what ftok(PATH, PROJ_ID) returned, as 0x%08x.");
 }
+
+/* ---- the tests ---- */
 
 static void
 prints_key(void)
@@ -165,11 +172,14 @@ path_with_spaces(void)
 
 static const struct test_def tests[] = {
     { "prints_key", "prints the key ftok() makes for a file", 3, prints_key,
-      "call ftok(path, proj_id) and print its result with printf(\"%-8s0x%08x\\n\", ...).", NULL, "ftok()" },
+      "call ftok(path, proj_id) and print its result with printf(\"%-8s0x%08x\\n\", ...).",
+      NULL, "ftok()" },
     { "key_parts", "prints the three parts of the key, taken from stat()", 2, key_parts,
-      "a key is (inode & 0xffff) | (dev & 0xff) << 16 | (proj_id & 0xff) << 24.", NULL, "What goes into a key" },
+      "a key is (inode & 0xffff) | (dev & 0xff) << 16 | (proj_id & 0xff) << 24.", NULL,
+      "What goes into a key" },
     { "missing_file", "reports a missing file and exits non-zero", 2, missing_file,
-      "ftok() returns (key_t) -1 when it fails; check it and call err_exit().", NULL, "Common mistakes" },
+      "ftok() returns (key_t) -1 when it fails; check it and call err_exit().", NULL,
+      "Common mistakes" },
     { "stat_failure", "reports a failing stat() and prints nothing", 1, stat_failure,
       "stat() returns -1 on failure and leaves the struct unset: check it before using "
       "st_dev and st_ino.", NULL, NULL },
@@ -181,7 +191,7 @@ static const struct test_def tests[] = {
       "Try: valgrind --leak-check=full ./ipckey keyfile 65", NULL, NULL },
     { "no_ipc_objects", "creates no IPC object (a key is only a number)", 1,
       no_ipc_objects, "ftok() needs no msgget() or shmget(): making an object to test the "
-      "key leaves it in the kernel. See " CHAPTER ".", NULL, NULL },
+      "key leaves it in the kernel.", NULL, "Common mistakes" },
     /* HIDDEN-BEGIN */
     { "path_with_spaces", "works for a file in another folder, with spaces in its name", 1,
       path_with_spaces, "pass PATH to ftok() and stat() exactly as given.",

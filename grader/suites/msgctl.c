@@ -1,16 +1,16 @@
-/* suite_msgctl.c: exercise `msgctl` (chapters/08-msgctl.md). The student's
- * msgadmin shows, changes, lists and removes message queues with msgctl();
- * every test compares what it printed or did with the kernel's own values,
- * read by the grader with IPC_STAT and from /proc/sysvipc/msg. */
+/* msgctl.c: exercise `msgctl` (chapters/08-msgctl.md). The student's msgadmin
+ * shows, changes, lists and removes message queues with msgctl(), and prints
+ * the limits. The grader fills its own queues with known messages, lowers
+ * the limits of the test's namespace, takes CAP_SYS_RESOURCE away for the
+ * EPERM case, and compares what msgadmin printed or did with the kernel's
+ * own values, read with IPC_STAT and from /proc/sysvipc/msg. */
 #define _GNU_SOURCE
 #include "suite.h"
 
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -64,18 +64,6 @@ set_qbytes(int qid, unsigned long bytes)
         test_error("The grader could not set msg_qbytes: %s", strerror(errno));
 }
 
-/* The text after "label " on a stdout line that starts with label, or NULL. */
-static const char *
-field_text(const struct run *r, const char *label)
-{
-    size_t n = strlen(label);
-
-    for (const char *line = r->res.out; line && *line; line = strchr(line, '\n'), line += !!line)
-        if (strncmp(line, label, n) == 0 && (line[n] == ' ' || line[n] == '\t'))
-            return line + n + strspn(line + n, " \t");
-    return NULL;
-}
-
 /* ---- privilege: can the programs we run raise msg_qbytes above MSGMNB? ---- */
 
 /* Take CAP_SYS_RESOURCE away from this test process and from every program
@@ -122,11 +110,9 @@ without_sys_resource(void)
 static void
 stat_fields(void)
 {
-    struct run r = RUN("msgadmin", "stat", NULL);
-    struct msqid_ds ds;
-    const char *mode;
-    char id[16];
     int qid = grader_queue(KEY_NUM, 0640);
+    struct run r = RUN("msgadmin", "stat", test_strf("%d", qid));
+    struct msqid_ds ds;
 
     put(qid, 1, 20);
     put(qid, 2, 30);
@@ -134,20 +120,15 @@ stat_fields(void)
     take(qid, 2);                       /* 2 messages, 70 bytes left */
     set_qbytes(qid, 8000);
     ds = stat_of(qid);
-    snprintf(id, sizeof id, "%d", qid);
-    r.req.args[1] = id;
     run_program(&r);
     expect_success(&r);
     expect_ulong(&r, "The msqid line", (unsigned long)expect_field(&r, "msqid", "the id"),
                  (unsigned long)qid, "Print the MSQID you were given.");
     expect_ulong(&r, "The key line", (unsigned)expect_field(&r, "key", "msg_perm.__key"),
                  KEY_NUM, "The key is ds.msg_perm.__key, printed as 0x%08x.");
-    mode = field_text(&r, "mode");
-    if (mode == NULL)
-        test_fail(&r, "stdout should have a line \"mode 0640\" (msg_perm.mode & 0777, in "
-                      "octal), but it has none.");
-    expect_mode(&r, "The permission bits on the mode line", (unsigned)strtoul(mode, NULL, 8),
-                0640, "Print ds.msg_perm.mode & 0777 in octal: %04o.");
+    expect_mode(&r, "The permission bits on the mode line", (unsigned)expect_ufield(&r,
+                "mode", 8, "msg_perm.mode & 0777, in octal"), 0640, "Print "
+                "ds.msg_perm.mode & 0777 in octal: %04o.");
     expect_ulong(&r, "The uid line", (unsigned long)expect_field(&r, "uid", "msg_perm.uid"),
                  ds.msg_perm.uid, "The owner is ds.msg_perm.uid.");
     expect_ulong(&r, "The cgid line", (unsigned long)expect_field(&r, "cgid",
@@ -187,15 +168,13 @@ stat_errors(void)
 {
     struct run missing = RUN("msgadmin", "stat", "4242");
     struct run denied = RUN("msgadmin", "stat", NULL);
-    char id[16];
 
     run_program(&missing);
     expect_error_exit(&missing, "When no queue has the id");
     expect_stderr_has(&missing, "Invalid argument", "IPC_STAT fails with EINVAL for an id "
                       "that names no queue; report it with err_exit(\"msgctl(IPC_STAT)\").");
     expect_stdout_empty(&missing, "IPC_STAT failed, so there is nothing true to print.");
-    snprintf(id, sizeof id, "%d", grader_queue(KEY_NUM, 0600));
-    denied.req.args[1] = id;
+    denied.req.args[1] = test_strf("%d", grader_queue(KEY_NUM, 0600));
     denied.req.fault = "msgctl:EACCES";
     run_program(&denied);
     expect_error_exit(&denied, "When msgctl(IPC_STAT) fails with EACCES");
@@ -207,17 +186,14 @@ stat_errors(void)
 static void
 set_qbytes_test(void)
 {
-    struct run lower = RUN("msgadmin", "set-qbytes", NULL, "1000");
-    struct run raise = RUN("msgadmin", "set-qbytes", NULL, "16384");
-    struct msqid_ds before, after;
-    char id[16];
     int qid = grader_queue(KEY_NUM, 0640);
+    struct run lower = RUN("msgadmin", "set-qbytes", test_strf("%d", qid), "1000");
+    struct run raise = RUN("msgadmin", "set-qbytes", test_strf("%d", qid), "16384");
+    struct msqid_ds before, after;
 
     put(qid, 1, 100);
     put(qid, 1, 100);
     before = stat_of(qid);
-    snprintf(id, sizeof id, "%d", qid);
-    lower.req.args[1] = raise.req.args[1] = id;
     run_program(&lower);
     expect_success(&lower);
     after = stat_of(qid);
@@ -247,14 +223,12 @@ set_qbytes_eperm(void)
 {
     struct run r = RUN("msgadmin", "set-qbytes", NULL, "8192");
     bool real;
-    char id[16];
     int qid;
 
     set_ipc_limit("msgmnb", "4096");
     real = without_sys_resource();
     qid = grader_queue(KEY_NUM, 0600);          /* msg_qbytes 4096, MSGMNB */
-    snprintf(id, sizeof id, "%d", qid);
-    r.req.args[1] = id;
+    r.req.args[1] = test_strf("%d", qid);
     if (!real) {
         /* The grader could not take the privilege away: make the second
          * msgctl() (the IPC_SET after IPC_STAT) fail as the kernel would. */
@@ -276,22 +250,16 @@ set_qbytes_eperm(void)
 static void
 remove_queue(void)
 {
-    struct run r = RUN("msgadmin", "remove", NULL);
-    struct ipc_set now;
-    char id[16];
     int qid = grader_queue(KEY_NUM, 0600);
+    struct run r = RUN("msgadmin", "remove", test_strf("%d", qid));
 
     put(qid, 5, 100);
     put(qid, 6, 200);
-    snprintf(id, sizeof id, "%d", qid);
-    r.req.args[1] = id;
     run_program(&r);
     expect_success(&r);
-    snapshot(&now);
-    if (ipc_find_id(&now, IPC_KIND_MSG, qid) != NULL) {
+    if (object_exists(IPC_KIND_MSG, qid))
         test_fail(&r, "After `remove %d`, the queue is still in the kernel, with its 2 "
                       "messages. Remove it with msgctl(id, IPC_RMID, NULL).", qid);
-    }
     expect_ulong(&r, "The id `remove` printed", (unsigned long)expect_field(&r,
                  "removed msqid", "the id removed"), (unsigned long)qid,
                  "Print \"removed msqid N\".");
@@ -351,11 +319,11 @@ list(void)
             put(ids[i], 1, made[i].size);
     }
     set_qbytes(ids[3], 500);
-    if (msgctl(ids[1], IPC_RMID, NULL) == -1)       /* a gap in the table */
-        test_error("The grader could not remove a queue: %s", strerror(errno));
+    grader_remove(IPC_KIND_MSG, ids[1]);        /* a gap in the table */
     run_program(&r);
     expect_success(&r);
-    for (const char *line = r.res.out; line && *line; line = strchr(line, '\n'), line += !!line) {
+    for (const char *line = run_stdout(&r); *line; line += strcspn(line, "\n"),
+         line += *line == '\n') {
         unsigned long qnum, cbytes, qbytes;
         unsigned key, mode;
         int id;
@@ -420,21 +388,18 @@ bad_usage(void)
 static void
 valgrind_clean(void)
 {
-    static const char *const steps[][3] = {
-        { "stat", NULL }, { "set-qbytes", NULL, "2000" }, { "list" }, { "limits" },
-        { "remove", NULL },
+    int qid = grader_queue(KEY_NUM, 0600);
+    const char *id = test_strf("%d", qid);
+    const char *const steps[][3] = {
+        { "stat", id }, { "set-qbytes", id, "2000" }, { "list" }, { "limits" },
+        { "remove", id },
     };
     struct ipc_set now;
-    char id[16];
-    int qid = grader_queue(KEY_NUM, 0600);
+    struct run r;
 
     put(qid, 1, 64);
-    snprintf(id, sizeof id, "%d", qid);
     for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
-        struct run r = RUN("msgadmin", steps[i][0], steps[i][1], steps[i][2]);
-
-        if (r.req.args[1] == NULL && i != 2 && i != 3)
-            r.req.args[1] = id;
+        r = RUN("msgadmin", steps[i][0], steps[i][1], steps[i][2]);
         r.req.valgrind = true;
         run_program(&r);
         expect_success(&r);
@@ -448,31 +413,36 @@ valgrind_clean(void)
     }
     snapshot(&now);
     if (ipc_count(&now, IPC_KIND_MSG) != 0)
-        test_fail(NULL, "After `remove` under Valgrind, the queue is still in the kernel.");
+        test_fail(&r, "After `remove` under Valgrind, the queue is still in the kernel.");
 }
 
 static const struct test_def tests[] = {
     { "stat_fields", "stat prints every field of IPC_STAT as the kernel has it", 3,
-      stat_fields, "msgctl(id, IPC_STAT, &ds), then the fields of ds.", NULL, "struct msqid_ds" },
+      stat_fields, "msgctl(id, IPC_STAT, &ds), then the fields of ds.", NULL,
+      "struct msqid_ds" },
     { "stat_errors", "stat of a missing queue (EINVAL) or an unreadable one (EACCES) fails",
-      1, stat_errors, "check msgctl()'s -1 before printing anything.", NULL, "Errors from msgctl()" },
+      1, stat_errors, "check msgctl()'s -1 before printing anything.", NULL,
+      "Errors from msgctl()" },
     { "set_qbytes", "set-qbytes lowers and raises msg_qbytes and changes nothing else", 3,
-      set_qbytes_test, "IPC_STAT, change msg_qbytes, IPC_SET.", NULL, "IPC_SET: changing a queue" },
+      set_qbytes_test, "IPC_STAT, change msg_qbytes, IPC_SET.", NULL,
+      "IPC_SET: changing a queue" },
     { "set_qbytes_eperm", "set-qbytes above MSGMNB fails with EPERM without privilege", 2,
-      set_qbytes_eperm, "check IPC_SET's -1 and report it.", NULL, "Raising msg_qbytes: EPERM" },
+      set_qbytes_eperm, "check IPC_SET's -1 and report it.", NULL,
+      "Raising msg_qbytes: EPERM" },
     { "remove", "remove destroys the queue and its messages (IPC_RMID)", 2, remove_queue,
       "msgctl(id, IPC_RMID, NULL).", NULL, "IPC_RMID: removing a queue" },
     { "limits", "limits prints MSGMAX, MSGMNB, MSGMNI and what is in use", 2, limits,
-      "IPC_INFO for the limits, MSG_INFO for the usage.", NULL, "IPC_INFO and "
-      "MSG_INFO: limits and usage" },
+      "IPC_INFO for the limits, MSG_INFO for the usage.", NULL,
+      "IPC_INFO and MSG_INFO: limits and usage" },
     { "list", "list shows every queue, even after a gap in the table", 2, list,
-      "MSG_INFO's return value, then MSG_STAT for each index.", NULL, "Listing "
-      "every queue: MSG_INFO and MSG_STAT" },
+      "MSG_INFO's return value, then MSG_STAT for each index.", NULL,
+      "Listing every queue: MSG_INFO and MSG_STAT" },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
       "the skeleton's argument parsing does this; keep usage() for bad input.", NULL, NULL },
     { "valgrind_clean", "stat, set-qbytes, list, limits and remove run clean under Valgrind",
-      2, valgrind_clean, "msgctl() needs a real struct to fill. Try: valgrind "
-      "--leak-check=full ./msgadmin limits", NULL, NULL },
+      2, valgrind_clean, "msgctl() needs a real struct to fill. Run the command shown "
+      "above (stat, set-qbytes, list, limits or remove) under valgrind --leak-check=full.",
+      NULL, NULL },
 };
 
 const struct exercise exercise_msgctl = {

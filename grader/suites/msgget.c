@@ -1,14 +1,16 @@
-/* suite_msgget.c: exercise `msgget` (chapters/06-msgget.md). The student's
- * msgtool creates, opens and removes message queues; every test compares
- * what it did with the queues the kernel actually holds. */
+/* msgget.c: exercise `msgget` (chapters/06-msgget.md). The student's msgtool
+ * creates, opens and removes message queues, one msgget() (and, to remove,
+ * one msgctl()) per run. Every test compares what it printed and did with
+ * the queues the kernel holds (snapshots of the test's own IPC namespace);
+ * the grader's own queues hold messages, so that a create that wrongly
+ * replaces one shows. Failures come from the kernel (a taken key, a full
+ * table) or from fault injection (EACCES). */
 #define _GNU_SOURCE
 #include "suite.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
 #include <sys/msg.h>
 #include <unistd.h>
 
@@ -18,17 +20,13 @@
 
 static const char *const programs[] = { "msgtool", NULL };
 
-/* The id the program printed ("msqid N"), which must be a real id. */
+/* ---- the grader's view and hands ---- */
+
+/* The id msgtool printed ("msqid N"), which must be a real id. */
 static int
 printed_msqid(const struct run *r)
 {
-    long id = expect_field(r, "msqid", "the id msgget() returned");
-
-    if (id < 0)
-        test_fail(r, "`%s` printed \"msqid %ld\": msgget() failed and returned -1, but the "
-                     "program went on as if it had worked. Check the result and report the "
-                     "failure with err_exit(\"msgget\").", r->req.prog, id);
-    return (int)id;
+    return expect_printed_id(r, "msqid", "msgget");
 }
 
 /* A queue the grader makes itself, holding `messages` 10-byte messages. */
@@ -43,6 +41,8 @@ filled_queue(key_t key, int mode, int messages)
             test_error("The grader could not fill its queue: %s", strerror(errno));
     return id;
 }
+
+/* ---- the tests ---- */
 
 static void
 create_attributes(void)
@@ -74,8 +74,7 @@ create_attributes(void)
     expect_ulong(&r, "The queue's owner (uid)", (unsigned long)q.uid,
                  (unsigned long)geteuid(), "The queue belongs to the user who ran msgtool.");
     if (msgctl(id, IPC_STAT, &ds) == -1)
-        test_fail(&r, "The grader could not read the queue's attributes: %s",
-                  strerror(errno));
+        test_error("The grader could not read the queue's attributes: %s", strerror(errno));
     expect_ulong(&r, "The new queue's capacity (msg_qbytes)", ds.msg_qbytes,
                  16384, "A new queue may hold MSGMNB bytes (16384 by default); msgget() "
                  "sets that itself.");
@@ -174,17 +173,14 @@ static void
 remove_queue(void)
 {
     struct run r = RUN("msgtool", "remove", KEY);
-    struct ipc_set now;
     int id = filled_queue(KEY_NUM, 0600, 3);
 
     run_program(&r);
     expect_success(&r);
-    snapshot(&now);
-    if (ipc_find_id(&now, IPC_KIND_MSG, id) != NULL) {
+    if (object_exists(IPC_KIND_MSG, id))
         test_fail(&r, "After `remove`, the queue (id %d, holding 3 messages) is still in the "
                       "kernel. Look it up with msgget(key, 0), then remove it with "
                       "msgctl(id, IPC_RMID, NULL).", id);
-    }
     expect_ulong(&r, "The id `remove` printed", (unsigned long)expect_field(&r,
                  "removed msqid", "the id of the queue removed"), (unsigned long)id,
                  "Print the id msgget() found: \"removed msqid N\".");
@@ -275,10 +271,10 @@ valgrind_clean(void)
         { "create", KEY }, { "open", KEY }, { "remove", KEY },
     };
     struct ipc_set now;
+    struct run r;
 
     for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
-        struct run r = RUN("msgtool", steps[i][0], steps[i][1]);
-
+        r = RUN("msgtool", steps[i][0], steps[i][1]);
         r.req.valgrind = true;
         run_program(&r);
         expect_success(&r);
@@ -289,30 +285,36 @@ valgrind_clean(void)
     }
     snapshot(&now);
     if (ipc_count(&now, IPC_KIND_MSG) != 0)
-        test_fail(NULL, "After create, open and remove under Valgrind, a queue is still in "
-                        "the kernel: `remove` did not remove it.");
+        test_fail(&r, "After create, open and remove under Valgrind, a queue is still in "
+                      "the kernel: `remove` did not remove it.");
 }
 
 static const struct test_def tests[] = {
     { "create_attributes", "create makes one queue, with the key and mode asked for, that "
-      "outlives msgtool", 3, create_attributes, "msgget(key, IPC_CREAT | mode).", NULL, "Creating and opening a queue" },
+      "outlives msgtool", 3, create_attributes, "msgget(key, IPC_CREAT | mode).", NULL,
+      "Creating and opening a queue" },
     { "default_mode", "create without -m gives mode 600", 1, default_mode,
-      "the permission bits are the low 9 bits of msgflg; default to 0600.", NULL, "Flags and permissions" },
+      "the permission bits are the low 9 bits of msgflg; default to 0600.", NULL,
+      "Flags and permissions" },
     { "exclusive_create", "create -x refuses a key that is taken (EEXIST)", 2,
-      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given.", NULL, "Flags and permissions" },
+      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given.", NULL,
+      "Flags and permissions" },
     { "create_reuses", "create without -x opens the queue a key already has", 1,
-      create_reuses, "IPC_CREAT alone means \"create it, or give me the one that exists\".", NULL, "Creating and opening a queue" },
+      create_reuses, "IPC_CREAT alone means \"create it, or give me the one that "
+      "exists\".", NULL, "Creating and opening a queue" },
     { "open_existing", "open finds a queue another program created", 2, open_existing,
-      "open is msgget(key, 0): no IPC_CREAT.", NULL, "Creating and opening a "
-      "queue" },
+      "open is msgget(key, 0): no IPC_CREAT.", NULL, "Creating and opening a queue" },
     { "open_missing", "open of a missing key fails with ENOENT and creates nothing", 2,
       open_missing, "without IPC_CREAT, msgget() never creates.", NULL, "Common mistakes" },
     { "remove", "remove destroys the queue and its messages (msgctl IPC_RMID)", 2,
-      remove_queue, "msgctl(id, IPC_RMID, NULL) after looking the id up.", NULL, "Removing a queue" },
+      remove_queue, "msgctl(id, IPC_RMID, NULL) after looking the id up.", NULL,
+      "Removing a queue" },
     { "private_key", "create private makes a new queue every time (IPC_PRIVATE)", 1,
-      private_key, "IPC_PRIVATE as the key always creates a new queue.", NULL, "IPC_PRIVATE queues" },
+      private_key, "IPC_PRIVATE as the key always creates a new queue.", NULL,
+      "IPC_PRIVATE queues" },
     { "no_space", "reports ENOSPC when no more queues can be made", 1, no_space,
-      "check msgget()'s -1 and report it with err_exit(\"msgget\").", NULL, "Errors from msgget()" },
+      "check msgget()'s -1 and report it with err_exit(\"msgget\").", NULL,
+      "Errors from msgget()" },
     { "permission_denied", "reports EACCES from msgget and exits non-zero", 1,
       permission_denied, "every failing call must be reported and end the program with a "
       "non-zero status.", NULL, "Errors from msgget()" },

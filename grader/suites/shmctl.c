@@ -1,17 +1,17 @@
-/* suite_shmctl.c: exercise `shmctl` (chapters/04-shmctl.md). The student's
+/* shmctl.c: exercise `shmctl` (chapters/04-shmctl.md). The student's
  * shmadmin shows a segment's attributes (IPC_STAT), changes its mode
  * (IPC_STAT + IPC_SET), removes it (IPC_RMID) and prints the limits
  * (IPC_INFO, SHM_INFO). The grader makes segments with known attributes
- * and compares every field printed with the kernel's own values. */
+ * (owner, times, attachments held by a child of its own, lowered limits of
+ * the test's namespace) and compares every field printed with the kernel's
+ * own values; failing calls come from fault injection. */
 #define _GNU_SOURCE
 #include "suite.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +23,8 @@
 #define GROUP   5678
 
 static const char *const programs[] = { "shmadmin", NULL };
+
+/* ---- the grader's view and hands ---- */
 
 /* Give segment ID the owner OWNER:GROUP, keeping its mode. False when the
  * grader may not (as a normal user only uid 0 exists in its namespace). */
@@ -109,44 +111,6 @@ holder_stop(struct holder *h)
     close(h->ack);
 }
 
-static bool
-segment_exists(int id)
-{
-    struct ipc_set now;
-    bool found;
-
-    snapshot(&now);
-    found = ipc_find_id(&now, IPC_KIND_SHM, id) != NULL;
-    return found;
-}
-
-/* The number on the stdout line "LABEL VALUE", unsigned (limits and times
- * can be too large for expect_field()'s long). */
-static unsigned long
-ulong_field(const struct run *r, const char *label, const char *meaning)
-{
-    size_t n = strlen(label);
-
-    for (const char *line = r->res.out; line && *line; line = strchr(line, '\n'), line += !!line) {
-        const char *p = line + strspn(line, " \t");
-        char *end;
-        unsigned long v;
-
-        if (strncmp(p, label, n) != 0 || (p[n] != ' ' && p[n] != '\t'))
-            continue;
-        p += n + strspn(p + n, " \t");
-        errno = 0;
-        v = strtoul(p, &end, 0);
-        if (end == p || *p == '-' || errno != 0 || (*end != '\0' && *end != '\n' &&
-                                                    *end != ' '))
-            test_fail(r, "The line \"%s ...\" on stdout should hold a number (%s), but it "
-                         "reads \"%.*s\".", label, meaning, (int)strcspn(p, "\n"), p);
-        return v;
-    }
-    test_fail(r, "stdout should have a line \"%s N\" (%s), but it has none.", label,
-              meaning);
-}
-
 /* One printed attribute against the kernel's value. */
 static void
 expect_attr(const struct run *r, const char *label, unsigned long kernel,
@@ -155,7 +119,7 @@ expect_attr(const struct run *r, const char *label, unsigned long kernel,
     char what[160];
 
     snprintf(what, sizeof what, "The \"%s\" line (%s)", label, meaning);
-    expect_ulong(r, what, ulong_field(r, label, meaning), kernel, advice);
+    expect_ulong(r, what, expect_ufield(r, label, 0, meaning), kernel, advice);
 }
 
 /* Sleep until the clock shows a new second: two events on either side of
@@ -169,19 +133,58 @@ next_second(void)
         usleep(20000);
 }
 
+/* Every limits line against the values given; from IPC_INFO and SHM_INFO. */
+static void
+expect_limits(const struct run *r, const char *when, unsigned long shmmax,
+              unsigned long shmmni, unsigned long shmall, unsigned long used,
+              unsigned long tot, unsigned long rss)
+{
+    char why[160];
+
+    snprintf(why, sizeof why, "%s. shmmax, shmmni and shmall come from IPC_INFO "
+             "(struct shminfo; shmall counts pages); print them with %%lu.", when);
+    expect_attr(r, "shmmax", shmmax, "the largest segment, bytes", why);
+    expect_attr(r, "shmmin", 1, "the smallest segment, bytes", why);
+    expect_attr(r, "shmmni", shmmni, "the most segments", why);
+    expect_attr(r, "shmseg", shmmni, "the most segments per process", "Linux reports "
+                "shmseg equal to shmmni in IPC_INFO.");
+    expect_attr(r, "shmall", shmall, "all segments together, in pages", why);
+    snprintf(why, sizeof why, "%s. used_ids, shm_tot, shm_rss and shm_swp come from "
+             "SHM_INFO (struct shm_info); the last three count pages, not bytes.", when);
+    expect_attr(r, "used_ids", used, "how many segments exist", why);
+    expect_attr(r, "shm_tot", tot, "the pages of all segments", why);
+    expect_attr(r, "shm_rss", rss, "the pages in memory", why);
+    expect_attr(r, "shm_swp", 0, "the pages swapped out", why);
+}
+
+/* A limit of the test's namespace, from /proc/sys/kernel/NAME. */
+static unsigned long
+kernel_limit(const char *name)
+{
+    char path[64], *text;
+    unsigned long v;
+
+    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
+    text = read_file_tail(path, 64, NULL, NULL);
+    if (text == NULL)
+        test_error("The grader could not read %s: %s", path, strerror(errno));
+    v = strtoul(text, NULL, 10);
+    free(text);
+    return v;
+}
+
+/* ---- the tests ---- */
+
 static void
 show_attributes(void)
 {
     int id = grader_segment(KEY_NUM, 5000, 0640);
     bool owned = grader_chown(id);
-    char idtext[16];
-    struct run r;
+    struct run r = RUN("shmadmin", "show", test_strf("%d", id));
     struct ipc_obj k;
     struct holder h;
 
     holder_start(&h, id, 1, false);
-    snprintf(idtext, sizeof idtext, "%d", id);
-    r = RUN("shmadmin", "show", idtext);
     run_program(&r);
     expect_success(&r);
     k = expect_object(&r, IPC_KIND_SHM, id, "the grader's segment");
@@ -228,20 +231,17 @@ static void
 show_times(void)
 {
     int id = grader_segment(KEY_NUM, 100, 0600);        /* ctime: now */
-    char idtext[16];
-    struct run r;
+    struct run r = RUN("shmadmin", "show", test_strf("%d", id));
     struct ipc_obj k;
     void *p;
 
     next_second();
-    p = grader_attach(id, false);                              /* atime: a second later */
+    p = grader_attach(id, false);                       /* atime: a second later */
     next_second();
     shmdt(p);                                           /* dtime: later still */
     k = expect_object(NULL, IPC_KIND_SHM, id, "the grader's segment");
     if (k.atime == k.ctime || k.dtime == k.atime)
         test_error("The grader could not give its segment three different times.");
-    snprintf(idtext, sizeof idtext, "%d", id);
-    r = RUN("shmadmin", "show", idtext);
     run_program(&r);
     expect_success(&r);
     expect_attr(&r, "ctime", (unsigned long)k.ctime, "the last change: creation here",
@@ -258,16 +258,11 @@ static void
 show_marked(void)
 {
     int id = grader_segment(KEY_NUM, 4096, 0600);
-    char idtext[16];
-    struct run r;
+    struct run r = RUN("shmadmin", "show", test_strf("%d", id));
     struct holder h;
 
     holder_start(&h, id, 1, false);
-    if (shmctl(id, IPC_RMID, NULL) == -1)
-        test_error("The grader could not mark its segment for removal: %s",
-                  strerror(errno));
-    snprintf(idtext, sizeof idtext, "%d", id);
-    r = RUN("shmadmin", "show", idtext);
+    grader_remove(IPC_KIND_SHM, id);        /* only marked: the holder has it attached */
     run_program(&r);
     expect_success(&r);
     expect_attr(&r, "key", 0, "a segment marked for removal has key 0", "Print "
@@ -285,13 +280,9 @@ static void
 show_missing(void)
 {
     int id = grader_segment(KEY_NUM, 100, 0600);
-    char idtext[16];
-    struct run r;
+    struct run r = RUN("shmadmin", "show", test_strf("%d", id));
 
-    if (shmctl(id, IPC_RMID, NULL) == -1)
-        test_error("The grader could not remove its segment: %s", strerror(errno));
-    snprintf(idtext, sizeof idtext, "%d", id);
-    r = RUN("shmadmin", "show", idtext);
+    grader_remove(IPC_KIND_SHM, id);
     run_program(&r);
     expect_no_field(&r, "size", "IPC_STAT failed, so there are no attributes to show. "
                     "Check shmctl()'s result before printing anything.");
@@ -309,9 +300,8 @@ chmod_mode(void)
         { 0600, "640", 0640 }, { 0640, "400", 0400 }, { 0400, "0606", 0606 }, { 0606, "0", 0 },
     };
     int id = grader_segment(KEY_NUM, 5000, 0600);
-    char idtext[16];
+    const char *idtext = test_strf("%d", id);
 
-    snprintf(idtext, sizeof idtext, "%d", id);
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         struct run r = RUN("shmadmin", "chmod", idtext, cases[i].arg);
         struct ipc_obj k;
@@ -335,13 +325,12 @@ static void
 chmod_keeps_owner(void)
 {
     int id = grader_segment(KEY_NUM, 5000, 0640);
+    const char *idtext = test_strf("%d", id);
     bool owned = grader_chown(id);
     struct ipc_obj before = expect_object(NULL, IPC_KIND_SHM, id, "the grader's segment"), k;
-    char idtext[16];
-    struct run r, f;
+    struct run r = RUN("shmadmin", "chmod", idtext, "600");
+    struct run f = RUN("shmadmin", "chmod", idtext, "640");
 
-    snprintf(idtext, sizeof idtext, "%d", id);
-    r = RUN("shmadmin", "chmod", idtext, "600");
     run_program(&r);
     expect_success(&r);
     k = expect_object(&r, IPC_KIND_SHM, id, "chmod must not remove it");
@@ -360,7 +349,6 @@ chmod_keeps_owner(void)
     /* Also as a normal user, where uid 0 is the only owner there is: the
      * first shmctl() call of chmod must be the IPC_STAT that fills the
      * buffer. Made to fail, it names itself. */
-    f = RUN("shmadmin", "chmod", idtext, "640");
     f.req.fault = "shmctl:EACCES:1";
     run_program(&f);
     expect_error_exit(&f, "When the first shmctl() of chmod (the IPC_STAT) fails with "
@@ -379,20 +367,18 @@ static void
 remove_unattached(void)
 {
     int id = grader_segment(KEY_NUM, 5000, 0600);
-    char idtext[16];
-    struct run r;
+    struct run r = RUN("shmadmin", "remove", test_strf("%d", id));
 
-    snprintf(idtext, sizeof idtext, "%d", id);
-    r = RUN("shmadmin", "remove", idtext);
     run_program(&r);
     expect_finished(&r);
-    if (r.res.exit_code != 0 && !segment_exists(id) && strstr(r.res.err, "IPC_STAT"))
+    if (r.res.exit_code != 0 && !object_exists(IPC_KIND_SHM, id) &&
+        strstr(r.res.err, "IPC_STAT"))
         test_fail(&r, "`remove` removed the segment, then reported an error from IPC_STAT: "
                       "with nobody attached, IPC_RMID destroys the segment at once, and its "
                       "id is invalid from then on. Read nattch with IPC_STAT before "
                       "IPC_RMID.");
     expect_success(&r);
-    if (segment_exists(id))
+    if (object_exists(IPC_KIND_SHM, id))
         test_fail(&r, "After `remove %d`, the segment is still in the kernel, and nothing "
                       "has it attached. Remove it with shmctl(id, IPC_RMID, NULL).", id);
     expect_attr(&r, "nattch", 0, "how many had it attached", "Nobody had it attached: "
@@ -403,15 +389,11 @@ static void
 remove_attached(void)
 {
     int id = grader_segment(KEY_NUM, 5000, 0600);
-    char idtext[16];
-    struct run r;
+    struct run r = RUN("shmadmin", "remove", test_strf("%d", id));
     struct ipc_obj k;
     struct holder h;
 
     holder_start(&h, id, 2, false);
-
-    snprintf(idtext, sizeof idtext, "%d", id);
-    r = RUN("shmadmin", "remove", idtext);
     run_program(&r);
     expect_success(&r);
     k = expect_object(&r, IPC_KIND_SHM, id, "a segment that is still attached is only "
@@ -424,53 +406,13 @@ remove_attached(void)
     expect_attr(&r, "nattch", 2, "how many had it attached", "The grader had it attached "
                 "twice: print the shm_nattch that IPC_STAT read before the removal.");
     holder_detach_one(&h);
-    if (!segment_exists(id))
+    if (!object_exists(IPC_KIND_SHM, id))
         test_fail(&r, "The segment vanished while the grader still had it attached once: "
                       "`remove` should only mark it.");
     holder_detach_one(&h);
-    if (segment_exists(id))
+    if (object_exists(IPC_KIND_SHM, id))
         test_fail(&r, "The segment should be gone after the last detach.");
     holder_stop(&h);
-}
-
-/* Every limits line against the values given; from IPC_INFO and SHM_INFO. */
-static void
-expect_limits(const struct run *r, const char *when, unsigned long shmmax,
-              unsigned long shmmni, unsigned long shmall, unsigned long used,
-              unsigned long tot, unsigned long rss)
-{
-    char why[160];
-
-    snprintf(why, sizeof why, "%s. shmmax, shmmni and shmall come from IPC_INFO "
-             "(struct shminfo; shmall counts pages); print them with %%lu.", when);
-    expect_attr(r, "shmmax", shmmax, "the largest segment, bytes", why);
-    expect_attr(r, "shmmin", 1, "the smallest segment, bytes", why);
-    expect_attr(r, "shmmni", shmmni, "the most segments", why);
-    expect_attr(r, "shmseg", shmmni, "the most segments per process", "Linux reports "
-                "shmseg equal to shmmni in IPC_INFO.");
-    expect_attr(r, "shmall", shmall, "all segments together, in pages", why);
-    snprintf(why, sizeof why, "%s. used_ids, shm_tot, shm_rss and shm_swp come from "
-             "SHM_INFO (struct shm_info); the last three count pages, not bytes.", when);
-    expect_attr(r, "used_ids", used, "how many segments exist", why);
-    expect_attr(r, "shm_tot", tot, "the pages of all segments", why);
-    expect_attr(r, "shm_rss", rss, "the pages in memory", why);
-    expect_attr(r, "shm_swp", 0, "the pages swapped out", why);
-}
-
-/* A limit of the test's namespace, from /proc/sys/kernel/NAME. */
-static unsigned long
-kernel_limit(const char *name)
-{
-    char path[64], *text;
-    unsigned long v;
-
-    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
-    text = read_file_tail(path, 64, NULL, NULL);
-    if (text == NULL)
-        test_error("The grader could not read %s: %s", path, strerror(errno));
-    v = strtoul(text, NULL, 10);
-    free(text);
-    return v;
 }
 
 static void
@@ -505,11 +447,11 @@ static void
 errors_reported(void)
 {
     int id = grader_segment(KEY_NUM, 5000, 0600);
-    char idtext[16];
-    struct run c, d, l;
+    const char *idtext = test_strf("%d", id);
+    struct run c = RUN("shmadmin", "chmod", idtext, "644");
+    struct run d = RUN("shmadmin", "remove", idtext);
+    struct run l = RUN("shmadmin", "limits");
 
-    snprintf(idtext, sizeof idtext, "%d", id);
-    c = RUN("shmadmin", "chmod", idtext, "644");
     c.req.fault = "shmctl:EPERM:2";
     run_program(&c);
     expect_error_exit(&c, "When chmod's IPC_SET fails with EPERM");
@@ -517,7 +459,6 @@ errors_reported(void)
                       "report it with err_exit(\"shmctl(IPC_SET)\").");
     expect_no_field(&c, "mode", "IPC_SET failed, so the mode did not change.");
 
-    d = RUN("shmadmin", "remove", idtext);
     d.req.fault = "shmctl:EPERM:2";
     run_program(&d);
     expect_error_exit(&d, "When remove's IPC_RMID fails with EPERM");
@@ -525,7 +466,6 @@ errors_reported(void)
                       "it with err_exit(\"shmctl(IPC_RMID)\").");
     expect_no_field(&d, "removed", "IPC_RMID failed, so nothing was removed.");
 
-    l = RUN("shmadmin", "limits");
     l.req.fault = "shmctl:EINVAL";
     run_program(&l);
     expect_error_exit(&l, "When shmctl(IPC_INFO) fails");
@@ -537,19 +477,16 @@ errors_reported(void)
 static void
 valgrind_clean(void)
 {
-    int id = grader_segment(KEY_NUM, 5000, 0600);
-    char idtext[16];
-    static const char *const steps[][3] = {
-        { "show", NULL }, { "chmod", NULL, "640" }, { "limits" }, { "remove", NULL },
+    static const char *const steps[][2] = {
+        { "show" }, { "chmod", "640" }, { "limits" }, { "remove" },
     };
+    int id = grader_segment(KEY_NUM, 5000, 0600);
+    const char *idtext = test_strf("%d", id);
 
-    snprintf(idtext, sizeof idtext, "%d", id);
     for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
-        struct run r = RUN("shmadmin", steps[i][0], steps[i][1] ? steps[i][1] : idtext,
-                           steps[i][2]);
+        struct run r = strcmp(steps[i][0], "limits") == 0 ? RUN("shmadmin", "limits")
+                     : RUN("shmadmin", steps[i][0], idtext, steps[i][1]);
 
-        if (strcmp(steps[i][0], "limits") == 0)
-            r.req.args[1] = NULL;
         r.req.valgrind = true;
         run_program(&r);
         expect_valgrind_clean(&r);
@@ -559,9 +496,9 @@ valgrind_clean(void)
                         "print the segment's attributes.");
         if (i == 1)
             expect_mode(&r, "After chmod 640 under Valgrind, the permission bits",
-                        expect_object(&r, IPC_KIND_SHM, id, "chmod must not remove it").mode, 0640,
-                        "chmod must work under Valgrind too.");
-        if (i == 3 && segment_exists(id))
+                        expect_object(&r, IPC_KIND_SHM, id, "chmod must not remove it").mode,
+                        0640, "chmod must work under Valgrind too.");
+        if (i == 3 && object_exists(IPC_KIND_SHM, id))
             test_fail(&r, "After `remove` under Valgrind, the segment is still there.");
     }
 }
@@ -585,37 +522,40 @@ bad_usage(void)
 
 static const struct test_def tests[] = {
     { "show_attributes", "show prints every attribute as the kernel has it", 4,
-      show_attributes, "shmctl(id, IPC_STAT, &ds), then one line per field.", NULL, "The fields of struct shmid_ds" },
+      show_attributes, "shmctl(id, IPC_STAT, &ds), then one line per field.", NULL,
+      "The fields of struct shmid_ds" },
     { "show_times", "show prints atime, dtime and ctime from the right fields", 2,
       show_times, "shm_atime: last shmat(); shm_dtime: last shmdt(); shm_ctime: creation "
       "or last IPC_SET.", NULL, "The fields of struct shmid_ds" },
     { "show_marked", "show of a segment marked for removal: key 0, dest 1, plain mode", 1,
-      show_marked, "the mode field also carries SHM_DEST; print mode & 0777.", NULL, "IPC_RMID: removing a segment" },
+      show_marked, "the mode field also carries SHM_DEST; print mode & 0777.", NULL,
+      "IPC_RMID: removing a segment" },
     { "show_missing", "show of an id that does not exist fails with EINVAL", 2,
-      show_missing, "check shmctl()'s -1 before printing.",
-      NULL, "Errors" },
+      show_missing, "check shmctl()'s -1 before printing.", NULL, "Errors" },
     { "chmod_mode", "chmod sets the permission bits", 2, chmod_mode,
-      "IPC_STAT, change shm_perm.mode, IPC_SET.", NULL, "IPC_SET: changing "
-      "owner and permissions" },
+      "IPC_STAT, change shm_perm.mode, IPC_SET.", NULL,
+      "IPC_SET: changing owner and permissions" },
     { "chmod_keeps_owner", "chmod keeps the owner (IPC_STAT before IPC_SET)", 2,
       chmod_keeps_owner, "IPC_SET takes uid, gid and mode from the buffer: fill it with "
-      "IPC_STAT first.",
-      NULL, "IPC_SET: changing owner and permissions" },
+      "IPC_STAT first.", NULL, "IPC_SET: changing owner and permissions" },
     { "remove_unattached", "remove destroys a segment nobody has attached", 1,
-      remove_unattached, "shmctl(id, IPC_RMID, NULL).", NULL, "IPC_RMID: "
-      "removing a segment" },
+      remove_unattached, "shmctl(id, IPC_RMID, NULL).", NULL,
+      "IPC_RMID: removing a segment" },
     { "remove_attached", "remove of an attached segment marks it and reports nattch", 2,
-      remove_attached, "read nattch with IPC_STAT before IPC_RMID.", NULL, "IPC_RMID: removing a segment" },
+      remove_attached, "read nattch with IPC_STAT before IPC_RMID.", NULL,
+      "IPC_RMID: removing a segment" },
     { "limits", "limits prints IPC_INFO's limits and SHM_INFO's usage", 3, limits,
       "shmctl(0, IPC_INFO, (struct shmid_ds *) &shminfo) and SHM_INFO with struct "
       "shm_info.", NULL, "IPC_INFO and SHM_INFO: limits and usage" },
     { "errors_reported", "failing IPC_SET, IPC_RMID and IPC_INFO are reported", 1,
-      errors_reported, "check every shmctl() and err_exit(\"shmctl(IPC_SET)\") etc.", NULL, "Errors" },
+      errors_reported, "check every shmctl() and err_exit(\"shmctl(IPC_SET)\") etc.", NULL,
+      "Errors" },
     { "valgrind_clean", "show, chmod, limits and remove run clean under Valgrind", 2,
-      valgrind_clean, "free what you allocate. Try: valgrind --leak-check=full ./shmadmin "
-      "limits", NULL, NULL },
+      valgrind_clean, "free what you allocate. Run the command shown above (show, chmod, "
+      "limits or remove) under valgrind --leak-check=full.", NULL, NULL },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
-      "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL, NULL },
+      "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL,
+      NULL },
 };
 
 const struct exercise exercise_shmctl = {

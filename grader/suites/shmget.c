@@ -1,15 +1,13 @@
-/* suite_shmget.c: exercise `shmget` (chapters/02-shmget.md). The student's
- * shmtool creates, opens and removes shared memory segments; every test
- * compares what it did with the segments the kernel actually holds. */
+/* shmget.c: exercise `shmget` (chapters/02-shmget.md). The student's shmtool
+ * creates, opens and removes shared memory segments, one shmget() (and, to
+ * remove, one shmctl()) per run. Every test compares what it printed and
+ * did with the segments the kernel holds (snapshots of the test's own IPC
+ * namespace); the failures come from the kernel (a taken key, a full table,
+ * a size too large) or from fault injection (EACCES). */
 #define _GNU_SOURCE
 #include "suite.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ipc.h>
-#include <sys/shm.h>
 
 #define CHAPTER "chapters/02-shmget.md"
 #define KEY     "0x4b1d0001"
@@ -17,18 +15,16 @@
 
 static const char *const programs[] = { "shmtool", NULL };
 
-/* The id the program printed ("shmid N"), which must be a real id. */
+/* ---- the grader's view and hands ---- */
+
+/* The id shmtool printed ("shmid N"), which must be a real id. */
 static int
 printed_shmid(const struct run *r)
 {
-    long id = expect_field(r, "shmid", "the id shmget() returned");
-
-    if (id < 0)
-        test_fail(r, "`%s` printed \"shmid %ld\": shmget() failed and returned -1, but the "
-                     "program went on as if it had worked. Check the result and report the "
-                     "failure with err_exit(\"shmget\").", r->req.prog, id);
-    return (int)id;
+    return expect_printed_id(r, "shmid", "shmget");
 }
+
+/* ---- the tests ---- */
 
 static void
 create_attributes(void)
@@ -70,8 +66,7 @@ default_mode(void)
 
     run_program(&r);
     expect_success(&r);
-    seg = expect_object(&r, IPC_KIND_SHM, printed_shmid(&r),
-                  "the id your program printed");
+    seg = expect_object(&r, IPC_KIND_SHM, printed_shmid(&r), "the id your program printed");
     expect_mode(&r, "Without -m, the permission bits", seg.mode, 0600, "The default mode "
                 "is 0600: only the owner may read and write. 0666 would let every user on "
                 "the machine change your data.");
@@ -112,8 +107,8 @@ open_existing(void)
     run_program(&r);
     expect_success(&r);
     expect_ulong(&r, "The id `open` printed", (unsigned long)printed_shmid(&r),
-                 (unsigned long)id, "Opening an existing "
-                 "segment returns its id: shmget(key, 0, 0).");
+                 (unsigned long)id, "Opening an existing segment returns its id: "
+                 "shmget(key, 0, 0).");
     expect_no_new_objects(&before, &r, "When opening an existing segment");
 }
 
@@ -144,17 +139,14 @@ static void
 remove_segment(void)
 {
     struct run r = RUN("shmtool", "remove", KEY);
-    struct ipc_set now;
     int id = grader_segment(KEY_NUM, 4096, 0600);
 
     run_program(&r);
     expect_success(&r);
-    snapshot(&now);
-    if (ipc_find_id(&now, IPC_KIND_SHM, id) != NULL) {
+    if (object_exists(IPC_KIND_SHM, id))
         test_fail(&r, "After `remove`, the segment (id %d) is still in the kernel. Look it "
                       "up with shmget(key, 0, 0), then remove it with shmctl(id, IPC_RMID, "
                       "NULL).", id);
-    }
 }
 
 static void
@@ -252,50 +244,55 @@ valgrind_clean(void)
         { "create", KEY, "100" }, { "open", KEY }, { "remove", KEY },
     };
     struct ipc_set now;
+    struct run r;
 
     for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
-        struct run r = RUN("shmtool", steps[i][0], steps[i][1], steps[i][2]);
-
+        r = RUN("shmtool", steps[i][0], steps[i][1], steps[i][2]);
         r.req.valgrind = true;
         run_program(&r);
         expect_success(&r);
         if (i == 0)
             expect_object(&r, IPC_KIND_SHM, printed_shmid(&r),
-                    "create must make the segment under Valgrind too");
+                          "create must make the segment under Valgrind too");
         expect_valgrind_clean(&r);
     }
     snapshot(&now);
     if (ipc_count(&now, IPC_KIND_SHM) != 0)
-        test_fail(NULL, "After create, open and remove under Valgrind, a segment is still "
-                        "in the kernel: `remove` did not remove it.");
+        test_fail(&r, "After create, open and remove under Valgrind, a segment is still "
+                      "in the kernel: `remove` did not remove it.");
 }
 
 static const struct test_def tests[] = {
     { "create_attributes", "create makes one segment with the key, size and mode asked for",
-      3, create_attributes, "shmget(key, size, IPC_CREAT | mode). See " CHAPTER ", "
-      "\"Creating a segment\".", NULL, NULL },
+      3, create_attributes, "shmget(key, size, IPC_CREAT | mode).", NULL,
+      "Creating a segment" },
     { "default_mode", "create without -m gives mode 600", 1, default_mode,
-      "the permission bits are the low 9 bits of shmflg; default to 0600.", NULL, "Flags and permissions" },
+      "the permission bits are the low 9 bits of shmflg; default to 0600.", NULL,
+      "Flags and permissions" },
     { "exclusive_create", "create -x refuses a key that is taken (EEXIST)", 2,
-      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given.", NULL, "Flags and permissions" },
+      exclusive_create, "add IPC_EXCL to IPC_CREAT when -x is given.", NULL,
+      "Flags and permissions" },
     { "open_existing", "open finds a segment another program created", 2, open_existing,
-      "open is shmget(key, 0, 0): no IPC_CREAT.",
-      NULL, "Opening a segment" },
+      "open is shmget(key, 0, 0): no IPC_CREAT.", NULL, "Opening a segment" },
     { "open_missing", "open of a missing key fails with ENOENT and creates nothing", 2,
       open_missing, "without IPC_CREAT, shmget() never creates.", NULL, "Common mistakes" },
     { "remove", "remove destroys the segment (shmctl IPC_RMID)", 2, remove_segment,
       "shmctl(id, IPC_RMID, NULL) after looking the id up.", NULL, "Removing a segment" },
     { "size_errors", "open with a size larger than the segment fails with EINVAL", 1,
-      size_errors, "pass SIZE to shmget() when opening too; the kernel checks it.", NULL, "Errors from shmget()" },
+      size_errors, "pass SIZE to shmget() when opening too; the kernel checks it.", NULL,
+      "Errors from shmget()" },
     { "private_key", "create private makes a new segment every time (IPC_PRIVATE)", 1,
-      private_key, "IPC_PRIVATE as the key always creates a new segment.", NULL, "IPC_PRIVATE segments" },
+      private_key, "IPC_PRIVATE as the key always creates a new segment.", NULL,
+      "IPC_PRIVATE segments" },
     { "no_space", "reports ENOSPC when no more segments can be made", 1, no_space,
-      "check shmget()'s -1 and report it with err_exit(\"shmget\").", NULL, "Errors from shmget()" },
+      "check shmget()'s -1 and report it with err_exit(\"shmget\").", NULL,
+      "Errors from shmget()" },
     { "permission_denied", "reports EACCES from shmget and exits non-zero", 1,
       permission_denied, "every failing call must be reported and end the program with a "
       "non-zero status.", NULL, NULL },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
-      "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL, NULL },
+      "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL,
+      NULL },
     { "valgrind_clean", "create, open and remove run clean under Valgrind", 2,
       valgrind_clean, "free what you allocate. Try: valgrind --leak-check=full ./shmtool "
       "create 0x1234 100", NULL, NULL },
