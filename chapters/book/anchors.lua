@@ -236,6 +236,35 @@ local function is_figure(p)
     and p.content[1].title:match("^fig:")
 end
 
+-- A file's first line "/* Listing 3-1 (chapter 3, shmat) */" is how it
+-- names its number (include-code.lua reads it): the caption says the
+-- number the book gives this excerpt, which may differ, so the line is not
+-- shown.  The numbering of the lines that follow is unchanged (startFrom).
+local function drop_tag_line(div)
+  for _, b in ipairs(div.content) do
+    local cb = b
+    if b.t == "Div" and has_class(b, "listing-runs") then
+      cb = b.content[1]
+    end
+    if cb and cb.t == "CodeBlock" then
+      local first, rest = cb.text:match("^([^\n]*)\n?(.*)$")
+      if first:match("^/%* Listing [%dA-Z]+%-%d+ %b() %*/$") and rest:match("%S") then
+        local dropped = 1
+        while rest:match("^[ \t]*\n") do
+          rest = rest:gsub("^[ \t]*\n", "", 1)
+          dropped = dropped + 1
+        end
+        cb.text = rest
+        local from = tonumber(cb.attributes.startFrom or cb.attributes["start-from"] or "")
+        if from then
+          cb.attributes.startFrom = tostring(from + dropped)
+        end
+      end
+      return
+    end
+  end
+end
+
 -- Numbers every listing and figure; returns the tables the mentions need:
 -- programs[P] = { {pos, label}, ... }, figures[label] = true, and the
 -- chapter's label ("5", "A").
@@ -276,6 +305,7 @@ local function number_listings(doc)
             programs[program] = programs[program] or {}
             table.insert(programs[program], { pos = i, label = label })
           end
+          drop_tag_line(d)
           local number = pandoc.Span({ pandoc.Str("Listing"), pandoc.Space(), pandoc.Str(label) },
             pandoc.Attr("", { "listing-number" }))
           if span then

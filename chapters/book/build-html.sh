@@ -368,11 +368,12 @@ src_rev=$(git rev-parse --short=12 HEAD 2> /dev/null || true)
     printf '[Creative Commons Attribution-ShareAlike 4.0](https://creativecommons.org/licenses/by-sa/4.0/)\n'
     printf 'licence: you may share and adapt it for any purpose, even commercially, if you\n'
     printf 'give appropriate credit, say what you changed, and share your version under the\n'
-    printf 'same licence. The code (every listing, exercise, solution, the grader and the\n'
-    printf 'book'"'"'s build) is under the MIT licence below. Both are in the file `LICENSE`\n'
-    printf 'at the top of the workbook.\n\n'
-    printf '```{.text title="LICENSE"}\n'
-    cat LICENSE
+    printf 'same licence. The code (every program: the listings, the exercises, the grader\n'
+    printf 'and the book'"'"'s build) is under the MIT licence below. The file `LICENSE` at\n'
+    printf 'the top of the workbook says which is which.\n\n'
+    # The MIT licence itself: from its copyright line to the text's part.
+    printf '```text\n'
+    sed -n '/^Copyright (c)/,/^TEXT/p' LICENSE | sed '$d' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
     printf '```\n\n'
     printf '## Errata {#errata}\n\n'
     printf 'Found a mistake: a claim the output does not back, a listing that does not\n'

@@ -135,7 +135,13 @@ local function indent_of(text)
   return n
 end
 
+-- One line: a block of its own (so no newline between lines, which
+-- pre-wrap would show as an empty line); an empty line holds a space, or
+-- it would have no height.
 local function hanging(inner, text)
+  if inner == "" then
+    inner = " "
+  end
   local chars = math.min(indent_of(text), 40) + 4
   return string.format('<span class="cl" style="padding-left: %.1fem; text-indent: -%.1fem">%s</span>',
     chars * 0.6, chars * 0.6, inner)
@@ -156,7 +162,7 @@ local function epub_code(cb)
       lines[#lines + 1] = hanging(inner, line)
     end
     return pandoc.RawBlock("html", '<pre class="' .. html_escape(classes) .. ' wrap"><code>'
-      .. table.concat(lines, "\n") .. "</code></pre>")
+      .. table.concat(lines) .. "</code></pre>")
   end
   local html = pandoc.write(pandoc.Pandoc({ pandoc.CodeBlock(cb.text, pandoc.Attr("", cb.classes)) }), "html5")
   local code = html:match("<code[^>]*>(.*)</code>")
@@ -175,7 +181,7 @@ local function epub_code(cb)
   local id = cb.identifier ~= "" and (' id="' .. html_escape(cb.identifier) .. '"') or ""
   return pandoc.RawBlock("html", '<div class="sourceCode"' .. id .. '><pre class="sourceCode '
     .. html_escape(classes) .. ' wrap"><code class="sourceCode ' .. html_escape(classes) .. '">'
-    .. table.concat(lines, "\n") .. "</code></pre></div>")
+    .. table.concat(lines) .. "</code></pre></div>")
 end
 
 -- What each format needs on a page, once its ids are renamed (see above).
@@ -203,6 +209,26 @@ local function finish(div, ctx, epub, helpers)
       local text = term:gsub('(["@!|])', '"%1'):gsub("([_&%%$#{}])", "\\%1")
       return { s, pandoc.RawInline("latex", "\\index{" .. key .. "@{\\normalfont " .. text .. "}"
         .. (define and "|textbf" or "") .. "}") }
+    end,
+    -- An \index inside \textbf{} is written to the .idx file differently
+    -- ("\normalfont  lock", two spaces) and makeindex would make it an
+    -- entry of its own: it goes right after the bold text instead.
+    Strong = function(st)
+      local keep, moved = pandoc.List(), pandoc.List()
+      for _, il in ipairs(st.content) do
+        if il.t == "RawInline" and il.format == "latex" and il.text:match("^\\index{") then
+          moved:insert(il)
+        else
+          keep:insert(il)
+        end
+      end
+      if #moved == 0 then
+        return nil
+      end
+      st.content = keep
+      local out = pandoc.List({ st })
+      out:extend(moved)
+      return out
     end,
     Para = function(p)
       if #p.content == 1 and p.content[1].t == "Image" and p.content[1].title:match("^fig:") then

@@ -17,7 +17,8 @@ writes them), run in the build's first pass after include-code.lua.
        ::: {.rubric file="build/book/gen/guide/shmget/rubric.tsv"}
        :::
    number, id, name, points, visibility, hint per line (tab-separated, as
-   jq's @tsv writes them) becomes the rubric table (class "rubric", each
+   jq's @tsv writes them) becomes the rubric table (classes "rubric" and
+   "cards", each
    cell with data-label=its column's name, which style.css shows on a
    phone, where each test is a card); in a hint,
    'See chapters/NN-name.md, "Section".' becomes 'See chapter N,
@@ -187,12 +188,12 @@ local function rubric(path)
   local header = { "#", "Test", "Points", "What it checks", "Hint on failure" }
   local t = make_table(header, { 0.04, 0.2, 0.08, 0.3, 0.38 },
     { pandoc.AlignRight, A, pandoc.AlignRight, A, A }, rows)
-  t.attr = pandoc.Attr("", { "rubric" })
+  t.attr = pandoc.Attr("", { "rubric", "cards" })
   for _, body in ipairs(t.bodies) do
     for _, row in ipairs(body.body) do
       for k, c in ipairs(row.cells) do
         if k > 1 then
-          c.attr = pandoc.Attr("", {}, { { "data-label", header[k] } })
+          c.attr = pandoc.Attr("", {}, { { "data-label", header[k] .. ":" } })
         end
       end
     end

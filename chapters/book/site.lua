@@ -209,7 +209,18 @@ local function search_entries(doc)
     elseif b.t == "Div" or b.t == "BlockQuote" then
       for _, x in ipairs(b.content) do add(x) end
     else
-      cur.text[#cur.text + 1] = stringify(b)
+      -- Paragraph by paragraph, cell by cell: stringify would glue the
+      -- items of a list together ("full.No SEM_UNDO").
+      pandoc.walk_block(b, {
+        Plain = function(p) cur.text[#cur.text + 1] = stringify(p) end,
+        Para = function(p) cur.text[#cur.text + 1] = stringify(p) end,
+        LineBlock = function(l) cur.text[#cur.text + 1] = stringify(l) end,
+        DefinitionList = function(d)
+          for _, item in ipairs(d.content) do
+            cur.text[#cur.text + 1] = stringify(item[1])
+          end
+        end,
+      })
     end
   end
   for _, b in ipairs(doc.blocks) do
@@ -253,7 +264,8 @@ local function table_for_phones(t)
       for k, c in ipairs(row.cells) do
         if k > 1 and names[k] ~= "" and not c.attr.attributes["data-label"] then
           local attrs = c.attr.attributes
-          attrs["data-label"] = names[k]
+          -- "Name:", or the name alone when it ends in "?" or ":".
+          attrs["data-label"] = names[k]:match("[%?:]$") and names[k] or (names[k] .. ":")
           c.attr = pandoc.Attr(c.attr.identifier, c.attr.classes, attrs)
         end
       end
@@ -317,7 +329,11 @@ function Pandoc(doc)
     end,
   }).content
   doc.blocks = blocks
-  search_entries(doc)
+  -- The index of concepts is links to the sections, which are in the
+  -- search index themselves: it would only come up as noise.
+  if page ~= "concepts" then
+    search_entries(doc)
+  end
   if #src_list > 0 then
     local fh = io.open(work .. "/src-files", "ab")
     fh:write(table.concat(src_list, "\n"), "\n")

@@ -29,6 +29,11 @@ epub_code_checks() {
         [ "$n" -eq "$w" ] || bad="$bad
 ${f#"$dir"/}: $w of $n <pre> blocks written to wrap"
         lines=$((lines + $(grep -o '<span class="cl" style="padding-left: [0-9.]*em; text-indent: -[0-9.]*em">' "$f" | wc -l)))
+        # A newline between two line blocks would show as an empty line.
+        awk -v f="${f#"$dir"/}" 'prev ~ /<\/span>$/ && /^<span class="cl"/ { print f ": a newline between two lines of code"; exit }
+             { prev = $0 }' "$f" > "$etmp/nl"
+        [ ! -s "$etmp/nl" ] || bad="$bad
+$(cat "$etmp/nl")"
     done
     if [ -z "$bad" ] && [ "$lines" -gt 1000 ]; then
         ok "$ed EPUB: every line of code ($lines) has its hanging indent"

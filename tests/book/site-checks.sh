@@ -95,6 +95,98 @@ $p: the sidebar does not mark it as the page being read" ;;
             "$n pages in index.html's sidebar$bad"
     fi
 
+    # Listings and figures: one number each, with its id; the text's
+    # mentions are links; captions link to the file.
+    chapters=$(cd "$site" && ls [0-9][0-9]-*.html | LC_ALL=C sort)
+    # The chapters' HTML as one line (pandoc breaks lines inside elements).
+    (cd "$site" && cat $chapters) | tr '\n' ' ' > "$site_tmp/chapters.html"
+    (cd "$site" && cat $chapters) | grep -o '<div id="listing-[0-9A-Z]*-[0-9]*" class="listing" data-listing="[0-9A-Z]*-[0-9]*"' |
+        sed 's/.*data-listing="\([^"]*\)"/\1/' > "$site_tmp/numbers"
+    dup=$(sort "$site_tmp/numbers" | uniq -d | tr '\n' ' ')
+    mismatch=$( (cd "$site" && cat $chapters) |
+        grep -o '<div id="listing-[0-9A-Z]*-[0-9]*" class="listing" data-listing="[0-9A-Z]*-[0-9]*"' |
+        awk -F'"' '{ if ($2 != "listing-" $6) print $2 " " $6 }')
+    # A listing of code with no number: a caption naming a file, no "Listing".
+    unnumbered=$( (cd "$site" && cat $chapters) | tr '\n' ' ' | sed 's/<div class="listing-title">/\n&/g' |
+        grep '^<div class="listing-title">' | grep -v '^<div class="listing-title"> *<span class="listing-number">' |
+        grep -v '^<div class="listing-title"> *Output of' | head -n 3 | cut -c1-160)
+    n=$(wc -l < "$site_tmp/numbers")
+    if [ "$n" -ge 50 ] && [ -z "$dup" ] && [ -z "$mismatch" ] && [ -z "$unnumbered" ]; then
+        ok "every listing of code has one number of its own and its id ($n listings)"
+    else
+        not_ok "every listing of code has one number of its own and its id" \
+            "$n numbers; twice: $dup; id and number differ: $mismatch; no number: $unnumbered"
+    fi
+    # "Listing N-M" and "Figure N-M" outside a link, outside captions.
+    # (Not in code: a file may name its own number in a comment.)
+    loose=$(awk 'BEGIN { RS = "</pre>" } { sub(/<pre.*/, ""); printf "%s ", $0 }' "$site_tmp/chapters.html" |
+        sed 's/<span class="listing-number">[^<]*<\/span>//g' |
+        sed 's/<a [^>]*>[^<]*<\/a>//g; s/<span class="figure-number">[^<]*<\/span>//g' |
+        grep -o '\(Listing\|Figure\) [0-9A-Z]*-[0-9]*' | sort | uniq -c | head -n 5)
+    links=$(grep -o '<a href="[0-9a-z-]*\.html#listing-[0-9A-Z]*-[0-9]*">Listing [0-9A-Z]*-[0-9]*</a>' "$site_tmp/chapters.html" | wc -l)
+    if [ -z "$loose" ] && [ "$links" -ge 50 ]; then
+        ok "every \"Listing N-M\" the text names is a link to it ($links links)"
+    else
+        not_ok "every \"Listing N-M\" the text names is a link to it" "$links links; not linked: $loose"
+    fi
+    figs=$(sed 's/<figure/\n<figure/g' "$site_tmp/chapters.html" | grep -o '^<figure[^>]*>.*</figure>')
+    nfigs=$(printf '%s\n' "$figs" | grep -c '<figure')
+    badfig=$(printf '%s\n' "$figs" | grep -v '<figure class="figure" id="figure-[0-9A-Z]*-[0-9]*">.*<a class="figure-zoom" href="images/[^"]*"[^>]*><img src="images/[^"]*".*<span class="figure-number">Figure [0-9A-Z]*-[0-9]*\.</span>' | cut -c1-200)
+    if [ "$nfigs" -ge 5 ] && [ -z "$badfig" ]; then
+        ok "every picture has its number, its id and a link to itself full size ($nfigs pictures)"
+    else
+        not_ok "every picture has its number, its id and a link to itself full size" "$nfigs pictures; $badfig"
+    fi
+    nocap=0
+    nsrc=0
+    for href in $(grep -o '<a href="src/[^"#]*\.html[^"]*" class="listing-file">' "$site_tmp/chapters.html" |
+            sed 's/<a href="\([^"#]*\).*/\1/' | sort -u); do
+        nsrc=$((nsrc + 1))
+        [ -s "$site/$href" ] && [ -s "$site/${href%.html}" ] || nocap=$((nocap + 1))
+    done
+    capless=$(grep -o '<div class="listing-title"> *\(<span class="listing-number">[^<]*</span> *\)\?\(Output of \)\?<code>[^<]*</code>' "$site_tmp/chapters.html" | head -n 3)
+    if [ "$nsrc" -ge 40 ] && [ "$nocap" -eq 0 ] && [ -z "$capless" ]; then
+        ok "every listing's caption links to its whole file, which is on the site ($nsrc files)"
+    else
+        not_ok "every listing's caption links to its whole file, which is on the site" \
+            "$nsrc files, $nocap missing; captions without a link: $capless"
+    fi
+    # `write()`s: no letters glued to the end of inline code outside span.nobr.
+    glued=$(sed 's/<span class="nobr">\(<a [^>]*>\)\?<code>[^<]*<\/code>\(<\/a>\)\?[^<]*<\/span>//g' "$site_tmp/chapters.html" |
+        grep -o '.\{20\}</code>[a-z][a-z]*' | head -n 3)
+    if [ -z "$glued" ]; then
+        ok "inline code and the letters after it (write()s) stay on one line"
+    else
+        not_ok "inline code and the letters after it (write()s) stay on one line" "$glued"
+    fi
+    man=$(grep -o '<a href="https://man7.org/linux/man-pages/man[1-8]/[a-z_0-9.]*\.[1-8]\.html" class="man">' "$site_tmp/chapters.html" | wc -l)
+    if [ "$man" -ge 20 ]; then
+        ok "man pages named in the text link to their text ($man links)"
+    else
+        not_ok "man pages named in the text link to their text" "$man links"
+    fi
+    # The index of concepts has the terms a student looks up, each linked.
+    missing=""
+    for term in deadlock "critical section" semadj "race condition" ipcs ipcrm; do
+        grep -q "<dt>$term</dt>" "$site/concepts.html" 2> /dev/null || missing="$missing, $term"
+    done
+    nlinks=$(tr '\n' ' ' < "$site/concepts.html" | sed 's|<dd>|\n&|g' | grep '^<dd>' |
+        grep -o 'href="[0-9a-z-]*\.html#ix-' | wc -l)
+    if [ -z "$missing" ] && [ "$nlinks" -ge 40 ]; then
+        ok "the index of concepts has deadlock, critical section, semadj, race condition, ipcs, ipcrm ($nlinks links)"
+    else
+        not_ok "the index of concepts has deadlock, critical section, semadj, race condition, ipcs, ipcrm" \
+            "missing:${missing#,}; $nlinks links"
+    fi
+    if grep -q 'CC BY-SA 4.0' "$site/about.html" 2> /dev/null && grep -q 'MIT' "$site/about.html" &&
+        grep -q 'id="errata"' "$site/about.html" && grep -q '©' "$site/about.html" &&
+        [ "$(grep -L 'href="\(\.\./\)*about.html">Licence, copyright and errata' "$site"/*.html | wc -l)" -eq 0 ]; then
+        ok "about.html has the licence, the copyright and where to report errata; every page's footer links to it"
+    else
+        not_ok "about.html has the licence, the copyright and where to report errata; every page's footer links to it" \
+            "$(grep -L 'about.html">Licence, copyright and errata' "$site"/*.html)"
+    fi
+
     # Code colours: computed from style.css; none set by a page itself.
     if out=$(sh tests/book/contrast.sh "$site/style.css"); then
         ok "every code colour has a contrast of 4.5:1 or more, light and dark ($(echo "$out" | wc -l) pairs, lowest $(echo "$out" | awk '{ print $6 }' | sort -n | head -n 1):1)"
