@@ -2,7 +2,7 @@
 edition.lua: pandoc Lua filter for a chapter of the instructor's edition
 (lib.sh runs it, after anchors.lua, when the chapter has a guide page).
 
-    BOOK_GUIDE=guide-shmget BOOK_GUIDE_TITLE="shmget: solution and rubric"
+    BOOK_GUIDE=guide-shmget BOOK_GUIDE_TITLE="Chapter 2, shmtool: rubric and solution"
 
 After the chapter's first level-2 heading that starts with "Exercise", it
 puts a note (Div.instructor-note) that links to the guide page: its

@@ -17,8 +17,12 @@ writes them), run in the build's first pass after include-code.lua.
        ::: {.rubric file="build/book/gen/guide/shmget/rubric.tsv"}
        :::
    number, id, name, points, visibility, hint per line (tab-separated, as
-   jq's @tsv writes them) becomes the rubric table; in a hint,
-   'See chapters/NN-name.md, "Section".' links to that section (as in 1).
+   jq's @tsv writes them) becomes the rubric table (classes "rubric" and
+   "cards", each
+   cell with data-label=its column's name, which style.css shows on a
+   phone, where each test is a card); in a hint,
+   'See chapters/NN-name.md, "Section".' becomes 'See chapter N,
+   "Section".', linked to that section (as in 1).
        ::: {.mistakes file=".../mistakes.tsv"}
        :::
    the bug, then the ids of the tests that catch it, becomes the table of
@@ -110,7 +114,9 @@ local function hint_inlines(s)
     for _, il in ipairs(text(s:sub(pos, a - 1))) do
       out[#out + 1] = il
     end
-    local label = text(s:sub(a, b))
+    -- Shown as the reader knows it: chapter 5, "Title" (not the file).
+    local num = tonumber(page:match("^(%d+)"))
+    local label = text('chapter ' .. tostring(num) .. ', "' .. title .. '"')
     local id = section_id(page, title)
     if id then
       out[#out + 1] = pandoc.Link(label, page .. ".html#" .. id)
@@ -179,8 +185,20 @@ local function rubric(path)
     }
   end
   local A = pandoc.AlignDefault
-  return make_table({ "#", "Test", "Points", "What it checks", "Hint on failure" },
-    { 0.04, 0.2, 0.08, 0.3, 0.38 }, { pandoc.AlignRight, A, pandoc.AlignRight, A, A }, rows)
+  local header = { "#", "Test", "Points", "What it checks", "Hint on failure" }
+  local t = make_table(header, { 0.04, 0.2, 0.08, 0.3, 0.38 },
+    { pandoc.AlignRight, A, pandoc.AlignRight, A, A }, rows)
+  t.attr = pandoc.Attr("", { "rubric", "cards" })
+  for _, body in ipairs(t.bodies) do
+    for _, row in ipairs(body.body) do
+      for k, c in ipairs(row.cells) do
+        if k > 1 then
+          c.attr = pandoc.Attr("", {}, { { "data-label", header[k] .. ":" } })
+        end
+      end
+    end
+  end
+  return t
 end
 
 local function mistakes(path)

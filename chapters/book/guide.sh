@@ -55,7 +55,7 @@ rm -f "$OUT"/guide-*.md
 : > "$OUT/pages.txt"
 tab=$(printf '\t')
 
-while IFS="$tab" read -r ex _title; do
+while IFS="$tab" read -r ex title; do
     json=$RUBRIC/$ex.json
     [ -s "$json" ] || die "no $json (run rubric.sh first)"
     chapter=$(jq -r '.chapter // empty' "$json")
@@ -86,12 +86,18 @@ while IFS="$tab" read -r ex _title; do
     md=$OUT/guide-$ex.md
     {
         printf -- '---\nguide-chapter: %s\n---\n\n' "$page"
-        printf '# %s: solution and rubric\n\n' "$ex"
+        # The title names the chapter and what students write there (the
+        # programs of its "## Exercise: ..." heading), not the folder.
+        if [ -n "$exsec" ]; then
+            printf '# Chapter %s, %s: rubric and solution\n\n' "$num" "${exsec#Exercise: }"
+        else
+            printf '# Chapter %s, %s: rubric and solution\n\n' "$num" "$title"
+        fi
         printf 'The exercise of [chapter %s](%s.html)' "$num" "$page"
         if [ -n "$exsec" ]; then
             printf ', ["%s"](%s.html "section:%s")' "$exsec" "$page" "$exsec"
         fi
-        printf ' (`exercises/%s/`): what the grader tests and what each test is\n' "$ex"
+        printf ' (`exercises/%s/`, which the grader calls *%s*): what the grader tests and what each test is\n' "$ex" "$title"
         printf 'worth, the mistakes its tests were written to catch, the hints students can\n'
         printf 'ask for, and the reference solution. Everything here is generated from the\n'
         printf 'grader and the solution when the book is built.\n\n'

@@ -342,6 +342,34 @@ for md in chapters/[0-9][0-9]-*.md; do
 done
 [ "$n" -gt 0 ] || skip "appendices (no chapter's heading has {.appendix})"
 
+# ---- The site as a reader sees it, and the EPUB's code (issue 19) ---------
+# site-checks.sh: sidebar, search, layout at 1280 and 390 px, code colours,
+# copy buttons, dark mode, numbered listings and figures, the index of
+# concepts, in headless Chromium; epub-checks.sh: the EPUB's code wraps
+# with a hanging indent.  test-site.sh runs the site part alone.
+. tests/book/site-checks.sh
+. tests/book/epub-checks.sh
+site_checks "$B/html" "$tmp/site-student"
+epub_code_checks student "$tmp/student-epub" "$tmp/epub-student"
+# The PDF's index: the concepts, in roman type, not the workbook's own helpers.
+index_checks() {       # index_checks EDITION PDF.txt
+    idx=$(awk '/^Index$/ { on = 1 } on' "$2")
+    missing=""
+    for term in "deadlock" "critical section" "semadj" "race condition" "ipcs" "ipcrm"; do
+        printf '%s\n' "$idx" | grep -q "^ *$term, [0-9]\|  $term, [0-9]" || missing="$missing, $term"
+    done
+    helpers=$(printf '%s\n' "$idx" | grep -o 'cmd_[a-z_]*()\|err_exit()\|sem_add()\|usage_err()' | sort -u | tr '\n' ' ')
+    twice=$(printf '%s\n' "$idx" | grep -o '\(^\|  \)[a-z][a-z ]*, [0-9]' | sed 's/, [0-9]$//; s/^ *//' | sort | uniq -d | tr '\n' ' ')
+    if [ -n "$idx" ] && [ -z "$missing" ] && [ -z "$helpers" ] && [ -z "$twice" ]; then
+        ok "$1 PDF: the index has the concepts (deadlock, semadj, ...), each once, and none of the workbook's helpers"
+    else
+        not_ok "$1 PDF: the index has the concepts (deadlock, semadj, ...), each once, and none of the workbook's helpers" \
+            "missing:${missing#,}; helpers: $helpers; twice: $twice"
+    fi
+}
+index_checks student "$tmp/student.pdf.txt"
+# ---- end of the site and EPUB checks ---------------------------------------
+
 if ! $full; then
     epubcheck_result student
     skip "the instructor's edition and the solution checks (no solutions/ folder here)"
@@ -480,6 +508,32 @@ if [ ! -s "$tmp/hintrefs" ]; then
 else
     not_ok "every section a grader hint names exists" "$(cat "$tmp/hintrefs")"
 fi
+
+# ---- The instructor's site, EPUB and PDF index (issue 19) ------------------
+site_checks "$I/html" "$tmp/site-instructor"
+epub_code_checks instructor "$tmp/instructor-epub" "$tmp/epub-instructor"
+index_checks instructor "$tmp/instructor.pdf.txt"
+# The guide pages: titles that say what the exercise is, hints that name
+# chapters as a reader does, the rubric a card per test on a phone.
+bad=""
+for page in "$I"/html/guide-*.html; do
+    p=${page##*/}
+    grep -q '<h1 class="chapter-title"[^>]*>Chapter [0-9]*, .*: rubric and solution</h1>' "$page" ||
+        bad="$bad
+$p: the title is not \"Chapter N, PROGRAM: rubric and solution\""
+    grep -q '<table class="rubric cards">' "$page" || bad="$bad
+$p: the rubric is not a table of class rubric cards"
+    if tr '\n' ' ' < "$page" | grep -o '<a href="[^"]*">[^<]*</a>' | grep -q '\.md'; then
+        bad="$bad
+$p: a link names a .md file: $(tr '\n' ' ' < "$page" | grep -o '<a href="[^"]*">[^<]*\.md[^<]*</a>' | head -n 1)"
+    fi
+done
+if [ -z "$bad" ]; then
+    ok "every guide page has a title that names its chapter and program, hint links that name chapters, a rubric for phones"
+else
+    not_ok "every guide page has a title that names its chapter and program, hint links that name chapters, a rubric for phones" "$bad"
+fi
+# ---- end of the instructor's site, EPUB and index checks -------------------
 
 epubcheck_result student
 epubcheck_result instructor
