@@ -138,11 +138,11 @@ stat_fields(void)
                  "msg_qnum is the number of messages in the queue now: 3 were sent and 1 "
                  "received.");
     expect_ulong(&r, "The cbytes line", (unsigned long)expect_field(&r, "cbytes",
-                 "__msg_cbytes"), 70, "__msg_cbytes is the number of bytes in the queue now "
+                 "msg_cbytes"), 70, "msg_cbytes is the number of bytes in the queue now "
                  "(20 + 50), not its capacity msg_qbytes.");
     expect_ulong(&r, "The qbytes line", (unsigned long)expect_field(&r, "qbytes",
                  "msg_qbytes"), 8000, "msg_qbytes is the queue's capacity, set to 8000 by "
-                 "the grader with IPC_SET; it is not the bytes in use (__msg_cbytes).");
+                 "the grader with IPC_SET; it is not the bytes in use (msg_cbytes).");
     expect_ulong(&r, "The lspid line", (unsigned long)expect_field(&r, "lspid",
                  "msg_lspid"), 0, "msg_lspid is the last sender's pid as seen from the "
                  "caller's PID namespace. The grader sent the messages, from outside the "

@@ -529,7 +529,7 @@ server_priority(void)
                       "exactly one reply, of the request's reply_type, and the server must "
                       "never take replies out of the queue: receive with msgtyp -3, never 0.",
                       (unsigned long)ds.msg_qnum, queue_words(qid));
-    check_ulong(&srv, "The bytes in the queue (msg_cbytes: five replies)", ds.__msg_cbytes,
+    check_ulong(&srv, "The bytes in the queue (msg_cbytes: five replies)", ds.msg_cbytes,
                 5 * REPLY_SIZE, "A reply's msgsz is REPLY_SIZE (64), the payload only: "
                 "sizeof(struct reply) counts mtype too.");
     for (size_t i = 0; i < ARRAY_LEN(reqs); i++) {
