@@ -111,8 +111,9 @@ book_pass1 "$work" $pages_md
         printf 'reference of every call. The workbook itself, with the exercise skeletons\n'
         printf 'and the grader, is where this book came from: read `README.md` there.\n'
     fi
-    printf '\nThe programs and their output in this book were compiled and run when it\n'
-    printf 'was built: what you read is what they do.\n'
+    printf '\nThe programs in this book were compiled, and their output shown, when it\n'
+    printf 'was built: what you read is what they do. The benchmark figures of\n'
+    printf 'chapter 10 are the one exception: a reference run, recorded once.\n'
 } > "$work/about.md"
 
 
