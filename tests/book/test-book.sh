@@ -314,6 +314,68 @@ $t"
 }
 
 
+# ---- (h-pdf) the Markdown chapters, chapter 10's recorded run --------------
+echo "# the Markdown chapters carry what their include blocks show"
+if out=$(sh chapters/book/fill-includes.sh --check 2>&1); then
+    ok "every include block of the chapters holds its file's text or its program's output ($(echo "$out" | tail -n 1 | sed 's/^fill-includes.sh: //'))"
+else
+    not_ok "every include block of the chapters holds its file's text or its program's output" "$out"
+fi
+
+echo "# chapter 10: the figures of a recorded run"
+ref=chapters/listings/10-choosing/reference-run.dat
+ipcbench=build/listings/10-choosing/ipcbench
+if [ -s "$ref" ] && [ -x "$ipcbench" ]; then
+    if out=$("$ipcbench" --replay "$ref" --verify 2>&1); then
+        ok "the recorded run passes the checks it was recorded with ($(sed -n 's/^date //p' "$ref"), $(sed -n 's/^cpus //p' "$ref"))"
+    else
+        not_ok "the recorded run passes the checks it was recorded with" "$(printf '%s\n' "$out" | tail -n 8)"
+    fi
+    "$ipcbench" --replay "$ref" --svg "$tmp/ref.svg" > "$tmp/ref.txt" 2>&1
+    sed 1d "$B/output/10-choosing/bench.txt" > "$tmp/book-bench.txt"
+    if cmp -s "$tmp/ref.txt" "$tmp/book-bench.txt" && cmp -s "$tmp/ref.svg" "$B/output/10-choosing/ipc-bench.svg"; then
+        ok "chapter 10 shows the recorded run and its chart, whatever machine builds the book"
+    else
+        not_ok "chapter 10 shows the recorded run and its chart, whatever machine builds the book" \
+            "$(diff "$tmp/ref.txt" "$tmp/book-bench.txt" | head -10)"
+    fi
+else
+    not_ok "chapter 10 shows the recorded run and its chart, whatever machine builds the book" \
+        "no $ref or no $ipcbench: record one with sh tests/bench-ipc.sh --record"
+fi
+if grep -q "Linux [0-9]" "$B/output/10-choosing/ipc-bench.svg" 2>/dev/null ||
+    grep -qF "$(uname -r)" "$B/output/10-choosing/ipc-bench.svg" 2>/dev/null; then
+    not_ok "the chart names no kernel" "$(grep -o '.\{0,40\}Linux [0-9].\{0,20\}' "$B/output/10-choosing/ipc-bench.svg" | head -3)"
+else
+    ok "the chart names no kernel"
+fi
+if grep -q '<title' "$B/output/10-choosing/ipc-bench.svg" 2>/dev/null &&
+    grep -q '<desc' "$B/output/10-choosing/ipc-bench.svg"; then
+    ok "the chart has a <title> and a <desc>"
+else
+    not_ok "the chart has a <title> and a <desc>"
+fi
+# No internal target in what students read or run: the book (site, and
+# the PDF's text when it is built) and ipcbench, whose output is a
+# student's `make bench`.
+bad=$(grep -l 'Target\|NOT met' "$B"/output/*/*.txt chapters/listings/10-choosing/ipcbench.c \
+    chapters/listings/10-choosing/bench/*.c 2>/dev/null)
+html_text "$B"/html/*.html | grep -o '.\{0,40\}\(Target\|NOT met\).\{0,40\}' > "$tmp/target" || :
+[ -s "$B/ipc-workbook.pdf" ] && pdftotext "$B/ipc-workbook.pdf" - 2>/dev/null |
+    grep -o '.\{0,40\}\(Target\|NOT met\).\{0,40\}' >> "$tmp/target"
+if [ -z "$bad" ] && [ ! -s "$tmp/target" ]; then
+    ok "no \"Target\" or \"NOT met\" in the book, its transcripts or ipcbench"
+else
+    not_ok "no \"Target\" or \"NOT met\" in the book, its transcripts or ipcbench" "$bad $(cat "$tmp/target")"
+fi
+# Text about how this copy was built has no place in the book.
+if html_text "$B"/html/*.html | grep -o '.\{0,60\}\(this copy\|[Aa] copy of the workbook\|built without\).\{0,60\}' > "$tmp/copy"; then
+    not_ok "the book does not talk about how this copy of it was built" "$(cat "$tmp/copy")"
+else
+    ok "the book does not talk about how this copy of it was built"
+fi
+
+
 echo "# the student edition: PDF and EPUB"
 pdf_checks student "$B/ipc-workbook.pdf" "$B/log/student-tex/book.log"
 epub_checks student "$B/ipc-workbook.epub"
