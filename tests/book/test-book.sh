@@ -376,6 +376,80 @@ else
 fi
 
 
+# ---- (h-pdf) the quick reference against the man pages --------------------
+echo "# the quick reference: headers from the man pages, no text that points nowhere"
+# man_headers NAME: the headers the SYNOPSIS of NAME's man page (section 2
+# or 3, manpages-dev) names before NAME's prototype, on one line; nothing
+# if there is no such page.
+man_headers() {
+    for page in "/usr/share/man/man2/$1.2.gz" "/usr/share/man/man3/$1.3.gz"; do
+        [ -f "$page" ] || continue
+        # A page that is only ".so man2/other.2" is that other page.
+        so=$(zcat "$page" | sed -n 's/^\.so  *//p' | head -n 1)
+        [ -z "$so" ] || page=/usr/share/man/$so.gz
+        zcat "$page" | awk -v want="$1" '
+            /^\.SH/ { insyn = ($0 ~ /^\.SH +"?SYNOPSIS/); next }
+            !insyn { next }
+            match($0, /#include +<[^>]+>/) {
+                h = substr($0, RSTART, RLENGTH); sub(/^#include +/, "", h)
+                if (sawproto) { n = 0; sawproto = 0 }
+                group[++n] = h
+                next
+            }
+            {
+                t = $0; gsub(/"/, "", t); gsub(/\\f[BIRP]/, "", t)
+                if (match(t, /[A-Za-z_][A-Za-z_0-9]*\(/)) {
+                    name = substr(t, RSTART, RLENGTH - 1)
+                    if (!(name in hdr)) {
+                        s = ""
+                        for (i = 1; i <= n; i++) s = s (i > 1 ? " " : "") group[i]
+                        hdr[name] = s
+                    }
+                    sawproto = 1
+                }
+            }
+            END { print hdr[want] }'
+        return
+    done
+}
+# The headers the quick reference shows for each call: "NAME H1 H2...".
+awk -v RS='<h2' 'match($0, /^[^>]*id="qr-[a-z_]+"/) {
+        name = substr($0, RSTART, RLENGTH); sub(/.*id="qr-/, "", name); sub(/"$/, "", name)
+        if (name == "a-to-z") next
+        s = $0; sub(/<\/pre>.*/, "", s); gsub(/<[^>]*>/, "", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s)
+        out = name
+        while (match(s, /#include <[^>]+>/)) { out = out " " substr(s, RSTART + 9, RLENGTH - 9); s = substr(s, RSTART + RLENGTH) }
+        print out
+    }' "$B/html/quick-reference.html" > "$tmp/qr-headers"
+if [ ! -f /usr/share/man/man2/shmget.2.gz ]; then
+    not_ok "every call's header in the quick reference is its man page's" \
+        "no man pages: sh grader/deps.sh --book installs manpages-dev"
+elif [ "$(wc -l < "$tmp/qr-headers")" -lt 12 ]; then
+    not_ok "every call's header in the quick reference is its man page's" \
+        "found only $(wc -l < "$tmp/qr-headers") calls in $B/html/quick-reference.html"
+else
+    bad=""
+    while read -r name shown; do
+        want=$(man_headers "$name")
+        [ "$shown" = "$want" ] || bad="$bad
+$name(): the quick reference says ${shown:-nothing}, the man page's SYNOPSIS ${want:-nothing}"
+    done < "$tmp/qr-headers"
+    if [ -z "$bad" ]; then
+        ok "every call's header in the quick reference is its man page's ($(wc -l < "$tmp/qr-headers") calls)"
+    else
+        not_ok "every call's header in the quick reference is its man page's" "$bad"
+    fi
+fi
+# Text copied from a chapter must not point to what is not on the page.
+html_text "$B/html/quick-reference.html" > "$tmp/qr.txt"
+if grep -o '.\{0,50\}\(see below\|(below)\|” below\|" below\|[0-9] below does\|next section\).\{0,20\}' "$tmp/qr.txt" > "$tmp/qr-bad" ||
+    grep -o '<p>[^<]*\(<[^p/][^>]*>[^<]*\)*:</p>' "$B/html/quick-reference.html" >> "$tmp/qr-bad"; then
+    not_ok "the quick reference has no \"see below\" or paragraph ending with a colon" "$(cat "$tmp/qr-bad")"
+else
+    ok "the quick reference has no \"see below\" or paragraph ending with a colon"
+fi
+
+
 echo "# the student edition: PDF and EPUB"
 pdf_checks student "$B/ipc-workbook.pdf" "$B/log/student-tex/book.log"
 epub_checks student "$B/ipc-workbook.epub"
