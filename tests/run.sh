@@ -63,7 +63,8 @@ if [ -d solutions ]; then           # the full workbook (needs clang), not the h
     step "fuzzing the grader's parsers (10 s each)" sh tests/fuzz/run.sh 10
 fi
 step "the benchmark's transports carry every byte" sh tests/bench-ipc.sh --check
-step "the book's include filter" sh tests/book/test-include-filter.sh
+step "the book's include filter and fill-includes.sh" sh tests/book/test-include-filter.sh
+step "the book: a chapter put between two others" sh tests/book/test-numbering.sh
 step "the book: sites, PDF, EPUB, both editions" sh tests/book/test-book.sh
 
 if [ -f tests/dist.sh ]; then       # not in the student handout itself

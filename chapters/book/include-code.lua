@@ -38,7 +38,8 @@ Listing numbers: a file of the chapter's own listing folder (chapter
 NN-name.md including chapters/listings/NN-name/FILE) is "Listing N-M", as
 the file says in its first three lines ("/* Listing 4-3 (chapter 4, ...) */";
 in an appendix, "/* Listing A-1 (appendix A, ...) */");
-a file that says nothing is numbered N-M, N the chapter's number and M the
+a file that says nothing is numbered N-M, N the chapter's number (as its
+file name gives it: 5 for 05-semaphores, 5a for 05a-counter) and M the
 order in which the chapter first includes that file.  Every include of the
 same file (another anchor) shows the same number.  The caption starts with it, and the Div.listing gets the
 attribute data-listing="N-M".
@@ -254,7 +255,7 @@ local listing_numbers = {}     -- [path] = "N-M"
 local listing_count = 0
 
 local function listing_number(path, lines)
-  local nn = path:match("^chapters/listings/(%d%d)%-[^/]+/[^/]+$")
+  local nn = path:match("^chapters/listings/(%d%d%l?)%-[^/]+/[^/]+$")
   if not nn or path:match("%.run$") then
     return nil
   end
@@ -273,9 +274,9 @@ local function listing_number(path, lines)
     listing_count = listing_count + 1
     local named = nil
     for i = 1, math.min(3, #lines) do
-      named = named or lines[i]:match("Listing ([%dA-Z]+%-%d+)")
+      named = named or lines[i]:match("Listing ([%dA-Z]+%l?%-%d+)")
     end
-    listing_numbers[path] = named or (tostring(tonumber(nn)) .. "-" .. listing_count)
+    listing_numbers[path] = named or (nn:gsub("^0(%d)", "%1") .. "-" .. listing_count)
   end
   return listing_numbers[path]
 end
