@@ -16,9 +16,12 @@ writes the joined book, combine.lua's output, as LaTeX).
     with the "$ command" lines in bold.
   - Pictures: images/NAME.svg is shown as NAME.pdf from BOOK_IMAGES (the
     folder where build-doc.sh converted the SVG files with rsvg-convert).
-  - The index of calls and constants: every inline code that is a call
-    ("shmget()") or a constant (IPC_CREAT, EEXIST, SHMMAX) gets an \index
-    entry, in bold where the call or flag is defined (the anchors of
+  - The index of calls, constants, commands and concepts: every inline
+    code that is a call with a man page or a helper of ipcbook.h
+    ("shmget()", "err_exit()"), a constant (IPC_CREAT, EEXIST, SHMMAX) or a
+    command (ipcs, ipcrm) gets an \index entry, and every paragraph that
+    names a concept of CONCEPTS (deadlock, critical section, semadj ...)
+    one for it; in bold where the call or flag is defined (the anchors of
     anchors.lua: call-NAME before its section, NAME-FLAG on a table row).
     Not in headings or captions, where \index does not belong.
   - The instructor's note in a chapter (Div.instructor-note) is a quote.
@@ -45,9 +48,51 @@ end
 local STOP = { NULL = true, TODO = true, FILE = true, EOF = true, PATH = true,
                KEY = true, SIZE = true, MODE = true, DIR = true, NAME = true }
 
+-- A function goes in the index when a reader can look it up: a call with a
+-- man page in section 2 or 3 (manpages-dev, which the PDF's packages
+-- include) or a helper of exercises/include/ipcbook.h (err_exit()).  Not
+-- the functions of a listing or of an exercise's skeleton (cmd_chmod()):
+-- the page they are on is the place to read them.  Without man pages on
+-- the machine, every function is indexed.
+local MAN = "/usr/share/man"
+local have_man = io.open(MAN .. "/man2/shmget.2.gz") ~= nil
+local helpers = {}
+do
+  local fh = io.open("exercises/include/ipcbook.h")
+  if fh then
+    for line in fh:lines() do
+      local name = line:match("^([%a_][%w_]*)%(")
+      if name then
+        helpers[name] = true
+      end
+    end
+    fh:close()
+  end
+end
+local known = {}
+local function documented(name)
+  if not have_man or helpers[name] then
+    return true
+  end
+  if known[name] == nil then
+    local fh = io.open(MAN .. "/man2/" .. name .. ".2.gz") or io.open(MAN .. "/man3/" .. name .. ".3.gz")
+    known[name] = fh ~= nil
+    if fh then
+      fh:close()
+    end
+  end
+  return known[name]
+end
+
+-- The commands of the chapters' shell sessions that have their own entry.
+local COMMANDS = { ipcs = true, ipcrm = true, ipcmk = true, lsipc = true, unshare = true }
+
 -- The index key of an inline code, or nil if it is not indexed.
 local function index_key(text)
   if text:match("^[%a_][%w_]*%(%)$") then
+    return documented(text:sub(1, -3)) and text or nil
+  end
+  if COMMANDS[text] then
     return text
   end
   if text:match("^[A-Z][A-Z0-9_]+$") and #text >= 4 and not STOP[text]
@@ -166,11 +211,12 @@ local function count_lines(text)
 end
 
 -- Table columns wide enough for the longest piece of code in them that
--- cannot break (an identifier, a test's name): a column too narrow takes
+-- cannot break (an identifier, a test's name) and their longest word: a column too narrow takes
 -- room from the others, in proportion to what they can spare.  Only for
 -- tables whose widths pandoc set from the Markdown's dashes.
 local CODE_CHAR = 5.7           -- pt: DejaVu Sans Mono at 0.86 of 11 pt
 local TEXT_WIDTH = 472          -- pt: A4 less two margins of 2.2 cm
+local TEXT_CHAR = 6.2           -- pt: a wide character of the text, 11 pt
 local function widen_columns(t)
   local n = #t.colspecs
   local widths, need = {}, {}
@@ -190,6 +236,9 @@ local function widen_columns(t)
             for tok in c.text:gmatch("[^%s/]+") do
               need[j] = math.max(need[j], (#tok + 1) * CODE_CHAR / avail)
             end
+          end,
+          Str = function(s)
+            need[j] = math.max(need[j], (utf8.len(s.text) or #s.text) * TEXT_CHAR / avail)
           end,
         })
       end
@@ -225,6 +274,51 @@ local function widen_columns(t)
   return t
 end
 
+-- Concepts: a paragraph that names one (the pattern, in lower case) has an
+-- index entry for it, in bold where the paragraph sets it in bold (where
+-- a term is introduced).  "KEY@\\textrm{...}": sorted by the word, set in
+-- roman where index.ist sets names in typewriter.
+local CONCEPTS = {
+  { "deadlock", "deadlock" },
+  { "critical section", "critical section" },
+  { "race", "race condition" },
+  { "lost update", "lost update" },
+  { "torn", "torn read" },
+  { "semadj", "semadj" },
+  { "mutual exclusion", "mutual exclusion" },
+  { "ring buffer", "ring buffer" },
+  { "lost wake-up", "lost wake-up" },
+  { "ipc namespace", "IPC namespace" },
+  { "framing", "framing" },
+  { "boundaries", "message boundaries" },
+  { "spinning", "spinning" },
+  { "zero-copy", "zero-copy" },
+  { "ancillary data", "ancillary data" },
+  { "abstract name", "abstract socket name" },
+}
+
+local function concept_entries(block)
+  local text = " " .. pandoc.utils.stringify(block):lower():gsub("[^%w%-]+", " ") .. " "
+  local strong = {}
+  pandoc.walk_block(block, {
+    Strong = function(s)
+      strong[#strong + 1] = " " .. pandoc.utils.stringify(s):lower() .. " "
+    end,
+  })
+  local out = {}
+  for _, c in ipairs(CONCEPTS) do
+    local word = "[^%w]" .. c[1]:gsub("%-", "%%-")
+    if text:find(word) then
+      local bold = false
+      for _, s in ipairs(strong) do
+        bold = bold or s:find(c[1], 1, true) ~= nil
+      end
+      out[#out + 1] = index_inline(c[2]:lower() .. "@\\textrm{" .. c[2] .. "}", bold)
+    end
+  end
+  return out
+end
+
 -- 2. The index entries, and code that may break.
 local index = {
   Code = function(c)
@@ -233,6 +327,20 @@ local index = {
       return { index_inline(key, c.attributes.define == "1"), breakable(c) }
     end
     return breakable(c)
+  end,
+  Para = function(p)
+    -- Not a picture: a paragraph of one image is a figure with a caption.
+    if #p.content == 1 and p.content[1].t == "Image" then
+      return nil
+    end
+    local entries = concept_entries(p)
+    if #entries > 0 then
+      for k = #entries, 1, -1 do
+        p.content:insert(1, entries[k])
+      end
+      return p
+    end
+    return nil
   end,
 }
 

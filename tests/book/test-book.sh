@@ -466,7 +466,8 @@ pdf_layout() {
             if (!first) next
             # the page number at the foot of a chapter opening page
             if (L[last] ~ /^ *[0-9]+ *$/) for (i = last - 1; i > first; i--) if (L[i] ~ /[^ ]/) { last = i; break }
-            if (L[last] ~ /: *$/ && L[last] !~ /^ *[0-9]+ /)
+            # (not a line of code: numbered, or of a diff)
+            if (L[last] ~ /: *$/ && L[last] !~ /^ *[0-9]+ / && L[last] !~ /^ *[-+]/)
                 print "page " p " ends with \"" substr(L[last], length(L[last]) - 50) "\""
             k = 0
             for (i = first + 1; i <= n; i++) {
