@@ -128,9 +128,16 @@ build/asan/ipcgrade: grader/*.c grader/suites/*.c $(GRADER_HDR)
 	    -fno-sanitize-recover=undefined $(CPPFLAGS) $(CHECK_CFLAGS) -Igrader -o $@ \
 	    $(patsubst %,grader/%.c,$(UPTO_CLI)) $(CHECK_LIBS)
 
+# The chapters' include blocks carry a copy of what they show, so that the
+# Markdown reads well on its own (chapters/book/fill-includes.sh): building
+# the book refreshes them; make check only checks them (tests/book/), so
+# that a copy left stale fails it.
+BOOK_FILL ?= sh chapters/book/fill-includes.sh
+
 # The student's website only: what plain `make` builds (no TeX needed).
 html: $(LISTING_BINS)
 	@sh chapters/book/run-listings.sh
+	@$(BOOK_FILL)
 	@sh chapters/book/build-html.sh build/book/html
 	@echo "book: open build/book/html/index.html"
 
@@ -147,6 +154,7 @@ pdf epub: deps-book
 # The book from what is built, without checking packages.
 book-files: $(LISTING_BINS) bin/ipcgrade
 	@sh chapters/book/run-listings.sh
+	@$(BOOK_FILL)
 	@sh chapters/book/build-book.sh --formats $(BOOK_FORMATS) --editions $(BOOK_EDITIONS) build/book
 
 progress: build
@@ -163,7 +171,7 @@ grade: deps
 
 # make check EX=ID tests one exercise end to end (no book, no packaging).
 check: deps-check
-	@$(MAKE) --no-print-directory build $(if $(EX),,book-files) test
+	@$(MAKE) --no-print-directory build $(if $(EX),,book-files) test BOOK_FILL=:
 
 test: build $(UNIT_BINS) build/asan/ipcgrade
 	@EX="$(EX)" sh tests/run.sh

@@ -17,8 +17,9 @@ packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils u
 # texlive-xetex brings texlive-latex-extra (fvextra); texlive-fonts-recommended
 # has the Zapf Dingbats metrics hyperref asks for; lmodern and
 # fonts-dejavu-core are the text and code fonts; epubcheck (Java) checks the
-# EPUBs in tests/book/test-book.sh.
-book_packages="texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core librsvg2-bin poppler-utils epubcheck chromium"
+# EPUBs in tests/book/test-book.sh; manpages-dev has the man pages whose
+# SYNOPSIS the quick reference's headers are checked against.
+book_packages="texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core librsvg2-bin poppler-utils epubcheck manpages-dev chromium"
 check_packages="clang libclang-rt-14-dev"
 
 case ${1-} in

@@ -103,7 +103,8 @@ else
     step "the benchmark's transports carry every byte" sh tests/bench-ipc.sh --check
     step "what the READMEs tell students: Makefiles from a copy, the progress table" \
         sh tests/student-instructions.sh
-    step "the book's include filter" sh tests/book/test-include-filter.sh
+    step "the book's include filter and fill-includes.sh" sh tests/book/test-include-filter.sh
+    step "the book: a chapter put between two others" sh tests/book/test-numbering.sh
     step "the book: sites, PDF, EPUB, both editions" sh tests/book/test-book.sh
     if [ -f tests/dist.sh ]; then   # not in the student handout itself
         step "the handout and the Gradescope zip" sh tests/dist.sh

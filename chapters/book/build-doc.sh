@@ -5,7 +5,8 @@
 #     sh chapters/book/build-doc.sh [--pdf FILE.pdf] [--epub FILE.epub] [PAGE.md ...]
 #
 #   --pdf FILE    the typeset book: title page, contents, chapters numbered
-#                 from 0 as the text numbers them, "Listing N-M" captions and
+#                 as their file names number them (lib.sh: 0, 1, ... and
+#                 5a for a chapter put between 5 and 6), a tagged PDF, "Listing N-M" captions and
 #                 line numbers on every listing, the pictures, the appendix
 #                 chapters ({.appendix}), the quick reference and the
 #                 PAGE.md pages as appendices A, B, ..., an index of
@@ -111,8 +112,9 @@ book_pass1 "$work" $pages_md
         printf 'reference of every call. The workbook itself, with the exercise skeletons\n'
         printf 'and the grader, is where this book came from: read `README.md` there.\n'
     fi
-    printf '\nThe programs and their output in this book were compiled and run when it\n'
-    printf 'was built: what you read is what they do.\n'
+    printf '\nThe programs in this book were compiled, and their output shown, when it\n'
+    printf 'was built: what you read is what they do. The benchmark figures of\n'
+    printf 'chapter 10 are the one exception: a reference run, recorded once.\n'
 } > "$work/about.md"
 
 
@@ -155,20 +157,38 @@ if [ -n "$pdf" ]; then
         -V geometry=includehead -V geometry=top=1.8cm \
         -V monofont="DejaVu Sans Mono" -V monofontoptions=Scale=0.86 \
         -V 'monofontoptions=WordSpace={1,0,0}' \
-        -V colorlinks=true -V linkcolor=booklink -V urlcolor=booklink \
+        -V colorlinks=true \
         -V toccolor=black -V lof=true \
         -M title="$BOOK_TITLE: $BOOK_SUBTITLE ($edition)" \
         -M author="$AUTHOR" -M date="$DATE" -M lang=en \
         --output="$work/book.tex" "$work/book.json" ||
         die "the LaTeX: pandoc failed (see above)"
+    # A tagged PDF, as far as xelatex goes: LaTeX's tagging project, phase I
+    # (the PDF is marked as tagged, with a structure tree that holds its
+    # links), its language (/Lang and the XMP metadata), PDF 1.7.  Phase II,
+    # which also tags every paragraph, made one xelatex run take over 25
+    # minutes with TeX Live 2022; phase I adds
+    # about a minute of processor time per edition.  \DocumentMetadata must
+    # come before \documentclass, where pandoc's template has no place.
+    { printf '%s\n' '\DocumentMetadata{lang=en, pdfversion=1.7, testphase=phase-I}'
+      cat "$work/book.tex"; } > "$work/book-tagged.tex"
+    mv "$work/book-tagged.tex" "$work/book.tex"
 
+    # Every LaTeX error stops the build but one, which TeX itself says can
+    # be passed safely: xelatex's tagging code splits each page to find its
+    # marks, and a page where a long table breaks holds glue that makes TeX
+    # say "Infinite glue shrinkage found in box being split" (it then makes
+    # the glue finite; the page comes out as without tagging).
     latex_run() {
-        (cd "$work" && "$XELATEX" -interaction=nonstopmode -halt-on-error book.tex) \
-            > "$work/xelatex.out" 2>&1 || {
-            grep -A8 '^!' "$work/book.log" >&2 || tail -n 30 "$work/xelatex.out" >&2
+        rm -f "$work/book.pdf"
+        (cd "$work" && "$XELATEX" -interaction=nonstopmode book.tex) > "$work/xelatex.out" 2>&1 || :
+        if grep '^!' "$work/book.log" | grep -vqx '! Infinite glue shrinkage found in box being split.' ||
+            [ ! -s "$work/book.pdf" ]; then
+            grep -A8 '^!' "$work/book.log" | grep -v -A8 '^! Infinite glue shrinkage' >&2 ||
+                tail -n 30 "$work/xelatex.out" >&2
             [ -z "${KEEP_TEX:-}" ] || { mkdir -p "$KEEP_TEX"; cp "$work"/book.tex "$work"/book.log "$KEEP_TEX/"; }
             die "xelatex failed on the book (the LaTeX error is above)"
-        }
+        fi
     }
     # The front matter (contents, figures) has its own page numbers, so the
     # chapters' pages, and the index's, are right after the first run, which
@@ -211,9 +231,12 @@ if [ -n "$epub" ]; then
         pd --from=markdown --to=json --lua-filter=$book/combine.lua \
         --output="$work/book-epub.json" "$work/empty.md" ||
         die "joining the pages: pandoc failed (see above)"
-    pd --from=json --to=epub3 --lua-filter=$book/include-code.lua \
+    # The chapters are numbered as their file names say (epub-numbers.lua),
+    # not one after the other as --number-sections would.
+    pd --from=json --to=epub3 --lua-filter=$book/epub-numbers.lua \
+        --lua-filter=$book/include-code.lua \
         --resource-path=".:chapters:$work/drawn" --css=$book/epub.css --toc --toc-depth=2 \
-        --epub-chapter-level=1 --number-sections --number-offset=-1 \
+        --epub-chapter-level=1 \
         --highlight-style=tango \
         -M title="$BOOK_TITLE" -M subtitle="$BOOK_SUBTITLE — $edition" \
         -M author="$AUTHOR" -M date="$DATE_ISO" -M lang=en \

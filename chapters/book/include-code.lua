@@ -3,7 +3,11 @@ include-code.lua: pandoc Lua filter that fills code blocks from real files.
 
 A fenced code block with an `include` attribute is replaced by the text of
 that file (paths are relative to the directory pandoc runs in: the repo root).
-The block itself must be empty.
+The file is the one source of truth: whatever the block holds is ignored.
+In the chapters the block holds a copy of what it shows, so that the
+Markdown reads well where it is shown as it is (a repository's web page,
+an editor); fill-includes.sh writes that copy, with the text this filter
+gives it (INCLUDE_BODIES below), and its --check says which copies differ.
 
     ```{.c include="chapters/listings/01-keys/keydemo.c"}
     ```
@@ -34,7 +38,8 @@ Listing numbers: a file of the chapter's own listing folder (chapter
 NN-name.md including chapters/listings/NN-name/FILE) is "Listing N-M", as
 the file says in its first three lines ("/* Listing 4-3 (chapter 4, ...) */";
 in an appendix, "/* Listing A-1 (appendix A, ...) */");
-a file that says nothing is numbered N-M, N the chapter's number and M the
+a file that says nothing is numbered N-M, N the chapter's number (as its
+file name gives it: 5 for 05-semaphores, 5a for 05a-counter) and M the
 order in which the chapter first includes that file.  Every include of the
 same file (another anchor) shows the same number.  The caption starts with it, and the Div.listing gets the
 attribute data-listing="N-M".
@@ -53,9 +58,16 @@ In HTML and EPUB output, every .console block (included or not) is written with 
 "$ command" lines marked up (span.cmd) and "# exit status N" lines too
 (span.status).
 
-Anything wrong (missing file, unknown anchor, bad range, non-empty block,
-malformed marker) stops the build with a one-line message naming the
-chapter file, the path and the anchor.
+With the environment variable INCLUDE_BODIES=DIR (fill-includes.sh sets
+it), the filter also writes, for the Nth include block of the document,
+DIR/N: the lines it shows (marker lines removed, blank lines at the ends
+dropped), and a line "N<tab>path<tab>anchor<tab>lines<tab>KIND" to
+DIR/index, KIND being "output" for program output (build/book/output/)
+and "file" for anything else.
+
+Anything wrong (missing file, unknown anchor, bad range, malformed marker)
+stops the build with a one-line message naming the chapter file, the path
+and the anchor.
 ]]
 
 local SELF = "include-code.lua"
@@ -243,7 +255,7 @@ local listing_numbers = {}     -- [path] = "N-M"
 local listing_count = 0
 
 local function listing_number(path, lines)
-  local nn = path:match("^chapters/listings/(%d%d)%-[^/]+/[^/]+$")
+  local nn = path:match("^chapters/listings/(%d%d%l?)%-[^/]+/[^/]+$")
   if not nn or path:match("%.run$") then
     return nil
   end
@@ -262,14 +274,41 @@ local function listing_number(path, lines)
     listing_count = listing_count + 1
     local named = nil
     for i = 1, math.min(3, #lines) do
-      named = named or lines[i]:match("Listing ([%dA-Z]+%-%d+)")
+      named = named or lines[i]:match("Listing ([%dA-Z]+%l?%-%d+)")
     end
-    listing_numbers[path] = named or (tostring(tonumber(nn)) .. "-" .. listing_count)
+    listing_numbers[path] = named or (nn:gsub("^0(%d)", "%1") .. "-" .. listing_count)
   end
   return listing_numbers[path]
 end
 
 local number_all = os.getenv("BOOK_NUMBER_LINES") == "1"
+
+-- INCLUDE_BODIES: what each include block shows, for fill-includes.sh.
+local bodies_dir = os.getenv("INCLUDE_BODIES")
+local body_count = 0
+
+local function write_body(path, anchor, range, shown)
+  if not bodies_dir or bodies_dir == "" then
+    return
+  end
+  body_count = body_count + 1
+  local texts = {}
+  for _, l in ipairs(shown) do
+    texts[#texts + 1] = l.text
+  end
+  local name = bodies_dir .. "/" .. body_count
+  local fh = io.open(name, "wb")
+  local ix = io.open(bodies_dir .. "/index", "ab")
+  if not fh or not ix then
+    fail(path, anchor, "cannot write " .. name .. " (INCLUDE_BODIES)")
+  end
+  fh:write(table.concat(texts, "\n"), "\n")
+  fh:close()
+  local kind = path:match("^build/book/output/") and "output" or "file"
+  ix:write(table.concat({ tostring(body_count), path, anchor or "", range or "", kind }, "\t"),
+    "\n")
+  ix:close()
+end
 
 function CodeBlock(el)
   local path = el.attributes.include
@@ -287,9 +326,6 @@ function CodeBlock(el)
 
   if path == "" then
     fail(path, anchor, "empty include path")
-  end
-  if el.text:match("%S") then
-    fail(path, anchor, "a code block with include= must be empty (the file is the listing)")
   end
 
   local lines = read_lines(path, anchor)
@@ -310,6 +346,7 @@ function CodeBlock(el)
   if #shown == 0 then
     fail(path, anchor, "nothing to show: the selection has no non-blank lines")
   end
+  write_body(path, anchor, range, shown)
 
   el.attributes.include = nil
   el.attributes.anchor = nil

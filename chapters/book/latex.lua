@@ -2,9 +2,10 @@
 latex.lua: pandoc Lua filter for the PDF (build-doc.sh runs it when it
 writes the joined book, combine.lua's output, as LaTeX).
 
-  - Chapters are numbered from 0, as the text numbers them ("chapter 5"):
-    \setcounter{chapter}{-1} before the first chapter when its page is
-    00-*.  The first page whose level-1 heading has data-kind=appendix,
+  - A chapter's number is the one its file name gives (lib.sh): 00-* is
+    chapter 0, 05-* chapter 5 and 05a-* chapter 5a, wherever it comes:
+    \BookChapterNumber{5a} before its heading (latex-header.tex).  The
+    first page whose level-1 heading has data-kind=appendix,
     reference or guide starts the appendices (\appendix): an appendix
     chapter is "Appendix A", and the quick reference the next letter.
   - A listing (Div.listing from include-code.lua) gets its caption as
@@ -15,9 +16,12 @@ writes the joined book, combine.lua's output, as LaTeX).
     with the "$ command" lines in bold.
   - Pictures: images/NAME.svg is shown as NAME.pdf from BOOK_IMAGES (the
     folder where build-doc.sh converted the SVG files with rsvg-convert).
-  - The index of calls and constants: every inline code that is a call
-    ("shmget()") or a constant (IPC_CREAT, EEXIST, SHMMAX) gets an \index
-    entry, in bold where the call or flag is defined (the anchors of
+  - The index of calls, constants, commands and concepts: every inline
+    code that is a call with a man page or a helper of ipcbook.h
+    ("shmget()", "err_exit()"), a constant (IPC_CREAT, EEXIST, SHMMAX) or a
+    command (ipcs, ipcrm) gets an \index entry, and every paragraph that
+    names a concept of CONCEPTS (deadlock, critical section, semadj ...)
+    one for it; in bold where the call or flag is defined (the anchors of
     anchors.lua: call-NAME before its section, NAME-FLAG on a table row).
     Not in headings or captions, where \index does not belong.
   - The instructor's note in a chapter (Div.instructor-note) is a quote.
@@ -44,9 +48,51 @@ end
 local STOP = { NULL = true, TODO = true, FILE = true, EOF = true, PATH = true,
                KEY = true, SIZE = true, MODE = true, DIR = true, NAME = true }
 
+-- A function goes in the index when a reader can look it up: a call with a
+-- man page in section 2 or 3 (manpages-dev, which the PDF's packages
+-- include) or a helper of exercises/include/ipcbook.h (err_exit()).  Not
+-- the functions of a listing or of an exercise's skeleton (cmd_chmod()):
+-- the page they are on is the place to read them.  Without man pages on
+-- the machine, every function is indexed.
+local MAN = "/usr/share/man"
+local have_man = io.open(MAN .. "/man2/shmget.2.gz") ~= nil
+local helpers = {}
+do
+  local fh = io.open("exercises/include/ipcbook.h")
+  if fh then
+    for line in fh:lines() do
+      local name = line:match("^([%a_][%w_]*)%(")
+      if name then
+        helpers[name] = true
+      end
+    end
+    fh:close()
+  end
+end
+local known = {}
+local function documented(name)
+  if not have_man or helpers[name] then
+    return true
+  end
+  if known[name] == nil then
+    local fh = io.open(MAN .. "/man2/" .. name .. ".2.gz") or io.open(MAN .. "/man3/" .. name .. ".3.gz")
+    known[name] = fh ~= nil
+    if fh then
+      fh:close()
+    end
+  end
+  return known[name]
+end
+
+-- The commands of the chapters' shell sessions that have their own entry.
+local COMMANDS = { ipcs = true, ipcrm = true, ipcmk = true, lsipc = true, unshare = true }
+
 -- The index key of an inline code, or nil if it is not indexed.
 local function index_key(text)
   if text:match("^[%a_][%w_]*%(%)$") then
+    return documented(text:sub(1, -3)) and text or nil
+  end
+  if COMMANDS[text] then
     return text
   end
   if text:match("^[A-Z][A-Z0-9_]+$") and #text >= 4 and not STOP[text]
@@ -99,8 +145,8 @@ local function console(text)
     end
     lines[#lines + 1] = esc
   end
-  return pandoc.RawBlock("latex", "\\begin{BookConsole}\n" .. table.concat(lines, "\n")
-    .. "\n\\end{BookConsole}")
+  return pandoc.RawBlock("latex", "\\BookCodeLines{" .. #lines .. "}\n\\begin{BookConsole}\n"
+    .. table.concat(lines, "\n") .. "\n\\end{BookConsole}")
 end
 
 -- ---- The filters, in order -----------------------------------------------
@@ -137,15 +183,140 @@ local marks = {
   end,
 }
 
--- Inline code as LaTeX that may break after "_", ".", "/" and "," (long
--- names in narrow table columns would stick out of the page).
+-- Inline code as LaTeX that may break after "/" and after an opening
+-- parenthesis followed by more (a long path, or err_exit("msgctl(IPC_STAT)"),
+-- would otherwise stick out of the line).  An identifier is never broken:
+-- "MSG_" at the end of a line and "EXCEPT" on the next reads as two names,
+-- and a hyphen would read as part of the name.
 local function breakable(c)
-  if not c.text:match("[_./,]") then
+  if not c.text:match("/.") and not c.text:match("%([^)]") then
     return c
   end
   local tex = latex({ pandoc.Code(c.text) })
-  tex = tex:gsub("\\_", "\\_\\allowbreak{}"):gsub("([./])", "%1\\allowbreak{}")
+  tex = tex:gsub("/", "/\\allowbreak{}"):gsub("%((.)", function(nxt)
+    if nxt == ")" then
+      return "(" .. nxt
+    end
+    return "(\\allowbreak{}" .. nxt
+  end)
   return pandoc.RawInline("latex", tex)
+end
+
+local function count_lines(text)
+  local n = 1
+  for _ in text:gmatch("\n") do
+    n = n + 1
+  end
+  return n
+end
+
+-- Table columns wide enough for the longest piece of code in them that
+-- cannot break (an identifier, a test's name) and their longest word: a column too narrow takes
+-- room from the others, in proportion to what they can spare.  Only for
+-- tables whose widths pandoc set from the Markdown's dashes.
+local CODE_CHAR = 5.7           -- pt: DejaVu Sans Mono at 0.86 of 11 pt
+local TEXT_WIDTH = 472          -- pt: A4 less two margins of 2.2 cm
+local TEXT_CHAR = 6.2           -- pt: a wide character of the text, 11 pt
+local function widen_columns(t)
+  local n = #t.colspecs
+  local widths, need = {}, {}
+  for j, cs in ipairs(t.colspecs) do
+    if type(cs[2]) ~= "number" or cs[2] <= 0 then
+      return nil
+    end
+    widths[j] = cs[2]
+    need[j] = 0
+  end
+  local avail = TEXT_WIDTH - 12 * n        -- \tabcolsep on each side
+  local function scan(row)
+    for j, cell in ipairs(row.cells) do
+      if j <= n then
+        pandoc.walk_block(pandoc.Div(cell.contents), {
+          Code = function(c)
+            for tok in c.text:gmatch("[^%s/]+") do
+              need[j] = math.max(need[j], (#tok + 1) * CODE_CHAR / avail)
+            end
+          end,
+          Str = function(s)
+            need[j] = math.max(need[j], (utf8.len(s.text) or #s.text) * TEXT_CHAR / avail)
+          end,
+        })
+      end
+    end
+  end
+  for _, r in ipairs(t.head.rows) do
+    scan(r)
+  end
+  for _, body in ipairs(t.bodies) do
+    for _, r in ipairs(body.body) do
+      scan(r)
+    end
+  end
+  local extra, spare = 0, 0
+  for j = 1, n do
+    if need[j] > widths[j] then
+      extra = extra + need[j] - widths[j]
+    else
+      spare = spare + widths[j] - need[j]
+    end
+  end
+  if extra == 0 or spare <= extra then
+    return nil
+  end
+  for j = 1, n do
+    if need[j] > widths[j] then
+      widths[j] = need[j]
+    else
+      widths[j] = widths[j] - (widths[j] - need[j]) * extra / spare
+    end
+    t.colspecs[j] = { t.colspecs[j][1], widths[j] }
+  end
+  return t
+end
+
+-- Concepts: a paragraph that names one (the pattern, in lower case) has an
+-- index entry for it, in bold where the paragraph sets it in bold (where
+-- a term is introduced).  "KEY@\\textrm{...}": sorted by the word, set in
+-- roman where index.ist sets names in typewriter.
+local CONCEPTS = {
+  { "deadlock", "deadlock" },
+  { "critical section", "critical section" },
+  { "race", "race condition" },
+  { "lost update", "lost update" },
+  { "torn", "torn read" },
+  { "semadj", "semadj" },
+  { "mutual exclusion", "mutual exclusion" },
+  { "ring buffer", "ring buffer" },
+  { "lost wake-up", "lost wake-up" },
+  { "ipc namespace", "IPC namespace" },
+  { "framing", "framing" },
+  { "boundaries", "message boundaries" },
+  { "spinning", "spinning" },
+  { "zero-copy", "zero-copy" },
+  { "ancillary data", "ancillary data" },
+  { "abstract name", "abstract socket name" },
+}
+
+local function concept_entries(block)
+  local text = " " .. pandoc.utils.stringify(block):lower():gsub("[^%w%-]+", " ") .. " "
+  local strong = {}
+  pandoc.walk_block(block, {
+    Strong = function(s)
+      strong[#strong + 1] = " " .. pandoc.utils.stringify(s):lower() .. " "
+    end,
+  })
+  local out = {}
+  for _, c in ipairs(CONCEPTS) do
+    local word = "[^%w]" .. c[1]:gsub("%-", "%%-")
+    if text:find(word) then
+      local bold = false
+      for _, s in ipairs(strong) do
+        bold = bold or s:find(c[1], 1, true) ~= nil
+      end
+      out[#out + 1] = index_inline(c[2]:lower() .. "@\\textrm{" .. c[2] .. "}", bold)
+    end
+  end
+  return out
 end
 
 -- 2. The index entries, and code that may break.
@@ -156,6 +327,20 @@ local index = {
       return { index_inline(key, c.attributes.define == "1"), breakable(c) }
     end
     return breakable(c)
+  end,
+  Para = function(p)
+    -- Not a picture: a paragraph of one image is a figure with a caption.
+    if #p.content == 1 and p.content[1].t == "Image" then
+      return nil
+    end
+    local entries = concept_entries(p)
+    if #entries > 0 then
+      for k = #entries, 1, -1 do
+        p.content:insert(1, entries[k])
+      end
+      return p
+    end
+    return nil
   end,
 }
 
@@ -169,6 +354,18 @@ local blocks = {
     end
     if has_class(d, "listing") then
       local out = {}
+      -- The caption stays with the first block of code: its size (the
+      -- \BookCodeLines written before each block above) decides how much
+      -- room the caption asks for.
+      local first_lines = 0
+      pandoc.walk_block(d, {
+        RawBlock = function(r)
+          local n = r.text:match("^\\BookCodeLines{(%d+)}")
+          if n and first_lines == 0 then
+            first_lines = tonumber(n)
+          end
+        end,
+      })
       for _, b in ipairs(d.content) do
         if b.t == "Div" and has_class(b, "listing-title") then
           local inlines = b.content[1] and b.content[1].content or {}
@@ -179,11 +376,18 @@ local blocks = {
               end
             end,
           }).content
-          out[#out + 1] = pandoc.RawBlock("latex", "\\BookListingCaption{" .. latex(inlines) .. "}")
+          out[#out + 1] = pandoc.RawBlock("latex", "\\BookListingCaption{" .. first_lines .. "}{"
+            .. latex(inlines) .. "}")
         elseif b.t == "Div" and has_class(b, "listing-runs") then
-          for k, r in ipairs(b.content) do
-            if k > 1 then
-              out[#out + 1] = pandoc.RawBlock("latex", "\\BookListingCut")
+          -- Each run is its \BookCodeLines and its code: the cut goes
+          -- before every run but the first.
+          local runs = 0
+          for _, r in ipairs(b.content) do
+            if r.t ~= "CodeBlock" then
+              runs = runs + 1
+              if runs > 1 then
+                out[#out + 1] = pandoc.RawBlock("latex", "\\BookListingCut")
+              end
             end
             out[#out + 1] = r
           end
@@ -205,8 +409,9 @@ local blocks = {
     if has_class(cb, "console") or #cb.classes == 0 or has_class(cb, "text") then
       return console(cb.text)
     end
-    return nil
+    return { pandoc.RawBlock("latex", "\\BookCodeLines{" .. count_lines(cb.text) .. "}"), cb }
   end,
+  Table = widen_columns,
   Image = function(img)
     local name = img.src:match("^images/([%w_.-]+)%.svg$")
     if name then
@@ -217,22 +422,59 @@ local blocks = {
   end,
 }
 
--- 4. Chapter 0 and the appendices.
+-- The lines of code, or of table, the block at blocks[i] starts with, if it
+-- is a listing, a transcript, a code block or a table; nil otherwise.
+local function lead_lines(blocks, i)
+  local b = blocks[i]
+  if not b then
+    return nil
+  end
+  if b.t == "RawBlock" then
+    local n = b.text:match("^\\BookListingCaption{(%d+)}") or b.text:match("^\\BookCodeLines{(%d+)}")
+    return n and tonumber(n)
+  end
+  if b.t == "Table" then
+    return 3
+  end
+  if b.t == "BulletList" or b.t == "OrderedList" then
+    return 2
+  end
+  return nil
+end
+
+-- The paragraph a block ends with (itself, or the last block of a Div).
+local function ending_para(b)
+  while b and b.t == "Div" do
+    b = b.content[#b.content]
+  end
+  if b and b.t == "Para" then
+    return b
+  end
+  return nil
+end
+
+-- 4. Chapter 0 and the appendices; a paragraph that ends with a colon
+--    kept with the listing, transcript or table it leads into.
 local document = {
   Pandoc = function(doc)
     local out = pandoc.List()
-    local first_chapter, appendix = true, false
-    for _, b in ipairs(doc.blocks) do
+    local appendix = false
+    for i, b in ipairs(doc.blocks) do
+      local para = ending_para(b)
+      if para and pandoc.utils.stringify(para):match(":%s*$") and lead_lines(doc.blocks, i + 1) then
+        -- About 90 characters to a line of text: count fewer, and one more.
+        local lines = math.ceil(#pandoc.utils.stringify(b) / 80) + 1
+        out:insert(pandoc.RawBlock("latex", "\\BookKeepWithNext{" .. lines .. "}{"
+          .. lead_lines(doc.blocks, i + 1) .. "}"))
+      end
       if b.t == "Header" and b.level == 1 then
         local kind = b.attributes["data-kind"] or "chapter"
-        if kind == "chapter" and first_chapter then
-          first_chapter = false
-          if b.identifier:match("^00%-") then
-            out:insert(pandoc.RawBlock("latex", "\\setcounter{chapter}{-1}"))
-          end
+        local nn = b.identifier:match("^(%d%d%l?)%-")
+        if kind == "chapter" and nn then
+          out:insert(pandoc.RawBlock("latex", "\\BookChapterNumber{" .. nn:gsub("^0(%d)", "%1") .. "}"))
         elseif kind ~= "chapter" and not appendix then
           appendix = true
-          out:insert(pandoc.RawBlock("latex", "\\appendix"))
+          out:insert(pandoc.RawBlock("latex", "\\appendix\\renewcommand{\\theHchapter}{app.\\Alph{chapter}}"))
         end
       end
       out:insert(b)

@@ -5,7 +5,8 @@
 # directory of this file).  It sets ROOT, PANDOC, book, and cds into ROOT.
 #
 #   book_pass1 WORK [PAGE.md ...]
-#       Reads every chapter, chapters/[0-9][0-9]-*.md in name order, with
+#       Reads every chapter, chapters/NN-*.md and chapters/NNx-*.md in name
+#       order (NN two digits, x a lowercase letter), with
 #       include-code.lua and anchors.lua (and edition.lua, which links a
 #       chapter to its guide page) into WORK/N.raw.json; then makes
 #       the quick reference from them (quickref.lua); then reads each extra
@@ -18,6 +19,14 @@
 #       only chapter files of appendices may follow it.  Every page must
 #       start with its one level-1 heading; any pandoc warning, missing
 #       include or bad page stops the build.
+#
+#       A chapter's number is the one its file name gives, not its place:
+#       05-semaphores.md is chapter 5 wherever it comes, and a chapter put
+#       between two others is named with a letter, 05a-counter.md, chapter
+#       5a (its listings in chapters/listings/05a-counter/, "Listing 5a-1").
+#       So a new chapter changes no other chapter's number, nor any
+#       "chapter 6" or "Listing 6-1" the text and the listings say.  Two
+#       chapters with the same number stop the build.
 
 ROOT=$(cd "${ROOT:-$here/../..}" && pwd)
 PANDOC=${PANDOC:-pandoc}
@@ -64,11 +73,20 @@ book_pass1() {
     done
     _n=0
     _spec=""
-    for _md in chapters/[0-9][0-9]-*.md; do
+    _numbers=" "
+    for _md in chapters/[0-9][0-9]*-*.md; do
         [ -f "$_md" ] || die "no chapters/[0-9][0-9]-*.md under $ROOT"
-        _n=$((_n + 1))
         _name=${_md##*/}
         _name=${_name%.md}
+        case $_name in
+        [0-9][0-9]-*|[0-9][0-9][a-z]-*) ;;
+        *) die "$_md: a chapter's file is named NN-name.md, or NNx-name.md (x a letter) to go between chapters NN and NN+1" ;;
+        esac
+        case $_numbers in
+        *" ${_name%%-*} "*) die "$_md: another chapter has the number ${_name%%-*}" ;;
+        esac
+        _numbers="$_numbers${_name%%-*} "
+        _n=$((_n + 1))
         _guide=$(awk -v c="$_name" '$1 == c { print $2; exit }' "$_work/guides")
         _gtitle=$(awk -v c="$_name" '$1 == c { $1 = ""; $2 = ""; sub(/^  /, ""); print; exit }' \
             "$_work/guides")

@@ -22,6 +22,18 @@ data-call= and data-kind=, return-value Divs, anchors call-NAME and NAME-FLAG), 
 the page cannot disagree with the chapters.  Links are written for the
 HTML site (NAME.html#id); combine.lua rewrites them for the PDF and EPUB.
 A chapter with no call adds nothing; no call at all is an error.
+
+Two things are not taken from the chapters as they are:
+
+  - The header of each call is the one its man page's SYNOPSIS names
+    (HEADERS below; tests/book/test-book.sh compares them with the man
+    pages of manpages-dev), not the header a chapter happened to name
+    last: a call missing from HEADERS stops the build.
+  - Text copied from a chapter that points somewhere in that chapter
+    ("see below", "(below)", "see 'SEM_UNDO' below", "see the next
+    section", "as Listing 3-1 below does:", "see 'Choosing the
+    address'") is made to point there: a link to the chapter's section,
+    "in chapter N", and no colon left before a listing that is not here.
 ]]
 
 local stringify = pandoc.utils.stringify
@@ -40,20 +52,181 @@ local function read_json(path)
   return pandoc.read(text, "json")
 end
 
--- Headers from the call's name when the chapter named none.
-local FAMILY = { shm = "<sys/shm.h>", sem = "<sys/sem.h>", msg = "<sys/msg.h>",
-                 ftok = "<sys/ipc.h>" }
+-- Each call's headers, as the SYNOPSIS of its man page (manpages-dev 6.03)
+-- names them before its prototype.  tests/book/test-book.sh checks them.
+local HEADERS = {
+  ftok = { "<sys/ipc.h>" },
+  shmget = { "<sys/shm.h>" }, shmat = { "<sys/shm.h>" }, shmdt = { "<sys/shm.h>" },
+  shmctl = { "<sys/shm.h>" },
+  semget = { "<sys/sem.h>" }, semop = { "<sys/sem.h>" }, semtimedop = { "<sys/sem.h>" },
+  semctl = { "<sys/sem.h>" },
+  msgget = { "<sys/msg.h>" }, msgsnd = { "<sys/msg.h>" }, msgrcv = { "<sys/msg.h>" },
+  msgctl = { "<sys/msg.h>" },
+  socket = { "<sys/socket.h>" }, socketpair = { "<sys/socket.h>" },
+  bind = { "<sys/socket.h>" }, listen = { "<sys/socket.h>" },
+  accept = { "<sys/socket.h>" }, connect = { "<sys/socket.h>" },
+  send = { "<sys/socket.h>" }, recv = { "<sys/socket.h>" },
+  sendmsg = { "<sys/socket.h>" }, recvmsg = { "<sys/socket.h>" },
+  poll = { "<poll.h>" }, unlink = { "<unistd.h>" }, close = { "<unistd.h>" },
+  read = { "<unistd.h>" }, write = { "<unistd.h>" }, pipe = { "<unistd.h>" },
+  mq_open = { "<fcntl.h>", "<sys/stat.h>", "<mqueue.h>" },
+  mq_send = { "<mqueue.h>" }, mq_receive = { "<mqueue.h>" },
+  mq_unlink = { "<mqueue.h>" }, mq_close = { "<mqueue.h>" },
+  mq_notify = { "<mqueue.h>" }, mq_getattr = { "<mqueue.h>" },
+  shm_open = { "<sys/mman.h>", "<sys/stat.h>", "<fcntl.h>" },
+  shm_unlink = { "<sys/mman.h>" }, mmap = { "<sys/mman.h>" }, munmap = { "<sys/mman.h>" },
+  sem_open = { "<fcntl.h>", "<sys/stat.h>", "<semaphore.h>" },
+  sem_wait = { "<semaphore.h>" }, sem_post = { "<semaphore.h>" },
+  sem_close = { "<semaphore.h>" }, sem_unlink = { "<semaphore.h>" },
+}
 
-local function header_for(name, given)
-  if given and given ~= "" then
-    return given
+-- The headers as inline code, comma-separated.
+local function header_codes(headers)
+  local out = {}
+  for k, h in ipairs(headers) do
+    if k > 1 then
+      out[#out + 1] = pandoc.Str(",")
+      out[#out + 1] = pandoc.Space()
+    end
+    out[#out + 1] = pandoc.Code(h)
   end
-  for prefix, h in pairs(FAMILY) do
-    if name:sub(1, #prefix) == prefix then
-      return h
+  return out
+end
+
+-- "5" for the page 05-semaphores, "5a" for 05a-counter (a chapter put
+-- between two others), nil for a page that is not a chapter.
+local function chapter_label(page)
+  local nn = page:match("^(%d%d%l?)%-")
+  return nn and (nn:gsub("^0(%d)", "%1")) or nil
+end
+
+local function headers_for(name)
+  local h = HEADERS[name]
+  if not h then
+    fail("no header for " .. name .. "(): add it to HEADERS in quickref.lua, as the "
+      .. "SYNOPSIS of its man page names it")
+  end
+  return h
+end
+
+-- ---- Text copied from a chapter, made to point into the chapter ----------
+
+-- The section of the chapter whose title starts with text, or nil.
+local function section_titled(ctx, text)
+  for _, s in ipairs(ctx.sections) do
+    if s.title == text or s.title:sub(1, #text + 1) == text .. ":"
+        or s.title:sub(1, #text + 1) == text .. " " then
+      return s
     end
   end
   return nil
+end
+
+local function section_link(ctx, s, with_title)
+  local content = { pandoc.Str("chapter"), pandoc.Space(), pandoc.Str(ctx.chapter_no) }
+  if with_title then
+    content[#content] = pandoc.Str(ctx.chapter_no .. ",")
+    content[#content + 1] = pandoc.Space()
+    content[#content + 1] = pandoc.Quoted("DoubleQuote", { pandoc.Str(s.title) })
+  end
+  return pandoc.Link(content, ctx.page .. ".html#" .. s.id)
+end
+
+-- "below", "below)", "below.": the punctuation after the word, or nil.
+local function below(el)
+  return el and el.t == "Str" and el.text:match("^below([%p]*)$")
+end
+
+local function retarget(inlines, ctx)
+  local out = pandoc.List()
+  local i = 1
+  local n = #inlines
+  local function at(k)
+    return inlines[k]
+  end
+  local function str(k, pattern)
+    local el = at(k)
+    return el and el.t == "Str" and el.text:match(pattern)
+  end
+  while i <= n do
+    local el = at(i)
+    local here = ctx.sections[ctx.section] or ctx.sections[1] or { id = "", title = "" }
+    -- "X" below  /  see "X": a link to the section titled X.
+    if el.t == "Quoted" and section_titled(ctx, pandoc.utils.stringify(el.content)) then
+      local s = section_titled(ctx, pandoc.utils.stringify(el.content))
+      out:insert(pandoc.Link({ el }, ctx.page .. ".html#" .. s.id))
+      out:insert(pandoc.Space())
+      out:insert(pandoc.Str("in"))
+      out:insert(pandoc.Space())
+      local punct = at(i + 1) and at(i + 1).t == "Space" and below(at(i + 2))
+      if punct then
+        out:insert(pandoc.Str("chapter"))
+        out:insert(pandoc.Space())
+        out:insert(pandoc.Str(ctx.chapter_no .. punct))
+        i = i + 3
+      else
+        out:insert(pandoc.Str("chapter"))
+        out:insert(pandoc.Space())
+        out:insert(pandoc.Str(ctx.chapter_no))
+        i = i + 1
+      end
+    -- Listing N-M below: the listing is in the chapter.
+    elseif el.t == "Str" and el.text == "Listing" and str(i + 2, "^%w+%-%d+$")
+        and at(i + 3) and at(i + 3).t == "Space" and below(at(i + 4)) then
+      out:insert(el)
+      out:insert(pandoc.Space())
+      out:insert(at(i + 2))
+      out:insert(pandoc.Space())
+      out:insert(pandoc.Str("in"))
+      out:insert(pandoc.Space())
+      out:insert(section_link(ctx, here, false))
+      out:insert(pandoc.Str(below(at(i + 4))))
+      i = i + 5
+    -- see below, (below): the rest of the section the text came from.
+    elseif el.t == "Str" and el.text == "see" and at(i + 1) and at(i + 1).t == "Space"
+        and below(at(i + 2)) then
+      out:insert(el)
+      out:insert(pandoc.Space())
+      out:insert(section_link(ctx, here, true))
+      out:insert(pandoc.Str(below(at(i + 2))))
+      i = i + 3
+    elseif el.t == "Str" and el.text:match("^%(below%)") then
+      out:insert(pandoc.Str("(see"))
+      out:insert(pandoc.Space())
+      out:insert(section_link(ctx, here, true))
+      out:insert(pandoc.Str(")" .. el.text:match("^%(below%)(.*)$")))
+      i = i + 1
+    -- the next section: the section after the one the text came from.
+    elseif el.t == "Str" and el.text == "the" and str(i + 2, "^next$")
+        and str(i + 4, "^section[%p]*$") and ctx.sections[ctx.section + 1] then
+      out:insert(section_link(ctx, ctx.sections[ctx.section + 1], true))
+      out:insert(pandoc.Str(at(i + 4).text:match("^section(.*)$")))
+      i = i + 5
+    else
+      out:insert(el)
+      i = i + 1
+    end
+  end
+  return out
+end
+
+-- Copied blocks, made to point into the chapter; a paragraph that ended
+-- with a colon before a listing of the chapter ends with a full stop.
+local function copied(blocks, ctx)
+  local div = pandoc.walk_block(pandoc.Div(blocks), {
+    Inlines = function(inlines)
+      return retarget(inlines, ctx)
+    end,
+  })
+  local out = div.content
+  local last = out[#out]
+  if last and (last.t == "Para" or last.t == "Plain") then
+    local s = last.content[#last.content]
+    if s and s.t == "Str" and s.text:match(":$") then
+      s.text = s.text:sub(1, -2) .. "."
+    end
+  end
+  return out
 end
 
 -- Inlines without the anchor spans anchors.lua put in (so that no id is
@@ -134,7 +307,7 @@ function Pandoc(_)
         local name = c.attributes["data-call"]
         if name and not by_name[name] then
           local call = { name = name, page = page.name, chapter = title,
-                         proto = c.text, header = header_for(name, c.attributes["data-header"]),
+                         proto = c.text, headers = headers_for(name),
                          section = section_title[name] or title,
                          tables = {}, returns = nil }
           by_name[name] = call
@@ -142,21 +315,37 @@ function Pandoc(_)
         end
       end,
     })
-    pandoc.walk_block(pandoc.Div(doc.blocks), {
-      Table = function(t)
-        local call = by_name[t.attributes["data-call"] or ""]
-        if call and call.page == page.name then
-          call.tables[#call.tables + 1] = { kind = t.attributes["data-kind"], tbl = t }
-        end
-      end,
-      Div = function(d)
-        local call = by_name[d.attributes["data-call"] or ""]
-        if call and call.page == page.name and d.attributes["data-kind"] == "returns"
-            and not call.returns then
-          call.returns = d.content
-        end
-      end,
-    })
+    -- The chapter's sections, and the one each copied table or text is in
+    -- (for the links of "see below" and the like).
+    local sections = {}
+    for _, b in ipairs(doc.blocks) do
+      if b.t == "Header" and b.level == 2 then
+        sections[#sections + 1] = { id = b.identifier, title = stringify(b.content) }
+      end
+      local sec = #sections
+      pandoc.walk_block(pandoc.Div({ b }), {
+        Table = function(t)
+          local call = by_name[t.attributes["data-call"] or ""]
+          if call and call.page == page.name then
+            call.tables[#call.tables + 1] = { kind = t.attributes["data-kind"], tbl = t,
+                                              section = sec }
+          end
+        end,
+        Div = function(d)
+          local call = by_name[d.attributes["data-call"] or ""]
+          if call and call.page == page.name and d.attributes["data-kind"] == "returns"
+              and not call.returns then
+            call.returns = d.content
+            call.returns_section = sec
+          end
+        end,
+      })
+    end
+    for _, c in ipairs(calls) do
+      if c.page == page.name then
+        c.sections = sections
+      end
+    end
   end
   if #calls == 0 then
     fail("no chapter declares a call (anchors.lua found no prototype)")
@@ -181,10 +370,10 @@ function Pandoc(_)
   end
   local rows = {}
   for _, c in ipairs(calls) do
-    local chapter_no = tonumber(c.page:match("^(%d+)%-")) or c.page
+    local chapter_no = chapter_label(c.page) or c.page
     rows[#rows + 1] = {
       plain({ pandoc.Link({ pandoc.Code(c.name .. "()") }, "#qr-" .. c.name) }),
-      plain(c.header and { pandoc.Code(c.header) } or {}),
+      plain(header_codes(c.headers)),
       plain({ pandoc.Link({ pandoc.Str("ch."), pandoc.Space(), pandoc.Str(tostring(chapter_no) .. ":"), pandoc.Space(),
                             pandoc.Str(c.section) },
                           c.page .. ".html#call-" .. c.name) }),
@@ -207,12 +396,18 @@ function Pandoc(_)
   for _, c in ipairs(calls) do
     blocks:insert(pandoc.Header(2, { pandoc.Str(c.name .. "()") },
       pandoc.Attr("qr-" .. c.name)))
-    local decl = c.proto
-    if c.header then
-      decl = "#include " .. c.header .. "\n\n" .. decl
+    local decl = {}
+    for _, h in ipairs(c.headers) do
+      decl[#decl + 1] = "#include " .. h
     end
-    blocks:insert(pandoc.CodeBlock(decl, pandoc.Attr("", { "c" })))
-    local chapter_no = tonumber(c.page:match("^(%d+)%-"))
+    decl[#decl + 1] = ""
+    decl[#decl + 1] = c.proto
+    blocks:insert(pandoc.CodeBlock(table.concat(decl, "\n"), pandoc.Attr("", { "c" })))
+    local chapter_no = chapter_label(c.page)
+    local function ctx(section)
+      return { page = c.page, chapter_no = chapter_no or c.page, sections = c.sections or {},
+               section = section or 0 }
+    end
     local where = { pandoc.Str("Explained"), pandoc.Space(), pandoc.Str("in") }
     if chapter_no then
       where[#where + 1] = pandoc.Space()
@@ -226,7 +421,7 @@ function Pandoc(_)
     where[#where + 1] = pandoc.Str(".")
     blocks:insert(pandoc.Para(where))
     if c.returns then
-      for _, b in ipairs(linkify(c.returns, c.page)) do
+      for _, b in ipairs(copied(linkify(c.returns, c.page), ctx(c.returns_section))) do
         blocks:insert(b)
       end
     end
@@ -234,7 +429,7 @@ function Pandoc(_)
       for _, t in ipairs(c.tables) do
         if t.kind == kind then
           blocks:insert(pandoc.Para({ pandoc.Strong({ pandoc.Str(KIND_TITLE[kind]) }) }))
-          blocks:insert(clean_table(t.tbl, c.page))
+          blocks:insert(copied({ clean_table(t.tbl, c.page) }, ctx(t.section))[1])
           if kind ~= "arguments" then
             for _, n in ipairs(row_names(t.tbl)) do
               if not az[n] then

@@ -53,6 +53,8 @@
 #       which is printed as written and run with eval.
 #   Anything else the script prints goes into the book as it is: send
 #   setup commands' output to /dev/null.
+#   wait PID... is the shell's wait, but it never shows "Terminated" for a
+#   job a signal ended (dash shows it or not depending on timing).
 #
 # Example chapters/listings/01-keys/keydemo.run:
 #     run ./keydemo /etc/passwd 65
@@ -156,6 +158,23 @@ run() {
     _rl_s=0
     "$@" 2>&1 || _rl_s=$?
     _rl_status "$_rl_w" "$_rl_s" "$_rl_line"
+}
+
+# wait PID...: the shell's wait, once every PID has ended.  dash prints
+# "Terminated" (or "Killed") for a job a signal ended only when the job
+# dies while wait blocks, not when it was already dead: a race between
+# "kill $!" and "wait $!" that would change the transcript from one run to
+# the next.  Waiting until each process is a zombie (or gone) first makes
+# it the same every time: no such line.
+wait() {
+    for _rl_p in "$@"; do
+        case $_rl_p in *[!0-9]*) continue ;; esac
+        while [ -r "/proc/$_rl_p/stat" ] &&
+            [ "$(sed 's/^.*) \(.\).*$/\1/' "/proc/$_rl_p/stat" 2> /dev/null)" != Z ]; do
+            sleep 0.01
+        done
+    done
+    command wait "$@"
 }
 
 run_sh() {

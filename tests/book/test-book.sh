@@ -37,7 +37,7 @@ squeeze() {
 
 # The chapter titles, as the PDF and EPUB print them (no backticks, no
 # {.appendix} attributes).
-for md in chapters/[0-9][0-9]-*.md; do
+for md in chapters/[0-9][0-9]*-*.md; do
     sed -n '1s/^# //p' "$md" | sed 's/ *{[^}]*} *$//' | tr -d '`'
 done > "$tmp/titles"
 
@@ -73,7 +73,7 @@ for f in index.html quick-reference.html; do
     check "build/book/html/$f exists" test -s "$B/html/$f"
 done
 missing=""
-for md in chapters/[0-9][0-9]-*.md; do
+for md in chapters/[0-9][0-9]*-*.md; do
     n=$(basename "$md" .md)
     [ -s "$B/html/$n.html" ] || missing="$missing $n.html"
 done
@@ -112,7 +112,7 @@ qr=$B/html/quick-reference.html
 missing=""
 for call in ftok shmget shmat shmdt shmctl semget semop semctl msgget msgsnd msgrcv msgctl; do
     grep -q "id=\"qr-$call\"" "$qr" || missing="$missing $call"
-    grep -q "id=\"call-$call\"" "$B"/html/[0-9][0-9]-*.html || missing="$missing call-$call"
+    grep -q "id=\"call-$call\"" "$B"/html/[0-9][0-9]*-*.html || missing="$missing call-$call"
 done
 if [ -z "$missing" ]; then
     ok "every IPC call has an anchor in its chapter and an entry in the quick reference"
@@ -124,18 +124,18 @@ for pair in shmget:IPC_CREAT shmget:EEXIST shmat:SHM_RDONLY shmctl:IPC_RMID semo
         semctl:SETVAL msgrcv:MSG_NOERROR msgctl:IPC_STAT; do
     call=${pair%%:*}
     flag=${pair#*:}
-    if grep -q "href=\"[0-9][0-9]-[a-z-]*\.html#$call-$flag\"" "$qr"; then
+    if grep -q "href=\"[0-9][0-9][a-z]\?-[a-z-]*\.html#$call-$flag\"" "$qr"; then
         ok "the quick reference links $flag of $call() to its row in the chapter"
     else
         not_ok "the quick reference links $flag of $call() to its row in the chapter" \
             "no link to #$call-$flag in $qr"
     fi
 done
-n=$(grep -o 'id="[a-z]*-[A-Z][A-Z0-9_]*"' "$B"/html/[0-9][0-9]-*.html | wc -l)
+n=$(grep -o 'id="[a-z]*-[A-Z][A-Z0-9_]*"' "$B"/html/[0-9][0-9]*-*.html | wc -l)
 if [ "$n" -ge 100 ]; then ok "$n flags, commands and errors have anchors"; else not_ok "at least 100 flags, commands and errors have anchors" "only $n"; fi
 
 echo "# numbered listings"
-html_text "$B"/html/[0-9][0-9]-*.html > "$tmp/site.txt"
+html_text "$B"/html/[0-9][0-9]*-*.html > "$tmp/site.txt"
 if grep -q 'Listing 2-1 chapters/listings/02-shmget/' "$tmp/site.txt"; then
     ok "listings are numbered by chapter (Listing 2-1 ...)"
 else
@@ -152,7 +152,7 @@ listing_refs() {
         # The numbers "Listing N-M" in S, into list L; returns how many.
         function numbers(s, l,    k) {
             k = 0
-            while (match(s, /Listing [0-9A-Z]+-[0-9]+/)) {
+            while (match(s, /Listing [0-9A-Z]+[a-z]?-[0-9]+/)) {
                 l[++k] = substr(s, RSTART + 8, RLENGTH - 8)
                 s = substr(s, RSTART + RLENGTH)
             }
@@ -163,7 +163,7 @@ listing_refs() {
             # Each data-listing="N-M" and the first <code>PATH</code> after it.
             for (i = 1; i <= n; i++) {
                 h = page[i]
-                while (match(h, /data-listing="[0-9A-Z]+-[0-9]+"/)) {
+                while (match(h, /data-listing="[0-9A-Z]+[a-z]?-[0-9]+"/)) {
                     num = substr(h, RSTART + 14, RLENGTH - 15)
                     h = substr(h, RSTART + RLENGTH)
                     path = ""
@@ -187,7 +187,7 @@ listing_refs() {
                 # The paragraph right before each listing (between two </p>).
                 np = split(page[i], part, "</p>")
                 for (k = 1; k < np; k++) {
-                    if (!match(part[k + 1], /^[ \t\r\n]*<div class="listing" data-listing="[0-9A-Z]+-[0-9]+"/))
+                    if (!match(part[k + 1], /^[ \t\r\n]*<div class="listing" data-listing="[0-9A-Z]+[a-z]?-[0-9]+"/))
                         continue
                     d = substr(part[k + 1], RSTART, RLENGTH)
                     sub(/^.*data-listing="/, "", d)
@@ -207,7 +207,7 @@ listing_refs() {
             }
         }' "$@"
 }
-listing_refs "$B"/html/[0-9][0-9]-*.html > "$tmp/listing-refs"
+listing_refs "$B"/html/[0-9][0-9]*-*.html > "$tmp/listing-refs"
 if [ ! -s "$tmp/listing-refs" ]; then
     ok "every \"Listing N-M\" in the text is the listing it introduces"
 else
@@ -314,6 +314,194 @@ $t"
 }
 
 
+# ---- (h-pdf) the Markdown chapters, chapter 10's recorded run --------------
+echo "# the Markdown chapters carry what their include blocks show"
+if out=$(sh chapters/book/fill-includes.sh --check 2>&1); then
+    ok "every include block of the chapters holds its file's text or its program's output ($(echo "$out" | tail -n 1 | sed 's/^fill-includes.sh: //'))"
+else
+    not_ok "every include block of the chapters holds its file's text or its program's output" "$out"
+fi
+
+echo "# chapter 10: the figures of a recorded run"
+ref=chapters/listings/10-choosing/reference-run.dat
+ipcbench=build/listings/10-choosing/ipcbench
+if [ -s "$ref" ] && [ -x "$ipcbench" ]; then
+    if out=$("$ipcbench" --replay "$ref" --verify 2>&1); then
+        ok "the recorded run passes the checks it was recorded with ($(sed -n 's/^date //p' "$ref"), $(sed -n 's/^cpus //p' "$ref"))"
+    else
+        not_ok "the recorded run passes the checks it was recorded with" "$(printf '%s\n' "$out" | tail -n 8)"
+    fi
+    "$ipcbench" --replay "$ref" --svg "$tmp/ref.svg" > "$tmp/ref.txt" 2>&1
+    sed 1d "$B/output/10-choosing/bench.txt" > "$tmp/book-bench.txt"
+    if cmp -s "$tmp/ref.txt" "$tmp/book-bench.txt" && cmp -s "$tmp/ref.svg" "$B/output/10-choosing/ipc-bench.svg"; then
+        ok "chapter 10 shows the recorded run and its chart, whatever machine builds the book"
+    else
+        not_ok "chapter 10 shows the recorded run and its chart, whatever machine builds the book" \
+            "$(diff "$tmp/ref.txt" "$tmp/book-bench.txt" | head -10)"
+    fi
+else
+    not_ok "chapter 10 shows the recorded run and its chart, whatever machine builds the book" \
+        "no $ref or no $ipcbench: record one with sh tests/bench-ipc.sh --record"
+fi
+if grep -q "Linux [0-9]" "$B/output/10-choosing/ipc-bench.svg" 2>/dev/null ||
+    grep -qF "$(uname -r)" "$B/output/10-choosing/ipc-bench.svg" 2>/dev/null; then
+    not_ok "the chart names no kernel" "$(grep -o '.\{0,40\}Linux [0-9].\{0,20\}' "$B/output/10-choosing/ipc-bench.svg" | head -3)"
+else
+    ok "the chart names no kernel"
+fi
+if grep -q '<title' "$B/output/10-choosing/ipc-bench.svg" 2>/dev/null &&
+    grep -q '<desc' "$B/output/10-choosing/ipc-bench.svg"; then
+    ok "the chart has a <title> and a <desc>"
+else
+    not_ok "the chart has a <title> and a <desc>"
+fi
+# No internal target in what students read or run: the book (site, and
+# the PDF's text when it is built) and ipcbench, whose output is a
+# student's `make bench`.
+bad=$(grep -l 'Target\|NOT met' "$B"/output/*/*.txt chapters/listings/10-choosing/ipcbench.c \
+    chapters/listings/10-choosing/bench/*.c 2>/dev/null)
+html_text "$B"/html/*.html | grep -o '.\{0,40\}\(Target\|NOT met\).\{0,40\}' > "$tmp/target" || :
+[ -s "$B/ipc-workbook.pdf" ] && pdftotext "$B/ipc-workbook.pdf" - 2>/dev/null |
+    grep -o '.\{0,40\}\(Target\|NOT met\).\{0,40\}' >> "$tmp/target"
+if [ -z "$bad" ] && [ ! -s "$tmp/target" ]; then
+    ok "no \"Target\" or \"NOT met\" in the book, its transcripts or ipcbench"
+else
+    not_ok "no \"Target\" or \"NOT met\" in the book, its transcripts or ipcbench" "$bad $(cat "$tmp/target")"
+fi
+# Text about how this copy was built has no place in the book.
+if html_text "$B"/html/*.html | grep -o '.\{0,60\}\(this copy\|[Aa] copy of the workbook\|built without\).\{0,60\}' > "$tmp/copy"; then
+    not_ok "the book does not talk about how this copy of it was built" "$(cat "$tmp/copy")"
+else
+    ok "the book does not talk about how this copy of it was built"
+fi
+
+
+# ---- (h-pdf) the quick reference against the man pages --------------------
+echo "# the quick reference: headers from the man pages, no text that points nowhere"
+# man_headers NAME: the headers the SYNOPSIS of NAME's man page (section 2
+# or 3, manpages-dev) names before NAME's prototype, on one line; nothing
+# if there is no such page.
+man_headers() {
+    for page in "/usr/share/man/man2/$1.2.gz" "/usr/share/man/man3/$1.3.gz"; do
+        [ -f "$page" ] || continue
+        # A page that is only ".so man2/other.2" is that other page.
+        so=$(zcat "$page" | sed -n 's/^\.so  *//p' | head -n 1)
+        [ -z "$so" ] || page=/usr/share/man/$so.gz
+        zcat "$page" | awk -v want="$1" '
+            /^\.SH/ { insyn = ($0 ~ /^\.SH +"?SYNOPSIS/); next }
+            !insyn { next }
+            match($0, /#include +<[^>]+>/) {
+                h = substr($0, RSTART, RLENGTH); sub(/^#include +/, "", h)
+                if (sawproto) { n = 0; sawproto = 0 }
+                group[++n] = h
+                next
+            }
+            {
+                t = $0; gsub(/"/, "", t); gsub(/\\f[BIRP]/, "", t)
+                if (match(t, /[A-Za-z_][A-Za-z_0-9]*\(/)) {
+                    name = substr(t, RSTART, RLENGTH - 1)
+                    if (!(name in hdr)) {
+                        s = ""
+                        for (i = 1; i <= n; i++) s = s (i > 1 ? " " : "") group[i]
+                        hdr[name] = s
+                    }
+                    sawproto = 1
+                }
+            }
+            END { print hdr[want] }'
+        return
+    done
+}
+# The headers the quick reference shows for each call: "NAME H1 H2...".
+awk -v RS='<h2' 'match($0, /^[^>]*id="qr-[a-z_]+"/) {
+        name = substr($0, RSTART, RLENGTH); sub(/.*id="qr-/, "", name); sub(/"$/, "", name)
+        if (name == "a-to-z") next
+        s = $0; sub(/<\/pre>.*/, "", s); gsub(/<[^>]*>/, "", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s)
+        out = name
+        while (match(s, /#include <[^>]+>/)) { out = out " " substr(s, RSTART + 9, RLENGTH - 9); s = substr(s, RSTART + RLENGTH) }
+        print out
+    }' "$B/html/quick-reference.html" > "$tmp/qr-headers"
+if [ ! -f /usr/share/man/man2/shmget.2.gz ]; then
+    not_ok "every call's header in the quick reference is its man page's" \
+        "no man pages: sh grader/deps.sh --book installs manpages-dev"
+elif [ "$(wc -l < "$tmp/qr-headers")" -lt 12 ]; then
+    not_ok "every call's header in the quick reference is its man page's" \
+        "found only $(wc -l < "$tmp/qr-headers") calls in $B/html/quick-reference.html"
+else
+    bad=""
+    while read -r name shown; do
+        want=$(man_headers "$name")
+        [ "$shown" = "$want" ] || bad="$bad
+$name(): the quick reference says ${shown:-nothing}, the man page's SYNOPSIS ${want:-nothing}"
+    done < "$tmp/qr-headers"
+    if [ -z "$bad" ]; then
+        ok "every call's header in the quick reference is its man page's ($(wc -l < "$tmp/qr-headers") calls)"
+    else
+        not_ok "every call's header in the quick reference is its man page's" "$bad"
+    fi
+fi
+# Text copied from a chapter must not point to what is not on the page.
+html_text "$B/html/quick-reference.html" > "$tmp/qr.txt"
+if grep -o '.\{0,50\}\(see below\|(below)\|” below\|" below\|[0-9] below does\|next section\).\{0,20\}' "$tmp/qr.txt" > "$tmp/qr-bad" ||
+    grep -o '<p>[^<]*\(<[^p/][^>]*>[^<]*\)*:</p>' "$B/html/quick-reference.html" >> "$tmp/qr-bad"; then
+    not_ok "the quick reference has no \"see below\" or paragraph ending with a colon" "$(cat "$tmp/qr-bad")"
+else
+    ok "the quick reference has no \"see below\" or paragraph ending with a colon"
+fi
+
+
+# ---- (h-pdf) how the PDF sets its pages -------------------------------------
+# pdf_layout EDITION FILE.pdf: from the text of each page (pdftotext -layout,
+# the running head and the page number left out): no page ends with a
+# paragraph that ends with a colon whose listing, transcript or table is
+# overleaf; no page starts with the last one or two lines of a listing
+# (closing braces alone); no identifier is cut after "_" at the end of a
+# line ("MSG_" / "EXCEPT").  And the PDF is tagged, in English.
+pdf_layout() {
+    [ -s "$2" ] || return 0
+    pdftotext -layout "$2" - 2> /dev/null | awk -v RS='\f' '
+        {
+            n = split($0, L, "\n"); p = NR; first = 0; last = 0
+            for (i = 1; i <= n; i++) if (L[i] ~ /[^ ]/) { if (!first) first = i; last = i }
+            if (!first) next
+            # the page number at the foot of a chapter opening page
+            if (L[last] ~ /^ *[0-9]+ *$/) for (i = last - 1; i > first; i--) if (L[i] ~ /[^ ]/) { last = i; break }
+            # (not a line of code: numbered, or of a diff)
+            if (L[last] ~ /: *$/ && L[last] !~ /^ *[0-9]+ / && L[last] !~ /^ *[-+]/)
+                print "page " p " ends with \"" substr(L[last], length(L[last]) - 50) "\""
+            k = 0
+            for (i = first + 1; i <= n; i++) {
+                if (L[i] !~ /[^ ]/) continue
+                if (L[i] ~ /^ *[0-9]+( |$)/) { k++; continue }
+                break
+            }
+            if (k >= 1 && k <= 2 && i <= n && p > 4)
+                print "page " p " starts with the last " k " line(s) of a listing: " L[first + 1]
+            for (i = first; i <= last; i++)
+                if (L[i] ~ /[A-Za-z0-9]_ *$/ && L[i + 1] !~ /^ *[0-9]* *\xe2\x86\xaa/)
+                    print "page " p ": a name cut after \"_\": " L[i]
+        }' > "$tmp/$1.layout"
+    if [ ! -s "$tmp/$1.layout" ]; then
+        ok "$1 PDF: no page ends on a colon before its listing, starts with a listing's last lines, or cuts a name at \"_\""
+    else
+        not_ok "$1 PDF: no page ends on a colon before its listing, starts with a listing's last lines, or cuts a name at \"_\"" \
+            "$(cat "$tmp/$1.layout")"
+    fi
+    info=$(pdfinfo "$2" 2> /dev/null)
+    if printf '%s\n' "$info" | grep -q '^Tagged: *yes' &&
+        pdfinfo -struct "$2" 2> /dev/null | grep -q '^Document' &&
+        pdfinfo -meta "$2" 2> /dev/null | grep -A2 '<dc:language>' | grep -q '>en<'; then
+        ok "$1 PDF: tagged (a structure tree), its language English"
+    else
+        not_ok "$1 PDF: tagged (a structure tree), its language English" \
+            "$(printf '%s\n' "$info" | grep -i 'tagged')"
+    fi
+}
+echo "# how the PDFs set their pages"
+pdf_layout student "$B/ipc-workbook.pdf"
+pdf_layout instructor "$B/instructor/ipc-workbook-instructor.pdf"
+
+
 echo "# the student edition: PDF and EPUB"
 pdf_checks student "$B/ipc-workbook.pdf" "$B/log/student-tex/book.log"
 epub_checks student "$B/ipc-workbook.epub"
@@ -322,7 +510,7 @@ echo "# appendices"
 # Each chapter file whose heading has {.appendix} is "Appendix A", B, ...:
 # in the site's contents, on its page, in the PDF and in the EPUB.
 n=0
-for md in chapters/[0-9][0-9]-*.md; do
+for md in chapters/[0-9][0-9]*-*.md; do
     sed -n '1p' "$md" | grep -q '{[^}]*\.appendix[^}]*} *$' || continue
     n=$((n + 1))
     L=$(printf 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' | cut -c "$n")
@@ -474,10 +662,23 @@ while IFS="$(printf '\t')" read -r ex title; do
     ch=$(jq -r .chapter "$json")
     jq -r '.tests[] | select(.visibility == "visible") | "\(.id) \(.max_score)"' "$json" |
         sort > "$tmp/grader"
-    awk '/^\*\*What the grader checks/ { on = 1 }
-         on && /^\| `[a-z_0-9]+` \| [0-9]+ \|/ {
-             split($0, a, "|"); id = a[2]; gsub(/[ `]/, "", id); p = a[3]; gsub(/ /, "", p); print id, p }' \
-        "$ch" | sort > "$tmp/chapter"
+    # A chapter may hold several exercises: this one's is the "## Exercise"
+    # section that names its folder, exercises/EX/, and its table of tests
+    # ends where that section does.
+    awk -v ex="$ex" '
+         /^## / { n++; exsec[n] = ($0 ~ /^## Exercise/) }
+         n && exsec[n] && index($0, "exercises/" ex "/") { mine[n] = 1 }
+         { sec[NR] = n; line[NR] = $0 }
+         END {
+             for (i = 1; i <= NR; i++) {
+                 s = line[i]
+                 if (!mine[sec[i]]) continue
+                 if (s ~ /^\*\*What the grader checks/) on[sec[i]] = 1
+                 if (on[sec[i]] && s ~ /^\| `[a-z_0-9]+` \| [0-9]+ \|/) {
+                     split(s, a, "|"); id = a[2]; gsub(/[ `]/, "", id); p = a[3]; gsub(/ /, "", p); print id, p
+                 }
+             }
+         }' "$ch" | sort > "$tmp/chapter"
     if ! cmp -s "$tmp/grader" "$tmp/chapter"; then
         bad="$bad
 $ch, \"What the grader checks\" (< grader, > chapter):

@@ -16,26 +16,35 @@
      - each of them for three instances of the transport, made afresh in
        processes of their own, keeping the median (one with --quick);
 
-   and, in the same run, the limits no transport can beat: how fast
-   memcpy() copies in cache, how fast bytes can be copied from one
-   processor to the other through shared memory with no system call at
-   all, and how long one cache line takes to go to the other processor
-   and back. The parent runs on one processor, the
-   child on another (sched_setaffinity()), so every message really
-   crosses between processors.
+   and, in the same run, three figures to compare them with: how fast
+   memcpy() copies in one processor's cache (the ceiling: every transport
+   copies each byte on each processor at least once), how fast bytes go
+   from one processor to the other through shared memory when both sides
+   spin instead of making system calls, and how long one cache line takes
+   to go to the other processor and back. The parent runs on one
+   processor, the child on another (sched_setaffinity()), so every
+   message really crosses between processors.
 
    Usage: ipcbench [--quick] [--svg FILE] [--only NAME,...]
+                   [--data FILE] [--compare FILE]
+          ipcbench --record FILE [--svg FILE]
+          ipcbench --replay FILE [--svg FILE] [--verify]
 
-       --quick    a few seconds instead of half a minute (the book uses it)
+       --quick    a few seconds instead of a minute and a half
        --svg      also draw the figures as an SVG chart in FILE
        --only     measure only these transports (pipe,unix,...)
+       --data     also write the figures to FILE, in the format of --record
+       --compare  after the figures, set them beside a recorded run's
+       --record   a reference run: measure every transport, check that the
+                  figures are plausible and that nothing else ran meanwhile,
+                  and only then write them to FILE (exit status 1 if not)
+       --replay   measure nothing: print (and draw) a recorded run
+       --verify   with --replay: check the recorded run again as --record
+                  did (exit status 1 if it fails; make check runs this)
 
        $ ./ipcbench --quick
        ipcbench: 2 CPUs (Intel(R) Xeon(R) Processor), Linux 6.1.0
-       ...
-       Round trip, median, microseconds (lower is better; * the best)
-       size          pipe      unix  sysv-msg  posix-mq  sysv-shm  shm-poll
-       8 B           54.4      48.8      36.9      41.5      37.8       2.0*
+       the parent runs on CPU 0, the child on CPU 1
        ...
 
    The tables are followed by sentences that say what the figures show;
@@ -63,6 +72,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -84,8 +94,8 @@ struct budget {
     int rtt_min, rtt_max;       /* ... but at least and at most this many */
     double batch_seconds;       /* per throughput batch */
     int batches;                /* batches per size (plus one to warm up) */
-    double limit_seconds;       /* per batch of a limit: short ones, */
-    int limit_batches;          /* many of them, and the best one counts */
+    double limit_seconds;       /* per batch of memcpy(), spin, cache line: */
+    int limit_batches;          /* many short ones, the best one counts */
     double timeout;             /* per transport, before it is stopped */
     int instances;              /* each transport made afresh this many times */
 };
@@ -129,7 +139,8 @@ median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The largest of v[0..n-1]: a limit is what the machine can do at best. */
+/* The largest of v[0..n-1]: memcpy(), the spinning copy and the cache line
+   are what the machine can do at best, so the best batch counts. */
 static double
 best(const double *v, int n)
 {
@@ -233,9 +244,10 @@ describe_machine(struct bench *b)
     if (f)
         fclose(f);
     uname(&u);
-    snprintf(b->machine, sizeof b->machine, "%ld CPU%s%s%s%s, Linux %s",
-             sysconf(_SC_NPROCESSORS_ONLN), sysconf(_SC_NPROCESSORS_ONLN) == 1 ? "" : "s",
-             *model ? " (" : "", model, *model ? ")" : "", u.release);
+    snprintf(b->cpus, sizeof b->cpus, "%ld CPU%s%s%s%s", sysconf(_SC_NPROCESSORS_ONLN),
+             sysconf(_SC_NPROCESSORS_ONLN) == 1 ? "" : "s", *model ? " (" : "", model,
+             *model ? ")" : "");
+    snprintf(b->kernel, sizeof b->kernel, "%s %s", u.sysname, u.release);
 }
 
 /* ---- Measuring in a separate process ---- */
@@ -296,7 +308,7 @@ measure_apart(void (*fn)(void *, int), void *arg, double timeout, char *out, siz
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* ---- The limits: memcpy(), one cache line, a copy between CPUs ---- */
+/* ---- To compare with: memcpy(), one cache line, a copy between CPUs ---- */
 
 /* memcpy() through a volatile pointer: the compiler cannot drop copies
    whose result nobody reads. */
@@ -678,6 +690,7 @@ measure_instances(struct tp_result *r, char *text, size_t textlen)
                                    textlen);
 
         each[k] = (struct tp_result){ .ops = r->ops };
+        snprintf(each[k].name, sizeof each[k].name, "%s", r->ops->name);
         read_results(&each[k], text, status, budget->timeout);
         if (!each[k].ok) {
             *r = each[k];
@@ -695,18 +708,72 @@ measure_instances(struct tp_result *r, char *text, size_t textlen)
     }
 }
 
+/* ---- Was the machine quiet? ---- */
+
+/* Processor time in seconds: what all processors spent busy and what the
+   hypervisor took from them (/proc/stat), and what this process and the
+   children it waited for used (getrusage(), which counts grandchildren
+   too when every process waited for its own). */
+struct cpu_time {
+    double busy, steal, ours, wall;
+};
+
+static double
+seconds_of(struct timeval tv)
+{
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void
+cpu_time_now(struct cpu_time *t)
+{
+    unsigned long long user = 0, nice = 0, sys = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                       steal = 0;
+    double hz = (double)sysconf(_SC_CLK_TCK);
+    struct rusage self, kids;
+    FILE *f = fopen("/proc/stat", "r");
+
+    if (f != NULL) {
+        if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys, &idle,
+                   &iowait, &irq, &softirq, &steal) != 8)
+            user = nice = sys = irq = softirq = steal = 0;
+        fclose(f);
+    }
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    t->busy = (double)(user + nice + sys + irq + softirq) / hz;
+    t->steal = (double)steal / hz;
+    t->ours = seconds_of(self.ru_utime) + seconds_of(self.ru_stime) +
+              seconds_of(kids.ru_utime) + seconds_of(kids.ru_stime);
+    t->wall = now();
+}
+
+/* The share of all processors' time, from a to b, that other programs
+   used and that the hypervisor stole, in percent. */
+static void
+cpu_time_others(struct bench *bn, const struct cpu_time *a, const struct cpu_time *b)
+{
+    double capacity = (b->wall - a->wall) * (double)sysconf(_SC_NPROCESSORS_ONLN);
+    double others = (b->busy - a->busy) - (b->ours - a->ours);
+
+    if (capacity <= 0)
+        return;
+    bn->others_pct = others > 0 ? 100 * others / capacity : 0;
+    bn->steal_pct = 100 * (b->steal - a->steal) / capacity;
+}
+
 /* ---- Printing ---- */
 
 static void
 print_tables(const struct bench *b)
 {
-    if (budget->instances > 1)
+    if (b->instances > 1)
         printf("\nEach figure is the median of %d instances of the transport, each made "
-               "afresh.\n", budget->instances);
+               "afresh.\n", b->instances);
     printf("\nRound trip, median, microseconds (lower is better; * the best)\n");
     printf("%-8s", "size");
     for (int i = 0; i < b->ntp; i++)
-        printf(" %8s", b->tp[i].ops->name);
+        printf(" %8s", b->tp[i].name);
     printf("\n");
     for (int s = 0; s < NSIZES; s++) {
         int best = -1;
@@ -723,11 +790,11 @@ print_tables(const struct bench *b)
                 printf(" %8s", "-");
         printf("\n");
     }
-    printf("\nThroughput, median, GB/s (higher is better; * the best); the limits: a copy\n"
-           "between CPUs with no system call (spin), memcpy() in cache\n");
+    printf("\nThroughput, median, GB/s (higher is better; * the best transport); to compare:\n"
+           "a copy between CPUs that spins instead of sleeping (spin), memcpy() in cache\n");
     printf("%-8s", "size");
     for (int i = 0; i < b->ntp; i++)
-        printf(" %8s", b->tp[i].ops->name);
+        printf(" %8s", b->tp[i].name);
     printf(" %8s %8s\n", "spin", "memcpy");
     for (int s = 0; s < NSIZES; s++) {
         int best = -1;
@@ -750,15 +817,15 @@ print_tables(const struct bench *b)
     }
     for (int i = 0; i < b->ntp; i++)
         if (!b->tp[i].ok)
-            printf("%s: not measured: %s\n", b->tp[i].ops->name, b->tp[i].why);
+            printf("%s: not measured: %s\n", b->tp[i].name, b->tp[i].why);
 }
 
 /* Is transport i one of the shared memory ones? */
 static bool
 is_shm(const struct bench *b, int i)
 {
-    return b->tp[i].ops == &transport_sysv_shm || b->tp[i].ops == &transport_shm_poll ||
-           b->tp[i].ops == &transport_shm_fast;
+    return strcmp(b->tp[i].name, "sysv-shm") == 0 || strcmp(b->tp[i].name, "shm-poll") == 0 ||
+           strcmp(b->tp[i].name, "shm-fast") == 0;
 }
 
 /* The index in b->tp of the transport with the most throughput at size s,
@@ -775,37 +842,23 @@ fastest(const struct bench *b, int s, bool shm)
     return best;
 }
 
-/* The index of the transport measured with these operations, or -1. */
+/* The index of the transport of this name that was measured, or -1. */
 static int
-find_result(const struct bench *b, const struct transport_ops *ops)
+find_result(const struct bench *b, const char *name)
 {
     for (int i = 0; i < b->ntp; i++)
-        if (b->tp[i].ops == ops && ops != NULL && b->tp[i].ok)
+        if (strcmp(b->tp[i].name, name) == 0 && b->tp[i].ok)
             return i;
     return -1;
 }
 
-/* One shared memory transport against the target: at the largest size, at
-   least half of memcpy() and more than every other mechanism. */
-static void
-write_target(FILE *f, const struct bench *b, int i)
-{
-    int L = NSIZES - 1, other = fastest(b, L, false);
-    double pct = 100 * b->tp[i].gbps[L] / b->memcpy_gbps[L];
-    bool ahead = other < 0 || b->tp[i].gbps[L] > b->tp[other].gbps[L];
-
-    fprintf(f, "%s %.0f%% of memcpy(), %s: %s", b->tp[i].ops->name, pct,
-            ahead ? "ahead of the others" : "not ahead of the others",
-            pct >= 50 && ahead ? "met" : "NOT met");
-}
-
-/* Sentences about this run's figures: every number in them was measured. */
+/* Sentences about these figures: every number in them was measured. */
 static void
 write_findings(FILE *f, const struct bench *b)
 {
-    int L = NSIZES - 1, shm = find_result(b, &transport_sysv_shm);
-    int poll = find_result(b, &transport_shm_poll), other = fastest(b, L, false);
-    int fast = find_result(b, &transport_shm_fast);
+    int L = NSIZES - 1, shm = find_result(b, "sysv-shm");
+    int poll = find_result(b, "shm-poll"), other = fastest(b, L, false);
+    int fast = find_result(b, "shm-fast");
     int lo = -1, hi = -1, from = NSIZES;
 
     for (int i = 0; i < b->ntp; i++)
@@ -823,7 +876,7 @@ write_findings(FILE *f, const struct bench *b)
                 100 * b->tp[shm].gbps[L] / b->memcpy_gbps[L], b->memcpy_gbps[L]);
         if (other >= 0)
             fprintf(f, ", %.1f times what the best of the others, %s, carried (%.2f GB/s)",
-                    b->tp[shm].gbps[L] / b->tp[other].gbps[L], b->tp[other].ops->name,
+                    b->tp[shm].gbps[L] / b->tp[other].gbps[L], b->tp[other].name,
                     b->tp[other].gbps[L]);
         if (poll >= 0)
             fprintf(f, "; shm-poll carried %.2f GB/s (%.0f%% of memcpy())", b->tp[poll].gbps[L],
@@ -831,26 +884,31 @@ write_findings(FILE *f, const struct bench *b)
         fprintf(f, ".\n");
     } else if (other >= 0) {
         fprintf(f, "- At %s, %s carried the most: %.2f GB/s, %.0f%% of what memcpy() copies "
-                "in cache (%.2f GB/s).\n", size_name(bench_sizes[L]), b->tp[other].ops->name,
+                "in cache (%.2f GB/s).\n", size_name(bench_sizes[L]), b->tp[other].name,
                 b->tp[other].gbps[L], 100 * b->tp[other].gbps[L] / b->memcpy_gbps[L],
                 b->memcpy_gbps[L]);
     }
 
-    /* The copy between processors. */
+    /* The copy between processors, without system calls. */
     if (b->spin_gbps[L] > 0) {
-        fprintf(f, "- Copying %s from CPU to CPU through shared memory, with no system call "
-                "at all (spinning), moved %.2f GB/s: %.0f%% of memcpy(). The bytes have to "
-                "travel from one processor's cache to the other's", size_name(bench_sizes[L]),
-                b->spin_gbps[L], 100 * b->spin_gbps[L] / b->memcpy_gbps[L]);
+        fprintf(f, "- Copying %s from CPU to CPU through sysv-shm's ring, both sides spinning "
+                "instead of making system calls, moved %.2f GB/s: %.0f%% of memcpy(). The "
+                "bytes have to travel from one processor's cache to the other's",
+                size_name(bench_sizes[L]), b->spin_gbps[L],
+                100 * b->spin_gbps[L] / b->memcpy_gbps[L]);
         if (shm >= 0 && b->tp[shm].gbps[L] < b->spin_gbps[L])
             fprintf(f, ". sysv-shm reached %.0f%% of that; the rest is what its semaphores "
                     "cost: system calls, and a wake-up each time one side had to sleep",
                     100 * b->tp[shm].gbps[L] / b->spin_gbps[L]);
         else if (shm >= 0)
-            fprintf(f, ". sysv-shm did as well (%.2f GB/s): in this run the spinning copy lost "
-                    "more to other programs, as a process that spins loses its processor "
-                    "whenever the scheduler gives it to someone else, and its partner then "
-                    "spins for nothing", b->tp[shm].gbps[L]);
+            fprintf(f, ". sysv-shm did as well (%.2f GB/s): a process that spins loses its "
+                    "processor whenever the scheduler gives it to another program, and its "
+                    "partner then spins for nothing, so other programs slow the spinning copy "
+                    "most", b->tp[shm].gbps[L]);
+        if (fast >= 0 && b->tp[fast].gbps[L] > b->spin_gbps[L])
+            fprintf(f, ". shm-fast carried more than the spinning copy (%.2f GB/s): spinning is "
+                    "one way to wait, not a ceiling; memcpy() in cache is the ceiling",
+                    b->tp[fast].gbps[L]);
         fprintf(f, ".\n");
     }
 
@@ -858,11 +916,11 @@ write_findings(FILE *f, const struct bench *b)
     if (lo >= 0) {
         if (lo == hi)
             fprintf(f, "- At %s, a round trip took %.1f us (%s)", size_name(bench_sizes[0]),
-                    b->tp[lo].rtt_us[0], b->tp[lo].ops->name);
+                    b->tp[lo].rtt_us[0], b->tp[lo].name);
         else
             fprintf(f, "- At %s, a round trip took from %.1f us (%s) to %.1f us (%s)",
-                    size_name(bench_sizes[0]), b->tp[lo].rtt_us[0], b->tp[lo].ops->name,
-                    b->tp[hi].rtt_us[0], b->tp[hi].ops->name);
+                    size_name(bench_sizes[0]), b->tp[lo].rtt_us[0], b->tp[lo].name,
+                    b->tp[hi].rtt_us[0], b->tp[hi].name);
         if (shm >= 0)
             fprintf(f, ", and %.1f us with sysv-shm", b->tp[shm].rtt_us[0]);
         if (b->line_rtt_us > 0)
@@ -893,38 +951,26 @@ write_findings(FILE *f, const struct bench *b)
            b->tp[fastest(b, from - 1, true)].gbps[from - 1] >
                b->tp[fastest(b, from - 1, false)].gbps[from - 1])
         from--;
-    if (shm >= 0 && from == 0)
+    if (fastest(b, L, true) >= 0 && from == 0)
         fprintf(f, "- Shared memory had the most throughput at every size.\n");
-    else if (shm >= 0 && from < NSIZES)
+    else if (fastest(b, L, true) >= 0 && from < NSIZES)
         fprintf(f, "- Shared memory had the most throughput from %s up; at %s, %s carried "
                 "more.\n", size_name(bench_sizes[from]), size_name(bench_sizes[from - 1]),
-                b->tp[fastest(b, from - 1, false)].ops->name);
-    else if (shm >= 0)
+                b->tp[fastest(b, from - 1, false)].name);
+    else if (fastest(b, L, true) >= 0)
         fprintf(f, "- Shared memory did not have the most throughput at %s.\n",
                 size_name(bench_sizes[L]));
 
     /* The copies in a round trip. */
     if (shm >= 0 && b->memcpy_gbps[L] > 0)
-        fprintf(f, "- One memcpy() of %s takes %.0f us here. A round trip of %s copies it "
+        fprintf(f, "- One memcpy() of %s took %.0f us. A round trip of %s copies it "
                 "four times (into the segment and out, each way): sysv-shm took %.0f us.\n",
                 size_name(bench_sizes[L]), bench_sizes[L] / b->memcpy_gbps[L] / 1e3,
                 size_name(bench_sizes[L]), b->tp[shm].rtt_us[L]);
 
-    /* The target of the exercise's reference transport, and what is missing. */
-    if (shm >= 0) {
-        fprintf(f, "- Target (at %s: at least half of memcpy(), and ahead of every other "
-                "mechanism): ", size_name(bench_sizes[L]));
-        write_target(f, b, shm);
-        fprintf(f, ".\n");
-    }
     for (int i = 0; i < b->ntp; i++)
-        if (is_shm(b, i) && !b->tp[i].ok)
-            fprintf(f, "- %s failed (%s)%s.\n", b->tp[i].ops->name, b->tp[i].why,
-                    b->tp[i].ops == &transport_sysv_shm ? ": the target is NOT met" : "");
-    if (&transport_sysv_shm == NULL)
-        fprintf(f, "- This copy of ipcbench has no System V shared memory transport: it is the "
-                "exercise of chapter 10. Once yours works, `make -C exercises/transport bench` "
-                "measures it beside these.\n");
+        if (!b->tp[i].ok)
+            fprintf(f, "- %s was not measured: %s.\n", b->tp[i].name, b->tp[i].why);
 }
 
 /* Print text, whose lines are "- " sentences, wrapped at 78 columns. */
@@ -969,17 +1015,277 @@ print_findings(const struct bench *b)
         err_exit("open_memstream");
     write_findings(f, b);
     fclose(f);
-    printf("\nWhat this run shows\n");
+    printf("\nWhat %s shows\n", b->replay ? "the recorded run" : "this run");
     print_wrapped(text);
     free(text);
+}
+
+/* The three figures to compare the transports with. */
+static void
+print_references(const struct bench *b)
+{
+    int L = NSIZES - 1;
+
+    printf("\nTo compare with (the best of %d short batches each)\n",
+           b->quick ? quick_budget.limit_batches : full_budget.limit_batches);
+    printf("  memcpy() of %s in one CPU's cache (the ceiling):  %.2f GB/s\n",
+           size_name(bench_sizes[L]), b->memcpy_gbps[L]);
+    if (b->spin_gbps[L] > 0)
+        printf("  copying %s from CPU to CPU, spinning:           %.2f GB/s\n",
+               size_name(bench_sizes[L]), b->spin_gbps[L]);
+    if (b->line_rtt_us > 0)
+        printf("  one cache line to the other CPU and back:         %.3f us\n", b->line_rtt_us);
+}
+
+/* ---- Recorded runs ---- */
+
+/* The figures as text, a line each: a name, then values. A recorded run
+   (--record) is this file; --replay and --compare read it back. */
+static void
+write_data(FILE *f, const struct bench *b)
+{
+    fprintf(f, "# ipcbench figures (chapter 10): GB/s, microseconds, one value per size\n");
+    fprintf(f, "ipcbench-data 1\n");
+    fprintf(f, "date %s\ncpus %s\nkernel %s\n", b->date, b->cpus, b->kernel);
+    fprintf(f, "instances %d\nquick %d\n", b->instances, b->quick);
+    fprintf(f, "others_pct %.1f\nsteal_pct %.1f\n", b->others_pct, b->steal_pct);
+    fprintf(f, "sizes");
+    for (int s = 0; s < NSIZES; s++)
+        fprintf(f, " %zu", bench_sizes[s]);
+    fprintf(f, "\nmemcpy_gbps");
+    for (int s = 0; s < NSIZES; s++)
+        fprintf(f, " %.4f", b->memcpy_gbps[s]);
+    fprintf(f, "\nspin_gbps");
+    for (int s = 0; s < NSIZES; s++)
+        fprintf(f, " %.4f", b->spin_gbps[s]);
+    fprintf(f, "\nline_rtt_us %.4f\n", b->line_rtt_us);
+    for (int i = 0; i < b->ntp; i++) {
+        if (!b->tp[i].ok) {
+            fprintf(f, "failed %s %s\n", b->tp[i].name, b->tp[i].why);
+            continue;
+        }
+        fprintf(f, "rtt_us %s", b->tp[i].name);
+        for (int s = 0; s < NSIZES; s++)
+            fprintf(f, " %.4f", b->tp[i].rtt_us[s]);
+        fprintf(f, "\ngbps %s", b->tp[i].name);
+        for (int s = 0; s < NSIZES; s++)
+            fprintf(f, " %.4f", b->tp[i].gbps[s]);
+        fprintf(f, "\n");
+    }
+}
+
+/* Write b to path, whole or not at all (a temporary file renamed). */
+static void
+save_data(const struct bench *b, const char *path)
+{
+    char tmp[4096];
+    FILE *f;
+
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "w");
+    if (f == NULL)
+        err_exit("%s", tmp);
+    write_data(f, b);
+    if (ferror(f) | fclose(f) || rename(tmp, path) == -1)
+        err_exit("%s", path);
+}
+
+/* The transport named name in b, made if it is not there yet. */
+static struct tp_result *
+result_named(struct bench *b, const char *name)
+{
+    for (int i = 0; i < b->ntp; i++)
+        if (strcmp(b->tp[i].name, name) == 0)
+            return &b->tp[i];
+    if (b->ntp == MAX_TRANSPORTS || strlen(name) >= sizeof b->tp[0].name)
+        return NULL;
+    snprintf(b->tp[b->ntp].name, sizeof b->tp[0].name, "%s", name);
+    return &b->tp[b->ntp++];
+}
+
+/* Read NSIZES numbers from s into v; false if there are not exactly that many. */
+static bool
+read_values(const char *s, double *v)
+{
+    int n = 0, used;
+    double x;
+
+    while (sscanf(s, " %lf%n", &x, &used) == 1) {
+        if (n == NSIZES)
+            return false;
+        v[n++] = x;
+        s += used;
+    }
+    return n == NSIZES && strspn(s, " \n") == strlen(s);
+}
+
+/* Read a file of write_data() into b; exit with the line that is wrong. */
+static void
+load_data(struct bench *b, const char *path)
+{
+    char line[512], key[32], name[32];
+    int lineno = 0, version = 0, used;
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL)
+        err_exit("%s", path);
+    *b = (struct bench){ .replay = true };
+    while (fgets(line, sizeof line, f)) {
+        char *rest;
+        struct tp_result *r;
+        size_t sizes[NSIZES + 1];
+        int n = 0;
+        bool good = true;
+
+        lineno++;
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        if (sscanf(line, "%31s%n", key, &used) != 1)
+            continue;
+        rest = line + used + (line[used] == ' ');
+        if (strcmp(key, "ipcbench-data") == 0)
+            good = sscanf(rest, "%d", &version) == 1 && version == 1;
+        else if (version != 1)
+            good = false;
+        else if (strcmp(key, "date") == 0)
+            snprintf(b->date, sizeof b->date, "%s", rest);
+        else if (strcmp(key, "cpus") == 0)
+            snprintf(b->cpus, sizeof b->cpus, "%s", rest);
+        else if (strcmp(key, "kernel") == 0)
+            snprintf(b->kernel, sizeof b->kernel, "%s", rest);
+        else if (strcmp(key, "instances") == 0)
+            good = sscanf(rest, "%d", &b->instances) == 1;
+        else if (strcmp(key, "quick") == 0)
+            good = sscanf(rest, "%d", &n) == 1, b->quick = n != 0;
+        else if (strcmp(key, "others_pct") == 0)
+            good = sscanf(rest, "%lf", &b->others_pct) == 1;
+        else if (strcmp(key, "steal_pct") == 0)
+            good = sscanf(rest, "%lf", &b->steal_pct) == 1;
+        else if (strcmp(key, "sizes") == 0) {
+            for (char *p = rest; n <= NSIZES && sscanf(p, " %zu%n", &sizes[n], &used) == 1;
+                 p += used)
+                n++;
+            good = n == NSIZES && memcmp(sizes, bench_sizes, sizeof bench_sizes) == 0;
+        } else if (strcmp(key, "memcpy_gbps") == 0)
+            good = read_values(rest, b->memcpy_gbps);
+        else if (strcmp(key, "spin_gbps") == 0)
+            good = read_values(rest, b->spin_gbps);
+        else if (strcmp(key, "line_rtt_us") == 0)
+            good = sscanf(rest, "%lf", &b->line_rtt_us) == 1;
+        else if ((strcmp(key, "rtt_us") == 0 || strcmp(key, "gbps") == 0 ||
+                  strcmp(key, "failed") == 0) &&
+                 sscanf(rest, "%31s%n", name, &used) == 1 &&
+                 (r = result_named(b, name)) != NULL) {
+            if (strcmp(key, "failed") == 0) {
+                r->ok = false;
+                snprintf(r->why, sizeof r->why, "%s", rest + used + (rest[used] == ' '));
+            } else {
+                r->ok = true;
+                good = read_values(rest + used, key[0] == 'r' ? r->rtt_us : r->gbps);
+            }
+        } else
+            good = false;
+        if (!good)
+            fatal("%s, line %d: not a line of a recorded run: %s", path, lineno, line);
+    }
+    fclose(f);
+    if (version != 1 || b->ntp == 0 || b->memcpy_gbps[NSIZES - 1] <= 0 || !b->date[0])
+        fatal("%s: not a recorded run of ipcbench (no version, date, memcpy() or transport)",
+              path);
+}
+
+/* A reference run must be one a reader can trust: measured on a quiet
+   machine, every transport measured, and figures that agree with what
+   must hold whatever the machine (no transport beats memcpy() in cache;
+   the spinning copy, sysv-shm's ring without its semaphores, is not
+   slower than sysv-shm; no round trip beats the cache line's), and with
+   what chapter 10 says (sysv-shm carries the most at 1 MiB). Print each
+   problem; return how many there were. */
+static int
+check_plausible(const struct bench *b)
+{
+    int problems = 0, L = NSIZES - 1, shm = find_result(b, "sysv-shm"), other = fastest(b, L, false);
+
+#define PROBLEM(...) (problems++, printf("  - " __VA_ARGS__), putchar('\n'))
+    if (b->quick || b->instances < 3)
+        PROBLEM("a quick run: a reference run measures three instances of each transport");
+    if (b->others_pct > 5)
+        PROBLEM("other programs used %.0f%% of the processors' time while it ran (at most 5%%)",
+                b->others_pct);
+    if (b->steal_pct > 5)
+        PROBLEM("the hypervisor took %.0f%% of the processors' time (steal; at most 5%%)",
+                b->steal_pct);
+    for (int i = 0; i < b->ntp; i++)
+        if (!b->tp[i].ok)
+            PROBLEM("%s was not measured: %s", b->tp[i].name, b->tp[i].why);
+    if (shm < 0)
+        PROBLEM("no sysv-shm: build ipcbench with the exercise's reference solution");
+    for (int i = 0; i < b->ntp; i++)
+        for (int s = 0; s < NSIZES && b->tp[i].ok; s++)
+            if (b->tp[i].gbps[s] > b->memcpy_gbps[s])
+                PROBLEM("%s carried more at %s (%.3f GB/s) than memcpy() copies in cache "
+                        "(%.3f GB/s)", b->tp[i].name, size_name(bench_sizes[s]),
+                        b->tp[i].gbps[s], b->memcpy_gbps[s]);
+    if (b->spin_gbps[L] <= 0 || b->line_rtt_us <= 0)
+        PROBLEM("the spinning copy or the cache line was not measured (one CPU?)");
+    else if (shm >= 0 && b->spin_gbps[L] < b->tp[shm].gbps[L])
+        PROBLEM("the spinning copy (%.2f GB/s) was slower than sysv-shm (%.2f GB/s) at %s: "
+                "something took its processors", b->spin_gbps[L], b->tp[shm].gbps[L],
+                size_name(bench_sizes[L]));
+    for (int i = 0; i < b->ntp && b->line_rtt_us > 0; i++)
+        if (b->tp[i].ok && b->tp[i].rtt_us[0] < b->line_rtt_us)
+            PROBLEM("%s's round trip at %s (%.3f us) beat the cache line's (%.3f us)",
+                    b->tp[i].name, size_name(bench_sizes[0]), b->tp[i].rtt_us[0],
+                    b->line_rtt_us);
+    if (shm >= 0 && other >= 0 && b->tp[shm].gbps[L] <= b->tp[other].gbps[L])
+        PROBLEM("sysv-shm (%.2f GB/s) did not carry more than %s (%.2f GB/s) at %s, as "
+                "chapter 10 says it does", b->tp[shm].gbps[L], b->tp[other].name,
+                b->tp[other].gbps[L], size_name(bench_sizes[L]));
+#undef PROBLEM
+    return problems;
+}
+
+/* The figures of b beside those of a recorded run, for the transports both have. */
+static void
+print_comparison(const struct bench *b, const char *path)
+{
+    static struct bench ref;
+    int L = NSIZES - 1;
+
+    load_data(&ref, path);
+    printf("\nThis run beside the recorded one in %s\n(%s, %s, %s)\n", path, ref.date, ref.cpus,
+           ref.kernel);
+    printf("%-10s %24s %24s\n", "", "round trip at 8 B, us", "throughput at 1 MiB, GB/s");
+    printf("%-10s %11s %12s %11s %12s\n", "", "here", "recorded", "here", "recorded");
+    for (int i = 0; i < b->ntp; i++) {
+        int k = find_result(&ref, b->tp[i].name);
+
+        if (!b->tp[i].ok)
+            continue;
+        printf("%-10s %11.1f", b->tp[i].name, b->tp[i].rtt_us[0]);
+        if (k >= 0)
+            printf(" %12.1f", ref.tp[k].rtt_us[0]);
+        else
+            printf(" %12s", "-");
+        printf(" %11.2f", b->tp[i].gbps[L]);
+        if (k >= 0)
+            printf(" %12.2f\n", ref.tp[k].gbps[L]);
+        else
+            printf(" %12s\n", "-");
+    }
+    printf("%-10s %11s %12s %11.2f %12.2f\n", "memcpy()", "-", "-", b->memcpy_gbps[L],
+           ref.memcpy_gbps[L]);
+    printf("Another machine, another kernel or other programs running make other figures;\n"
+           "what to compare is the order of the transports and the ratios between them.\n");
 }
 
 static const struct transport_ops *
 find_transport(const char *name)
 {
     const struct transport_ops *all[] = { &transport_pipe, &transport_unix, &transport_sysv_msg,
-                                          &transport_posix_mq, &transport_sysv_shm,
-                                          &transport_shm_poll, &transport_shm_fast };
+                                          &transport_posix_mq, &transport_shm_fast,
+                                          &transport_sysv_shm, &transport_shm_poll };
 
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i] != NULL && strcmp(all[i]->name, name) == 0)
@@ -990,48 +1296,35 @@ find_transport(const char *name)
 __attribute__((noreturn)) static void
 usage(void)
 {
-    usage_err("[--quick] [--svg FILE] [--only NAME,...]\n"
+    usage_err("[--quick] [--svg FILE] [--only NAME,...] [--data FILE] [--compare FILE]\n"
+              "       ipcbench --record FILE [--svg FILE]\n"
+              "       ipcbench --replay FILE [--svg FILE] [--verify]\n"
               "NAME   pipe, unix, sysv-msg, posix-mq, shm-fast%s\n",
               &transport_sysv_shm != NULL ? ", sysv-shm, shm-poll" : "");
 }
 
-int
-main(int argc, char *argv[])
+/* Measure every transport of b (b->tp[].ops) and the figures to compare
+   them with, printing as it goes. */
+static void
+measure_all(struct bench *b)
 {
-    static struct bench b;
-    const char *svg = NULL, *only = "pipe,unix,sysv-msg,posix-mq,sysv-shm,shm-poll,shm-fast";
-    char text[8192], names[256];
-    bool named = false;
+    static char text[8192];
+    struct cpu_time start, end;
+    time_t t = time(NULL);
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            budget = &quick_budget;
-        else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc)
-            svg = argv[++i];
-        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
-            only = argv[++i], named = true;
-        else
-            usage();
-    }
-    snprintf(names, sizeof names, "%s", only);
-    for (char *save, *name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-        const struct transport_ops *ops = find_transport(name);
-
-        if (ops == NULL && (named || (strcmp(name, "sysv-shm") && strcmp(name, "shm-poll"))))
-            usage();
-        if (ops != NULL && b.ntp < MAX_TRANSPORTS)
-            b.tp[b.ntp++].ops = ops;
-    }
-    b.quick = budget == &quick_budget;
+    cpu_time_now(&start);
+    strftime(b->date, sizeof b->date, "%Y-%m-%d", gmtime(&t));
+    b->instances = budget->instances;
+    b->quick = budget == &quick_budget;
     private_ipc();
     choose_cpus();
-    describe_machine(&b);
-    printf("ipcbench: %s\n", b.machine);
+    describe_machine(b);
+    printf("ipcbench: %s, %s\n", b->cpus, b->kernel);
     if (cpu_a >= 0)
         printf("the parent runs on CPU %d, the child on CPU %d\n", cpu_a, cpu_b);
     else
         printf("one CPU: parent and child take turns on it\n");
-    if (b.quick)
+    if (b->quick)
         printf("a quick run (a few seconds): make bench measures longer\n");
     fflush(stdout);
 
@@ -1042,11 +1335,11 @@ main(int argc, char *argv[])
         double v;
 
         if (sscanf(line, "memcpy %d %lf", &i, &v) == 2 && i >= 0 && i < NSIZES)
-            b.memcpy_gbps[i] = v;
+            b->memcpy_gbps[i] = v;
     }
     if (cpu_a >= 0 && measure_apart(measure_cache_line, NULL, budget->timeout, text,
                                      sizeof text) == 0)
-        sscanf(text, "line %lf", &b.line_rtt_us);
+        sscanf(text, "line %lf", &b->line_rtt_us);
     if (cpu_a >= 0 && measure_apart(measure_spin_copy, NULL, budget->timeout, text,
                                      sizeof text) == 0)
         for (const char *line = text; (line = strstr(line, "spin ")) != NULL; line++) {
@@ -1054,23 +1347,94 @@ main(int argc, char *argv[])
             double v;
 
             if (sscanf(line, "spin %d %lf", &i, &v) == 2 && i >= 0 && i < NSIZES)
-                b.spin_gbps[i] = v;
+                b->spin_gbps[i] = v;
         }
-    printf("\nThe limits (the best of %d short batches each)\n", budget->limit_batches);
-    printf("  memcpy() of %s in cache:                %.2f GB/s\n",
-           size_name(bench_sizes[NSIZES - 1]), b.memcpy_gbps[NSIZES - 1]);
-    if (b.spin_gbps[NSIZES - 1] > 0)
-        printf("  copying %s from CPU %d to CPU %d, spinning:  %.2f GB/s\n",
-               size_name(bench_sizes[NSIZES - 1]), cpu_a, cpu_b, b.spin_gbps[NSIZES - 1]);
-    if (b.line_rtt_us > 0)
-        printf("  one cache line, CPU %d to CPU %d and back:  %.3f us\n", cpu_a, cpu_b,
-               b.line_rtt_us);
+    print_references(b);
+    for (int i = 0; i < b->ntp; i++)
+        measure_instances(&b->tp[i], text, sizeof text);
+    cpu_time_now(&end);
+    cpu_time_others(b, &start, &end);
+}
 
-    for (int i = 0; i < b.ntp; i++)
-        measure_instances(&b.tp[i], text, sizeof text);
+int
+main(int argc, char *argv[])
+{
+    static struct bench b;
+    const char *svg = NULL, *data = NULL, *compare = NULL, *record = NULL, *replay = NULL;
+    const char *only = "pipe,unix,sysv-msg,posix-mq,shm-fast,sysv-shm,shm-poll";
+    char names[256];
+    bool named = false, verify = false;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0)
+            budget = &quick_budget;
+        else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc)
+            svg = argv[++i];
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i], named = true;
+        else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            data = argv[++i];
+        else if (strcmp(argv[i], "--compare") == 0 && i + 1 < argc)
+            compare = argv[++i];
+        else if (strcmp(argv[i], "--record") == 0 && i + 1 < argc)
+            record = argv[++i];
+        else if (strcmp(argv[i], "--replay") == 0 && i + 1 < argc)
+            replay = argv[++i];
+        else if (strcmp(argv[i], "--verify") == 0)
+            verify = true;
+        else
+            usage();
+    }
+    if ((record || replay) && (budget == &quick_budget || named || data || compare))
+        usage();
+    if ((record && replay) || (verify && !replay))
+        usage();
+
+    if (replay) {
+        load_data(&b, replay);
+        printf("ipcbench: a recorded run, measured on %s: %s, %s\n", b.date, b.cpus, b.kernel);
+        print_references(&b);
+    } else {
+        snprintf(names, sizeof names, "%s", only);
+        for (char *save, *name = strtok_r(names, ",", &save); name;
+             name = strtok_r(NULL, ",", &save)) {
+            const struct transport_ops *ops = find_transport(name);
+
+            if (ops == NULL && (named || (strcmp(name, "sysv-shm") && strcmp(name, "shm-poll"))))
+                usage();
+            if (ops != NULL && b.ntp < MAX_TRANSPORTS) {
+                b.tp[b.ntp].ops = ops;
+                snprintf(b.tp[b.ntp++].name, sizeof b.tp[0].name, "%s", ops->name);
+            }
+        }
+        measure_all(&b);
+    }
     print_tables(&b);
     print_findings(&b);
     if (svg && chart_write(&b, svg) == -1)
         err_exit("%s", svg);
+    if (data)
+        save_data(&b, data);
+    if (compare)
+        print_comparison(&b, compare);
+    if (verify) {
+        printf("\nThe checks of a reference run (other programs: %.1f%% of the processors' "
+               "time, steal %.1f%%):\n", b.others_pct, b.steal_pct);
+        if (check_plausible(&b) > 0)
+            return 1;
+        printf("  every check passed\n");
+    }
+    if (record) {
+        printf("\nA reference run must be measured on a quiet machine and agree with what\n"
+               "must hold on any machine (other programs: %.1f%% of the processors' time, "
+               "steal %.1f%%):\n", b.others_pct, b.steal_pct);
+        if (check_plausible(&b) > 0) {
+            printf("not recorded: %s is unchanged\n", record);
+            return 1;
+        }
+        printf("  every check passed\n");
+        save_data(&b, record);
+        printf("recorded: %s\n", record);
+    }
     return 0;
 }

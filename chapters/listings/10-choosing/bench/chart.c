@@ -3,10 +3,14 @@
    Two panels side by side, message size on both x axes (8 B to 1 MiB,
    each step 8 times the last): on the left the throughput of each
    transport in GB/s, with memcpy() in cache and the spinning copy between
-   CPUs as dashed lines (the limits); on the right the round trip in
-   microseconds, with the cache line's round trip as the dashed floor.
-   Both y axes are logarithmic: the figures span several powers of ten. Plain SVG 1.1: browsers,
-   rsvg-convert (the PDF book) and EPUB readers all draw it. */
+   CPUs as dashed lines (memcpy() is the ceiling); on the right the round
+   trip in microseconds, with the cache line's round trip as the dashed
+   floor. Both y axes are logarithmic: the figures span several powers of
+   ten. The legend takes as many rows as it needs, and the chart has a
+   <title> and a <desc> for screen readers. Plain SVG 1.1: browsers,
+   rsvg-convert (the PDF book) and EPUB readers all draw it. The title
+   names the processors and the date of the run, not the kernel: a
+   recorded run is drawn wherever the book is built. */
 #include <errno.h>
 #include <stdbool.h>
 #include <math.h>
@@ -15,7 +19,7 @@
 #include "bench.h"
 
 #define W        980
-#define H        500
+
 #define PW       380            /* plot width and height of a panel */
 #define PH       290
 #define TOP      60
@@ -123,6 +127,14 @@ take(double v, double *lo, double *hi)
     }
 }
 
+/* The width a legend key takes: its line, its text (at most 8 px a
+   character of 13 px DejaVu Sans) and a gap. */
+static int
+key_width(const char *name, bool failed)
+{
+    return 30 + 8 * (int)strlen(name) + (failed ? 64 : 0) + 18;
+}
+
 int
 chart_write(const struct bench *b, const char *path)
 {
@@ -149,14 +161,44 @@ chart_write(const struct bench *b, const char *path)
     if (!(right_hi > right_lo))
         right_lo = -1, right_hi = 4;
 
+    /* The legend first, to know how many rows it takes: a row is full
+       when the next key would pass the right edge. */
+    for (int i = 0; i < b->ntp; i++)
+        keys[nkeys++] = (typeof(keys[0])){ b->tp[i].name, colours[i], NULL };
+    keys[nkeys++] = (typeof(keys[0])){ "memcpy() / cache line", "#000", "6,4" };
+    if (b->spin_gbps[NSIZES - 1] > 0)
+        keys[nkeys++] = (typeof(keys[0])){ "spin copy", "#777", "2,3" };
+    int rows = 1, x = lx;
+    for (int k = 0; k < nkeys; k++) {
+        int w = key_width(keys[k].name, k < b->ntp && !b->tp[k].ok);
+
+        if (x + w > W - 10 && x > lx)
+            rows++, x = lx;
+        x += w;
+    }
+    int height = legend_y + 22 * rows + 48;
+
     fprintf(f, "<?xml version='1.0' encoding='UTF-8'?>\n"
                "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
                "viewBox='0 0 %d %d' font-family='DejaVu Sans, Verdana, sans-serif' "
-               "font-size='13'>\n<rect width='%d' height='%d' fill='white'/>\n",
-            W, H, W, H, W, H);
+               "font-size='13' role='img' aria-labelledby='chart-title chart-desc'>\n",
+            W, height, W, height);
+    fprintf(f, "<title id='chart-title'>Throughput and round trip of each transport by "
+               "message size, %s</title>\n", b->replay ? "recorded run" : "this run");
+    fprintf(f, "<desc id='chart-desc'>Two line charts with logarithmic scales, measured on ");
+    put_text(f, b->cpus);
+    fprintf(f, " on %s. Left: throughput in GB/s of ", b->date);
+    for (int i = 0; i < b->ntp; i++)
+        fprintf(f, "%s%s", b->tp[i].name, i + 1 < b->ntp ? ", " : "");
+    fprintf(f, " for messages of 8 B to 1 MiB, with memcpy() in cache (the ceiling) and the "
+               "spinning copy between CPUs as dashed lines. Right: the round trip in "
+               "microseconds, with the cache line's round trip as the dashed floor. The "
+               "figures are those of the tables next to the chart.</desc>\n");
+    fprintf(f, "<rect width='%d' height='%d' fill='white'/>\n", W, height);
     fprintf(f, "<text x='%d' y='22' text-anchor='middle' font-size='15'>", W / 2);
-    put_text(f, b->machine);
-    fprintf(f, "%s</text>\n", b->quick ? " (a quick run)" : "");
+    put_text(f, b->replay ? "Recorded run: " : "This run: ");
+    put_text(f, b->cpus);
+    fprintf(f, ", %s%s</text>\n", b->date, b->quick ? " (a quick run)" : "");
 
     panel(f, LEFT1, "Throughput (GB/s, log scale, higher is better)");
     log_grid(f, LEFT1, left_lo, left_hi, y_left);
@@ -177,29 +219,28 @@ chart_write(const struct bench *b, const char *path)
     for (int i = 0; i < b->ntp; i++)
         series(f, LEFT2, b->tp[i].rtt_us, y_right, colours[i], NULL);
 
-    /* The legend, one row under both panels. */
-    for (int i = 0; i < b->ntp; i++)
-        keys[nkeys++] = (typeof(keys[0])){ b->tp[i].ops->name, colours[i], NULL };
-    keys[nkeys++] = (typeof(keys[0])){ "memcpy() / cache line", "#000", "6,4" };
-    if (b->spin_gbps[NSIZES - 1] > 0)
-        keys[nkeys++] = (typeof(keys[0])){ "spin copy", "#777", "2,3" };
+    /* The legend, in as many rows under both panels as it needs. */
+    x = lx;
     for (int k = 0; k < nkeys; k++) {
         bool failed = k < b->ntp && !b->tp[k].ok;
+        int w = key_width(keys[k].name, failed);
 
+        if (x + w > W - 10 && x > lx)
+            legend_y += 22, x = lx;
         fprintf(f, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='%s' stroke-width='2'",
-                lx, legend_y, lx + 24, legend_y, keys[k].colour);
+                x, legend_y, x + 24, legend_y, keys[k].colour);
         if (keys[k].dash)
             fprintf(f, " stroke-dasharray='%s'", keys[k].dash);
-        fprintf(f, "/>\n<text x='%d' y='%d'>%s%s</text>\n", lx + 30, legend_y + 4,
+        fprintf(f, "/>\n<text x='%d' y='%d'>%s%s</text>\n", x + 30, legend_y + 4,
                 keys[k].name, failed ? " (failed)" : "");
-        lx += 30 + 7 * (int)strlen(keys[k].name) + (failed ? 60 : 0) + 16;
+        x += w;
     }
-    fprintf(f, "<text x='%d' y='%d' fill='#555'>memcpy(): one CPU copying in its cache "
-               "(left). Cache line: its round trip between the CPUs (right). Spin copy: "
-               "bytes copied</text>\n", LEFT1 - 40, legend_y + 32);
-    fprintf(f, "<text x='%d' y='%d' fill='#555'>from CPU to CPU through shared memory "
-               "with no system call. Each transport copies too, and makes system calls.</text>\n",
-            LEFT1 - 40, legend_y + 50);
+    fprintf(f, "<text x='%d' y='%d' fill='#555'>memcpy(): one CPU copying in its cache, the "
+               "ceiling (left). Cache line: its round trip between the CPUs (right).</text>\n",
+            lx, legend_y + 28);
+    fprintf(f, "<text x='%d' y='%d' fill='#555'>Spin copy: bytes copied from CPU to CPU "
+               "through shared memory, both sides spinning, no system call.</text>\n",
+            lx, legend_y + 46);
     fprintf(f, "</svg>\n");
     if (ferror(f)) {
         int saved = errno;
