@@ -371,7 +371,7 @@ local function link_mentions(doc, programs, figures, prefix)
         lead, word = a.text:match("^(%p*)(%a+)$")
       end
       local num, tail = nil, nil
-      if (word == "Listing" or word == "Figure") and b and b.t == "Space" and c and c.t == "Str" then
+      if (word == "Listing" or word == "Figure") and b and (b.t == "Space" or b.t == "SoftBreak") and c and c.t == "Str" then
         num, tail = c.text:match("^([%dA-Z]+%-%d+)(.*)$")
       end
       local done = false

@@ -390,21 +390,35 @@ pd --from=json --to=html5 --standalone --template="$template" --lua-filter=$book
     -V sidebar="$(sidebar about "")" -V footer="$(footer "")" \
     --output="$OUT/about.html" "$work/about.json" ||
     die "about.html: pandoc failed (see above)"
-# src/PATH.html for every file a caption links to, and the file beside it.
-sort -u "$work/src-files" | while IFS= read -r path; do
-    [ -n "$path" ] || continue
-    [ -f "$path" ] || die "a caption names $path, which does not exist"
-    dest=$OUT/src/$path
-    mkdir -p "$(dirname "$dest")"
-    cp "$path" "$dest"
-    # The way back up: one ../ per folder of src/PATH.
-    up=$(printf 'src/%s\n' "$path" | sed 's|[^/]*/|../|g; s|[^/]*$||')
-    SRC_PATH=$path pd --from=markdown --to=html5 --standalone --template="$template" \
-        --lua-filter=$book/srcpage.lua -V booktitle="$BOOK_TITLE" -V kicker="Source file" \
-        -V root="$up" -V sidebar="$(sidebar "" "$up")" -V footer="$(footer "$up")" \
-        --output="$dest.html" "$work/empty.md" ||
-        die "src/$path.html: pandoc failed (see above)"
-done
+# src/PATH.html for every file a caption links to, and the file beside it:
+# a pandoc run each, in two halves at once (the machine has two cores or
+# more, and they are more than half of the build).
+src_pages() {   # src_pages LIST
+    while IFS= read -r path; do
+        [ -f "$path" ] || die "a caption names $path, which does not exist"
+        dest=$OUT/src/$path
+        mkdir -p "$(dirname "$dest")"
+        cp "$path" "$dest"
+        # The way back up: one ../ per folder of src/PATH.
+        up=$(printf 'src/%s\n' "$path" | sed 's|[^/]*/|../|g; s|[^/]*$||')
+        SRC_PATH=$path pd --from=markdown --to=html5 --standalone --template="$template" \
+            --lua-filter=$book/srcpage.lua -V booktitle="$BOOK_TITLE" -V kicker="Source file" \
+            -V root="$up" -V sidebar="$(sidebar "" "$up")" -V footer="$(footer "$up")" \
+            --output="$dest.html" "$work/empty.md" ||
+            die "src/$path.html: pandoc failed (see above)"
+    done < "$1"
+}
+sort -u "$work/src-files" | grep . > "$work/src-list" || true
+awk 'NR % 2 == 1' "$work/src-list" > "$work/src-list.1"
+awk 'NR % 2 == 0' "$work/src-list" > "$work/src-list.2"
+( src_pages "$work/src-list.1" ) &
+pid1=$!
+( src_pages "$work/src-list.2" ) &
+pid2=$!
+st=0
+wait "$pid1" || st=1
+wait "$pid2" || st=1
+[ "$st" -eq 0 ] || die "the source file pages failed (see above)"
 
 # Every link and anchor of the site must resolve, and nothing may come from
 # the network.
@@ -412,4 +426,4 @@ sh "$book/check-links.sh" "$OUT" > "$work/links" ||
     { cat "$work/links" >&2; die "$OUT: broken links (above)"; }
 
 printf '%s: %d page(s), %d source file(s) -> %s/index.html\n' "$prog" "$count" \
-    "$(sort -u "$work/src-files" | grep -c .)" "$OUT" >&2
+    "$(wc -l < "$work/src-list")" "$OUT" >&2

@@ -86,7 +86,7 @@ local function link_list(inlines, ctx)
     local a, b, c = inlines[k], inlines[k + 1], inlines[k + 2]
     local done = false
     -- "chapter 5" / "appendix A"
-    if a.t == "Str" and b and b.t == "Space" and c and c.t == "Str" then
+    if a.t == "Str" and b and (b.t == "Space" or b.t == "SoftBreak") and c and c.t == "Str" then
       local lead, word = a.text:match("^(%p*)(%a+)$")
       local lw = word and word:lower()
       local num, tail

@@ -541,10 +541,10 @@ site_checks "$B/html" "$tmp/site-student"
 epub_code_checks student "$tmp/student-epub" "$tmp/epub-student"
 # The PDF's index: the concepts, in roman type, not the workbook's own helpers.
 index_checks() {       # index_checks EDITION PDF.txt
-    idx=$(awk '/^Index$/ { on = 1 } on' "$2")
+    idx=$(awk '/^\f?Index$/ { on = 1 } on' "$2")
     missing=""
     for term in "deadlock" "critical section" "semadj" "race condition" "ipcs" "ipcrm"; do
-        printf '%s\n' "$idx" | grep -q "^ *$term, [0-9]\|  $term, [0-9]" || missing="$missing, $term"
+        printf '%s\n' "$idx" | grep -q "\(^\| \)$term, [0-9]" || missing="$missing, $term"
     done
     helpers=$(printf '%s\n' "$idx" | grep -o 'cmd_[a-z_]*()\|err_exit()\|sem_add()\|usage_err()' | sort -u | tr '\n' ' ')
     twice=$(printf '%s\n' "$idx" | grep -o '\(^\|  \)[a-z][a-z ]*, [0-9]' | sed 's/, [0-9]$//; s/^ *//' | sort | uniq -d | tr '\n' ' ')
@@ -719,7 +719,7 @@ index_checks instructor "$tmp/instructor.pdf.txt"
 bad=""
 for page in "$I"/html/guide-*.html; do
     p=${page##*/}
-    grep -q '<h1 class="chapter-title"[^>]*>Chapter [0-9]*, .*: rubric and solution</h1>' "$page" ||
+    tr '\n' ' ' < "$page" | grep -q '<h1 class="chapter-title"[^>]*>Chapter [0-9]*, [^<]*: rubric and solution</h1>' ||
         bad="$bad
 $p: the title is not \"Chapter N, PROGRAM: rubric and solution\""
     grep -q '<table class="rubric cards">' "$page" || bad="$bad
