@@ -159,7 +159,8 @@ local function figure(p)
     .. '" title="The picture alone, full size"><img src="' .. html_escape(img.src)
     .. '" alt="' .. alt .. '"' .. style .. "></a></div>\n"
     .. "<figcaption>" .. (label and ('<span class="figure-number">Figure ' .. label .. ".</span> ") or "")
-    .. cap .. "</figcaption>\n</figure>"
+    .. cap .. ' <span class="figure-hint">(Wider than the screen: swipe it sideways, or tap it'
+    .. " to see it alone.)</span></figcaption>\n</figure>"
   return pandoc.RawBlock("html", html)
 end
 
@@ -197,9 +198,15 @@ local function search_entries(doc)
     if b.t == "CodeBlock" then
       cur.code[#cur.code + 1] = b.text
     elseif b.t == "RawBlock" then
-      -- A console transcript (include-code.lua wrote it as HTML).
-      cur.code[#cur.code + 1] = b.text:gsub("<[^>]*>", ""):gsub("&lt;", "<"):gsub("&gt;", ">")
-        :gsub("&quot;", '"'):gsub("&amp;", "&")
+      -- A console transcript (include-code.lua wrote it as HTML), or a
+      -- picture (figure() above): its caption is text.
+      local plain = b.text:gsub('<span class="figure%-hint">.-</span>', ""):gsub("<[^>]*>", "")
+        :gsub("&lt;", "<"):gsub("&gt;", ">"):gsub("&quot;", '"'):gsub("&amp;", "&")
+      if b.text:match("^<figure") then
+        cur.text[#cur.text + 1] = plain
+      else
+        cur.code[#cur.code + 1] = plain
+      end
     elseif b.t == "Div" and has_class(b, "listing") then
       for _, x in ipairs(b.content) do
         if not (x.t == "Div" and has_class(x, "listing-title")) then

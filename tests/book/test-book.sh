@@ -544,7 +544,7 @@ index_checks() {       # index_checks EDITION PDF.txt
     idx=$(awk '/^\f?Index$/ { on = 1 } on' "$2")
     missing=""
     for term in "deadlock" "critical section" "semadj" "race condition" "ipcs" "ipcrm"; do
-        printf '%s\n' "$idx" | grep -q "\(^\| \)$term, [0-9]" || missing="$missing, $term"
+        printf '%s\n' "$idx" | grep -q "\(^\|[ ,]\)$term, [0-9]" || missing="$missing, $term"
     done
     helpers=$(printf '%s\n' "$idx" | grep -o 'cmd_[a-z_]*()\|err_exit()\|sem_add()\|usage_err()' | sort -u | tr '\n' ' ')
     twice=$(printf '%s\n' "$idx" | grep -o '\(^\|  \)[a-z][a-z ]*, [0-9]' | sed 's/, [0-9]$//; s/^ *//' | sort | uniq -d | tr '\n' ' ')
