@@ -61,6 +61,8 @@ step "the grader under Valgrind, every exercise" sh tests/sanitizers.sh valgrind
 step "hostile submissions and bad input" sh tests/hostile/run.sh
 if [ -d solutions ]; then           # the full workbook (needs clang), not the handout
     step "fuzzing the grader's parsers (10 s each)" sh tests/fuzz/run.sh 10
+    step "mutation testing: the suites kill what they killed (fast slice)" \
+        sh tests/mutants/run.sh --slice fast
 fi
 step "the benchmark's transports carry every byte" sh tests/bench-ipc.sh --check
 step "the book's include filter" sh tests/book/test-include-filter.sh
