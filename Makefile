@@ -37,7 +37,7 @@ UNIT_REPORT  := check_report check_options
 UNIT_BINS    := build/tests/unit-kernel build/tests/unit-process build/tests/unit-report
 
 .PHONY: all deps deps-book deps-check build book book-files html pdf epub progress grade check test \
-        bench fuzz clean handout gradescope watch
+        bench fuzz clean handout gradescope watch mutants
 
 all: deps
 	@$(MAKE) --no-print-directory build html
@@ -184,6 +184,12 @@ bench: build
 FUZZ_SECONDS ?= 300
 fuzz:
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Mutation testing of the suites (tests/mutants/README.md): every classic-bug
+# mutant of every solution graded; MUTANTS_EX=keys for one exercise,
+# MUTANTS_SLICE=fast for the small sample make check grades.
+mutants: build
+	@sh tests/mutants/run.sh
 
 # The student handout: no solutions, no hidden tests (dist/ipc-workbook-student.tar.gz).
 handout:

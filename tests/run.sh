@@ -99,6 +99,8 @@ else
     fi
     if [ -d solutions ]; then       # the full workbook (needs clang), not the handout
         step "fuzzing the grader's parsers (10 s each)" sh tests/fuzz/run.sh 10
+        step "mutation testing: the suites kill what they killed (fast slice)" \
+            sh tests/mutants/run.sh --slice fast
     fi
     step "the benchmark's transports carry every byte" sh tests/bench-ipc.sh --check
     step "what the READMEs tell students: Makefiles from a copy, the progress table" \
