@@ -16,6 +16,11 @@
 #
 # POSIX awk only (Debian's default awk is mawk).
 
+BEGIN {
+    base = file                 # NAME.NNN folders
+    sub(/\.c$/, "", base)
+}
+
 { L[++n] = $0 }
 
 END {
@@ -267,11 +272,6 @@ function emit(op, line,    key, id, k, lo, hi, changed, d, f) {
     for (k in OV)
         delete OV[k]
     PRE = ""
-}
-
-BEGIN {
-    base = file
-    sub(/\.c$/, "", base)
 }
 
 # ---- The operators ----
@@ -598,7 +598,7 @@ function op_msgsz_whole(i,    c, k, na, a, b) {
 
 # loop-bound: an off-by-one in a loop's condition: < becomes <= and <=
 # becomes <.
-function op_loop_bound(i,    c, k, p, s, cond, t) {
+function op_loop_bound(i,    c, k, t) {
     if (M[i] !~ /(for|while) \(/)
         return
     c = findall(M[i], " <=? ", 0)
