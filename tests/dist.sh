@@ -23,7 +23,8 @@ check "it holds the skeletons, the chapters and the grader" \
     sh -c "grep -q '/exercises/keys/ipckey.c$' '$tmp/list' && grep -q '/chapters/01-keys.md$' \
            '$tmp/list' && grep -q '/grader/engine.c$' '$tmp/list'"
 check "it holds no solutions" sh -c "! grep -q '/solutions/' '$tmp/list'"
-check "it holds no faulty variants" sh -c "! grep -q '/tests/faulty/' '$tmp/list'"
+check "it holds no faulty variants, alternatives or mutants (they show the solutions)" \
+    sh -c "! grep -q '/tests/faulty/\|/tests/alternatives/\|/tests/mutants/' '$tmp/list'"
 check "it holds nothing built" sh -c "! grep -qE '/(build|bin|dist)/' '$tmp/list'"
 mkdir -p "$tmp/student"
 tar -C "$tmp/student" -xzf "$tmp/handout.tar.gz"
