@@ -13,7 +13,8 @@ of each listing file, from anchors.lua's numbers).
     page, a listing of another chapter to its excerpt, `semget(2)` to the
     man page; inline code and the letters glued to it (`write()`s) stay
     on one line.
-  - A listing's caption links to the file: the path to src/PATH.html (the
+  - A listing's number links to the listing (a link to copy), its caption
+    to the file: the path to src/PATH.html (the
     whole file, numbered; "lines 51-68" to line 51 there), the "Output
     of" script to its page.  Each file named is appended to
     WORK/src-files (one path per line), for build-html.sh to make the
@@ -23,7 +24,8 @@ of each listing file, from anchors.lua's numbers).
     selecting the text, or the copy button (book.js), takes the commands
     without them.
   - A picture (an implicit figure, with anchors.lua's id figure-5-1):
-    "Figure 5-1." before its caption; the picture links to the image file
+    "Figure 5-1." before its caption, a link to the figure; the picture
+    links to the image file
     itself, which a phone can zoom; on a narrow screen the picture keeps
     a width at which its smallest text is 9 px or more and scrolls
     sideways in its box (the SVG's own width and smallest font-size
@@ -93,6 +95,10 @@ local function caption(div)
     return div
   end
   local inl = plain.content
+  -- The number links to the listing itself: a link a reader can copy.
+  if inl[1] and inl[1].t == "Span" and has_class(inl[1], "listing-number") and div.identifier ~= "" then
+    inl[1].content = { pandoc.Link(inl[1].content, "#" .. div.identifier) }
+  end
   for k, il in ipairs(inl) do
     if il.t == "Code" and (il.text:match("^chapters/") or il.text:match("^exercises/")
         or il.text:match("^solutions/")) then
@@ -158,7 +164,8 @@ local function figure(p)
     .. '<div class="figure-box"><a class="figure-zoom" href="' .. html_escape(img.src)
     .. '" title="The picture alone, full size"><img src="' .. html_escape(img.src)
     .. '" alt="' .. alt .. '"' .. style .. "></a></div>\n"
-    .. "<figcaption>" .. (label and ('<span class="figure-number">Figure ' .. label .. ".</span> ") or "")
+    .. "<figcaption>" .. (label and ('<span class="figure-number"><a href="#' .. id .. '">Figure '
+      .. label .. ".</a></span> ") or "")
     .. cap .. ' <span class="figure-hint">(Wider than the screen: swipe it sideways, or tap it'
     .. " to see it alone.)</span></figcaption>\n</figure>"
   return pandoc.RawBlock("html", html)

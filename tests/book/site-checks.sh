@@ -111,6 +111,11 @@ $p: the sidebar does not mark it as the page being read" ;;
         grep '^<div class="listing-title">' | grep -v '^<div class="listing-title"> *<span class="listing-number">' |
         grep -v '^<div class="listing-title"> *Output of' | head -n 3 | cut -c1-160)
     n=$(wc -l < "$site_tmp/numbers")
+    # Each number links to its own listing (a link to copy).
+    selflinks=$(grep -o '<span class="listing-number"><a href="#listing-[0-9A-Z]*-[0-9]*">Listing [0-9A-Z]*-[0-9]*</a></span>' \
+        "$site_tmp/chapters.html" | sed 's/.*href="#\([^"]*\)">Listing \([^<]*\)<.*/\1 \2/' |
+        awk '$1 == "listing-" $2 { k++ } END { print k + 0 }')
+    [ "$selflinks" -eq "$n" ] || unnumbered="$unnumbered (only $selflinks of $n numbers link to their listing)"
     if [ "$n" -ge 50 ] && [ -z "$dup" ] && [ -z "$mismatch" ] && [ -z "$unnumbered" ]; then
         ok "every listing of code has one number of its own and its id ($n listings)"
     else
@@ -131,7 +136,7 @@ $p: the sidebar does not mark it as the page being read" ;;
     fi
     figs=$(sed 's/<figure/\n<figure/g' "$site_tmp/chapters.html" | grep -o '^<figure[^>]*>.*</figure>')
     nfigs=$(printf '%s\n' "$figs" | grep -c '<figure')
-    badfig=$(printf '%s\n' "$figs" | grep -v '<figure class="figure" id="figure-[0-9A-Z]*-[0-9]*">.*<a class="figure-zoom" href="images/[^"]*"[^>]*><img src="images/[^"]*".*<span class="figure-number">Figure [0-9A-Z]*-[0-9]*\.</span>' | cut -c1-200)
+    badfig=$(printf '%s\n' "$figs" | grep -v '<figure class="figure" id="figure-[0-9A-Z]*-[0-9]*">.*<a class="figure-zoom" href="images/[^"]*"[^>]*><img src="images/[^"]*".*<span class="figure-number"><a href="#figure-[0-9A-Z]*-[0-9]*">Figure [0-9A-Z]*-[0-9]*\.</a></span>' | cut -c1-200)
     if [ "$nfigs" -ge 5 ] && [ -z "$badfig" ]; then
         ok "every picture has its number, its id and a link to itself full size ($nfigs pictures)"
     else
