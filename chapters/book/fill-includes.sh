@@ -28,8 +28,9 @@
 # Program output (build/book/output/CH/NAME.txt, which run-listings.sh
 # makes) changes from one run to the next where it prints keys, ids,
 # process ids, inode numbers and times.  So a transcript's copy is kept
-# when it differs from the new output only there: its numbers (decimal,
-# and hexadecimal with 0x), the names of days and months and the width of
+# when it differs from the new output only there: its whole numbers
+# (decimal, and hexadecimal with 0x; not a figure with a fraction, such
+# as 8.83 GB/s), the names of days and months and the width of
 # the spaces between columns are compared as placeholders, but every word,
 # every command and every line must match, and "# exit status N" lines
 # exactly.  The copy of any other file must match it exactly.
@@ -100,11 +101,18 @@ for md in $files; do
     awk -v dir="$work/b" -v md="$rel" -v out="$work/out" -v diffs="$work/diff" '
         function fail(msg) { printf "%s: %s: %s\n", "fill-includes.sh", md, msg > "/dev/stderr"; bad = 1; exit 2 }
         # A transcript line with what changes from run to run as placeholders.
-        function norm(s) {
+        # A number with a fraction (8.83 GB/s) is a measured figure and stays.
+        function norm(s,    t, n) {
             if (s ~ /^# exit status [0-9]+$/)
                 return s
             gsub(/0[xX][0-9a-fA-F]+/, "0x#", s)
-            gsub(/[0-9]+/, "#", s)
+            t = ""
+            while (match(s, /[0-9]+(\.[0-9]+)?/)) {
+                n = substr(s, RSTART, RLENGTH)
+                t = t substr(s, 1, RSTART - 1) (index(n, ".") ? n : "#")
+                s = substr(s, RSTART + RLENGTH)
+            }
+            s = t s
             gsub(/(Mon|Tue|Wed|Thu|Fri|Sat|Sun)/, "Day", s)
             gsub(/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/, "Month", s)
             gsub(/[ \t]+/, " ", s)

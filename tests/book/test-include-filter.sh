@@ -308,6 +308,16 @@ else
     not_ok "a transcript with another word or another exit status is not up to date" \
         "word: $st1, exit status: $status (want 1 and 1)"
 fi
+# A measured figure (a number with a fraction) is content, not noise.
+printf '%s\n' '$ ./bench' 'pipe 0.21 GB/s' > "$R/build/book/output/99-demo/session.txt"
+fill_run
+printf '%s\n' '$ ./bench' 'pipe 0.36 GB/s' > "$R/build/book/output/99-demo/session.txt"
+fill_run --check
+if [ "$status" -eq 1 ]; then
+    ok "a transcript whose measured figure changed (0.21 to 0.36) is not up to date"
+else
+    not_ok "a transcript whose measured figure changed (0.21 to 0.36) is not up to date" "$(cat "$tmp/fill.out")"
+fi
 
 # A body holding a fence gets a longer one, and pandoc still reads the chapter.
 printf '%s\n' '$ cat notes.md' '```' 'code' '```' > "$R/build/book/output/99-demo/session.txt"
