@@ -129,22 +129,83 @@ find_field(const char *out, const char *label)
     return NULL;
 }
 
-long
-expect_field(const struct run *r, const char *label, const char *meaning)
+/* The text after "LABEL" on r's stdout, or the end of the test. */
+static const char *
+field_value(const struct run *r, const char *label, const char *meaning)
 {
     const char *v = find_field(r->res.out, label);
-    char *end;
-    long value;
 
     if (v == NULL)
         test_fail(r, "stdout should have a line \"%s N\" (%s), but it has none.", label,
                   meaning);
+    return v;
+}
+
+/* Did a number end at end, where the line or a word ends? */
+static bool
+whole_number(const char *v, const char *end)
+{
+    return end != v && errno == 0 && (*end == '\0' || *end == '\n' || *end == ' ');
+}
+
+__attribute__((noreturn)) static void
+not_a_number(const struct run *r, const char *label, const char *meaning, const char *v)
+{
+    test_fail(r, "The line \"%s ...\" on stdout should hold a number (%s), but it "
+                 "reads \"%.*s\".", label, meaning, (int)strcspn(v, "\n"), v);
+}
+
+long
+expect_field(const struct run *r, const char *label, const char *meaning)
+{
+    const char *v = field_value(r, label, meaning);
+    char *end;
+    long value;
+
     errno = 0;
     value = strtol(v, &end, 0);
-    if (end == v || errno != 0 || (*end != '\0' && *end != '\n' && *end != ' '))
-        test_fail(r, "The line \"%s ...\" on stdout should hold a number (%s), but it "
-                     "reads \"%.*s\".", label, meaning, (int)strcspn(v, "\n"), v);
+    if (!whole_number(v, end))
+        not_a_number(r, label, meaning, v);
     return value;
+}
+
+unsigned long
+expect_ufield(const struct run *r, const char *label, int base, const char *meaning)
+{
+    const char *v = field_value(r, label, meaning);
+    char *end;
+    unsigned long value;
+
+    errno = 0;
+    value = strtoul(v, &end, base);
+    if (*v == '-' || !whole_number(v, end))
+        not_a_number(r, label, meaning, v);
+    return value;
+}
+
+void
+expect_line_is(const struct run *r, const char *label, const char *meaning,
+               unsigned long expected, const char *advice)
+{
+    char what[96];
+
+    snprintf(what, sizeof what, "The %s line", label);
+    expect_ulong(r, what, (unsigned long)expect_field(r, label, meaning), expected, advice);
+}
+
+int
+expect_printed_id(const struct run *r, const char *label, const char *call)
+{
+    char meaning[64];
+    long id;
+
+    snprintf(meaning, sizeof meaning, "the id %s() returned", call);
+    id = expect_field(r, label, meaning);
+    if (id < 0)
+        test_fail(r, "`%s` printed \"%s %ld\": %s() failed and returned -1, but the program "
+                     "went on as if it had worked. Check the result and report the failure "
+                     "with err_exit(\"%s\").", r->req.prog, label, id, call, call);
+    return (int)id;
 }
 
 void
@@ -304,4 +365,13 @@ scratch_file(const char *name, const char *content)
     test_recipe(RECIPE_LINE, 0, sb_str(&line));
     sb_free(&line);
     return name;
+}
+
+bool
+object_exists(enum ipc_kind kind, int id)
+{
+    struct ipc_set now;
+
+    snapshot(&now);
+    return ipc_find_id(&now, kind, id) != NULL;
 }

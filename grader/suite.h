@@ -96,7 +96,7 @@ bool grader_semop(int semid, int sem, int op, int flags);
  * set_ipc_limit("shmmni", "0") for ENOSPC. */
 void set_ipc_limit(const char *name, const char *value);
 
-/* ---- semaphores that wait (suites semaphores and transport) ---- */
+/* ---- processes waiting on semaphores ---- */
 
 /* The system calls a process waiting in semop() sleeps in (glibc's semop()
  * is the semtimedop system call), ended by -1: for run_asleep_in() and
@@ -108,7 +108,7 @@ extern const long semop_calls[];
  * another process holds it)". */
 void sem_explain(const char *text, const char *const *why, int nsems, struct strbuf *sb);
 
-/* ---- a server the tests talk to, and its clients (msgqueue, sockets) ----
+/* ---- a server the tests talk to, and its clients ----
  *
  * The test plays one end (a client of the student's server, or the server
  * of the student's client) and waits for the other. A wait ends as soon as
@@ -168,20 +168,5 @@ void server_end(struct run *srv, int sig);
  * send sig. It must exit by itself within as long, with status 0: if it
  * goes on, the test fails with went_on and where it was. */
 void server_stop(struct run *srv, int sig, const char *went_on);
-
-/* ---- printed fields and the objects' presence (suites shmget, shmctl, msgget,
- * msgctl ---- */
-
-/* The id a program printed on its stdout line "LABEL N" (shmid, msqid), which
- * must be a real id: a negative one means call (e.g. "shmget") failed and
- * the program went on unchecked. */
-int expect_printed_id(const struct run *r, const char *label, const char *call);
-/* expect_field() for unsigned numbers (limits and times too large for a
- * long) in base (0: as C reads 0x12 and 012; 8: a mode, with or without its
- * leading 0). */
-unsigned long expect_ufield(const struct run *r, const char *label, int base,
-                            const char *meaning);
-/* Does the test's namespace hold an object of this kind and id now? */
-bool object_exists(enum ipc_kind kind, int id);
 
 #endif

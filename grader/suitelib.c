@@ -80,39 +80,68 @@ in_list(long nr, const long *calls)
     return false;
 }
 
-bool
-run_asleep_in(const struct run *r, const long *calls)
+/* Ask look() about every thread of every process of r, with the system
+ * call the thread sleeps in (-1: it is not asleep), until one answer is
+ * no. A process that has just exited (its task folder is gone) is passed
+ * over when gone_ok, else it is a no. False on a no, or when r has no
+ * process at all. */
+static bool
+every_thread(const struct run *r, bool gone_ok, bool (*look)(long nr, void *ctx), void *ctx)
 {
     pid_t procs[MAX_PROCESSES];
     size_t n = run_processes(r, procs, MAX_PROCESSES);
-    int in_calls = 0;
 
+    if (n == 0 && !gone_ok)
+        return false;
     for (size_t i = 0; i < n; i++) {
         char path[64];
         DIR *d;
         struct dirent *e;
-        bool all = true;
+        bool yes = true;
 
         snprintf(path, sizeof path, "/proc/%d/task", (int)procs[i]);
-        if ((d = opendir(path)) == NULL)
-            continue;           /* it just exited */
-        while (all && (e = readdir(d)) != NULL) {
-            pid_t tid = (pid_t)atoi(e->d_name);
-            long nr;
-
-            if (tid <= 0)
+        if ((d = opendir(path)) == NULL) {
+            if (gone_ok)
                 continue;
-            nr = diagnose_asleep_in(tid, NULL);
-            if (in_list(nr, calls))
-                in_calls++;
-            else if (nr != SYS_waitid && nr != SYS_wait4)
-                all = false;
+            return false;
+        }
+        while (yes && (e = readdir(d)) != NULL) {
+            pid_t tid = (pid_t)atoi(e->d_name);
+
+            if (tid > 0)
+                yes = look(diagnose_asleep_in(tid, NULL), ctx);
         }
         closedir(d);
-        if (!all)
+        if (!yes)
             return false;
     }
-    return in_calls > 0;
+    return true;
+}
+
+struct asleep {
+    const long *calls;
+    int in_calls;
+};
+
+/* In one of the calls, or waiting for its own children. */
+static bool
+asleep_in_calls(long nr, void *ctx)
+{
+    struct asleep *a = ctx;
+
+    if (in_list(nr, a->calls)) {
+        a->in_calls++;
+        return true;
+    }
+    return nr == SYS_waitid || nr == SYS_wait4;
+}
+
+bool
+run_asleep_in(const struct run *r, const long *calls)
+{
+    struct asleep a = { calls, 0 };
+
+    return every_thread(r, true, asleep_in_calls, &a) && a.in_calls > 0;
 }
 
 bool
@@ -224,11 +253,8 @@ group_wait(struct run **runs, size_t n, const struct group_watch *w,
 /* A line of the recipe for an object the grader made: a shell cannot make
  * one with a chosen key, so the recipe says what to make with a program. */
 static void
-note_grader_object(const char *what, size_t n, key_t key, int mode)
+note_grader_object(const char *desc, key_t key, int mode)
 {
-    char desc[64];
-
-    snprintf(desc, sizeof desc, what, n);
     test_recipe(RECIPE_LINE, 0, test_strf("# here the grader made %s with key 0x%08x, mode %03o "
                                           "(your own program can make it the same way)",
                                           desc, (unsigned)key, mode & 0777));
@@ -241,7 +267,7 @@ grader_segment(key_t key, size_t size, int mode)
 
     if (id == -1)
         test_error("The grader could not make its segment: %s", strerror(errno));
-    note_grader_object("a %zu-byte segment", size, key, mode);
+    note_grader_object(test_strf("a %zu-byte segment", size), key, mode);
     return id;
 }
 
@@ -252,7 +278,7 @@ grader_queue(key_t key, int mode)
 
     if (id == -1)
         test_error("The grader could not make its queue: %s", strerror(errno));
-    note_grader_object("a queue", 0, key, mode);
+    note_grader_object("a queue", key, mode);
     return id;
 }
 
@@ -263,7 +289,7 @@ grader_semset(key_t key, int nsems, int mode)
 
     if (id == -1)
         test_error("The grader could not make its semaphore set: %s", strerror(errno));
-    note_grader_object("a set of %zu semaphores", (size_t)nsems, key, mode);
+    note_grader_object(test_strf("a set of %d semaphores", nsems), key, mode);
     return id;
 }
 
@@ -345,7 +371,7 @@ set_ipc_limit(const char *name, const char *value)
                    strerror(errno));
 }
 
-/* ---- semaphores that wait (suites semaphores and transport) ---- */
+/* ---- processes waiting on semaphores ---- */
 
 const long semop_calls[] = { SYS_semtimedop, SYS_semop, -1 };
 
@@ -372,8 +398,7 @@ sem_explain(const char *text, const char *const *why, int nsems, struct strbuf *
     }
 }
 
-/* ---- a server the tests talk to, and its clients (msgqueue, sockets) ---- */
-
+/* ---- a server the tests talk to, and its clients ---- */
 
 #define LOOK_INTERVAL   10          /* milliseconds between looks (run_watch()) */
 #define IDLE_LOOKS      20          /* looks in a row that must find it idle */
@@ -389,38 +414,19 @@ server_wait(const struct run *srv)
     return srv->req.valgrind ? SERVER_VG_WAIT : SERVER_WAIT;
 }
 
+/* Asleep, and not in a sleep that ends by itself: a program in one is
+ * still busy. */
+static bool
+waiting_for_something(long nr, void *unused)
+{
+    (void)unused;
+    return nr >= 0 && nr != SYS_nanosleep && nr != SYS_clock_nanosleep;
+}
+
 bool
 run_idle(const struct run *r)
 {
-    pid_t procs[MAX_PROCESSES];
-    size_t n = run_processes(r, procs, MAX_PROCESSES);
-
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char path[64];
-        DIR *d;
-        struct dirent *e;
-        bool idle = true;
-
-        snprintf(path, sizeof path, "/proc/%d/task", (int)procs[i]);
-        if ((d = opendir(path)) == NULL)
-            return false;       /* it just exited: something happens */
-        while (idle && (e = readdir(d)) != NULL) {
-            pid_t tid = (pid_t)atoi(e->d_name);
-            long nr;
-
-            if (tid <= 0)
-                continue;
-            nr = diagnose_asleep_in(tid, NULL);
-            /* A sleep ends by itself: a program in one is still busy. */
-            idle = nr >= 0 && nr != SYS_nanosleep && nr != SYS_clock_nanosleep;
-        }
-        closedir(d);
-        if (!idle)
-            return false;
-    }
-    return true;
+    return every_thread(r, false, waiting_for_something, NULL);
 }
 
 bool
@@ -559,57 +565,4 @@ server_stop(struct run *srv, int sig, const char *went_on)
     if (!run_wait_exit(srv, server_wait(srv)))
         run_fail_halt(srv, "%s", went_on);
     expect_success(srv);
-}
-
-/* ---- printed fields and the objects' presence (suites shmget, shmctl, msgget,
- * msgctl ---- */
-
-int
-expect_printed_id(const struct run *r, const char *label, const char *call)
-{
-    char meaning[64];
-    long id;
-
-    snprintf(meaning, sizeof meaning, "the id %s() returned", call);
-    id = expect_field(r, label, meaning);
-    if (id < 0)
-        test_fail(r, "`%s` printed \"%s %ld\": %s() failed and returned -1, but the program "
-                     "went on as if it had worked. Check the result and report the failure "
-                     "with err_exit(\"%s\").", r->req.prog, label, id, call, call);
-    return (int)id;
-}
-
-unsigned long
-expect_ufield(const struct run *r, const char *label, int base, const char *meaning)
-{
-    size_t n = strlen(label);
-
-    /* The lines expect_field() reads: "LABEL VALUE", "LABEL: VALUE", indented or not. */
-    for (const char *line = r->res.out ? r->res.out : ""; *line;
-         line += strcspn(line, "\n"), line += *line == '\n') {
-        const char *p = line + strspn(line, " \t");
-        char *end;
-        unsigned long v;
-
-        if (strncmp(p, label, n) != 0 || (p[n] != ' ' && p[n] != '\t' && p[n] != ':'))
-            continue;
-        p += n + strspn(p + n, " \t:");
-        errno = 0;
-        v = strtoul(p, &end, base);
-        if (end == p || *p == '-' || errno != 0 || (*end != '\0' && *end != '\n' &&
-                                                    *end != ' '))
-            test_fail(r, "The line \"%s ...\" on stdout should hold a number (%s), but it "
-                         "reads \"%.*s\".", label, meaning, (int)strcspn(p, "\n"), p);
-        return v;
-    }
-    test_fail(r, "stdout should have a line \"%s N\" (%s), but it has none.", label, meaning);
-}
-
-bool
-object_exists(enum ipc_kind kind, int id)
-{
-    struct ipc_set now;
-
-    snapshot(&now);
-    return ipc_find_id(&now, kind, id) != NULL;
 }

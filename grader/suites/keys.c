@@ -68,15 +68,13 @@ key_parts(void)
     grader_key("keyfile", 0x7f, &st);
     run_program(&r);
     expect_success(&r);
-    expect_ulong(&r, "The proj_id line", (unsigned long)expect_field(&r, "proj_id", "the "
-                 "low 8 bits of PROJ_ID"), 0x7f, "ftok() keeps only the low 8 bits of "
-                 "proj_id: proj_id & 0xff.");
-    expect_ulong(&r, "The dev line", (unsigned long)expect_field(&r, "dev", "the low 8 bits "
-                 "of the file's device number"), st.st_dev & 0xff, "Take st_dev from "
-                 "stat(PATH) and keep its low 8 bits: st.st_dev & 0xff.");
-    expect_ulong(&r, "The inode line", (unsigned long)expect_field(&r, "inode", "the low 16 "
-                 "bits of the file's inode number"), st.st_ino & 0xffff, "Take st_ino from "
-                 "stat(PATH) and keep its low 16 bits: st.st_ino & 0xffff.");
+    expect_line_is(&r, "proj_id", "the low 8 bits of PROJ_ID", 0x7f, "ftok() keeps only the "
+                   "low 8 bits of proj_id: proj_id & 0xff.");
+    expect_line_is(&r, "dev", "the low 8 bits of the file's device number", st.st_dev & 0xff,
+                   "Take st_dev from stat(PATH) and keep its low 8 bits: st.st_dev & 0xff.");
+    expect_line_is(&r, "inode", "the low 16 bits of the file's inode number",
+                   st.st_ino & 0xffff, "Take st_ino from stat(PATH) and keep its low 16 "
+                   "bits: st.st_ino & 0xffff.");
 }
 
 static void

@@ -122,45 +122,37 @@ stat_fields(void)
     ds = stat_of(qid);
     run_program(&r);
     expect_success(&r);
-    expect_ulong(&r, "The msqid line", (unsigned long)expect_field(&r, "msqid", "the id"),
-                 (unsigned long)qid, "Print the MSQID you were given.");
+    expect_line_is(&r, "msqid", "the id", (unsigned long)qid, "Print the MSQID you were "
+                   "given.");
     expect_ulong(&r, "The key line", (unsigned)expect_field(&r, "key", "msg_perm.__key"),
                  KEY_NUM, "The key is ds.msg_perm.__key, printed as 0x%08x.");
     expect_mode(&r, "The permission bits on the mode line", (unsigned)expect_ufield(&r,
                 "mode", 8, "msg_perm.mode & 0777, in octal"), 0640, "Print "
                 "ds.msg_perm.mode & 0777 in octal: %04o.");
-    expect_ulong(&r, "The uid line", (unsigned long)expect_field(&r, "uid", "msg_perm.uid"),
-                 ds.msg_perm.uid, "The owner is ds.msg_perm.uid.");
-    expect_ulong(&r, "The cgid line", (unsigned long)expect_field(&r, "cgid",
-                 "msg_perm.cgid"), ds.msg_perm.cgid, "The creator's group is "
-                 "ds.msg_perm.cgid.");
-    expect_ulong(&r, "The qnum line", (unsigned long)expect_field(&r, "qnum", "msg_qnum"), 2,
-                 "msg_qnum is the number of messages in the queue now: 3 were sent and 1 "
-                 "received.");
-    expect_ulong(&r, "The cbytes line", (unsigned long)expect_field(&r, "cbytes",
-                 "msg_cbytes"), 70, "msg_cbytes is the number of bytes in the queue now "
-                 "(20 + 50), not its capacity msg_qbytes.");
-    expect_ulong(&r, "The qbytes line", (unsigned long)expect_field(&r, "qbytes",
-                 "msg_qbytes"), 8000, "msg_qbytes is the queue's capacity, set to 8000 by "
-                 "the grader with IPC_SET; it is not the bytes in use (msg_cbytes).");
-    expect_ulong(&r, "The lspid line", (unsigned long)expect_field(&r, "lspid",
-                 "msg_lspid"), 0, "msg_lspid is the last sender's pid as seen from the "
-                 "caller's PID namespace. The grader sent the messages, from outside the "
-                 "namespace msgadmin runs in, so IPC_STAT reports 0 to msgadmin. Print "
-                 "ds.msg_lspid.");
-    expect_ulong(&r, "The lrpid line", (unsigned long)expect_field(&r, "lrpid",
-                 "msg_lrpid"), 0, "msg_lrpid is the last receiver's pid; the grader "
-                 "received from outside msgadmin's PID namespace, so IPC_STAT reports 0. "
-                 "Print ds.msg_lrpid.");
-    expect_ulong(&r, "The stime line", (unsigned long)expect_field(&r, "stime",
-                 "msg_stime"), (unsigned long)ds.msg_stime, "msg_stime is the time of the "
-                 "last msgsnd(), in seconds since 1970.");
-    expect_ulong(&r, "The rtime line", (unsigned long)expect_field(&r, "rtime",
-                 "msg_rtime"), (unsigned long)ds.msg_rtime, "msg_rtime is the time of the "
-                 "last msgrcv().");
-    expect_ulong(&r, "The ctime line", (unsigned long)expect_field(&r, "ctime",
-                 "msg_ctime"), (unsigned long)ds.msg_ctime, "msg_ctime is the time of the "
-                 "last change (creation or IPC_SET).");
+    expect_line_is(&r, "uid", "msg_perm.uid", ds.msg_perm.uid, "The owner is "
+                   "ds.msg_perm.uid.");
+    expect_line_is(&r, "cgid", "msg_perm.cgid", ds.msg_perm.cgid, "The creator's group is "
+                   "ds.msg_perm.cgid.");
+    expect_line_is(&r, "qnum", "msg_qnum", 2, "msg_qnum is the number of messages in the "
+                   "queue now: 3 were sent and 1 received.");
+    expect_line_is(&r, "cbytes", "msg_cbytes", 70, "msg_cbytes is the number of bytes in the "
+                   "queue now (20 + 50), not its capacity msg_qbytes.");
+    expect_line_is(&r, "qbytes", "msg_qbytes", 8000, "msg_qbytes is the queue's capacity, set "
+                   "to 8000 by the grader with IPC_SET; it is not the bytes in use "
+                   "(msg_cbytes).");
+    expect_line_is(&r, "lspid", "msg_lspid", 0, "msg_lspid is the last sender's pid as seen "
+                   "from the caller's PID namespace. The grader sent the messages, from "
+                   "outside the namespace msgadmin runs in, so IPC_STAT reports 0 to "
+                   "msgadmin. Print ds.msg_lspid.");
+    expect_line_is(&r, "lrpid", "msg_lrpid", 0, "msg_lrpid is the last receiver's pid; the "
+                   "grader received from outside msgadmin's PID namespace, so IPC_STAT "
+                   "reports 0. Print ds.msg_lrpid.");
+    expect_line_is(&r, "stime", "msg_stime", (unsigned long)ds.msg_stime, "msg_stime is the "
+                   "time of the last msgsnd(), in seconds since 1970.");
+    expect_line_is(&r, "rtime", "msg_rtime", (unsigned long)ds.msg_rtime, "msg_rtime is the "
+                   "time of the last msgrcv().");
+    expect_line_is(&r, "ctime", "msg_ctime", (unsigned long)ds.msg_ctime, "msg_ctime is the "
+                   "time of the last change (creation or IPC_SET).");
 }
 
 static void
@@ -208,9 +200,8 @@ set_qbytes_test(void)
                  "IPC_STAT first.");
     expect_ulong(&lower, "The messages in the queue after `set-qbytes`", after.msg_qnum, 2,
                  "Changing the capacity does not touch the messages.");
-    expect_ulong(&lower, "The qbytes line", (unsigned long)expect_field(&lower, "qbytes",
-                 "msg_qbytes as the kernel reports it afterwards"), 1000, "Print the new "
-                 "capacity, read back with IPC_STAT.");
+    expect_line_is(&lower, "qbytes", "msg_qbytes as the kernel reports it afterwards", 1000,
+                   "Print the new capacity, read back with IPC_STAT.");
     run_program(&raise);
     expect_success(&raise);
     expect_ulong(&raise, "The queue's msg_qbytes after raising it back to MSGMNB (16384)",
@@ -281,24 +272,18 @@ limits(void)
     put(b, 1, 100);
     run_program(&r);
     expect_success(&r);
-    expect_ulong(&r, "The msgmax line", (unsigned long)expect_field(&r, "msgmax",
-                 "MSGMAX"), 4000, "IPC_INFO's msgmax: the largest message, in bytes "
-                 "(/proc/sys/kernel/msgmax, set to 4000 here).");
-    expect_ulong(&r, "The msgmnb line", (unsigned long)expect_field(&r, "msgmnb",
-                 "MSGMNB"), 12000, "IPC_INFO's msgmnb: a new queue's msg_qbytes "
-                 "(/proc/sys/kernel/msgmnb, set to 12000 here).");
-    expect_ulong(&r, "The msgmni line", (unsigned long)expect_field(&r, "msgmni",
-                 "MSGMNI"), 50, "IPC_INFO's msgmni: the most queues "
-                 "(/proc/sys/kernel/msgmni, set to 50 here).");
-    expect_ulong(&r, "The queues line", (unsigned long)expect_field(&r, "queues",
-                 "the queues that exist"), 2, "MSG_INFO (not IPC_INFO) makes msgpool the "
-                 "number of queues that exist.");
-    expect_ulong(&r, "The messages line", (unsigned long)expect_field(&r, "messages",
-                 "the messages in all queues"), 3, "With MSG_INFO, msgmap is the number of "
-                 "messages in all queues.");
-    expect_ulong(&r, "The bytes line", (unsigned long)expect_field(&r, "bytes",
-                 "the bytes in all queues"), 300, "With MSG_INFO, msgtql is the number of "
-                 "bytes in all queues.");
+    expect_line_is(&r, "msgmax", "MSGMAX", 4000, "IPC_INFO's msgmax: the largest message, in "
+                   "bytes (/proc/sys/kernel/msgmax, set to 4000 here).");
+    expect_line_is(&r, "msgmnb", "MSGMNB", 12000, "IPC_INFO's msgmnb: a new queue's "
+                   "msg_qbytes (/proc/sys/kernel/msgmnb, set to 12000 here).");
+    expect_line_is(&r, "msgmni", "MSGMNI", 50, "IPC_INFO's msgmni: the most queues "
+                   "(/proc/sys/kernel/msgmni, set to 50 here).");
+    expect_line_is(&r, "queues", "the queues that exist", 2, "MSG_INFO (not IPC_INFO) makes "
+                   "msgpool the number of queues that exist.");
+    expect_line_is(&r, "messages", "the messages in all queues", 3, "With MSG_INFO, msgmap is "
+                   "the number of messages in all queues.");
+    expect_line_is(&r, "bytes", "the bytes in all queues", 300, "With MSG_INFO, msgtql is the "
+                   "number of bytes in all queues.");
 }
 
 static void
@@ -404,8 +389,8 @@ valgrind_clean(void)
         run_program(&r);
         expect_success(&r);
         if (i == 0)
-            expect_ulong(&r, "The qnum line", (unsigned long)expect_field(&r, "qnum",
-                         "msg_qnum"), 1, "Under Valgrind too, print the kernel's msg_qnum.");
+            expect_line_is(&r, "qnum", "msg_qnum", 1,
+                           "Under Valgrind too, print the kernel's msg_qnum.");
         if (i == 1)
             expect_ulong(&r, "The queue's msg_qbytes", stat_of(qid).msg_qbytes, 2000,
                          "set-qbytes must set it under Valgrind too.");

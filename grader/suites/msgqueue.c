@@ -106,7 +106,7 @@ take(int qid, long type, struct any_msg *m)
 static struct msqid_ds
 queue_stat(int qid)
 {
-    struct msqid_ds ds = { 0 };         /* every byte defined, padding too: IPC_SET sends them back */
+    struct msqid_ds ds = { 0 };     /* every byte defined: IPC_SET sends them back */
 
     if (msgctl(qid, IPC_STAT, &ds) == -1)
         queue_failed("read the queue's attributes");
