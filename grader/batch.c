@@ -134,17 +134,6 @@ already_graded(const struct batch *b, struct pair *p, const char *src)
     return read_summary(b, p);
 }
 
-/* Write text to path through a temporary file and rename(). */
-static void
-write_atomically(const char *path, const char *text)
-{
-    char tmp[PATH_MAX + 8];
-
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (write_file(tmp, text) == 0)
-        rename(tmp, path);
-}
-
 static char *
 render(enum report_format fmt, const struct grade_result *res)
 {
@@ -180,17 +169,17 @@ grade_pair(const struct batch *b, const struct pair *p, const char *src)
     }
     free(why);
     pair_path(b, p, "json", path, sizeof path);
-    write_atomically(path, text = render(FORMAT_JSON, &res));
+    write_file_atomically(path, text = render(FORMAT_JSON, &res));
     free(text);
     pair_path(b, p, "txt", path, sizeof path);
-    write_atomically(path, text = render(FORMAT_TEXT, &res));
+    write_file_atomically(path, text = render(FORMAT_TEXT, &res));
     free(text);
     sb_addf(&summary, "%g %g %d %d\n", res.score, res.max_score, res.compiled, submitted);
     for (size_t i = 0; i < res.ntests; i++)
         if (res.tests[i].outcome == OUTCOME_FAIL)
             sb_addf(&summary, "%s\n", res.tests[i].def->id);
     pair_path(b, p, "summary", path, sizeof path);
-    write_atomically(path, sb_str(&summary));
+    write_file_atomically(path, sb_str(&summary));
     sb_free(&summary);
     grade_result_free(&res);
     _exit(0);
@@ -303,7 +292,7 @@ write_csv(const struct batch *b)
         sb_addf(&sb, ",%g\n", total);
     }
     snprintf(path, sizeof path, "%s/grades.csv", b->opt->out_dir);
-    write_atomically(path, sb_str(&sb));
+    write_file_atomically(path, sb_str(&sb));
     sb_free(&sb);
 }
 
@@ -449,7 +438,7 @@ write_html(const struct batch *b)
     }
     sb_adds(&sb, "</table></section>\n</body></html>\n");
     snprintf(path, sizeof path, "%s/report.html", b->opt->out_dir);
-    write_atomically(path, sb_str(&sb));
+    write_file_atomically(path, sb_str(&sb));
     sb_free(&sb);
 }
 

@@ -547,23 +547,23 @@ durations_path(const struct exercise *ex, char *buf, size_t len)
 static size_t *
 start_order(const struct grade_result *res)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], id[128];
     char *text;
     size_t *order = xcalloc(res->ntests, sizeof *order);
-    double *last = xcalloc(res->ntests, sizeof *last);
+    double *last = xcalloc(res->ntests, sizeof *last), secs;
 
+    for (size_t i = 0; i < res->ntests; i++) {
+        order[i] = i;
+        last[i] = 1e9;                  /* not timed yet: first */
+    }
     durations_path(res->ex, path, sizeof path);
     text = read_file_tail(path, 1 << 16, NULL, NULL);
-    for (size_t i = 0; i < res->ntests; i++) {
-        const char *line = text ? strstr(text, res->tests[i].def->id) : NULL;
-        size_t n = strlen(res->tests[i].def->id);
-
-        /* "id seconds" at the start of a line */
-        while (line && !((line == text || line[-1] == '\n') && line[n] == ' '))
-            line = strstr(line + 1, res->tests[i].def->id);
-        last[i] = line ? strtod(line + n + 1, NULL) : 1e9;
-        order[i] = i;
-    }
+    for (const char *line = text; line && *line; line += strcspn(line, "\n"),
+                                                 line += *line == '\n')
+        if (sscanf(line, "%127s %lf", id, &secs) == 2)      /* "id seconds" */
+            for (size_t i = 0; i < res->ntests; i++)
+                if (strcmp(id, res->tests[i].def->id) == 0)
+                    last[i] = secs;
     for (size_t i = 1; i < res->ntests; i++)       /* stable: an insertion sort */
         for (size_t j = i; j > 0 && last[order[j]] > last[order[j - 1]]; j--) {
             size_t t = order[j];
@@ -580,18 +580,15 @@ start_order(const struct grade_result *res)
 static void
 remember_durations(const struct grade_result *res)
 {
-    char path[PATH_MAX], tmp[PATH_MAX + 8];
+    char path[PATH_MAX];
     struct strbuf sb = { 0 };
 
     for (size_t i = 0; i < res->ntests; i++)
         sb_addf(&sb, "%s %.3f\n", res->tests[i].def->id, res->tests[i].duration);
-    durations_path(res->ex, path, sizeof path);
-    snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
-    *strrchr(path, '/') = '\0';
+    snprintf(path, sizeof path, "%s/build/durations", root_dir);
     if (mkdir_p(path, 0755) == 0) {
         durations_path(res->ex, path, sizeof path);
-        if (write_file(tmp, sb_str(&sb)) == 0 && rename(tmp, path) == -1)
-            unlink(tmp);
+        write_file_atomically(path, sb_str(&sb));
     }
     sb_free(&sb);
 }

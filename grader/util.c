@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
@@ -413,4 +414,19 @@ sb_shell_word(struct strbuf *sb, const char *w)
             sb_add(sb, w, 1);
     }
     sb_adds(sb, "'");
+}
+
+int
+write_file_atomically(const char *path, const char *text)
+{
+    char tmp[PATH_MAX + 32];
+
+    snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+    if (write_file(tmp, text) == -1)
+        return -1;
+    if (rename(tmp, path) == -1) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
 }

@@ -43,6 +43,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (*truncated says so). Returns a NUL-terminated buffer, or NULL with errno. */
 char *read_file_tail(const char *path, size_t max, size_t *len, bool *truncated);
 int write_file(const char *path, const char *text);   /* 0 or -1 with errno */
+/* The same through a temporary file of this process and rename(): a reader
+ * sees the old text or the new, never a part. 0 or -1 with errno. */
+int write_file_atomically(const char *path, const char *text);
 
 int mkdir_p(const char *path, unsigned mode);
 int remove_tree(const char *path);
