@@ -39,31 +39,17 @@ our_processes() {
 ipc_objects >"$log/ipc.before"
 
 # step NAME COMMAND...: run one test program; its own last line counts it.
-# (step_start runs it in the background and step_finish reports it: the
-# pair lets a step overlap others where that is safe.)
-step_start() {
+step() {
     _name=$1
     shift
-    _log="$log/step-$(echo "$_name" | tr -c 'a-zA-Z0-9\n' '_')"
-    ( "$@" >"$_log.out" 2>&1; echo $? >"$_log.rc" ) &
-}
-
-step_finish() {
-    _log="$log/step-$(echo "$1" | tr -c 'a-zA-Z0-9\n' '_')"
-    while [ ! -f "$_log.rc" ]; do sleep 1; done
-    echo "== $1"
-    if [ "$(cat "$_log.rc")" -eq 0 ]; then
-        tail -n 1 "$_log.out"
-        ok "$1"
+    echo "== $_name"
+    if "$@" >"$log/step.out" 2>&1; then
+        tail -n 1 "$log/step.out"
+        ok "$_name"
     else
-        cat "$_log.out"
-        not_ok "$1"
+        cat "$log/step.out"
+        not_ok "$_name"
     fi
-}
-
-step() {
-    step_start "$@"
-    step_finish "$1"
 }
 
 started=$(date +%s)
