@@ -382,6 +382,47 @@ free_vg_report(void *p)
     free(p);
 }
 
+
+struct fd_list {
+    struct vg_open_fd *fds;
+    size_t n;
+};
+
+static void
+free_fd_list(void *p)
+{
+    struct fd_list *l = p;
+
+    vg_open_fds_free(l->fds, l->n);
+    free(l);
+}
+
+/* With --track-fds: keep Valgrind's list of the descriptors open at exit,
+ * and take its lines ("==PID== ...") out of the program's stderr. */
+static void
+take_fd_report(struct run *r)
+{
+    struct fd_list *l = xcalloc(1, sizeof *l);
+    char *out = r->res.err;
+
+    l->n = vg_open_fds(&r->res.vg, r->res.err, &l->fds);
+    test_defer(free_fd_list, l);
+    r->res.open_fds = l->fds;
+    r->res.n_open_fds = l->n;
+    r->res.fds_reported = true;
+    for (const char *line = r->res.err, *next; *line; line = next) {
+        size_t len = strcspn(line, "\n");
+        int pid, used = 0;
+
+        next = line + len + (line[len] == '\n');
+        if (sscanf(line, "==%d==%n", &pid, &used) == 1 && used > 0)
+            continue;
+        memmove(out, line, (size_t)(next - line));
+        out += next - line;
+    }
+    *out = '\0';
+}
+
 /* The output tail in file what of run r, owned by the test. */
 static char *
 output_tail(const struct run *r, const char *what, bool *cut)
@@ -426,6 +467,8 @@ run_wait(struct run *r)
         vg_parse_dir(path, vg);
         test_defer(free_vg_report, vg);
         r->res.vg = *vg;        /* a view of the test's copy */
+        if (r->req.track_fds)
+            take_fd_report(r);
     }
 }
 
@@ -564,7 +607,7 @@ run_command(const struct run *r, struct strbuf *sb)
         sb_adds(sb, " ");
     }
     if (r->req.valgrind)
-        sb_adds(sb, "valgrind --leak-check=full ");
+        sb_addf(sb, "valgrind --leak-check=full %s", r->req.track_fds ? "--track-fds=yes " : "");
     if (r->req.reference)       /* the workbook's reference program */
         sb_shell_word(sb, test_strf("%s/build/ref/%s/%s", g_ctx.root,
                                     g_ctx.ex ? g_ctx.ex->id : "?", r->req.prog));
@@ -577,11 +620,22 @@ run_command(const struct run *r, struct strbuf *sb)
 }
 
 static void
-add_output(struct strbuf *sb, const char *name, const char *text, bool cut)
+add_output(struct strbuf *sb, const char *name, const char *text, bool cut, int last_lines)
 {
+    const char *p = text + strlen(text);
+    int lines = 0;
+
     if (*text == '\0') {
         sb_addf(sb, "  %s: (nothing)\n", name);
         return;
+    }
+    /* A long log: only its last lines (the request's out_lines). */
+    for (; last_lines > 0 && p > text; p--)
+        if (p[-1] == '\n' && p[0] != '\0' && ++lines == last_lines)
+            break;
+    if (last_lines > 0 && p > text) {
+        text = p;
+        cut = true;
     }
     sb_addf(sb, "  %s%s:\n", name, cut ? " (only its end is shown)" : "");
     sb_indent(sb, text, "    | ");
@@ -628,12 +682,12 @@ run_summary(const struct run *r, struct strbuf *sb)
     if (r->res.leftover_procs > 0)
         sb_addf(sb, "  left %d process%s running when it exited (the grader stopped them)\n",
                 r->res.leftover_procs, r->res.leftover_procs == 1 ? "" : "es");
-    add_output(sb, "stdout", r->res.out ? r->res.out : "", r->res.out_cut);
+    add_output(sb, "stdout", r->res.out ? r->res.out : "", r->res.out_cut, r->req.out_lines);
     if ((r->res.out == NULL || *r->res.out == '\0') && (r->res.term_signal || r->res.timed_out ||
                                                    r->res.stopped))
         sb_adds(sb, "    (a program killed before it exits loses what printf() still holds in "
                     "its buffer: stdout to a file is written in blocks, so it may have "
                     "printed more than this shows; fflush(stdout) after each line makes "
                     "it visible)\n");
-    add_output(sb, "stderr", r->res.err ? r->res.err : "", r->res.err_cut);
+    add_output(sb, "stderr", r->res.err ? r->res.err : "", r->res.err_cut, 0);
 }

@@ -24,6 +24,8 @@ struct run_request {
     const char *input;          /* stdin text; NULL means /dev/null */
     const char *fault;          /* e.g. "shmget:EACCES" (see preload/faultinject.c) */
     double timeout;             /* seconds; 0 picks the default */
+    int out_lines;              /* a failure shows only this many last lines of stdout
+                                   (a long log); 0: the usual tail */
 };
 
 struct run_result {
@@ -39,6 +41,12 @@ struct run_result {
     bool out_cut, err_cut;
     char *blocked;              /* where it was stuck at the timeout */
     struct vg_report vg;
+    /* With valgrind and track_fds: the descriptors open at exit, which
+     * Valgrind reports on stderr between the program's own lines; they are
+     * taken out of err, so the student sees only what the program wrote. */
+    bool fds_reported;
+    struct vg_open_fd *open_fds;
+    size_t n_open_fds;
     double elapsed;
 };
 

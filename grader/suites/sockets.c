@@ -69,85 +69,6 @@ patience(const struct run *r)
     return r->req.valgrind ? VG_WAIT : WAIT;
 }
 
-/* Valgrind --track-fds writes its list of descriptors open at exit to the
- * program's stderr, between the program's own lines: once the run is
- * collected (one such run per test), the grader takes it out, keeping the
- * descriptors in open_fds, so that the student sees only their own
- * stderr. */
-static struct vg_open_fd *open_fds;
-static size_t n_open_fds;
-static bool fds_taken;
-
-static void
-free_open_fds(void *unused)
-{
-    (void)unused;
-    vg_open_fds_free(open_fds, n_open_fds);
-}
-
-static void
-take_fd_report(struct run *r)
-{
-    char *out;
-
-    if (!r->req.valgrind || !r->req.track_fds || r->res.err == NULL || fds_taken)
-        return;
-    fds_taken = true;
-    n_open_fds = vg_open_fds(&r->res.vg, r->res.err, &open_fds);
-    test_defer(free_open_fds, NULL);
-    out = r->res.err;
-    for (const char *line = r->res.err, *next; *line; line = next) {
-        size_t len = strcspn(line, "\n");
-        int pid, used = 0;
-
-        next = line + len + (line[len] == '\n');
-        if (sscanf(line, "==%d==%n", &pid, &used) == 1 && used > 0)
-            continue;
-        memmove(out, line, (size_t)(next - line));
-        out += next - line;
-    }
-    *out = '\0';
-}
-
-/* A test with hundreds of clients makes a long log: in its failure
- * message, only the last lines of the program's stdout are shown. */
-static int out_lines_shown;
-
-static void
-trim_output(struct run *r)
-{
-    const char *p;
-    int lines = 0;
-
-    if (out_lines_shown <= 0 || r->res.out == NULL)
-        return;
-    for (p = r->res.out + strlen(r->res.out); p > r->res.out; p--)
-        if (p[-1] == '\n' && p[0] != '\0' && ++lines == out_lines_shown)
-            break;
-    if (p > r->res.out) {
-        memmove(r->res.out, p, strlen(p) + 1);
-        r->res.out_cut = true;
-    }
-}
-
-/* run_fail_halt(), with this suite's two cuts in the program's output:
- * the descriptor report and, in a long log, all but its end. */
-__attribute__((noreturn, format(printf, 2, 3))) static void
-prog_fail(struct run *r, const char *fmt, ...)
-{
-    struct strbuf tail = { 0 };
-    char *text;
-    va_list ap;
-
-    va_start(ap, fmt);
-    text = test_own(xvasprintf(fmt, ap));
-    va_end(ap);
-    run_halt_words(r, &tail);
-    take_fd_report(r);
-    trim_output(r);
-    test_fail(r, "%s\n%s", text, sb_str(&tail));
-}
-
 /* The connections accepted on SOCK that the server's processes hold open
  * now (its listening socket not counted), from /proc/PID/fd. Their
  * numbers go to fds. */
@@ -234,38 +155,35 @@ expect_no_open_fds(struct run *r, bool server)
     size_t accepted = 0;
     struct strbuf list = { 0 };
 
-    take_fd_report(r);
-    if (!fds_taken)
+    if (!r->res.fds_reported)
         test_error("The grader found no descriptor report from Valgrind (--track-fds=yes).");
-    if (n_open_fds == 0)
+    if (r->res.n_open_fds == 0)
         return;
-    for (size_t i = 0; i < n_open_fds; i++) {
+    for (size_t i = 0; i < r->res.n_open_fds; i++) {
         struct strbuf one = { 0 };
-        const struct vg_error *opened = open_fds[i].opened;
+        const struct vg_error *opened = r->res.open_fds[i].opened;
         const char *call = opened && opened->nframes ? opened->frames[0].fn : NULL;
 
         if (call && strncmp(call, "accept", 6) == 0)
             accepted++;
-        vg_describe_fd(&open_fds[i], g_ctx.sources, &one);
+        vg_describe_fd(&r->res.open_fds[i], g_ctx.sources, &one);
         feedback('V', sb_str(&one));
         sb_addf(&list, "- %s\n", sb_str(&one));
         sb_free(&one);
     }
     if (server && accepted > 0)
         test_fail(r, "Valgrind (--track-fds=yes) found %zu descriptor%s still open when the "
-                     "server exited:\n%sYour server kept %zu connection%s open after %s "
-                     "client%s left: close(cfd) when a client disconnects (read() returns "
-                     "0), and close every connection and the listening socket before you "
-                     "exit. See " CHAPTER ", \"Closing: every descriptor, every time\".",
-                  n_open_fds, n_open_fds == 1 ? "" : "s", sb_str(&list), accepted,
-                  accepted == 1 ? "" : "s", accepted == 1 ? "its" : "their",
-                  accepted == 1 ? "" : "s");
+                  "server exited:\n%sYour server kept %zu connection%s open after %s client%s "
+                  "left: close(cfd) when a client disconnects (read() returns 0), and close "
+                  "every connection and the listening socket before you exit. See " CHAPTER
+                  ", \"Closing: every descriptor, every time\".", r->res.n_open_fds,
+                  r->res.n_open_fds == 1 ? "" : "s", sb_str(&list), accepted, accepted == 1 ?
+                  "" : "s", accepted == 1 ? "its" : "their", accepted == 1 ? "" : "s");
     test_fail(r, "Valgrind (--track-fds=yes) found %zu descriptor%s still open when the %s "
-                 "exited:\n%sclose() each descriptor once you are done with it: the "
-                 "kernel closes them at exit, but a program that forgets them in a loop runs "
-                 "out. See " CHAPTER ", \"Closing: every descriptor, every time\".",
-              n_open_fds, n_open_fds == 1 ? "" : "s", server ? "server" : "client",
-              sb_str(&list));
+              "exited:\n%sclose() each descriptor once you are done with it: the kernel "
+              "closes them at exit, but a program that forgets them in a loop runs out. See "
+              CHAPTER ", \"Closing: every descriptor, every time\".", r->res.n_open_fds,
+              r->res.n_open_fds == 1 ? "" : "s", server ? "server" : "client", sb_str(&list));
 }
 
 /* ---- the socket file ---- */
@@ -351,18 +269,20 @@ conn_open(struct run *r, struct conn *c, const char *name)
             continue;
         }
         if (e == ENOENT)
-            prog_fail(r, "The grader could not connect to " SOCK " (%s): there is no socket "
-                      "file " SOCK " in the server's folder. bind() makes it; see " CHAPTER
-                      ", \"bind(): giving a socket a name\".", name);
+            run_fail_halt(r, "The grader could not connect to " SOCK " (%s): there is no "
+                          "socket file " SOCK " in the server's folder. bind() makes it; see "
+                          CHAPTER ", \"bind(): giving a socket a name\".", name);
         if (e == ECONNREFUSED)
-            prog_fail(r, "The grader could not connect to " SOCK " (%s): Connection refused: "
-                      "%s, but no socket listens on it. Call listen() after bind(), and keep "
-                      "the listening socket open while you serve.", name, sock_file_words());
+            run_fail_halt(r, "The grader could not connect to " SOCK " (%s): Connection "
+                          "refused: %s, but no socket listens on it. Call listen() after "
+                          "bind(), and keep the listening socket open while you serve.", name,
+                          sock_file_words());
         if (e == EAGAIN)
-            prog_fail(r, "The grader could not connect to " SOCK " (%s) within %.0f s: the "
-                      "server's backlog stayed full, so it does not accept() its clients.",
-                      name, WAIT);
-        prog_fail(r, "The grader could not connect to " SOCK " (%s): %s.", name, strerror(e));
+            run_fail_halt(r, "The grader could not connect to " SOCK " (%s) within %.0f s: "
+                          "the server's backlog stayed full, so it does not accept() its "
+                          "clients.", name, WAIT);
+        run_fail_halt(r, "The grader could not connect to " SOCK " (%s): %s.", name,
+                      strerror(e));
     }
 }
 
@@ -403,10 +323,11 @@ conn_send(struct run *r, struct conn *c, const char *text, size_t len)
             continue;
         }
         if (n == -1 && (errno == EPIPE || errno == ECONNRESET))
-            prog_fail(r, "The server closed %s before the grader could send it all.", c->name);
+            run_fail_halt(r, "The server closed %s before the grader could send it all.",
+                          c->name);
         if (n == -1)
-            prog_fail(r, "The grader could not send on %s: %s (the server does not read it?)",
-                      c->name, strerror(errno));
+            run_fail_halt(r, "The grader could not send on %s: %s (the server does not read "
+                          "it?)", c->name, strerror(errno));
         text += n;
         len -= (size_t)n;
     }
@@ -521,22 +442,22 @@ expect_reply(struct run *srv, struct conn *c, const char *want, const char *situ
         return;
     switch (rc) {
     case GOT_LINE:
-        prog_fail(srv, "%s, the server's reply on %s is wrong.\n  expected: %s\n  found:    "
-                  "%s\nA reply is the request's serial number (1 for the first request the "
-                  "server answers, from any client), a space and the request's text in "
-                  "capital letters, then '\\n'.", situation, c->name, want, got);
+        run_fail_halt(srv, "%s, the server's reply on %s is wrong.\n  expected: %s\n  found:  "
+                      "  %s\nA reply is the request's serial number (1 for the first request "
+                      "the server answers, from any client), a space and the request's text "
+                      "in capital letters, then '\\n'.", situation, c->name, want, got);
     case GOT_EOF:
-        prog_fail(srv, "%s, the server closed %s instead of replying \"%s\".%s", situation,
+        run_fail_halt(srv, "%s, the server closed %s instead of replying \"%s\".%s", situation,
                   c->name, want, partial_words(c));
     case PEER_IDLE:
-        prog_fail(srv, "%s, no reply came on %s (expected \"%s\"): the server has read "
+        run_fail_halt(srv, "%s, no reply came on %s (expected \"%s\"): the server has read "
                   "everything the grader sent and sleeps without answering.%s", situation,
                   c->name, want, partial_words(c));
     case PEER_EXITED:
-        prog_fail(srv, "%s, no reply came on %s (expected \"%s\").%s", situation, c->name,
+        run_fail_halt(srv, "%s, no reply came on %s (expected \"%s\").%s", situation, c->name,
                   want, partial_words(c));
     case TIMED_OUT:
-        prog_fail(srv, "%s, no reply came on %s within %.0f s (expected \"%s\").%s",
+        run_fail_halt(srv, "%s, no reply came on %s within %.0f s (expected \"%s\").%s",
                   situation, c->name, patience(srv), want, partial_words(c));
     }
     abort();
@@ -582,9 +503,9 @@ wait_consumed(struct run *srv, struct conn *c, const char *what)
 
     switch (run_watch(srv, &w, patience(srv))) {
     case WATCH_EXITED:
-        prog_fail(srv, "The server stopped after %s.", what);
+        run_fail_halt(srv, "The server stopped after %s.", what);
     case WATCH_LATE:
-        prog_fail(srv, "After %s, the server did not read it within %.0f s.", what,
+        run_fail_halt(srv, "After %s, the server did not read it within %.0f s.", what,
                   patience(srv));
     default:
         return;
@@ -600,10 +521,10 @@ expect_nothing_yet(struct run *srv, struct conn *c, const char *situation, const
     if (n > 0)
         c->len += (size_t)n;
     if (c->len > 0)
-        prog_fail(srv, "%s, the server already sent \"%.*s\" on %s. %s", situation,
+        run_fail_halt(srv, "%s, the server already sent \"%.*s\" on %s. %s", situation,
                   (int)strcspn(c->buf, "\n"), c->buf, c->name, advice);
     if (n == 0)
-        prog_fail(srv, "%s, the server closed %s. %s", situation, c->name, advice);
+        run_fail_halt(srv, "%s, the server closed %s. %s", situation, c->name, advice);
 }
 
 /* ---- the student's server, and reference clients ---- */
@@ -615,7 +536,7 @@ start_server(struct run *srv)
     in_scratch();
     server_start(srv, "ready", "ready " SOCK, READY_MUST);
     if (!run_wait_output(srv, "ready " SOCK "\n", 1))
-        prog_fail(srv, "The server should print \"ready %s\" once it listens.", SOCK);
+        run_fail_halt(srv, "The server should print \"ready %s\" once it listens.", SOCK);
 }
 
 /* A reference client: sockclient SOCK TEXT... */
@@ -645,7 +566,7 @@ expect_ref_client(struct run *srv, struct run *c)
         sb_indent(&said, c->res.out, "  stdout | ");
     if (c->res.err[0])
         sb_indent(&said, c->res.err, "  stderr | ");
-    prog_fail(srv, "The reference client `%s` %s:\n%s", sb_str(&cmd),
+    run_fail_halt(srv, "The reference client `%s` %s:\n%s", sb_str(&cmd),
               c->res.timed_out ? "got no reply in time" : "failed", sb_str(&said));
 }
 
@@ -680,7 +601,7 @@ accept_client(struct run *cl, int lfd)
                       "was listening. socket(AF_UNIX, SOCK_STREAM, 0), then connect() to "
                       "the path. See " CHAPTER ", \"connect(): the client side\".");
     default:
-        prog_fail(cl, "The client did not connect to " SOCK " within %.0f s.", WAIT);
+        run_fail_halt(cl, "The client did not connect to " SOCK " within %.0f s.", WAIT);
     }
 }
 
@@ -694,9 +615,9 @@ expect_request(struct run *cl, struct conn *c, const char *want)
     if (rc == GOT_LINE && strcmp(got, want) == 0)
         return;
     if (rc == GOT_LINE)
-        prog_fail(cl, "The client's request is wrong.\n  expected: %s\\n\n  found:    %s\\n\n"
-                  "Send each TEXT as one line: its bytes, then '\\n'.", want, got);
-    prog_fail(cl, "The grader waited for the request \"%s\\n\" from the client, but %s.%s",
+        run_fail_halt(cl, "The client's request is wrong.\n  expected: %s\\n\n  found:    "
+                      "%s\\n\nSend each TEXT as one line: its bytes, then '\\n'.", want, got);
+    run_fail_halt(cl, "The grader waited for the request \"%s\\n\" from the client, but %s.%s",
               want, rc == GOT_EOF ? "the client closed the connection" :
               rc == PEER_IDLE ? "the client sleeps without sending it" :
               rc == PEER_EXITED ? "the client exited" : "it did not come in time",
@@ -714,7 +635,7 @@ server_replies(void)
 
     start_server(&srv);
     if (lstat(SOCK, &st) == -1 || !S_ISSOCK(st.st_mode))
-        prog_fail(&srv, "The server printed \"ready\", but %s. bind() a socket of family "
+        run_fail_halt(&srv, "The server printed \"ready\", but %s. bind() a socket of family "
                   "AF_UNIX to the path " SOCK ": that makes the socket file.",
                   sock_file_words());
     conn_open(&srv, &a, "the grader's connection A");
@@ -820,13 +741,14 @@ server_concurrent(void)
             if (sscanf(line, "%ld %n", &serial, &used) != 1 || used == 0 ||
                 strncmp(line + used, upper, strlen(upper)) != 0 ||
                 line[used + strlen(upper)] != '\n')
-                prog_fail(&srv, "Five clients ran at once; the one that sent \"%s\", \"%s\" "
-                          "and \"%s\" should print \"N %s\" as its reply %zu, but it printed:"
-                          "\n%s\nEach client's requests are answered on its own connection, "
-                          "in order; keep a separate buffer for each client.", texts[i][0],
-                          texts[i][1], texts[i][2], upper, k + 1, c[i].res.out);
+                run_fail_halt(&srv, "Five clients ran at once; the one that sent \"%s\", "
+                              "\"%s\" and \"%s\" should print \"N %s\" as its reply %zu, but "
+                              "it printed:\n%s\nEach client's requests are answered on its "
+                              "own connection, in order; keep a separate buffer for each "
+                              "client.", texts[i][0], texts[i][1], texts[i][2], upper, k + 1,
+                              c[i].res.out);
             if (serial < 1 || serial > 16 || seen[serial])
-                prog_fail(&srv, "Five clients ran at once, 15 requests in all: the serial "
+                run_fail_halt(&srv, "Five clients ran at once, 15 requests in all: the serial "
                           "numbers should be 1 to 15, each once, but a reply had %ld.",
                           serial);
             seen[serial] = true;
@@ -871,20 +793,21 @@ server_clients_leave(void)
            run_alive(&srv))
         usleep(20000);
     if (!run_alive(&srv))
-        prog_fail(&srv, "The server stopped while clients came and went; it must go on "
+        run_fail_halt(&srv, "The server stopped while clients came and went; it must go on "
                   "serving after a client leaves.");
     if (n > 0) {
         struct strbuf list = { 0 };
 
         for (size_t i = 0; i < n && i < ARRAY_LEN(fds); i++)
             sb_addf(&list, "%s%d", i ? ", " : "", fds[i]);
-        prog_fail(&srv, "Five clients connected, were served and left, one after the other. "
-                  "%.0f s later, your server still holds %zu of their connections open "
-                  "(descriptor%s %s, accepted on " SOCK "). When read() returns 0, the client "
-                  "has closed its end: close(cfd) and stop polling it. A server that keeps "
-                  "them runs out of descriptors after a few hundred clients (accept() fails "
-                  "with EMFILE). See " CHAPTER ", \"Closing: every descriptor, every time\".",
-                  WAIT, n, n == 1 ? "" : "s", sb_str(&list));
+        run_fail_halt(&srv, "Five clients connected, were served and left, one after the "
+                      "other. %.0f s later, your server still holds %zu of their connections "
+                      "open (descriptor%s %s, accepted on " SOCK "). When read() returns 0, "
+                      "the client has closed its end: close(cfd) and stop polling it. A "
+                      "server that keeps them runs out of descriptors after a few hundred "
+                      "clients (accept() fails with EMFILE). See " CHAPTER ", \"Closing: "
+                      "every descriptor, every time\".", WAIT, n, n == 1 ? "" : "s",
+                      sb_str(&list));
     }
     server_end(&srv, SIGTERM);
 }
@@ -895,7 +818,7 @@ server_many_clients(void)
     struct run srv = RUN("sockserver", SOCK);
     int clients;
 
-    out_lines_shown = 12;
+    srv.req.out_lines = 12;             /* hundreds of clients make a long log */
     start_server(&srv);
     /* More clients than the server may have descriptors: a server that
      * keeps one per client that left runs out before the end. */
@@ -909,7 +832,7 @@ server_many_clients(void)
                                       clients));
         conn_sends(&srv, &c, "next\n");
         if (i > 1 && conn_line(&srv, &c, got, sizeof got, WAIT) != GOT_LINE)
-            prog_fail(&srv, "%d clients connected one after the other, each sending one "
+            run_fail_halt(&srv, "%d clients connected one after the other, each sending one "
                       "request and leaving. The first %d were answered; client %d got no "
                       "reply. A server that gives up after a couple of hundred clients has "
                       "run out of descriptors (accept() fails with EMFILE): it keeps the "
@@ -917,8 +840,8 @@ server_many_clients(void)
                       "close(cfd). See " CHAPTER ", \"Closing: every descriptor, every "
                       "time\".", clients, i - 1, i);
         if (i > 1 && strcmp(got, want) != 0)
-            prog_fail(&srv, "With clients coming and going one after the other, client %d's "
-                      "request \"next\" got \"%s\"; expected \"%s\".", i, got, want);
+            run_fail_halt(&srv, "With clients coming and going one after the other, client "
+                          "%d's request \"next\" got \"%s\"; expected \"%s\".", i, got, want);
         if (i == 1)
             expect_reply(&srv, &c, want, "With clients coming and going one after the other");
         conn_close(&c);
@@ -941,17 +864,18 @@ server_long_line(void)
     conn_send(&srv, &bad, line, sizeof line);
     rc = conn_line(&srv, &bad, got, sizeof got, WAIT);
     if (rc != GOT_LINE || strcmp(got, "error line too long") != 0)
-        prog_fail(&srv, "A client sent %zu bytes without a '\\n'. The server should answer "
-                  "\"error line too long\" and close that connection (a request has at most "
-                  "REQUEST_MAX = %d bytes, its '\\n' included), but %s. Check the room left "
-                  "in the client's buffer before each read(). See " CHAPTER ", \"Common "
-                  "mistakes\".", sizeof line, REQUEST_MAX, rc == GOT_LINE ? "it answered "
-                  "something else" : rc == GOT_EOF ? "it closed the connection without "
-                  "that line" : "nothing came");
+        run_fail_halt(&srv, "A client sent %zu bytes without a '\\n'. The server should "
+                      "answer \"error line too long\" and close that connection (a request "
+                      "has at most REQUEST_MAX = %d bytes, its '\\n' included), but %s. Check "
+                      "the room left in the client's buffer before each read(). See " CHAPTER
+                      ", \"Common mistakes\".", sizeof line, REQUEST_MAX, rc == GOT_LINE ?
+                      "it answered something else" : rc == GOT_EOF ? "it closed the "
+                      "connection without that line" : "nothing came");
     rc = conn_line(&srv, &bad, got, sizeof got, WAIT);
     if (rc != GOT_EOF)
-        prog_fail(&srv, "After \"error line too long\", the server should close that client's "
-                  "connection (the rest of its line cannot be read as a request).");
+        run_fail_halt(&srv, "After \"error line too long\", the server should close that "
+                      "client's connection (the rest of its line cannot be read as a "
+                      "request).");
     conn_sends(&srv, &ok, "still here\n");
     expect_reply(&srv, &ok, "1 STILL HERE", "After another client was dropped for a line too "
                  "long (not a request: no serial number)");
@@ -991,13 +915,13 @@ server_client_gone(void)
                             "MSG_NOSIGNAL) (then send() fails with EPIPE: drop that client), "
                             "or ignore SIGPIPE. See " CHAPTER ", \"When the other end has "
                             "gone: EPIPE and SIGPIPE\".");
-        prog_fail(&srv, "A client sent two requests and closed its connection before the "
+        run_fail_halt(&srv, "A client sent two requests and closed its connection before the "
                   "server read them; the server should drop that client (send() fails with "
                   "EPIPE) and go on serving the others, but it stopped.");
     }
     sp = rc == GOT_LINE ? strchr(got, ' ') : NULL;
     if (rc != GOT_LINE || sp == NULL || strcmp(sp, " THIRD") != 0)
-        prog_fail(&srv, "A client sent two requests and closed its connection before the "
+        run_fail_halt(&srv, "A client sent two requests and closed its connection before the "
                   "server read them; then the next client sent \"third\\n\" and should get "
                   "\"N THIRD\", but %s.", rc == GOT_LINE ? "got something else" :
                   "got no reply");
@@ -1057,8 +981,8 @@ server_stale_socket(void)
                             "when nobody listens. Then unlink() it and bind() again. See "
                             CHAPTER ", \"A socket file left behind: EADDRINUSE\".");
         }
-        prog_fail(&srv, "With a stale socket file " SOCK " in the folder, the server never "
-                  "printed \"ready " SOCK "\".");
+        run_fail_halt(&srv, "With a stale socket file " SOCK " in the folder, the server "
+                      "never printed \"ready " SOCK "\".");
     }
     conn_open(&srv, &c, "the grader's connection");
     conn_sends(&srv, &c, "fresh\n");
@@ -1089,11 +1013,11 @@ server_address_in_use(void)
             close(cfd);
     }
     if (run_wait_output(&srv, "ready", 0) || run_alive(&srv))
-        prog_fail(&srv, "Another server was listening on " SOCK ". Your server must not take "
-                  "its place: it should report that the address is in use and exit with "
-                  "status 1, leaving the other server's socket file alone. Remove a socket "
-                  "file only when connect() to it fails with ECONNREFUSED (nobody listens). "
-                  "See " CHAPTER ", \"A socket file left behind: EADDRINUSE\".");
+        run_fail_halt(&srv, "Another server was listening on " SOCK ". Your server must not "
+                      "take its place: it should report that the address is in use and exit "
+                      "with status 1, leaving the other server's socket file alone. Remove a "
+                      "socket file only when connect() to it fails with ECONNREFUSED (nobody "
+                      "listens). See " CHAPTER ", \"A socket file left behind: EADDRINUSE\".");
     run_wait(&srv);
     expect_error_exit(&srv, "When another server is listening on " SOCK);
     if (lstat(SOCK, &after) == -1 || after.st_ino != before.st_ino)
@@ -1138,11 +1062,11 @@ server_idle(void)
     cpu = cpu_seconds(&srv) - cpu;
     wall = now_seconds() - wall;
     if (cpu > 0.1 * wall)
-        prog_fail(&srv, "With nothing to do (one client connected, idle), your server used "
-                  "%.2f s of CPU time in %.2f s: it spins instead of sleeping. Let poll() "
-                  "wait with a timeout of -1 (no timeout), or block in accept() and read(); "
-                  "never loop on non-blocking calls that say EAGAIN. See " CHAPTER ", "
-                  "\"Serving many clients: poll()\".", cpu, wall);
+        run_fail_halt(&srv, "With nothing to do (one client connected, idle), your server "
+                      "used %.2f s of CPU time in %.2f s: it spins instead of sleeping. Let "
+                      "poll() wait with a timeout of -1 (no timeout), or block in accept() "
+                      "and read(); never loop on non-blocking calls that say EAGAIN. See "
+                      CHAPTER ", \"Serving many clients: poll()\".", cpu, wall);
     conn_close(&c);
     server_end(&srv, SIGTERM);
 }
@@ -1173,7 +1097,6 @@ server_valgrind(void)
     expect_reply(&srv, &stay, "6 LAST", "Under Valgrind, after two reference clients, "
                  "\"last\\n\"");
     server_stop(&srv, SIGTERM, STOP_WENT_ON);
-    take_fd_report(&srv);
     expect_valgrind_clean(&srv);
     expect_no_open_fds(&srv, true);
     conn_close(&stay);
@@ -1202,10 +1125,10 @@ client_exchange(void)
     expect_request(&cl, &c, "x");
     conn_sends(&cl, &c, "3 X\n");
     if (conn_line(&cl, &c, got, sizeof got, WAIT) != GOT_EOF)
-        prog_fail(&cl, "After its last reply, the client should close its connection and "
+        run_fail_halt(&cl, "After its last reply, the client should close its connection and "
                   "exit.");
     if (!run_wait_exit(&cl, WAIT))
-        prog_fail(&cl, "The client closed its connection but did not exit.");
+        run_fail_halt(&cl, "The client closed its connection but did not exit.");
     expect_success(&cl);
     if (strcmp(cl.res.out, "1 HELLO\n2 TWO WORDS\n3 X\n") != 0)
         test_fail(&cl, "The client should print each reply as it came, one per line:\n"
@@ -1249,9 +1172,9 @@ client_errors(void)
     expect_request(&cut, &c, "hello");
     conn_close(&c);                 /* a server that dies without answering */
     if (!run_wait_exit(&cut, WAIT))
-        prog_fail(&cut, "The server closed the connection without replying; the client should "
-                  "see end of file (read() returns 0), report it and exit with status 1, but "
-                  "it went on.");
+        run_fail_halt(&cut, "The server closed the connection without replying; the client "
+                      "should see end of file (read() returns 0), report it and exit with "
+                      "status 1, but it went on.");
     expect_error_exit(&cut, "When the server closes the connection without replying");
     expect_stdout_empty(&cut, "there was no reply.");
     close(lfd);
@@ -1266,7 +1189,6 @@ client_valgrind(void)
     start_server(&srv);
     cl.req.valgrind = cl.req.track_fds = true;
     run_program(&cl);
-    take_fd_report(&cl);
     expect_success(&cl);
     if (strcmp(cl.res.out, "1 MEMORY\n2 CHECK\n") != 0)
         test_fail(&cl, "Under Valgrind the client should print \"1 MEMORY\" and \"2 CHECK\".");
