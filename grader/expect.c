@@ -237,10 +237,7 @@ expect_valgrind_clean(const struct run *r)
     for (const char *p = sb_str(&sb); *p; p += strcspn(p, "\n"), p += *p == '\n')
         places += strncmp(p, "- ", 2) == 0;       /* one line per place */
     feedback('V', sb_str(&sb));
-    /* The command that ran, as the student would type it. */
-    sb_adds(&cmd, r->req.prog);
-    for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++)
-        sb_addf(&cmd, " %s", r->req.args[i]);
+    run_words(r, &cmd);                 /* the command that ran */
     if (n > places && places > 0)
         test_fail(r, "Valgrind found %zu memory error%s in `%s`, at %zu place%s in the code "
                      "(each shown once):\n%s", n, n == 1 ? "" : "s", sb_str(&cmd), places,

@@ -691,3 +691,11 @@ run_summary(const struct run *r, struct strbuf *sb)
                     "it visible)\n");
     add_output(sb, "stderr", r->res.err ? r->res.err : "", r->res.err_cut, 0);
 }
+
+void
+run_words(const struct run *r, struct strbuf *sb)
+{
+    sb_adds(sb, r->req.prog);
+    for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++)
+        sb_addf(sb, " %s", r->req.args[i]);
+}

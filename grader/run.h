@@ -83,6 +83,9 @@ const char *run_stdout(const struct run *r);
 pid_t run_init_pid(const struct run *r);
 /* Describe, a line each, where every process of the run is stuck. */
 void run_describe_stuck(const struct run *r, struct strbuf *sb);
+/* The program and its arguments as words, "ringbuf produce KEY 1 10": for
+ * a sentence (run_command() is for a shell). */
+void run_words(const struct run *r, struct strbuf *sb);
 /* The command line a student can paste to reproduce the run. */
 void run_command(const struct run *r, struct strbuf *sb);
 /* Exit status, output tails, where it was stuck: for a failure message. */

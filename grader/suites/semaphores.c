@@ -325,6 +325,15 @@ wait_group(struct run **runs, size_t n, struct tring *t)
     return group_wait(runs, n, &watch, NULL);
 }
 
+/* A run in words, the reference's marked: "ringbuf consume KEY 5 (the reference)". */
+static void
+ring_words(const struct run *r, struct strbuf *sb)
+{
+    run_words(r, sb);
+    if (r->req.reference)
+        sb_adds(sb, " (the reference)");
+}
+
 /* The engine's words for a stuck process, with each semaphore named. */
 static void
 explain_semaphores(const char *text, struct strbuf *sb)
@@ -338,17 +347,6 @@ explain_semaphores(const char *text, struct strbuf *sb)
     sem_explain(text, why, NSEMS, sb);
 }
 
-/* The command of a run, as "ringbuf produce KEY 1 10" (the reference's marked). */
-static void
-run_words(const struct run *r, struct strbuf *sb)
-{
-    sb_adds(sb, "ringbuf");
-    for (size_t a = 0; a < RUN_MAX_ARGS && r->req.args[a]; a++)
-        sb_addf(sb, " %s", r->req.args[a]);
-    if (r->req.reference)
-        sb_adds(sb, " (the reference)");
-}
-
 /* One line per stopped run of a group, saying where it was stuck, then
  * one per run that had already ended. */
 static void
@@ -360,7 +358,7 @@ describe_stuck(struct run **runs, size_t n, struct strbuf *sb)
         if (!runs[i]->res.timed_out)
             continue;
         sb_adds(sb, "  - ");
-        run_words(runs[i], sb);
+        ring_words(runs[i], sb);
         sb_adds(sb, ": ");
         if (runs[i]->res.blocked && *runs[i]->res.blocked) {
             const char *b = runs[i]->res.blocked;
@@ -379,7 +377,7 @@ describe_stuck(struct run **runs, size_t n, struct strbuf *sb)
             sb_adds(sb, "while these had already ended:\n");
         ended = true;
         sb_adds(sb, "  - ");
-        run_words(runs[i], sb);
+        ring_words(runs[i], sb);
         if (runs[i]->res.term_signal)
             sb_addf(sb, ": killed by signal %d\n", runs[i]->res.term_signal);
         else
@@ -400,7 +398,7 @@ expect_group_finished(struct run **runs, size_t n, size_t stopped, const struct 
         const char *b = runs[0]->res.blocked ? runs[0]->res.blocked : "";
         const char *is = strstr(b, ") is ");
 
-        run_words(runs[0], &what);
+        ring_words(runs[0], &what);
         explain_semaphores(is ? is + 5 : b, &sb);
         test_fail(runs[0], "`%s` fell asleep in semop() %s, and nothing could ever wake it "
                            "up (no other process uses the ring), so the grader stopped it. "

@@ -559,9 +559,7 @@ expect_ref_client(struct run *srv, struct run *c)
 
     if (!c->res.timed_out && c->res.term_signal == 0 && c->res.exit_code == 0)
         return;
-    sb_adds(&cmd, c->req.prog);
-    for (size_t i = 0; i < RUN_MAX_ARGS && c->req.args[i]; i++)
-        sb_addf(&cmd, " %s", c->req.args[i]);
+    run_words(c, &cmd);
     if (c->res.out[0])
         sb_indent(&said, c->res.out, "  stdout | ");
     if (c->res.err[0])
