@@ -167,12 +167,13 @@ end
 
 -- ---- Listings and figures: numbers, ids, mentions --------------------------
 
--- The chapter's own number ("5") from its file name chapters/05-name.md.
+-- The chapter's own number ("5", or "5a" for one put between 5 and 6) from
+-- its file name chapters/05-name.md or chapters/05a-name.md.
 local function chapter_number()
   for _, f in ipairs((PANDOC_STATE and PANDOC_STATE.input_files) or {}) do
-    local nn = f:match("(%d%d)%-[^/]*%.md$")
+    local nn, letter = f:match("(%d%d)(%l?)%-[^/]*%.md$")
     if nn then
-      return tostring(tonumber(nn))
+      return tostring(tonumber(nn)) .. letter
     end
   end
   return nil
@@ -273,7 +274,7 @@ local function number_listings(doc)
   -- An appendix is lettered by lib.sh; its listing files say their letter.
   each_block(doc.blocks, function(_, d)
     if d.t == "Div" and d.attributes["data-listing"] and not prefix then
-      prefix = d.attributes["data-listing"]:match("^([%dA-Z]+)%-")
+      prefix = d.attributes["data-listing"]:match("^([%dA-Za-z]+)%-")
     end
   end)
   if is_appendix(doc) then

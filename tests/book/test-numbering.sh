@@ -21,6 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 R=$tmp/root
 mkdir -p "$R/chapters/listings/01a-counter" "$R/chapters/images" "$R/build/book/output"
 cp -R chapters/book "$R/chapters/book"
+cp LICENSE "$R/LICENSE"     # the site has a licence page
 
 page() {        # page FILE TITLE BODY...: a chapter page
     f=$R/chapters/$1
