@@ -39,16 +39,18 @@ our_processes() {
 ipc_objects >"$log/ipc.before"
 
 # step NAME COMMAND...: run one test program; its own last line counts it.
+# Each step says how long it took, so that the slow ones are plain to see.
 step() {
     _name=$1
     shift
     echo "== $_name"
+    _t0=$(date +%s)
     if "$@" >"$log/step.out" 2>&1; then
         tail -n 1 "$log/step.out"
-        ok "$_name"
+        ok "$_name ($(( $(date +%s) - _t0 )) s)"
     else
         cat "$log/step.out"
-        not_ok "$_name"
+        not_ok "$_name ($(( $(date +%s) - _t0 )) s)"
     fi
 }
 
