@@ -981,6 +981,8 @@ parse_shard(struct shard *sh, size_t nexercises)
     if (strlen(text) != len)
         why = damaged(sh, 1, "a NUL byte");
     while (why == NULL && !ended && (line = strsep(&rest, "\n")) != NULL) {
+        if (rest == NULL && *line == '\0')
+            break;                      /* what follows the last newline */
         at++;
         if (at == 1) {
             if (strcmp(line, SHARD_MAGIC) != 0)

@@ -84,7 +84,11 @@ bad_shard(const char *value)
     if (value == NULL)
         return why("--shard needs K/N, e.g. 2/3 (shard K of N, 1 <= K <= N)");
     shown = shown_path(value);
-    s = why("--shard needs K/N with 1 <= K <= N, e.g. 2/3, not %s", shown);
+    /* quoted always, so that "1/3 " shows its space (shown_path() quotes only
+     * what is not plain, and then it starts with a quote) */
+    s = why(shown[0] == '"' ? "--shard needs K/N with 1 <= K <= N, e.g. 2/3, not %s"
+                            : "--shard needs K/N with 1 <= K <= N, e.g. 2/3, not \"%s\"",
+            shown);
     free(shown);
     return s;
 }
