@@ -515,7 +515,6 @@ write_overviews(const struct batch *b)
     return 0;
 }
 
-
 /* ---- shards ----
  *
  * OUT/shard.txt, written last by `batch --shard K/N` (a line each; names
