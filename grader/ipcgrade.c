@@ -5,7 +5,9 @@
  *   bin/ipcgrade progress                  every exercise, one line each
  *   bin/ipcgrade watch [EXERCISE]          grade again on every save
  *   bin/ipcgrade hint EXERCISE             the next hint
- *   bin/ipcgrade batch CLASS -o OUT        a whole class (batch.c)
+ *   bin/ipcgrade batch CLASS -o OUT        a whole class (batch.c), or one
+ *                [--shard K/N]             shard of it (a Kth of its pairs)
+ *   bin/ipcgrade merge DIR... -o OUT       the shards' folders into one class
  *   bin/ipcgrade help                      the usage text below
  *
  * Exit status: 0 all tests passed, 1 something failed, 2 bad usage or input,
@@ -36,7 +38,8 @@ static const char usage_text[] =
     "       ipcgrade progress\n"
     "       ipcgrade watch [EXERCISE]\n"
     "       ipcgrade hint EXERCISE [--all | --reset]\n"
-    "       ipcgrade batch CLASS_DIR -o OUT [--jobs N] [--force]\n"
+    "       ipcgrade batch CLASS_DIR -o OUT [--jobs N] [--force] [--shard K/N]\n"
+    "       ipcgrade merge SHARD_DIR... -o OUT\n"
     "       ipcgrade help\n"
     "\n"
     "grade   builds the C files of DIR (default: exercises/EXERCISE) with the grader's\n"
@@ -51,7 +54,11 @@ static const char usage_text[] =
     "        rest; --reset: start again).\n"
     "batch   grades CLASS_DIR/STUDENT/EXERCISE/ for every student and exercise into\n"
     "        OUT/grades.csv, OUT/STUDENT/EXERCISE.{txt,json} and OUT/report.html;\n"
-    "        what is already graded is kept unless --force.\n"
+    "        what is already graded is kept unless --force. --shard K/N grades only\n"
+    "        shard K of N (a fixed Nth of the student x exercise pairs, the same on\n"
+    "        every machine) into OUT/STUDENT/... and OUT/shard.txt.\n"
+    "merge   combines the folders of every shard of a batch --shard run into\n"
+    "        OUT: the same files, grades.csv and report.html as one batch writes.\n"
     "--format  text (default; colour on a terminal unless NO_COLOR is set), json\n"
     "          (Gradescope's results.json), tap (TAP 13), junit (JUnit XML), autolab\n"
     "          (feedback, then {\"scores\": ...} on the last line), prairielearn\n"
@@ -181,6 +188,20 @@ cmd_batch(int argc, char **argv)
     return batch_run(&opt);
 }
 
+static int
+cmd_merge(int argc, char **argv)
+{
+    struct merge_options opt;
+    char *why = merge_args_parse(argc, argv, &opt);
+    int rc;
+
+    if (why != NULL)
+        usage_error_free(why);
+    rc = batch_merge(&opt);
+    free(opt.shard_dirs);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -209,6 +230,8 @@ main(int argc, char **argv)
         rc = cmd_grade(argc - 2, argv + 2, root);
     } else if (strcmp(argv[1], "batch") == 0) {
         rc = cmd_batch(argc - 2, argv + 2);
+    } else if (strcmp(argv[1], "merge") == 0) {
+        rc = cmd_merge(argc - 2, argv + 2);
     } else if (strcmp(argv[1], "progress") == 0) {
         if (argc > 2)
             usage_error("progress takes no arguments");

@@ -1,4 +1,4 @@
-/* options.h: the options of `ipcgrade grade` and `ipcgrade batch`, parsed
+/* options.h: the options of `ipcgrade grade`, `batch` and `merge`, parsed
  * without printing or exiting, so that ipcgrade.c, the unit tests and the
  * fuzzer (tests/fuzz/fuzz_options.c) all run the same code. */
 #ifndef OPTIONS_H
@@ -20,5 +20,11 @@ struct grade_args {
 char *grade_args_parse(int argc, char *const *argv, struct grade_args *out);
 /* Parse the arguments after `batch`, the same way. */
 char *batch_args_parse(int argc, char *const *argv, struct batch_options *out);
+/* Parse the arguments after `merge`, the same way. On success
+ * out->shard_dirs is an array the caller frees (its strings are argv's). */
+char *merge_args_parse(int argc, char *const *argv, struct merge_options *out);
+/* A shard "K/N": two whole numbers, 1 <= K <= N <= 10000, and nothing else.
+ * Return 0, or -1 for anything else. */
+int shard_parse(const char *value, int *k, int *n);
 
 #endif

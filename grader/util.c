@@ -261,16 +261,18 @@ read_file_tail(const char *path, size_t max, size_t *len, bool *truncated)
     return buf;
 }
 
-int
-write_file(const char *path, const char *text)
+/* n bytes of data into path (created 0644 or truncated): 0, or -1 with
+ * errno. write_file() and write_data_atomically() share it. */
+static int
+write_data(const char *path, const char *data, size_t n)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    size_t n = strlen(text), done = 0;
+    size_t done = 0;
 
     if (fd == -1)
         return -1;
     while (done < n) {
-        ssize_t w = write(fd, text + done, n - done);
+        ssize_t w = write(fd, data + done, n - done);
 
         if (w <= 0) {
             int saved = errno;
@@ -282,6 +284,12 @@ write_file(const char *path, const char *text)
         done += (size_t)w;
     }
     return close(fd);
+}
+
+int
+write_file(const char *path, const char *text)
+{
+    return write_data(path, text, strlen(text));
 }
 
 int
@@ -419,14 +427,33 @@ sb_shell_word(struct strbuf *sb, const char *w)
 int
 write_file_atomically(const char *path, const char *text)
 {
+    return write_data_atomically(path, text, strlen(text));
+}
+
+int
+write_data_atomically(const char *path, const char *data, size_t n)
+{
     char tmp[PATH_MAX + 32];
 
     snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
-    if (write_file(tmp, text) == -1)
-        return -1;
-    if (rename(tmp, path) == -1) {
+    if (write_data(tmp, data, n) == -1 || rename(tmp, path) == -1) {
+        int saved = errno;      /* a full disk must not leave half a temp file */
+
         unlink(tmp);
+        errno = saved;
         return -1;
     }
     return 0;
+}
+
+unsigned long long
+fnv1a64(unsigned long long h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
 }

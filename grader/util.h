@@ -46,6 +46,12 @@ int write_file(const char *path, const char *text);   /* 0 or -1 with errno */
 /* The same through a temporary file of this process and rename(): a reader
  * sees the old text or the new, never a part. 0 or -1 with errno. */
 int write_file_atomically(const char *path, const char *text);
+/* The same for n bytes that may hold NULs (a copy made byte for byte). */
+int write_data_atomically(const char *path, const char *data, size_t n);
+/* FNV-1a, 64 bits, of n bytes, continuing from h (start with FNV1A64_INIT):
+ * a checksum to notice a damaged or changed file, not a defence. */
+#define FNV1A64_INIT 0xcbf29ce484222325ULL
+unsigned long long fnv1a64(unsigned long long h, const void *data, size_t n);
 
 int mkdir_p(const char *path, unsigned mode);
 int remove_tree(const char *path);

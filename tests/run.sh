@@ -82,6 +82,7 @@ else
     step "$e2e" sh tests/sanitizers.sh asan
     step "$vg, every exercise" sh tests/sanitizers.sh valgrind
     step "hostile submissions and bad input" sh tests/hostile/run.sh
+    step "batch --shard K/N and merge equal one run" sh tests/batch-shard.sh
     if [ -d tests/faulty ]; then   # the full workbook
         step "the reproduce lines work as printed, every suite" sh tests/reproduce.sh
     fi

@@ -1,8 +1,8 @@
-/* fuzz_options.c: libFuzzer target for the options of `ipcgrade grade` and
- * `ipcgrade batch` (grader/options.c).
+/* fuzz_options.c: libFuzzer target for the options of `ipcgrade grade`,
+ * `ipcgrade batch` and `ipcgrade merge` (grader/options.c).
  *
  * An input is an argument list, the arguments separated by NUL bytes (the one
- * byte an argument cannot hold); both parsers read it. Each must either accept
+ * byte an argument cannot hold); every parser reads it. Each must either accept
  * it with sensible values or give a one-line reason, and never crash or leak.
  *
  *   $ sh tests/fuzz/run.sh 60         (builds build/fuzz/fuzz_options and runs it)
@@ -69,8 +69,29 @@ check_batch(int argc, char **argv)
         free(why);
         return;
     }
-    if (opt.class_dir == NULL || opt.out_dir == NULL || opt.jobs < 0 || opt.jobs > 64)
+    if (opt.class_dir == NULL || opt.out_dir == NULL || opt.jobs < 0 || opt.jobs > 64 ||
+        (opt.nshards == 0 ? opt.shard != 0 : opt.shard < 1 || opt.shard > opt.nshards))
         abort();
+}
+
+static void
+check_merge(int argc, char **argv)
+{
+    struct merge_options opt;
+    char *why = merge_args_parse(argc, argv, &opt);
+
+    if (why != NULL) {
+        if (why[0] == '\0' || opt.shard_dirs != NULL)
+            abort();
+        free(why);
+        return;
+    }
+    if (opt.out_dir == NULL || opt.nshard_dirs == 0 || opt.nshard_dirs > (size_t)argc)
+        abort();
+    for (size_t i = 0; i < opt.nshard_dirs; i++)
+        if (opt.shard_dirs[i] == NULL || opt.shard_dirs[i][0] == '-')
+            abort();
+    free(opt.shard_dirs);
 }
 
 int
@@ -85,6 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     argv[argc] = NULL;
     check_grade(argc, argv);
     check_batch(argc, argv);
+    check_merge(argc, argv);
     free(copy);
     return 0;
 }
