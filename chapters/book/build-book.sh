@@ -45,6 +45,7 @@ while [ $# -gt 1 ]; do
     esac
 done
 [ $# -eq 1 ] || usage
+case $1 in -*) usage ;; esac     # --help, or an option without its value
 mkdir -p "$1"
 OUT=$(cd "$1" && pwd)
 case ,$formats, in *,html,*|*,pdf,*|*,epub,*) ;; *) usage ;; esac

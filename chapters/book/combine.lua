@@ -203,6 +203,11 @@ local function finish(div, ctx, epub, helpers)
       if not term or not (define or (tonumber(s.attributes["data-weight"]) or 1) >= 2) then
         return nil
       end
+      -- A concept written as code (`ipcs`) has the code's own entry
+      -- (latex.lua): a second one here would list the word twice.
+      if #s.content == 1 and s.content[1].t == "Code" then
+        return nil
+      end
       -- makeindex: key@text, | for the page number's format; its special
       -- characters quoted with ".
       local key = term:lower():gsub('(["@!|])', '"%1')

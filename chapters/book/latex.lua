@@ -19,10 +19,11 @@ writes the joined book, combine.lua's output, as LaTeX).
   - The index of calls, constants, commands and concepts: every inline
     code that is a call with a man page or a helper of ipcbook.h
     ("shmget()", "err_exit()"), a constant (IPC_CREAT, EEXIST, SHMMAX) or a
-    command (ipcs, ipcrm) gets an \index entry, and every paragraph that
-    names a concept of CONCEPTS (deadlock, critical section, semadj ...)
-    one for it; in bold where the call or flag is defined (the anchors of
-    anchors.lua: call-NAME before its section, NAME-FLAG on a table row).
+    command (ipcs, ipcrm) gets an \index entry, in bold where the call or
+    flag is defined (the anchors of anchors.lua: call-NAME before its
+    section, NAME-FLAG on a table row).  The concepts (deadlock, semadj,
+    ...) have theirs from combine.lua, which marks them from concepts.txt
+    for the site's index of concepts too: one list, so one entry each.
     Not in headings or captions, where \index does not belong.
   - The instructor's note in a chapter (Div.instructor-note) is a quote.
 ]]
@@ -274,51 +275,6 @@ local function widen_columns(t)
   return t
 end
 
--- Concepts: a paragraph that names one (the pattern, in lower case) has an
--- index entry for it, in bold where the paragraph sets it in bold (where
--- a term is introduced).  "KEY@\\textrm{...}": sorted by the word, set in
--- roman where index.ist sets names in typewriter.
-local CONCEPTS = {
-  { "deadlock", "deadlock" },
-  { "critical section", "critical section" },
-  { "race", "race condition" },
-  { "lost update", "lost update" },
-  { "torn", "torn read" },
-  { "semadj", "semadj" },
-  { "mutual exclusion", "mutual exclusion" },
-  { "ring buffer", "ring buffer" },
-  { "lost wake-up", "lost wake-up" },
-  { "ipc namespace", "IPC namespace" },
-  { "framing", "framing" },
-  { "boundaries", "message boundaries" },
-  { "spinning", "spinning" },
-  { "zero-copy", "zero-copy" },
-  { "ancillary data", "ancillary data" },
-  { "abstract name", "abstract socket name" },
-}
-
-local function concept_entries(block)
-  local text = " " .. pandoc.utils.stringify(block):lower():gsub("[^%w%-]+", " ") .. " "
-  local strong = {}
-  pandoc.walk_block(block, {
-    Strong = function(s)
-      strong[#strong + 1] = " " .. pandoc.utils.stringify(s):lower() .. " "
-    end,
-  })
-  local out = {}
-  for _, c in ipairs(CONCEPTS) do
-    local word = "[^%w]" .. c[1]:gsub("%-", "%%-")
-    if text:find(word) then
-      local bold = false
-      for _, s in ipairs(strong) do
-        bold = bold or s:find(c[1], 1, true) ~= nil
-      end
-      out[#out + 1] = index_inline(c[2]:lower() .. "@\\textrm{" .. c[2] .. "}", bold)
-    end
-  end
-  return out
-end
-
 -- 2. The index entries, and code that may break.
 local index = {
   Code = function(c)
@@ -327,20 +283,6 @@ local index = {
       return { index_inline(key, c.attributes.define == "1"), breakable(c) }
     end
     return breakable(c)
-  end,
-  Para = function(p)
-    -- Not a picture: a paragraph of one image is a figure with a caption.
-    if #p.content == 1 and p.content[1].t == "Image" then
-      return nil
-    end
-    local entries = concept_entries(p)
-    if #entries > 0 then
-      for k = #entries, 1, -1 do
-        p.content:insert(1, entries[k])
-      end
-      return p
-    end
-    return nil
   end,
 }
 
@@ -426,6 +368,14 @@ local blocks = {
 -- is a listing, a transcript, a code block or a table; nil otherwise.
 local function lead_lines(blocks, i)
   local b = blocks[i]
+  -- A listing's id is an empty Div before it (its \hypertarget), or a Div
+  -- around its caption and code: look past the one, into the other.
+  if b and b.t == "Div" then
+    if #b.content == 0 then
+      return lead_lines(blocks, i + 1)
+    end
+    return lead_lines(b.content, 1)
+  end
   if not b then
     return nil
   end

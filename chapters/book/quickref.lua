@@ -186,6 +186,16 @@ local function retarget(inlines, ctx)
       out:insert(section_link(ctx, here, false))
       out:insert(pandoc.Str(below(at(i + 4))))
       i = i + 5
+    -- The same, where anchors.lua already made "Listing N-M" a link to it.
+    elseif el.t == "Link" and stringify(el.content):match("^Listing %w+%-%d+$")
+        and at(i + 1) and at(i + 1).t == "Space" and below(at(i + 2)) then
+      out:insert(el)
+      out:insert(pandoc.Space())
+      out:insert(pandoc.Str("in"))
+      out:insert(pandoc.Space())
+      out:insert(section_link(ctx, here, false))
+      out:insert(pandoc.Str(below(at(i + 2))))
+      i = i + 3
     -- see below, (below): the rest of the section the text came from.
     elseif el.t == "Str" and el.text == "see" and at(i + 1) and at(i + 1).t == "Space"
         and below(at(i + 2)) then

@@ -464,6 +464,8 @@ pdf_layout() {
             n = split($0, L, "\n"); p = NR; first = 0; last = 0
             for (i = 1; i <= n; i++) if (L[i] ~ /[^ ]/) { if (!first) first = i; last = i }
             if (!first) next
+            # the contents: its lines start with chapter numbers too
+            if (L[first] ~ /^ *Contents +[ivxlc]+ *$/) next
             # the page number at the foot of a chapter opening page
             if (L[last] ~ /^ *[0-9]+ *$/) for (i = last - 1; i > first; i--) if (L[i] ~ /[^ ]/) { last = i; break }
             # (not a line of code: numbered, or of a diff)
