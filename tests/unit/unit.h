@@ -4,6 +4,28 @@
 #define UNIT_H
 
 #include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diagnose.h"
+
+/* Under an emulator: make cross runs the aarch64 build's unit tests under
+ * qemu-user on an x86_64 machine, where the kernel's system call numbers
+ * (diagnose_arch()) are not this build's. */
+static inline bool
+unit_emulated(void)
+{
+    return diagnose_arch() != diagnose_built_arch();
+}
+
+/* A test that cannot run here is not dropped in silence: it says so, on a
+ * line of its own that tests/cross.sh counts and shows. */
+static inline void
+unit_skip(const char *what, const char *why)
+{
+    printf("SKIP %s: %s\n", what, why);
+    fflush(stdout);
+}
 
 /* Weak: a layer's binary links only its own suites (unit_main.c). */
 #define UNIT_SUITE(name) Suite *name(void) __attribute__((weak))
