@@ -225,8 +225,8 @@ XRUN     :=
 endif
 # check.h is the same on every architecture (Debian's check is Multi-Arch:
 # same): a link to it, so that the cross compiler sees no other header of
-# /usr/include. Check and subunit are linked statically, so qemu needs
-# only the C library of the cross compiler's.
+# /usr/include. Check and subunit are linked statically, so the programs
+# need no arm64 library but the C library.
 XCHECK_CFLAGS := -pthread -I$(XDIR)/include
 XCHECK_LIBS   := $(XLIBDIR)/libcheck_pic.a $(XLIBDIR)/libsubunit.a -lrt -lm -pthread
 
