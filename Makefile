@@ -12,6 +12,8 @@
 #   make fuzz            fuzz the grader's parsers, FUZZ_SECONDS (300) each
 #   make handout         the students' copy: dist/ipc-workbook-student.tar.gz
 #   make gradescope EX=shmget   a Gradescope autograder zip in dist/
+#   make cross           every C file again for aarch64 (build/aarch64), and the
+#                        unit tests under qemu-user (make check installs both)
 #
 # Every C file in the repository is built with the same strict flags.
 
@@ -37,7 +39,7 @@ UNIT_REPORT  := check_report check_options
 UNIT_BINS    := build/tests/unit-kernel build/tests/unit-process build/tests/unit-report
 
 .PHONY: all deps deps-book deps-check build book book-files html pdf epub progress grade check test \
-        bench fuzz clean handout gradescope watch mutants
+        bench fuzz clean handout gradescope watch mutants cross cross-build
 
 all: deps
 	@$(MAKE) --no-print-directory build html
@@ -199,8 +201,120 @@ handout:
 gradescope: build
 	@sh grader/dist/gradescope.sh "$(EX)"
 
+# ---- make cross: the workbook on aarch64 ----
+# Many students run Linux in a VM on Apple silicon. Every C file of the
+# workbook (but tests/hostile/, submissions the grader compiles to attack
+# it) is compiled again with the aarch64 cross compiler and the same flags,
+# one object each in build/aarch64/obj/ (tests/cross.sh counts them), and
+# linked as on x86_64 (the fuzz targets are only compiled: their main() is
+# libFuzzer's). The unit tests then run under qemu-user. grader/deps.sh
+# --check installs the cross compiler, qemu-user and Check for arm64.
+XCC      := aarch64-linux-gnu-gcc
+XDIR     := build/aarch64
+XLIBDIR  := /usr/lib/aarch64-linux-gnu
+# Without -L /usr/aarch64-linux-gnu: Check for arm64 brings Debian's own
+# arm64 C library (libc6:arm64), which the machine's ld.so.cache lists, so
+# under -L the emulated loader (the cross compiler's glibc build) would load
+# that libc.so.6 (another build): mixed, every fork() hangs. Without -L,
+# loader and libc are both libc6:arm64's.
+XRUN     := qemu-aarch64
+# On an aarch64 machine: its own compiler, and no emulator.
+ifeq ($(shell uname -m),aarch64)
+XCC      := $(CC)
+XRUN     :=
+endif
+# check.h is the same on every architecture (Debian's check is Multi-Arch:
+# same): a link to it, so that the cross compiler sees no other header of
+# /usr/include. Check and subunit are linked statically, so the programs
+# need no arm64 library but the C library.
+XCHECK_CFLAGS := -pthread -I$(XDIR)/include
+XCHECK_LIBS   := $(XLIBDIR)/libcheck_pic.a $(XLIBDIR)/libsubunit.a -lrt -lm -pthread
+
+X_SRC := $(wildcard grader/*.c grader/suites/*.c grader/preload/*.c tests/unit/*.c \
+           tests/fuzz/*.c tests/book/fixtures/*.c solutions/*/*.c exercises/*/*.c \
+           chapters/listings/*/*.c $(BENCH_DIR)/*.c)
+X_OBJ := $(patsubst %.c,$(XDIR)/obj/%.o,$(X_SRC))
+xobj   = $(patsubst %,$(XDIR)/obj/grader/%.o,$(1))
+xunit  = $(patsubst %,$(XDIR)/obj/tests/unit/%.o,$(1) unit_main)
+X_UNIT_BINS := $(patsubst build/%,$(XDIR)/%,$(UNIT_BINS))
+X_EX_SRC    := $(filter-out exercises/include/%,$(wildcard exercises/*/*.c))
+X_BINS := $(XDIR)/bin/ipcgrade $(XDIR)/bin/libipcfault.so $(X_UNIT_BINS) \
+          $(patsubst solutions/%.c,$(XDIR)/ref/%,$(SOLUTION_SRC)) \
+          $(patsubst chapters/listings/%.c,$(XDIR)/listings/%,$(LISTING_SRC)) \
+          $(patsubst exercises/%.c,$(XDIR)/exercises/%,$(X_EX_SRC)) \
+          $(patsubst tests/book/fixtures/%.c,$(XDIR)/fixtures/%,$(wildcard tests/book/fixtures/*.c))
+
+# The flags of each tree, as on x86_64: the grader and its tests see
+# grader/ and Check; the programs see the workbook's headers; reference
+# programs and skeletons build at -O0, as the grader builds a submission.
+xflags = $(if $(filter grader/% tests/%,$<),-Igrader $(XCHECK_CFLAGS),-Iexercises/include) \
+         $(if $(filter grader/preload/%,$<),-fPIC) \
+         $(if $(filter solutions/% exercises/%,$<),-O0) \
+         $(if $(filter $(BENCH_DIR)/% %/ipcbench.c,$<),-I$(BENCH_DIR))
+
+cross-build: $(X_BINS) $(X_OBJ)
+
+cross: cross-build
+	@for u in $(X_UNIT_BINS); do \
+	    echo "== $$u (aarch64, $(if $(XRUN),under $(XRUN),natively))"; \
+	    $(XRUN) $$u || exit 1; \
+	done
+
+$(XDIR)/include/%.h:
+	@mkdir -p $(@D)
+	@test -f /usr/include/$*.h || { echo "make cross: no /usr/include/$*.h: run sh grader/deps.sh --check" >&2; exit 1; }
+	ln -sf /usr/include/$*.h $@
+
+$(XDIR)/obj/%.o: %.c | $(XDIR)/include/check.h $(XDIR)/include/check_stdint.h
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) $(xflags) -MMD -MP -c -o $@ $<
+
+-include $(X_OBJ:.o=.d)
+
+$(XDIR)/bin/ipcgrade: $(call xobj,$(UPTO_CLI))
+$(XDIR)/tests/unit-kernel: $(call xunit,$(UNIT_KERNEL)) $(call xobj,$(UPTO_KERNEL))
+$(XDIR)/tests/unit-process: $(call xunit,$(UNIT_PROCESS)) $(call xobj,$(UPTO_PROCESS))
+$(XDIR)/tests/unit-report: $(call xunit,$(UNIT_REPORT)) $(call xobj,$(UPTO_REPORT))
+$(XDIR)/bin/ipcgrade $(X_UNIT_BINS):
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) -o $@ $^ $(XCHECK_LIBS)
+
+$(XDIR)/bin/libipcfault.so: $(XDIR)/obj/grader/preload/faultinject.o
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+# Exercise transport: the program is the student's file and the driver.
+XDRIVER := $(XDIR)/obj/exercises/include/transport-driver.o
+$(XDIR)/ref/transport/%: $(XDIR)/obj/solutions/transport/%.o $(XDRIVER)
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) -o $@ $^
+$(XDIR)/exercises/transport/%: $(XDIR)/obj/exercises/transport/%.o $(XDRIVER)
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) -o $@ $^
+$(XDIR)/ref/%: $(XDIR)/obj/solutions/%.o
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) -o $@ $^
+$(XDIR)/exercises/%: $(XDIR)/obj/exercises/%.o
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) -o $@ $^
+$(XDIR)/listings/%: $(XDIR)/obj/chapters/listings/%.o
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) -o $@ $^
+$(XDIR)/listings/10-choosing/ipcbench: \
+        $(patsubst %.c,$(XDIR)/obj/%.o,chapters/listings/10-choosing/ipcbench.c \
+            $(wildcard $(BENCH_DIR)/*.c solutions/transport/shmtransport.c))
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) -o $@ $^ -lm
+$(XDIR)/fixtures/%: $(XDIR)/obj/tests/book/fixtures/%.o
+	@mkdir -p $(@D)
+	$(XCC) $(CFLAGS) -o $@ $^
+
 clean:
 	rm -rf build bin dist
+
+# The C files make cross compiles, one a line, for tests/cross.sh.
+print-cross-sources:
+	@printf '%s\n' $(X_SRC)
 
 # The layers, one line each, lowest first, for tests/layers.sh.
 print-layers:

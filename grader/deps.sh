@@ -9,8 +9,10 @@
 #                                  # tests need: TeX (xelatex), fonts,
 #                                  # rsvg-convert, pdftotext, epubcheck
 #                                  # (make book, make check)
-#   $ sh grader/deps.sh --check    # --book's, and clang with its libFuzzer
-#                                  # runtime for tests/fuzz (make check)
+#   $ sh grader/deps.sh --check    # --book's, clang with its libFuzzer
+#                                  # runtime for tests/fuzz, and on amd64 the
+#                                  # aarch64 cross compiler, qemu-user and
+#                                  # Check for arm64 (make cross; make check)
 set -eu
 
 packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils util-linux patch zip unzip"
@@ -21,6 +23,12 @@ packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils u
 # SYNOPSIS the quick reference's headers are checked against.
 book_packages="texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core librsvg2-bin poppler-utils epubcheck manpages-dev chromium"
 check_packages="clang libclang-rt-14-dev"
+# make cross (in make check) builds everything for aarch64 and runs the unit
+# tests under qemu-user. Check for arm64 is Debian's own check:arm64: it is
+# Multi-Arch: same, so it installs beside the amd64 one, and brings only the
+# arm64 C library and libsubunit (dpkg must know the arm64 architecture:
+# added below). On an arm64 machine the native compiler does it all.
+cross_packages="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user check:arm64"
 
 case ${1-} in
 "") ;;
@@ -33,6 +41,14 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: this is not a Debian-like system; make sure these are installed:" >&2
     echo "  $packages" >&2
     exit 0
+fi
+
+add_arm64=false
+if [ "${1-}" = --check ] && [ "$(dpkg --print-architecture)" = amd64 ]; then
+    packages="$packages $cross_packages"
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        add_arm64=true
+    fi
 fi
 
 missing=""
@@ -50,10 +66,17 @@ elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
 else
     echo "The workbook needs these Debian packages:$missing" >&2
     echo "Install them, then run make again:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+    if $add_arm64; then
+        echo "  sudo dpkg --add-architecture arm64 && sudo apt-get update && sudo apt-get install -y$missing" >&2
+    else
+        echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+    fi
     exit 1
 fi
 
 echo "deps: installing$missing"
+if $add_arm64; then
+    $sudo dpkg --add-architecture arm64
+fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing

@@ -1,9 +1,21 @@
-/* diagnose.c: see diagnose.h. Syscall numbers are x86_64's; glibc's semop()
- * is the semtimedop system call (220) with a NULL timeout. */
+/* diagnose.c: see diagnose.h.
+ *
+ * /proc/PID/syscall gives a system call's number, and the numbers are the
+ * kernel's own, different on every architecture: msgrcv is 70 on x86_64
+ * and 188 on aarch64. So the calls the grader describes are in a table per
+ * architecture (below), and the table is chosen by the numbering the
+ * kernel actually uses (diagnose_arch()), which is the grader's own but
+ * under an emulator such as qemu-user. Where glibc makes a call with
+ * another system call than its name (semop() is semtimedop with no time
+ * limit; on aarch64, which has no pause, poll, select or epoll_wait system
+ * calls, pause() is ppoll(NULL, 0, NULL, NULL), poll() is ppoll, and so
+ * on), the table says what the student wrote, so that the words are the
+ * same on every architecture. */
 #define _GNU_SOURCE
 #include "diagnose.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -15,18 +27,219 @@
 #include <sys/select.h>
 #include <sys/sem.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-/* Copy len bytes at addr in pid's memory into buf; false if it cannot. */
+/* What the grader says about a system call: one kind per description. */
+enum call {
+    CALL_MSGRCV = 1, CALL_MSGSND, CALL_SEMOP, CALL_ACCEPT, CALL_CONNECT, CALL_READ,
+    CALL_WRITE, CALL_WAIT, CALL_SLEEP, CALL_PAUSE, CALL_SIGWAIT, CALL_POLL, CALL_SELECT,
+    CALL_EPOLL, CALL_FUTEX, CALL_OPEN,
+};
+
+struct syscall_def {
+    long nr;
+    const char *name;           /* the kernel's (SYS_name) */
+    enum call call;
+    const char *said;           /* the call a program makes it with, as the words say it */
+};
+
+/* x86_64: arch/x86/entry/syscalls/syscall_64.tbl. glibc 2.36 makes select()
+ * with pselect6 and open() with openat; the others are themselves. */
+static const struct syscall_def x86_64_calls[] = {
+    { 0, "read", CALL_READ, "read" },
+    { 1, "write", CALL_WRITE, "write" },
+    { 2, "open", CALL_OPEN, "open" },
+    { 7, "poll", CALL_POLL, "poll" },
+    { 23, "select", CALL_SELECT, "select" },
+    { 34, "pause", CALL_PAUSE, "pause" },
+    { 35, "nanosleep", CALL_SLEEP, "nanosleep" },
+    { 42, "connect", CALL_CONNECT, "connect" },
+    { 43, "accept", CALL_ACCEPT, "accept" },
+    { 44, "sendto", CALL_WRITE, "send" },
+    { 45, "recvfrom", CALL_READ, "recv" },
+    { 46, "sendmsg", CALL_WRITE, "send" },
+    { 47, "recvmsg", CALL_READ, "recv" },
+    { 61, "wait4", CALL_WAIT, "waitpid" },
+    { 65, "semop", CALL_SEMOP, "semop" },
+    { 69, "msgsnd", CALL_MSGSND, "msgsnd" },
+    { 70, "msgrcv", CALL_MSGRCV, "msgrcv" },
+    { 128, "rt_sigtimedwait", CALL_SIGWAIT, "sigwait" },
+    { 130, "rt_sigsuspend", CALL_PAUSE, "sigsuspend" },
+    { 202, "futex", CALL_FUTEX, "futex" },
+    { 220, "semtimedop", CALL_SEMOP, "semop" },
+    { 230, "clock_nanosleep", CALL_SLEEP, "nanosleep" },
+    { 232, "epoll_wait", CALL_EPOLL, "epoll_wait" },
+    { 247, "waitid", CALL_WAIT, "waitid" },
+    { 257, "openat", CALL_OPEN, "open" },
+    { 270, "pselect6", CALL_SELECT, "select" },
+    { 271, "ppoll", CALL_POLL, "ppoll" },
+    { 281, "epoll_pwait", CALL_EPOLL, "epoll_pwait" },
+    { 288, "accept4", CALL_ACCEPT, "accept" },
+    { 441, "epoll_pwait2", CALL_EPOLL, "epoll_pwait" },
+};
+
+/* aarch64: include/uapi/asm-generic/unistd.h, the kernel's generic table
+ * (riscv64 and loongarch64 number these calls the same). It has no open,
+ * poll, select, pause or epoll_wait: glibc makes open() with openat,
+ * poll() with ppoll, select() with pselect6, epoll_wait() with
+ * epoll_pwait, and pause() with ppoll(NULL, 0, NULL, NULL) (describe()
+ * tells that one from a poll). */
+static const struct syscall_def aarch64_calls[] = {
+    { 22, "epoll_pwait", CALL_EPOLL, "epoll_wait" },
+    { 56, "openat", CALL_OPEN, "open" },
+    { 63, "read", CALL_READ, "read" },
+    { 64, "write", CALL_WRITE, "write" },
+    { 72, "pselect6", CALL_SELECT, "select" },
+    { 73, "ppoll", CALL_POLL, "poll" },
+    { 95, "waitid", CALL_WAIT, "waitid" },
+    { 98, "futex", CALL_FUTEX, "futex" },
+    { 101, "nanosleep", CALL_SLEEP, "nanosleep" },
+    { 115, "clock_nanosleep", CALL_SLEEP, "nanosleep" },
+    { 133, "rt_sigsuspend", CALL_PAUSE, "sigsuspend" },
+    { 137, "rt_sigtimedwait", CALL_SIGWAIT, "sigwait" },
+    { 188, "msgrcv", CALL_MSGRCV, "msgrcv" },
+    { 189, "msgsnd", CALL_MSGSND, "msgsnd" },
+    { 192, "semtimedop", CALL_SEMOP, "semop" },
+    { 193, "semop", CALL_SEMOP, "semop" },
+    { 202, "accept", CALL_ACCEPT, "accept" },
+    { 203, "connect", CALL_CONNECT, "connect" },
+    { 206, "sendto", CALL_WRITE, "send" },
+    { 207, "recvfrom", CALL_READ, "recv" },
+    { 211, "sendmsg", CALL_WRITE, "send" },
+    { 212, "recvmsg", CALL_READ, "recv" },
+    { 242, "accept4", CALL_ACCEPT, "accept" },
+    { 260, "wait4", CALL_WAIT, "waitpid" },
+    { 441, "epoll_pwait2", CALL_EPOLL, "epoll_wait" },
+};
+
+static const struct arch_table {
+    const char *name;
+    long read_nr;               /* how diagnose_arch() knows the kernel's numbering */
+    const struct syscall_def *calls;
+    size_t n;
+} arch_tables[] = {
+    [DIAG_ARCH_OTHER] = { "unknown", -1, NULL, 0 },
+    [DIAG_ARCH_X86_64] = { "x86_64", 0, x86_64_calls, ARRAY_LEN(x86_64_calls) },
+    [DIAG_ARCH_AARCH64] = { "aarch64", 63, aarch64_calls, ARRAY_LEN(aarch64_calls) },
+};
+
+/* The architecture this grader was compiled for; any other compiles too,
+ * and describes every call as "system call N". */
+#if defined(__x86_64__) && !defined(__ILP32__)
+#define BUILT_ARCH DIAG_ARCH_X86_64
+#elif defined(__aarch64__) && !defined(__ILP32__)
+#define BUILT_ARCH DIAG_ARCH_AARCH64
+#else
+#define BUILT_ARCH DIAG_ARCH_OTHER
+#endif
+
+static const struct arch_table *
+table_of(enum diag_arch arch)
+{
+    return (unsigned)arch < ARRAY_LEN(arch_tables) ? &arch_tables[arch]
+                                                   : &arch_tables[DIAG_ARCH_OTHER];
+}
+
+static const struct syscall_def *
+find_call(enum diag_arch arch, long nr)
+{
+    const struct arch_table *t = table_of(arch);
+
+    for (size_t i = 0; i < t->n; i++)
+        if (t->calls[i].nr == nr)
+            return &t->calls[i];
+    return NULL;
+}
+
+const char *
+diagnose_arch_name(enum diag_arch arch)
+{
+    return table_of(arch)->name;
+}
+
+enum diag_arch
+diagnose_built_arch(void)
+{
+    return BUILT_ARCH;
+}
+
+/* A thread reading its own /proc/self/syscall is inside read(): the number
+ * it reads there is read's in the kernel's numbering. That is the grader's
+ * own architecture's, except under qemu-user, which runs an aarch64 grader
+ * on an x86_64 kernel: there the processes it looks at (native ones, and
+ * qemu's own system calls for emulated ones) show x86_64's numbers. */
+enum diag_arch
+diagnose_arch(void)
+{
+    static int known = -1;
+    char text[64];
+    long nr;
+    int fd;
+    ssize_t n;
+
+    if (known >= 0)
+        return (enum diag_arch)known;
+    known = BUILT_ARCH;
+    if ((fd = open("/proc/self/syscall", O_RDONLY | O_CLOEXEC)) < 0)
+        return (enum diag_arch)known;
+    n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n > 0) {
+        text[n] = '\0';
+        if (sscanf(text, "%ld", &nr) == 1) {
+            known = DIAG_ARCH_OTHER;
+            for (size_t a = 0; a < ARRAY_LEN(arch_tables); a++)
+                if (arch_tables[a].calls && arch_tables[a].read_nr == nr)
+                    known = (int)a;
+        }
+    }
+    return (enum diag_arch)known;
+}
+
+long
+diagnose_syscall_nr(enum diag_arch arch, const char *name)
+{
+    const struct arch_table *t = table_of(arch);
+
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->calls[i].name, name) == 0)
+            return t->calls[i].nr;
+    return -1;
+}
+
+const char *
+diagnose_syscall_name(enum diag_arch arch, long nr)
+{
+    const struct syscall_def *d = find_call(arch, nr);
+
+    return d ? d->name : NULL;
+}
+
+/* Copy len bytes at addr in pid's memory into buf; false if it cannot.
+ * process_vm_readv() first; /proc/PID/mem where that system call is
+ * missing (a kernel without CONFIG_CROSS_MEMORY_ATTACH, or qemu-user,
+ * which does not emulate it: make cross runs the unit tests there). Both
+ * need the same right to look into pid as ptrace. */
 static bool
 read_memory(pid_t pid, unsigned long addr, void *buf, size_t len)
 {
     struct iovec local = { buf, len }, remote = { (void *)addr, len };
+    char path[64];
+    ssize_t got;
+    int fd;
 
-    return pid > 0 && addr != 0 && process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len;
+    if (pid <= 0 || addr == 0)
+        return false;
+    if (process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+        return true;
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
+    if (addr > (unsigned long)LONG_MAX || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return false;
+    got = pread(fd, buf, len, (off_t)addr);
+    close(fd);
+    return got == (ssize_t)len;
 }
 
 /* A Unix socket as its network namespace lists it in /proc/PID/net/unix. */
@@ -271,13 +484,9 @@ static void
 describe_sops(pid_t pid, unsigned long addr, unsigned long nsops, struct strbuf *sb)
 {
     struct sembuf ops[8];
-    struct iovec local = { ops, 0 }, remote = { (void *)addr, 0 };
     size_t n = nsops < ARRAY_LEN(ops) ? nsops : ARRAY_LEN(ops);
-    ssize_t got;
 
-    local.iov_len = remote.iov_len = n * sizeof ops[0];
-    got = pid > 0 ? process_vm_readv(pid, &local, 1, &remote, 1, 0) : -1;
-    if (got != (ssize_t)local.iov_len)
+    if (n == 0 || !read_memory(pid, addr, ops, n * sizeof ops[0]))
         return;
     for (size_t i = 0; i < n; i++) {
         sb_adds(sb, i ? ", " : ": ");
@@ -310,84 +519,87 @@ describe_msgrcv(const unsigned long a[6], struct strbuf *sb)
 }
 
 void
-diagnose_syscall(pid_t pid, long nr, const unsigned long a[6], struct strbuf *sb)
+diagnose_syscall_as(enum diag_arch arch, pid_t pid, long nr, const unsigned long a[6],
+                    struct strbuf *sb)
 {
-    switch (nr) {
-    case SYS_msgrcv:
+    const struct syscall_def *d = find_call(arch, nr);
+
+    if (d == NULL) {
+        sb_addf(sb, "blocked in system call %ld", nr);
+        if (table_of(arch)->calls == NULL)
+            sb_adds(sb, " (the grader knows no system call names on this architecture)");
+        return;
+    }
+    switch (d->call) {
+    case CALL_MSGRCV:
         describe_msgrcv(a, sb);
         break;
-    case SYS_msgsnd:
+    case CALL_MSGSND:
         sb_addf(sb, "blocked in msgsnd() on queue %d: the queue is full (msg_qbytes "
                     "reached) and nobody reads it", (int)a[0]);
         break;
-    case SYS_semop:
-    case SYS_semtimedop:
+    case CALL_SEMOP:
         sb_addf(sb, "blocked in semop() on semaphore set %d", (int)a[0]);
         describe_sops(pid, a[1], a[2], sb);
         break;
-    case SYS_accept:
-    case SYS_accept4:
+    case CALL_ACCEPT:
         describe_accept(pid, (long)a[0], sb);
         break;
-    case SYS_connect:
+    case CALL_CONNECT:
         describe_connect(pid, a[1], a[2], sb);
         break;
-    case SYS_read:
-    case SYS_recvfrom:
-    case SYS_recvmsg:
-        sb_addf(sb, "blocked in %s() on ", nr == SYS_read ? "read" : "recv");
+    case CALL_READ:
+        sb_addf(sb, "blocked in %s() on ", d->said);
         describe_fd(pid, (long)a[0], sb);
         sb_adds(sb, ": waiting for data that never came");
         break;
-    case SYS_write:
-    case SYS_sendto:
-    case SYS_sendmsg:
-        sb_addf(sb, "blocked in %s() on ", nr == SYS_write ? "write" : "send");
+    case CALL_WRITE:
+        sb_addf(sb, "blocked in %s() on ", d->said);
         describe_fd(pid, (long)a[0], sb);
         sb_adds(sb, ": the reader is not reading");
         break;
-    case SYS_wait4:
-    case SYS_waitid:
+    case CALL_WAIT:
         sb_adds(sb, "waiting in wait()/waitpid() for a child process that does not exit");
         break;
-    case SYS_nanosleep:
-    case SYS_clock_nanosleep:
+    case CALL_SLEEP:
         sb_adds(sb, "sleeping in sleep()/nanosleep()");
         break;
-    case SYS_pause:
-    case SYS_rt_sigsuspend:
+    case CALL_PAUSE:
         sb_adds(sb, "waiting in pause() for a signal that never came");
         break;
-    case SYS_rt_sigtimedwait:
+    case CALL_SIGWAIT:
         sb_adds(sb, "waiting in sigwait() for a signal that never came");
         break;
-    case SYS_poll:
-    case SYS_ppoll:
-        if (!describe_poll(pid, nr == SYS_poll ? "poll" : "ppoll", a[0], a[1], sb))
+    case CALL_POLL:
+        /* ppoll(NULL, 0, NULL, ...) waits for a signal and nothing else:
+         * it is glibc's pause() where there is no pause system call
+         * (aarch64), and what qemu-user makes of that pause() on x86_64. */
+        if (strcmp(d->name, "ppoll") == 0 && a[0] == 0 && a[1] == 0 && a[2] == 0)
+            sb_adds(sb, "waiting in pause() for a signal that never came");
+        else if (!describe_poll(pid, d->said, a[0], a[1], sb))
             sb_adds(sb, "waiting in poll() for a descriptor to become ready");
         break;
-    case SYS_select:
-    case SYS_pselect6:        /* glibc 2.36's select() is pselect6 */
-        if (!describe_select(pid, "select", a[0], a[1], sb))
+    case CALL_SELECT:
+        if (!describe_select(pid, d->said, a[0], a[1], sb))
             sb_adds(sb, "waiting in select() for a descriptor to become ready");
         break;
-    case SYS_epoll_wait:
-    case SYS_epoll_pwait:
-    case SYS_epoll_pwait2:
-        if (!describe_epoll(pid, nr == SYS_epoll_wait ? "epoll_wait" : "epoll_pwait",
-                            (long)a[0], sb))
+    case CALL_EPOLL:
+        if (!describe_epoll(pid, d->said, (long)a[0], sb))
             sb_adds(sb, "waiting in epoll_wait() for a descriptor to become ready");
         break;
-    case SYS_futex:
+    case CALL_FUTEX:
         sb_adds(sb, "waiting on a futex (a pthread mutex, condition variable or join)");
         break;
-    case SYS_open:
-    case SYS_openat:
+    case CALL_OPEN:
         sb_adds(sb, "blocked in open(): opening a FIFO that has no other end yet?");
         break;
-    default:
-        sb_addf(sb, "blocked in system call %ld", nr);
     }
+}
+
+void
+diagnose_syscall(pid_t pid, long nr, const unsigned long a[6], struct strbuf *sb)
+{
+    diagnose_syscall_as(diagnose_arch(), pid, nr, a, sb);
 }
 
 void

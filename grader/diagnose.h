@@ -9,10 +9,33 @@
 
 #include "util.h"
 
+/* The system call numberings the grader knows (diagnose.c has a table of
+ * the calls it describes for each); any other architecture builds, and its
+ * calls are described as "system call N". */
+enum diag_arch { DIAG_ARCH_OTHER, DIAG_ARCH_X86_64, DIAG_ARCH_AARCH64 };
+
+/* The numbering this kernel uses in /proc/PID/syscall, found once: the
+ * grader's own architecture's (diagnose_built_arch()), except under an
+ * emulator such as qemu-user, where it is the machine's. */
+enum diag_arch diagnose_arch(void);
+/* The architecture the grader was compiled for. */
+enum diag_arch diagnose_built_arch(void);
+/* "x86_64", "aarch64" or "unknown". */
+const char *diagnose_arch_name(enum diag_arch arch);
+/* The number of the system call called name ("msgrcv", the kernel's name,
+ * as in SYS_msgrcv) in arch's table, or -1 if the table has none. */
+long diagnose_syscall_nr(enum diag_arch arch, const char *name);
+/* The kernel's name of system call nr in arch's table, or NULL. */
+const char *diagnose_syscall_name(enum diag_arch arch, long nr);
+
 /* Describe system call nr with its six arguments, e.g. "blocked in msgrcv()
  * on queue 3 waiting for a message of type 2". pid (or 0) lets it look at the
- * process's descriptors and memory for more detail. */
+ * process's descriptors and memory for more detail. nr is in the kernel's
+ * numbering (diagnose_arch()). */
 void diagnose_syscall(pid_t pid, long nr, const unsigned long args[6], struct strbuf *sb);
+/* The same, with nr in arch's numbering. */
+void diagnose_syscall_as(enum diag_arch arch, pid_t pid, long nr, const unsigned long args[6],
+                         struct strbuf *sb);
 /* Parse the text of /proc/PID/syscall and describe it; state is field 3 of
  * /proc/PID/stat ('S', 'R', 'T', ...). */
 void diagnose_text(pid_t pid, const char *syscall_text, char state, struct strbuf *sb);

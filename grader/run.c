@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include "run.h"
 #include "diagnose.h"
+#include "ns.h"
 #include "sandbox.h"
 #include "test.h"
 
@@ -289,7 +290,7 @@ run_start(struct run *r)
 {
     struct launch *l = test_own(xmalloc(sizeof *l));
     int pipefd[2];
-    long init;
+    pid_t init;
 
     if (r->req.timeout <= 0)
         r->req.timeout = r->req.valgrind ? VALGRIND_TIMEOUT : DEFAULT_TIMEOUT;
@@ -308,7 +309,7 @@ run_start(struct run *r)
     if (pipe2(pipefd, O_CLOEXEC) == -1)
         test_error("The grader could not make a pipe: %s", strerror(errno));
     fflush(NULL);
-    init = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, NULL, NULL, 0);
+    init = ns_fork_pid();
     if (init == -1)
         test_error("The grader could not start a process: %s", strerror(errno));
     if (init == 0) {
@@ -316,7 +317,7 @@ run_start(struct run *r)
         init_main(l, pipefd[1]);
     }
     close(pipefd[1]);
-    r->state->init_pid = (pid_t)init;
+    r->state->init_pid = init;
     r->state->status_fd = pipefd[0];
     r->res.started = now_seconds();
     read_status(r, true);       /* P reports its pid just before exec */

@@ -76,6 +76,7 @@ if [ -n "${EX:-}" ]; then
     fi
 else
     step "$unit" sh -c 'for u in build/tests/unit-*; do $u || exit 1; done'
+    step "the grader builds and its unit tests pass on aarch64 (qemu)" sh tests/cross.sh
     step "$layers" sh tests/layers.sh
     # One after the other: the end-to-end suite and the Valgrind sweep each
     # load both cores, and beside each other their deadlines became flaky.

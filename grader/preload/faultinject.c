@@ -199,7 +199,8 @@ semop(int id, struct sembuf *ops, size_t nops)
 }
 
 /* semctl's fourth argument is a union semun passed by value when present;
- * on x86_64 it travels in a register like a pointer, so forward one word. */
+ * on x86_64 and aarch64 alike it travels in a register like a pointer (a
+ * union of 8 bytes), so forward one word. */
 int
 semctl(int id, int num, int cmd, ...)
 {
