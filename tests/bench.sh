@@ -27,6 +27,8 @@ wall() {
 
 if [ "$part" != class ]; then
 echo "Grading wall time, median of $runs runs, on $(nproc) cores ($(uname -r))"
+# The figures mean little on a busy machine: say how busy it was.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-10s %-24s %10s %10s %10s\n' exercise submission median min max
 total_list=""
 for ex in $(bin/ipcgrade list | cut -f1); do
@@ -45,6 +47,7 @@ times=$(i=0; while [ $i -lt "$runs" ]; do wall all; i=$((i + 1)); done)
 printf '%-10s %-24s %10s\n' "all" "every solution" "$(echo "$times" | median)"
 times=$(i=0; while [ $i -lt "$runs" ]; do wall bin/ipcgrade grade shmget solutions/shmget --jobs 1; i=$((i + 1)); done)
 printf '%-10s %-24s %10s   (one test at a time, for the ratio)\n' "shmget" "--jobs 1" "$(echo "$times" | median)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 [ "$part" = grading ] && exit 0
 
