@@ -14,8 +14,31 @@
  * Landlock domain: it may read and run the system folders and its own
  * program, and write only its scratch folder, its Valgrind folder and its
  * /tmp. solutions/, the reference programs, the grader, other tests' folders
- * and the machine's /tmp are out of reach. The engine's compiler gets the
- * same treatment (sandbox_enter_compiler).
+ * and the machine's /tmp are out of reach. Last, P installs a seccomp filter
+ * (inherited by everything it starts) that refuses the system calls that
+ * begin the known escalations and that no chapter teaches, with EPERM:
+ *
+ *   - new namespaces: unshare(), setns(), clone() with any CLONE_NEW* flag
+ *     (a user namespace hands out every capability inside it, and most
+ *     kernel privilege escalations of recent years start there); clone3()
+ *     gets ENOSYS instead, because its flags are in memory a filter cannot
+ *     read: glibc then falls back to clone(), whose flags it can;
+ *   - kernel attack surface a student's program never needs: keyctl(),
+ *     add_key(), request_key(), bpf(), userfaultfd() (holds the kernel in a
+ *     page fault, the classic race widener), perf_event_open(), io_uring
+ *     (its own path around seccomp and LSMs, and a long list of CVEs);
+ *   - what only an administrator does: mount() and umount2() (and the new
+ *     mount API), pivot_root(), kexec, kernel modules, swapon/swapoff,
+ *     reboot(), acct(), and the file handle calls open_by_handle_at() and
+ *     name_to_handle_at() (the container escape "shocker");
+ *   - ptrace(), all of it: the grader never asks a student to trace;
+ *   - any system call of another ABI (i386 through int 0x80, x32): a filter
+ *     written for one table of numbers must not let another table through.
+ *
+ * Everything the chapters teach goes through: System V IPC, sockets (with
+ * SCM_RIGHTS and SO_PEERCRED), fork, exec, wait, signals, mmap, pipes, poll;
+ * and so does Valgrind, whose threads are clone() without CLONE_NEW*. The
+ * engine's compiler gets the same treatment (sandbox_enter_compiler).
  *
  * What is defended and what is not: grader/README.md, "The sandbox". */
 #define _GNU_SOURCE
@@ -27,9 +50,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <grp.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/landlock.h>
+#include <linux/seccomp.h>
 #include <linux/securebits.h>
+#include <stddef.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -359,6 +386,115 @@ restrict_files(const struct sandbox_paths *p)
     return rc;
 }
 
+/* ---- the seccomp filter ---- */
+
+#if defined(__x86_64__)
+#define FILTER_ARCH     AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define FILTER_ARCH     AUDIT_ARCH_AARCH64
+#endif
+
+#ifdef FILTER_ARCH
+/* The system calls P and its children may not make (sandbox.c's map says
+ * why); a number the architecture lacks is left out of the list. */
+static const long refused_calls[] = {
+    SYS_unshare, SYS_setns, SYS_keyctl, SYS_add_key, SYS_request_key, SYS_bpf,
+    SYS_userfaultfd, SYS_perf_event_open, SYS_kexec_load, SYS_mount, SYS_umount2,
+    SYS_pivot_root, SYS_ptrace, SYS_init_module, SYS_finit_module, SYS_delete_module,
+    SYS_swapon, SYS_swapoff, SYS_reboot, SYS_acct, SYS_open_by_handle_at,
+    SYS_name_to_handle_at,
+#ifdef SYS_kexec_file_load
+    SYS_kexec_file_load,
+#endif
+#ifdef SYS_io_uring_setup
+    SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
+#endif
+#ifdef SYS_fsopen
+    SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_move_mount, SYS_open_tree,
+#endif
+#ifdef SYS_mount_setattr
+    SYS_mount_setattr,
+#endif
+#ifdef SYS_umount
+    SYS_umount,
+#endif
+};
+
+/* Every namespace flag clone() takes (CLONE_NEWTIME only comes through
+ * clone3() and unshare(): in clone()'s flags its bit is the exit signal's). */
+#define CLONE_NEW_ANY   (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+                         CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+/* The low 32 bits of clone()'s flags, the first argument: every CLONE_NEW*
+ * flag is there. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ARG0_LOW        offsetof(struct seccomp_data, args[0])
+#else
+#define ARG0_LOW        (offsetof(struct seccomp_data, args[0]) + 4)
+#endif
+
+#define REFUSE(err)     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((err) & SECCOMP_RET_DATA))
+#define ALLOW           BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+
+/* Build the filter in prog (room for max instructions); return its
+ * length. Every test is "equal: refuse, else go on", so no jump is longer
+ * than one instruction and the program reads top to bottom. */
+static size_t
+build_filter(struct sock_filter *prog, size_t max)
+{
+    size_t n = 0;
+
+    /* Another ABI (i386 on x86_64, arm32 on arm64) has its own numbers. */
+    prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                             offsetof(struct seccomp_data, arch));
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FILTER_ARCH, 1, 0);
+    prog[n++] = (struct sock_filter)REFUSE(EPERM);
+    prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                             offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+    /* x32 shares the x86_64 arch value and marks its numbers with a bit. */
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1);
+    prog[n++] = (struct sock_filter)REFUSE(EPERM);
+#endif
+    for (size_t i = 0; i < ARRAY_LEN(refused_calls) && n + 2 <= max; i++) {
+        prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                                                 (__u32)refused_calls[i], 0, 1);
+        prog[n++] = (struct sock_filter)REFUSE(EPERM);
+    }
+#ifdef SYS_clone3
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1);
+    prog[n++] = (struct sock_filter)REFUSE(ENOSYS);
+#endif
+    /* Last, as it replaces the number in the accumulator with the flags. */
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3);
+    prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW);
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEW_ANY, 0, 1);
+    prog[n++] = (struct sock_filter)REFUSE(EPERM);
+    prog[n++] = (struct sock_filter)ALLOW;
+    return n;
+}
+
+/* Install the filter in this process (no_new_privs must be set): from now
+ * on it and everything it starts are held to it, across exec. */
+static int
+install_filter(void)
+{
+    struct sock_filter prog[2 * ARRAY_LEN(refused_calls) + 16];
+    struct sock_fprog fprog = { 0, prog };
+
+    fprog.len = (unsigned short)build_filter(prog, ARRAY_LEN(prog));
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0);
+}
+#else
+/* An architecture whose numbers we have not checked: no filter (the other
+ * walls stand; grader/README.md, "The sandbox", says so). */
+static int
+install_filter(void)
+{
+    return 0;
+}
+#endif
+
 int
 sandbox_enter_program(const struct sandbox_paths *paths)
 {
@@ -372,5 +508,5 @@ sandbox_enter_program(const struct sandbox_paths *paths)
         return -1;
     if (g_sandbox.landlock_abi >= 1 && restrict_files(paths) == -1)
         return -1;
-    return 0;
+    return install_filter();
 }

@@ -45,7 +45,9 @@ uid_t sandbox_compiler_uid(void);
 /* In the compiler's process, before exec: as sandbox_enter_program(). */
 int sandbox_enter_compiler(uid_t uid, const struct sandbox_paths *paths);
 /* In the program's process, just before exec: no capabilities, the
- * programs' uid, no_new_privs, Landlock. Return 0 or -1 with errno. */
+ * programs' uid, no_new_privs, Landlock, and a seccomp filter that refuses
+ * new namespaces and the other escalation starters (sandbox.c says which).
+ * Return 0 or -1 with errno. */
 int sandbox_enter_program(const struct sandbox_paths *paths);
 
 #endif
