@@ -60,6 +60,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -73,6 +74,12 @@
 #endif
 
 #define UID_BASE        1879048192u     /* 0x70000000: far from any real account */
+/* Claimed uids start above every pid (pid_max <= 2^22): graders before the
+ * claims used UID_BASE + pid, and one may still run beside us. */
+#define UID_CLAIMED     (UID_BASE + (1u << 22))
+#define UID_SLOTS       4096            /* uids UID_CLAIMED .. UID_CLAIMED + 4095 */
+#define UID_DIR         "/run/ipcgrade"
+#define UID_DIR_TMP     "/tmp/ipcgrade-uids"    /* where /run is not writable */
 #define SCRATCH_TMPFS   "size=64m,nr_inodes=4096,mode=0700"
 #define PRIVATE_TMP     "size=16m,nr_inodes=1024,mode=1777"
 
@@ -91,12 +98,81 @@ sandbox_landlock_abi(void)
     return (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 }
 
+/* ---- uids that no other grading on the machine is using ----
+ *
+ * A uid S is ours while we hold an flock() on its slot's file, as isolate
+ * does with its box ids: a grader in another PID namespace (a container, a
+ * second CI job) has pids, hence pids as uids, of its own, but shares the
+ * machine's uids and, through /run, the locks. The kernel drops a lock when
+ * the last descriptor of its open file goes, so a grader that dies gives its
+ * uids back, however it dies. */
+
+/* A folder only root may write, for the slots' files: made if missing,
+ * refused if it is not a plain folder of ours (someone else's folder in
+ * /tmp could hold every lock). Return 0 or -1 with errno. */
+static int
+uid_dir_ready(const char *dir)
+{
+    struct stat st;
+
+    if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+        return -1;
+    if (lstat(dir, &st) == -1)
+        return -1;
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
+        errno = EPERM;
+        return -1;
+    }
+    return 0;
+}
+
+int
+sandbox_claim_uid(const char *dir, uid_t *uid)
+{
+    char path[PATH_MAX];
+    unsigned start = (unsigned)getpid() % UID_SLOTS;
+
+    if (dir == NULL) {
+        dir = UID_DIR;
+        if (uid_dir_ready(dir) == -1) {
+            dir = UID_DIR_TMP;
+            if (uid_dir_ready(dir) == -1)
+                return -1;
+        }
+    }
+    /* From a slot of our own pid's: a slot just given back is taken again
+     * only after the others, so that nothing of its last run (a process
+     * being reaped still counts in RLIMIT_NPROC) can meet the next one. */
+    for (unsigned i = 0; i < UID_SLOTS; i++) {
+        unsigned slot = (start + i) % UID_SLOTS;
+        int fd, err;
+
+        snprintf(path, sizeof path, "%s/uid-%u", dir, slot);
+        fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd == -1)
+            return -1;
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            *uid = UID_CLAIMED + slot;
+            return fd;
+        }
+        err = errno;
+        close(fd);
+        errno = err;
+        if (err != EWOULDBLOCK)
+            return -1;
+    }
+    errno = EAGAIN;
+    return -1;
+}
+
 /* As root: from now on create IPC objects and files as uid S, as the
- * programs will, keeping every capability (SECBIT_NO_SETUID_FIXUP). */
+ * programs will, keeping every capability (SECBIT_NO_SETUID_FIXUP). S is
+ * claimed for as long as this process (and the runs it forks) lives. */
 static int
 take_student_identity(void)
 {
-    g_sandbox.uid = UID_BASE + (uid_t)getpid();     /* unique while the test runs */
+    if (sandbox_claim_uid(NULL, &g_sandbox.uid) == -1)
+        return -1;
     g_sandbox.gid = g_sandbox.uid;
     if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP) == -1 ||
         setresgid((gid_t)-1, g_sandbox.gid, (gid_t)-1) == -1 ||
@@ -268,7 +344,18 @@ sandbox_private_tmp(const struct sandbox_paths *p)
 uid_t
 sandbox_compiler_uid(void)
 {
-    return geteuid() == 0 ? UID_BASE + (uid_t)getpid() : geteuid();
+    static pid_t claimed_by;    /* a forked worker (batch) claims its own */
+    static uid_t uid;
+
+    if (geteuid() != 0)
+        return geteuid();
+    if (claimed_by != getpid()) {
+        if (sandbox_claim_uid(NULL, &uid) == -1)
+            die("cannot claim a uid for the compiler in %s or %s: %s", UID_DIR, UID_DIR_TMP,
+                strerror(errno));
+        claimed_by = getpid();  /* the descriptor stays open: ours till we exit */
+    }
+    return uid;
 }
 
 int

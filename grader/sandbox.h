@@ -39,8 +39,16 @@ int sandbox_set_ipc_limit(const char *name, const char *value);
  * in which /tmp is a fresh 16 MiB tmpfs; of the old /tmp only the paths
  * themselves come back, at the same place, read-only but for p->write. */
 int sandbox_private_tmp(const struct sandbox_paths *p);
+/* Claim a uid of the sandbox's range that no other process on the machine
+ * holds, by an flock() on its slot's file in dir (NULL: /run/ipcgrade, or
+ * /tmp/ipcgrade-uids where /run is not writable; needs root). The claim
+ * lasts as long as the returned descriptor (close-on-exec) stays open in
+ * any process. Return it with *uid set, or -1 with errno (EAGAIN: every
+ * slot is taken). */
+int sandbox_claim_uid(const char *dir, uid_t *uid);
 /* The uid the engine's compiler runs as: its own when not root, else one
- * of the sandbox's (unique to this grading process). */
+ * claimed for this process (sandbox_claim_uid) until it exits; dies when
+ * none can be claimed. */
 uid_t sandbox_compiler_uid(void);
 /* In the compiler's process, before exec: as sandbox_enter_program(). */
 int sandbox_enter_compiler(uid_t uid, const struct sandbox_paths *paths);
