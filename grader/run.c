@@ -54,6 +54,8 @@ struct run_state {
     struct strbuf status_text;
     int seq;                    /* numbers the run's files in the test's folder */
     char *args[RUN_MAX_ARGS];   /* the run's own copies of req.args */
+    double deadline;            /* req.timeout at the start (suites may change it) */
+    rlim_t cpu_limit;           /* RLIMIT_CPU's soft limit, seconds a process */
 };
 
 /* What I and P need, all prepared before the clone. */
@@ -158,7 +160,7 @@ prepare_launch(const struct run *r, struct launch *l)
         l->paths.write[w++] = l->vgdir;
     if (l->private_tmp)
         l->paths.write[w++] = "/tmp";      /* the run's own (sandbox_private_tmp) */
-    l->cpu = (rlim_t)(r->req.timeout * 2 + 1);
+    l->cpu = r->state->cpu_limit;
     l->memory = r->req.valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT;
     l->exe = r->req.valgrind ? "/usr/bin/valgrind" : l->program;
     build_argv(r, l);
@@ -179,7 +181,10 @@ exec_program(const struct launch *l, int status_fd, const int stdio[3])
     set_rlimit(RLIMIT_CORE, 0);
     set_rlimit(RLIMIT_FSIZE, OUTPUT_LIMIT);
     set_rlimit(RLIMIT_NOFILE, 256);
-    set_rlimit(RLIMIT_CPU, l->cpu);
+    /* The hard limit a second above the soft one: at the soft limit the
+     * kernel sends SIGXCPU, which names the limit; a program that ignores
+     * it gets SIGKILL at the hard one (equal limits: SIGKILL at once). */
+    setrlimit(RLIMIT_CPU, &(struct rlimit){ l->cpu, l->cpu + 1 });
     set_rlimit(RLIMIT_NPROC, PROCESS_LIMIT);
     if (readlink("/proc/self", self, sizeof self - 1) > 0)
         dprintf(status_fd, "P %s\n", self);     /* /proc is the test's: its pid */
@@ -297,6 +302,10 @@ run_start(struct run *r)
     r->state = xcalloc(1, sizeof *r->state);
     test_defer(free_state, r->state);
     r->state->seq = ++g_test.runs;
+    r->state->deadline = r->req.timeout;
+    /* Twice the deadline and a second: one process alone cannot reach it
+     * before its deadline; it stops what outlives the grader's watch. */
+    r->state->cpu_limit = (rlim_t)(r->req.timeout * 2 + 1);
     for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++)
         r->state->args[i] = xstrdup(r->req.args[i]);
     prepare_launch(r, l);
@@ -435,15 +444,55 @@ output_tail(const struct run *r, const char *what, bool *cut)
     return test_own(text ? text : xstrdup(""));
 }
 
+/* Which limit ended r, once its status and usage are in; deadline: the
+ * grader killed it at its deadline (run_wait's own, not a suite's). */
+static enum run_limit
+ended_by(const struct run *r, bool deadline)
+{
+    if (deadline)
+        return RUN_LIMIT_TIME;
+    if (r->res.term_signal == SIGXCPU)
+        return RUN_LIMIT_CPU;
+    /* It ignored SIGXCPU: the kernel's SIGKILL a second later. Nobody
+     * else's SIGKILL comes after that much CPU time. */
+    if (r->res.term_signal == SIGKILL && !r->res.stopped &&
+        r->res.cpu_seconds >= (double)r->state->cpu_limit)
+        return RUN_LIMIT_CPU;
+    if (r->res.term_signal == SIGXFSZ)
+        return RUN_LIMIT_FSIZE;
+    return RUN_LIMIT_NONE;
+}
+
+static const char *const limit_names[] = {
+    [RUN_LIMIT_NONE] = "none", [RUN_LIMIT_TIME] = "time", [RUN_LIMIT_CPU] = "cpu",
+    [RUN_LIMIT_FSIZE] = "file_size",
+};
+
+/* The run's record for the report: a 'U' feedback line,
+ * "PROG student|reference CPU_SECONDS PEAK_KIB LIMIT". */
+static void
+note_usage(const struct run *r)
+{
+    char line[256];
+
+    snprintf(line, sizeof line, "%s %s %.3f %ld %s", r->req.prog,
+             r->req.reference ? "reference" : "student", r->res.cpu_seconds,
+             r->res.peak_rss_kib, limit_names[r->res.limit]);
+    feedback('U', line);
+}
+
 void
 run_wait(struct run *r)
 {
     struct run_state *s = r->state;
+    struct rusage ru;
+    bool deadline;
 
     if (s == NULL || s->init_pid <= 0)
         return;                 /* never started, or already collected */
     test_recipe(RECIPE_WAIT, s->seq, NULL);
-    if (!read_status(r, false)) {
+    deadline = !read_status(r, false);
+    if (deadline) {
         struct strbuf where = { 0 };
 
         r->res.timed_out = true;
@@ -451,12 +500,20 @@ run_wait(struct run *r)
         r->res.blocked = test_own(sb_take(&where));
         kill(s->init_pid, SIGKILL);
     }
-    while (waitpid(s->init_pid, NULL, 0) == -1 && errno == EINTR)
+    /* wait4(), for its rusage: the init's own and, summed, every process it
+     * (or, at a deadline, the kernel for it) reaped; run.h says more. */
+    memset(&ru, 0, sizeof ru);
+    while (wait4(s->init_pid, NULL, 0, &ru) == -1 && errno == EINTR)
         ;
     close(s->status_fd);
     r->res.elapsed = now_seconds() - r->res.started;
+    r->res.cpu_seconds = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    r->res.peak_rss_kib = ru.ru_maxrss;         /* KiB on Linux */
     s->init_pid = 0;
     parse_status(r, sb_str(&s->status_text));
+    r->res.limit = ended_by(r, deadline);
+    note_usage(r);
     r->res.out = output_tail(r, "out", &r->res.out_cut);
     r->res.err = output_tail(r, "err", &r->res.err_cut);
     if (r->req.valgrind) {
@@ -661,14 +718,59 @@ add_folder(struct strbuf *sb)
         closedir(d);
 }
 
+const char *
+run_limit_words(const struct run *r)
+{
+    double cpu = r->state ? (double)r->state->cpu_limit : 0;
+
+    switch (r->res.limit) {
+    case RUN_LIMIT_NONE:
+        break;
+    case RUN_LIMIT_TIME:
+        return test_strf("was still running after %g s (time limit)",
+                         r->state ? r->state->deadline : r->req.timeout);
+    case RUN_LIMIT_CPU:
+        /* Less than the limit: it lowered its own (setrlimit) and met that. */
+        if (r->res.cpu_seconds + 0.5 < cpu)
+            return test_strf("was stopped by a CPU time limit it set itself after %.1f s "
+                             "of CPU time (CPU limit; this test allows %.0f s)",
+                             r->res.cpu_seconds, cpu);
+        return test_strf("used more than the %.0f s of CPU time this test allows "
+                         "(CPU limit)", cpu);
+    case RUN_LIMIT_FSIZE:
+        return test_strf("wrote a file larger than the %d KiB this test allows (file size "
+                         "limit; its stdout and stderr are files too)", OUTPUT_LIMIT >> 10);
+    }
+    return NULL;
+}
+
+/* "  it used 0.20 s of CPU time; its largest process peaked at 1.6 MiB
+ * resident", and after a crash the address space a process may have: the
+ * student compares, the grader does not guess (run.h). */
+static void
+add_usage(struct strbuf *sb, const struct run *r, bool crashed)
+{
+    sb_addf(sb, "  it used %.2f s of CPU time; its largest process peaked at %.1f MiB resident",
+            r->res.cpu_seconds, (double)r->res.peak_rss_kib / 1024);
+    if (crashed)
+        sb_addf(sb, " (a process may have %lu MiB of address space)",
+                (r->req.valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT) >> 20);
+    sb_adds(sb, "\n");
+}
+
 void
 run_summary(const struct run *r, struct strbuf *sb)
 {
+    const char *limit = run_limit_words(r);
+    bool crashed;
+
     sb_adds(sb, "$ ");
     run_command(r, sb);
     sb_adds(sb, "\n");
     add_folder(sb);
-    if (r->res.timed_out)
+    if (limit)
+        sb_addf(sb, "  %s and was stopped\n", limit);
+    else if (r->res.timed_out)
         sb_addf(sb, "  did not finish within %.0f s and was stopped\n", r->req.timeout);
     else if (r->res.stopped)
         sb_adds(sb, "  was stopped by the grader (the test was done with it)\n");
@@ -677,6 +779,12 @@ run_summary(const struct run *r, struct strbuf *sb)
                 strsignal(r->res.term_signal));
     else
         sb_addf(sb, "  exit status %d\n", r->res.exit_code);
+    /* The record only where it helps: a limit, or a crash that may have
+     * been memory running out (the report does not guess which). */
+    crashed = r->res.term_signal == SIGSEGV || r->res.term_signal == SIGABRT ||
+              r->res.term_signal == SIGBUS;
+    if (limit || crashed)
+        add_usage(sb, r, crashed);
     if (r->res.blocked && *r->res.blocked)
         sb_indent(sb, r->res.blocked, "  stuck: ");
     if (r->res.leftover_procs > 0)

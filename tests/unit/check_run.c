@@ -77,6 +77,59 @@ START_TEST(times_out_and_says_where)
     ck_assert(r.res.timed_out);
     ck_assert_double_lt(now_seconds() - t0, 3.0);
     ck_assert_ptr_nonnull(strstr(r.res.blocked, "sleeping"));
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_TIME);
+    ck_assert_ptr_nonnull(strstr(run_limit_words(&r), "still running after 0.5 s (time limit)"));
+}
+END_TEST
+
+/* A run's record: CPU time of every process of the run, the largest peak. */
+START_TEST(records_cpu_time_and_peak_memory)
+{
+    struct run r = RUN("sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done");
+
+    run_program(&r);
+    ck_assert_int_eq(r.res.exit_code, 0);
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_NONE);
+    ck_assert_ptr_null(run_limit_words(&r));
+    ck_assert_double_gt(r.res.cpu_seconds, 0.0);
+    ck_assert_int_gt(r.res.peak_rss_kib, 0);
+}
+END_TEST
+
+/* SIGXCPU is the CPU limit, named; here the program lowered its own soft
+ * limit, which the words say rather than the grader's figure. */
+START_TEST(names_the_cpu_limit)
+{
+    struct run r = RUN("sh", "-c", "ulimit -S -t 1; while :; do :; done");
+
+    run_program(&r);
+    ck_assert_int_eq(r.res.term_signal, SIGXCPU);
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_CPU);
+    ck_assert_double_ge(r.res.cpu_seconds, 0.9);
+    ck_assert_ptr_nonnull(strstr(run_limit_words(&r), "(CPU limit; this test allows 11 s)"));
+}
+END_TEST
+
+START_TEST(names_the_file_size_limit)
+{
+    struct run r = RUN("sh", "-c", "exec head -c 9000000 /dev/zero");
+
+    run_program(&r);
+    ck_assert_int_eq(r.res.term_signal, SIGXFSZ);
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_FSIZE);
+    ck_assert_ptr_nonnull(strstr(run_limit_words(&r), "larger than the 8192 KiB this test "
+                                                      "allows (file size limit"));
+}
+END_TEST
+
+/* The seccomp filter (sandbox.c): no new user namespace for a program. */
+START_TEST(refuses_new_namespaces)
+{
+    struct run r = RUN("sh", "-c", "unshare --user --net true");
+
+    run_program(&r);
+    ck_assert_int_ne(r.res.exit_code, 0);
+    ck_assert_ptr_nonnull(strstr(r.res.err, "Operation not permitted"));
 }
 END_TEST
 
@@ -254,6 +307,10 @@ run_suite(void)
     tcase_add_test(tc, captures_output_and_status);
     tcase_add_test(tc, feeds_stdin_and_reports_signals);
     tcase_add_test(tc, times_out_and_says_where);
+    tcase_add_test(tc, records_cpu_time_and_peak_memory);
+    tcase_add_test(tc, names_the_cpu_limit);
+    tcase_add_test(tc, names_the_file_size_limit);
+    tcase_add_test(tc, refuses_new_namespaces);
     tcase_add_test(tc, kills_setsid_daemons_with_the_run);
     tcase_add_test(tc, closes_inherited_descriptors_and_clears_env);
     tcase_add_test(tc, caps_output_and_keeps_its_tail);
