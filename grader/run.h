@@ -108,9 +108,9 @@ void run_describe_stuck(const struct run *r, struct strbuf *sb);
 void run_words(const struct run *r, struct strbuf *sb);
 /* The command line a student can paste to reproduce the run. */
 void run_command(const struct run *r, struct strbuf *sb);
-/* Which limit ended the run, in the student's words ("used more than the
- * 11 s of CPU time this test allows (CPU limit)"), owned by the test; NULL
- * when it did not end by a limit. */
+/* Which limit ended the run, in the student's words ("was still running
+ * after 5 s (time limit)"), owned by the test; NULL when it did not end
+ * by a limit. */
 const char *run_limit_words(const struct run *r);
 /* Exit status, output tails, where it was stuck: for a failure message. */
 void run_summary(const struct run *r, struct strbuf *sb);
