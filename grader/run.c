@@ -11,6 +11,11 @@
  *
  * P reports its own pid as T sees it ("P <pid>") and I reports P's wait
  * status ("S <status> <leftover processes>") through a close-on-exec pipe.
+ * Before it exits, I kills and reaps everything left in the namespace
+ * itself: a process the kernel reaps as the namespace dies is not counted
+ * in anyone's rusage, and T reads the run's CPU time and peak memory from
+ * I's (wait4). So T stops a run by asking I (SIGUSR1) to do the same at
+ * once, without a status, and kills I only if it does not exit soon.
  * Everything I and P need (paths, argv, environment, the sandbox's paths)
  * is prepared in T before the clone (struct launch): after it they only
  * make system calls, and a failure there is reported through the pipe. */
@@ -46,6 +51,7 @@
 #define MEMORY_LIMIT        (1UL << 30) /* RLIMIT_AS of a plain run */
 #define VALGRIND_MEMORY     (2UL << 30) /* memcheck needs room for its shadow memory */
 #define ARGV_MAX            (RUN_MAX_ARGS + 16)
+#define STOP_GRACE          1.0         /* seconds I has to stop its run, then SIGKILL */
 
 /* A started run's private state, owned by the test. */
 struct run_state {
@@ -228,6 +234,31 @@ open_stdio(const struct launch *l, int fds[3])
     fds[2] = open(l->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 }
 
+/* Set in I when T asks it to stop the run (stop_init()). */
+static volatile sig_atomic_t stop_requested;
+
+/* I's SIGUSR1 handler: only T, outside the namespace (where the kernel
+ * shows the sender as pid 0), may stop the run; the program may not. */
+static void
+on_stop(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig;
+    (void)ctx;
+    if (si->si_pid == 0)
+        stop_requested = 1;
+}
+
+/* In I: kill every process of the namespace and reap them all, so that
+ * each one's CPU time and peak memory count in I's rusage; then exit. */
+__attribute__((noreturn)) static void
+end_namespace(void)
+{
+    kill(-1, SIGKILL);          /* from pid 1: everyone in the namespace but I */
+    while (waitpid(-1, NULL, __WALL) != -1 || errno == EINTR)
+        ;
+    _exit(0);
+}
+
 /* In I, pid 1 of the new namespace: start P, reap all, report P's status. */
 __attribute__((noreturn)) static void
 init_main(const struct launch *l, int status_fd)
@@ -235,7 +266,12 @@ init_main(const struct launch *l, int status_fd)
     pid_t p, w;
     int status = 0, leftover = 0, stdio[3];
     char self[32] = "", path[96], *kids;
+    struct sigaction sa;
 
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_stop;
+    sa.sa_flags = SA_SIGINFO;   /* no SA_RESTART: waitpid() must return */
+    sigaction(SIGUSR1, &sa, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     detach_inherited_segments();
     open_stdio(l, stdio);
@@ -250,9 +286,12 @@ init_main(const struct launch *l, int status_fd)
     }
     if (p == 0)
         exec_program(l, status_fd, stdio);
-    while ((w = waitpid(-1, &status, 0)) != p)
+    while ((w = waitpid(-1, &status, 0)) != p) {
+        if (stop_requested)
+            end_namespace();    /* T stopped the run: no status to report */
         if (w == -1 && errno != EINTR)
             _exit(1);
+    }
     if (readlink("/proc/self", self, sizeof self - 1) > 0) {
         snprintf(path, sizeof path, "/proc/%s/task/%s/children", self, self);
         kids = read_file_tail(path, 4096, NULL, NULL);
@@ -261,7 +300,7 @@ init_main(const struct launch *l, int status_fd)
         free(kids);
     }
     dprintf(status_fd, "S %d %d\n", status, leftover);
-    _exit(0);
+    end_namespace();
 }
 
 static void
@@ -444,6 +483,34 @@ output_tail(const struct run *r, const char *what, bool *cut)
     return test_own(text ? text : xstrdup(""));
 }
 
+/* In T: ask I to stop the run (end_namespace()) and wait up to STOP_GRACE
+ * for it to exit, keeping what it still reports; then SIGKILL it in any
+ * case (a zombie until run_wait() collects it, so the pid is still ours):
+ * the kernel then ends the namespace, uncounted. */
+static void
+stop_init(struct run_state *s)
+{
+    double end = now_seconds() + STOP_GRACE;
+    char buf[256];
+
+    kill(s->init_pid, SIGUSR1);
+    for (double left = STOP_GRACE; left > 0; left = end - now_seconds()) {
+        struct pollfd pfd = { s->status_fd, POLLIN, 0 };
+        int rc = poll(&pfd, 1, (int)(left * 1000) + 1);
+        ssize_t n;
+
+        if (rc == -1 && errno != EINTR)
+            break;
+        if (rc <= 0)
+            continue;
+        n = read(s->status_fd, buf, sizeof buf);
+        if (n <= 0)
+            break;              /* I exited: the pipe is closed */
+        sb_add(&s->status_text, buf, (size_t)n);
+    }
+    kill(s->init_pid, SIGKILL);
+}
+
 /* Which limit ended r, once its status and usage are in; deadline: the
  * grader killed it at its deadline (run_wait's own, not a suite's). */
 static enum run_limit
@@ -499,10 +566,10 @@ run_wait(struct run *r)
         r->res.timed_out = true;
         diagnose_tree(s->init_pid, &where);
         r->res.blocked = test_own(sb_take(&where));
-        kill(s->init_pid, SIGKILL);
+        stop_init(s);
     }
     /* wait4(), for its rusage: the init's own and, summed, every process it
-     * (or, at a deadline, the kernel for it) reaped; run.h says more. */
+     * reaped, which is all of them (end_namespace()); run.h says more. */
     memset(&ru, 0, sizeof ru);
     while (wait4(s->init_pid, NULL, 0, &ru) == -1 && errno == EINTR)
         ;
@@ -544,7 +611,7 @@ run_stop(struct run *r)
 {
     if (run_init_pid(r) > 0) {
         test_recipe(RECIPE_SIGNAL, r->state->seq, "KILL");
-        kill(r->state->init_pid, SIGKILL);      /* the namespace dies with its init */
+        stop_init(r->state);    /* the namespace dies with its init */
         r->res.stopped = true;
         run_wait(r);
     }

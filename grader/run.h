@@ -56,9 +56,9 @@ struct run_result {
     struct vg_open_fd *open_fds;
     size_t n_open_fds;
     double elapsed;
-    /* What the run took, from wait4() on its init, which reaps every
-     * process of the run (the kernel reaps the rest for it when the
-     * namespace dies at a deadline), so each one counts:
+    /* What the run took, from wait4() on its init, which kills and reaps
+     * every process of the run before it exits, at a deadline too, so each
+     * one counts (one the kernel reaps as a namespace dies would not):
      * cpu_seconds is user + system time of all of them; peak_rss_kib is
      * ru_maxrss, the highest resident set of any one of them (a sum would
      * need a cgroup). A process's peak includes the grader's pages it had

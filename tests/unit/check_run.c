@@ -96,6 +96,19 @@ START_TEST(records_cpu_time_and_peak_memory)
 }
 END_TEST
 
+/* A run stopped at its deadline still counts what its processes used:
+ * the init reaps them itself (the kernel's teardown would not count them). */
+START_TEST(counts_the_cpu_time_of_a_stopped_run)
+{
+    struct run r = RUN("sh", "-c", "while :; do :; done & while :; do :; done");
+
+    r.req.timeout = 1;
+    run_program(&r);
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_TIME);
+    ck_assert_double_gt(r.res.cpu_seconds, 0.05);  /* a loaded machine shares its CPUs */
+}
+END_TEST
+
 /* SIGXCPU is the CPU limit, named; here the program lowered its own soft
  * limit, so the words give the grader's figure and what the run used. */
 START_TEST(names_the_cpu_limit)
@@ -310,6 +323,7 @@ run_suite(void)
     tcase_add_test(tc, feeds_stdin_and_reports_signals);
     tcase_add_test(tc, times_out_and_says_where);
     tcase_add_test(tc, records_cpu_time_and_peak_memory);
+    tcase_add_test(tc, counts_the_cpu_time_of_a_stopped_run);
     tcase_add_test(tc, names_the_cpu_limit);
     tcase_add_test(tc, names_the_file_size_limit);
     tcase_add_test(tc, refuses_new_namespaces);
