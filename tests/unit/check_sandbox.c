@@ -44,8 +44,8 @@ START_TEST(two_claims_get_different_uids)
 }
 END_TEST
 
-/* This process starts at the same slot each time: a slot given back is
- * the first it finds free again. */
+/* A process starts at the same (random) slot each time: a slot given back
+ * is the first it finds free again. */
 START_TEST(a_closed_claim_is_given_back)
 {
     uid_t a, b, c;
