@@ -526,6 +526,7 @@ collect_result(struct test_outcome *t, const char *work)
     t->leftovers = join_records(fb, 'L');
     t->blocked = join_records(fb, 'B');
     t->reproduce = join_records(fb, 'R');
+    t->runs = join_records(fb, 'U');
     free(ending);
     free(verdict);
     free(fb);
@@ -820,6 +821,7 @@ grade_result_free(struct grade_result *res)
         free(t->leftovers);
         free(t->blocked);
         free(t->reproduce);
+        free(t->runs);
     }
     free(res->tests);
     free(res->source_dir);

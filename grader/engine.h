@@ -18,6 +18,10 @@ struct test_outcome {
     char *message;              /* what went wrong, in a student's words */
     char *details;              /* the run: command, exit status, output */
     char *valgrind, *leftovers, *blocked, *reproduce;   /* NULL when none */
+    /* A line per program run: "PROG student|reference CPU_SECONDS PEAK_KIB
+     * LIMIT" (run.c's note_usage(), run.h's struct run_result); NULL when
+     * the test ran none. */
+    char *runs;
     double duration;
 };
 

@@ -41,7 +41,11 @@ test_fail(const struct run *r, const char *fmt, ...)
 static const char *
 exit_words(const struct run *r, char *buf, size_t len)
 {
-    if (r->res.timed_out)
+    const char *limit = run_limit_words(r);
+
+    if (limit)
+        snprintf(buf, len, "%s", limit);
+    else if (r->res.timed_out)
         snprintf(buf, len, "did not finish within %.0f s", r->req.timeout);
     else if (r->res.term_signal)
         snprintf(buf, len, "crashed (killed by signal %d, %s)", r->res.term_signal,
@@ -57,9 +61,16 @@ expect_finished(const struct run *r)
     char how[128];
 
     if (r->res.timed_out)
-        test_fail(r, "`%s` did not finish within %.0f s. %s", r->req.prog, r->req.timeout,
+        test_fail(r, "`%s` did not finish within %.0f s%s. %s", r->req.prog, r->req.timeout,
+                  r->res.limit == RUN_LIMIT_TIME ? " (time limit)" : "",
                   r->res.blocked && *r->res.blocked ? "Where it was stuck is shown below."
                                             : "It may be in an endless loop.");
+    if (r->res.limit != RUN_LIMIT_NONE)
+        test_fail(r, "`%s` %s. %s", r->req.prog, exit_words(r, how, sizeof how),
+                  r->res.limit == RUN_LIMIT_CPU
+                  ? "It may be in an endless loop, or waiting in a loop instead of in a "
+                    "blocking call."
+                  : "It may be writing in an endless loop.");
     if (r->res.term_signal)
         test_fail(r, "`%s` %s. Run the command below under gdb or valgrind to find the line.",
                   r->req.prog, exit_words(r, how, sizeof how));

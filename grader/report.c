@@ -258,6 +258,37 @@ json_lines(struct strbuf *sb, const char *name, const char *text)
     sb_adds(sb, "]");
 }
 
+/* , "runs": [{"program": ..., "reference": false, "cpu_seconds": 0.004,
+ * "peak_memory_kib": 1536, "limit": null}, ...] from the test's run
+ * records; nothing when it ran no program (an optional field). */
+static void
+json_runs(struct strbuf *sb, const char *records)
+{
+    bool first = true;
+
+    for (const char *p = records; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        char prog[64], who[16], limit[16];
+        double cpu;
+        long kib;
+        char *line = strndup(p, n);
+
+        if (line && sscanf(line, "%63s %15s %lf %ld %15s", prog, who, &cpu, &kib, limit) == 5) {
+            sb_adds(sb, first ? ", \"runs\": [{" : ", {");
+            json_field(sb, "program", prog, true);
+            sb_addf(sb, "\"reference\": %s, \"cpu_seconds\": %.3f, \"peak_memory_kib\": %ld, ",
+                    strcmp(who, "reference") == 0 ? "true" : "false", cpu, kib);
+            json_field(sb, "limit", strcmp(limit, "none") == 0 ? NULL : limit, false);
+            sb_adds(sb, "}");
+            first = false;
+        }
+        free(line);
+        p += n + (p[n] == '\n');
+    }
+    if (!first)
+        sb_adds(sb, "]");
+}
+
 static void
 json_report(FILE *out, const struct grade_result *res)
 {
@@ -302,6 +333,7 @@ json_report(FILE *out, const struct grade_result *res)
         sb_adds(&sb, ", ");
         json_field(&sb, "blocked", t->blocked, true);
         json_lines(&sb, "reproduce", t->reproduce);
+        json_runs(&sb, t->runs);
         sb_addf(&sb, ", \"duration\": %.3f}", t->duration);
         sb_free(&text);
         sb_free(&hint);

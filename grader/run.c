@@ -11,6 +11,11 @@
  *
  * P reports its own pid as T sees it ("P <pid>") and I reports P's wait
  * status ("S <status> <leftover processes>") through a close-on-exec pipe.
+ * Before it exits, I kills and reaps everything left in the namespace
+ * itself: a process the kernel reaps as the namespace dies is not counted
+ * in anyone's rusage, and T reads the run's CPU time and peak memory from
+ * I's (wait4). So T stops a run by asking I (SIGUSR1) to do the same at
+ * once, without a status, and kills I only if it does not exit soon.
  * Everything I and P need (paths, argv, environment, the sandbox's paths)
  * is prepared in T before the clone (struct launch): after it they only
  * make system calls, and a failure there is reported through the pipe. */
@@ -47,6 +52,7 @@
 #define MEMORY_LIMIT        (1UL << 30) /* RLIMIT_AS of a plain run */
 #define VALGRIND_MEMORY     (2UL << 30) /* memcheck needs room for its shadow memory */
 #define ARGV_MAX            (RUN_MAX_ARGS + 16)
+#define STOP_GRACE          1.0         /* seconds I has to stop its run, then SIGKILL */
 
 /* A started run's private state, owned by the test. */
 struct run_state {
@@ -55,6 +61,8 @@ struct run_state {
     struct strbuf status_text;
     int seq;                    /* numbers the run's files in the test's folder */
     char *args[RUN_MAX_ARGS];   /* the run's own copies of req.args */
+    double deadline;            /* req.timeout at the start (suites may change it) */
+    rlim_t cpu_limit;           /* RLIMIT_CPU's soft limit, seconds a process */
 };
 
 /* What I and P need, all prepared before the clone. */
@@ -159,7 +167,7 @@ prepare_launch(const struct run *r, struct launch *l)
         l->paths.write[w++] = l->vgdir;
     if (l->private_tmp)
         l->paths.write[w++] = "/tmp";      /* the run's own (sandbox_private_tmp) */
-    l->cpu = (rlim_t)(r->req.timeout * 2 + 1);
+    l->cpu = r->state->cpu_limit;
     l->memory = r->req.valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT;
     l->exe = r->req.valgrind ? "/usr/bin/valgrind" : l->program;
     build_argv(r, l);
@@ -180,7 +188,10 @@ exec_program(const struct launch *l, int status_fd, const int stdio[3])
     set_rlimit(RLIMIT_CORE, 0);
     set_rlimit(RLIMIT_FSIZE, OUTPUT_LIMIT);
     set_rlimit(RLIMIT_NOFILE, 256);
-    set_rlimit(RLIMIT_CPU, l->cpu);
+    /* The hard limit a second above the soft one: at the soft limit the
+     * kernel sends SIGXCPU, which names the limit; a program that ignores
+     * it gets SIGKILL at the hard one (equal limits: SIGKILL at once). */
+    setrlimit(RLIMIT_CPU, &(struct rlimit){ l->cpu, l->cpu + 1 });
     set_rlimit(RLIMIT_NPROC, PROCESS_LIMIT);
     if (readlink("/proc/self", self, sizeof self - 1) > 0)
         dprintf(status_fd, "P %s\n", self);     /* /proc is the test's: its pid */
@@ -224,6 +235,31 @@ open_stdio(const struct launch *l, int fds[3])
     fds[2] = open(l->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 }
 
+/* Set in I when T asks it to stop the run (stop_init()). */
+static volatile sig_atomic_t stop_requested;
+
+/* I's SIGUSR1 handler: only T, outside the namespace (where the kernel
+ * shows the sender as pid 0), may stop the run; the program may not. */
+static void
+on_stop(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig;
+    (void)ctx;
+    if (si->si_pid == 0)
+        stop_requested = 1;
+}
+
+/* In I: kill every process of the namespace and reap them all, so that
+ * each one's CPU time and peak memory count in I's rusage; then exit. */
+__attribute__((noreturn)) static void
+end_namespace(void)
+{
+    kill(-1, SIGKILL);          /* from pid 1: everyone in the namespace but I */
+    while (waitpid(-1, NULL, __WALL) != -1 || errno == EINTR)
+        ;
+    _exit(0);
+}
+
 /* In I, pid 1 of the new namespace: start P, reap all, report P's status. */
 __attribute__((noreturn)) static void
 init_main(const struct launch *l, int status_fd)
@@ -231,7 +267,12 @@ init_main(const struct launch *l, int status_fd)
     pid_t p, w;
     int status = 0, leftover = 0, stdio[3];
     char self[32] = "", path[96], *kids;
+    struct sigaction sa;
 
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_stop;
+    sa.sa_flags = SA_SIGINFO;   /* no SA_RESTART: waitpid() must return */
+    sigaction(SIGUSR1, &sa, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     detach_inherited_segments();
     open_stdio(l, stdio);
@@ -246,9 +287,12 @@ init_main(const struct launch *l, int status_fd)
     }
     if (p == 0)
         exec_program(l, status_fd, stdio);
-    while ((w = waitpid(-1, &status, 0)) != p)
+    while ((w = waitpid(-1, &status, 0)) != p) {
+        if (stop_requested)
+            end_namespace();    /* T stopped the run: no status to report */
         if (w == -1 && errno != EINTR)
             _exit(1);
+    }
     if (readlink("/proc/self", self, sizeof self - 1) > 0) {
         snprintf(path, sizeof path, "/proc/%s/task/%s/children", self, self);
         kids = read_file_tail(path, 4096, NULL, NULL);
@@ -257,7 +301,7 @@ init_main(const struct launch *l, int status_fd)
         free(kids);
     }
     dprintf(status_fd, "S %d %d\n", status, leftover);
-    _exit(0);
+    end_namespace();
 }
 
 static void
@@ -298,6 +342,10 @@ run_start(struct run *r)
     r->state = xcalloc(1, sizeof *r->state);
     test_defer(free_state, r->state);
     r->state->seq = ++g_test.runs;
+    r->state->deadline = r->req.timeout;
+    /* Twice the deadline and a second: one process alone cannot reach it
+     * before its deadline; it stops what outlives the grader's watch. */
+    r->state->cpu_limit = (rlim_t)(r->req.timeout * 2 + 1);
     for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++)
         r->state->args[i] = xstrdup(r->req.args[i]);
     prepare_launch(r, l);
@@ -436,28 +484,105 @@ output_tail(const struct run *r, const char *what, bool *cut)
     return test_own(text ? text : xstrdup(""));
 }
 
+/* In T: ask I to stop the run (end_namespace()) and wait up to STOP_GRACE
+ * for it to exit, keeping what it still reports; then SIGKILL it in any
+ * case (a zombie until run_wait() collects it, so the pid is still ours):
+ * the kernel then ends the namespace, uncounted. */
+static void
+stop_init(struct run_state *s)
+{
+    double end = now_seconds() + STOP_GRACE;
+    char buf[256];
+
+    kill(s->init_pid, SIGUSR1);
+    for (double left = STOP_GRACE; left > 0; left = end - now_seconds()) {
+        struct pollfd pfd = { s->status_fd, POLLIN, 0 };
+        int rc = poll(&pfd, 1, (int)(left * 1000) + 1);
+        ssize_t n;
+
+        if (rc == -1 && errno != EINTR)
+            break;
+        if (rc <= 0)
+            continue;
+        n = read(s->status_fd, buf, sizeof buf);
+        if (n <= 0)
+            break;              /* I exited: the pipe is closed */
+        sb_add(&s->status_text, buf, (size_t)n);
+    }
+    kill(s->init_pid, SIGKILL);
+}
+
+/* Which limit ended r, once its status and usage are in; deadline: the
+ * grader killed it at its deadline (run_wait's own, not a suite's). */
+static enum run_limit
+ended_by(const struct run *r, bool deadline)
+{
+    if (deadline)
+        return RUN_LIMIT_TIME;
+    if (r->res.term_signal == SIGXCPU)
+        return RUN_LIMIT_CPU;
+    /* It ignored SIGXCPU: the kernel's SIGKILL a second later. Nobody
+     * else's SIGKILL comes after that much CPU time (less a fifth: rusage
+     * can read low, run_limit_words() says why). */
+    if (r->res.term_signal == SIGKILL && !r->res.stopped &&
+        r->res.cpu_seconds >= 0.8 * (double)r->state->cpu_limit)
+        return RUN_LIMIT_CPU;
+    if (r->res.term_signal == SIGXFSZ)
+        return RUN_LIMIT_FSIZE;
+    return RUN_LIMIT_NONE;
+}
+
+static const char *const limit_names[] = {
+    [RUN_LIMIT_NONE] = "none", [RUN_LIMIT_TIME] = "time", [RUN_LIMIT_CPU] = "cpu",
+    [RUN_LIMIT_FSIZE] = "file_size",
+};
+
+/* The run's record for the report: a 'U' feedback line,
+ * "PROG student|reference CPU_SECONDS PEAK_KIB LIMIT". */
+static void
+note_usage(const struct run *r)
+{
+    char line[256];
+
+    snprintf(line, sizeof line, "%s %s %.3f %ld %s", r->req.prog,
+             r->req.reference ? "reference" : "student", r->res.cpu_seconds,
+             r->res.peak_rss_kib, limit_names[r->res.limit]);
+    feedback('U', line);
+}
+
 void
 run_wait(struct run *r)
 {
     struct run_state *s = r->state;
+    struct rusage ru;
+    bool deadline;
 
     if (s == NULL || s->init_pid <= 0)
         return;                 /* never started, or already collected */
     test_recipe(RECIPE_WAIT, s->seq, NULL);
-    if (!read_status(r, false)) {
+    deadline = !read_status(r, false);
+    if (deadline) {
         struct strbuf where = { 0 };
 
         r->res.timed_out = true;
         diagnose_tree(s->init_pid, &where);
         r->res.blocked = test_own(sb_take(&where));
-        kill(s->init_pid, SIGKILL);
+        stop_init(s);
     }
-    while (waitpid(s->init_pid, NULL, 0) == -1 && errno == EINTR)
+    /* wait4(), for its rusage: the init's own and, summed, every process it
+     * reaped, which is all of them (end_namespace()); run.h says more. */
+    memset(&ru, 0, sizeof ru);
+    while (wait4(s->init_pid, NULL, 0, &ru) == -1 && errno == EINTR)
         ;
     close(s->status_fd);
     r->res.elapsed = now_seconds() - r->res.started;
+    r->res.cpu_seconds = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    r->res.peak_rss_kib = ru.ru_maxrss;         /* KiB on Linux */
     s->init_pid = 0;
     parse_status(r, sb_str(&s->status_text));
+    r->res.limit = ended_by(r, deadline);
+    note_usage(r);
     r->res.out = output_tail(r, "out", &r->res.out_cut);
     r->res.err = output_tail(r, "err", &r->res.err_cut);
     if (r->req.valgrind) {
@@ -487,7 +612,7 @@ run_stop(struct run *r)
 {
     if (run_init_pid(r) > 0) {
         test_recipe(RECIPE_SIGNAL, r->state->seq, "KILL");
-        kill(r->state->init_pid, SIGKILL);      /* the namespace dies with its init */
+        stop_init(r->state);    /* the namespace dies with its init */
         r->res.stopped = true;
         run_wait(r);
     }
@@ -662,14 +787,58 @@ add_folder(struct strbuf *sb)
         closedir(d);
 }
 
+const char *
+run_limit_words(const struct run *r)
+{
+    double cpu = r->state ? (double)r->state->cpu_limit : 0;
+
+    switch (r->res.limit) {
+    case RUN_LIMIT_NONE:
+        break;
+    case RUN_LIMIT_TIME:
+        return test_strf("was still running after %g s (time limit)",
+                         r->state ? r->state->deadline : r->req.timeout);
+    case RUN_LIMIT_CPU:
+        /* Both figures, no guess: a program may have lowered its own limit
+         * (setrlimit), and rusage reads up to a tenth low on some virtual
+         * machines (1 s of RLIMIT_CPU showed as 0.9 s). */
+        return test_strf("ran out of CPU time: this test allows %.0f s of CPU time a "
+                         "process, and the run used %.1f s (CPU limit)",
+                         cpu, r->res.cpu_seconds);
+    case RUN_LIMIT_FSIZE:
+        return test_strf("wrote a file larger than the %d KiB this test allows (file size "
+                         "limit; its stdout and stderr are files too)", OUTPUT_LIMIT >> 10);
+    }
+    return NULL;
+}
+
+/* "  it used 0.20 s of CPU time; its largest process peaked at 1.6 MiB
+ * resident", and after a crash the address space a process may have: the
+ * student compares, the grader does not guess (run.h). */
+static void
+add_usage(struct strbuf *sb, const struct run *r, bool crashed)
+{
+    sb_addf(sb, "  it used %.2f s of CPU time; its largest process peaked at %.1f MiB resident",
+            r->res.cpu_seconds, (double)r->res.peak_rss_kib / 1024);
+    if (crashed)
+        sb_addf(sb, " (a process may have %lu MiB of address space)",
+                (r->req.valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT) >> 20);
+    sb_adds(sb, "\n");
+}
+
 void
 run_summary(const struct run *r, struct strbuf *sb)
 {
+    const char *limit = run_limit_words(r);
+    bool crashed;
+
     sb_adds(sb, "$ ");
     run_command(r, sb);
     sb_adds(sb, "\n");
     add_folder(sb);
-    if (r->res.timed_out)
+    if (limit)
+        sb_addf(sb, "  %s and was stopped\n", limit);
+    else if (r->res.timed_out)
         sb_addf(sb, "  did not finish within %.0f s and was stopped\n", r->req.timeout);
     else if (r->res.stopped)
         sb_adds(sb, "  was stopped by the grader (the test was done with it)\n");
@@ -678,6 +847,12 @@ run_summary(const struct run *r, struct strbuf *sb)
                 strsignal(r->res.term_signal));
     else
         sb_addf(sb, "  exit status %d\n", r->res.exit_code);
+    /* The record only where it helps: a limit, or a crash that may have
+     * been memory running out (the report does not guess which). */
+    crashed = r->res.term_signal == SIGSEGV || r->res.term_signal == SIGABRT ||
+              r->res.term_signal == SIGBUS;
+    if (limit || crashed)
+        add_usage(sb, r, crashed);
     if (r->res.blocked && *r->res.blocked)
         sb_indent(sb, r->res.blocked, "  stuck: ");
     if (r->res.leftover_procs > 0)

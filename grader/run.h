@@ -28,6 +28,14 @@ struct run_request {
                                    (a long log); 0: the usual tail */
 };
 
+/* Which of the grader's limits ended a run (run_limit_words() says it). */
+enum run_limit {
+    RUN_LIMIT_NONE,
+    RUN_LIMIT_TIME,             /* still running at its deadline: the grader's SIGKILL */
+    RUN_LIMIT_CPU,              /* RLIMIT_CPU: SIGXCPU, or SIGKILL one second later */
+    RUN_LIMIT_FSIZE,            /* RLIMIT_FSIZE: SIGXFSZ (a flood of output) */
+};
+
 struct run_result {
     pid_t pid;                  /* as IPC_STAT's cpid/lpid will show it */
     double started;             /* now_seconds() at the start; the deadline is
@@ -48,6 +56,18 @@ struct run_result {
     struct vg_open_fd *open_fds;
     size_t n_open_fds;
     double elapsed;
+    /* What the run took, from wait4() on its init, which kills and reaps
+     * every process of the run before it exits, at a deadline too, so each
+     * one counts (one the kernel reaps as a namespace dies would not):
+     * cpu_seconds is user + system time of all of them; peak_rss_kib is
+     * ru_maxrss, the highest resident set of any one of them (a sum would
+     * need a cgroup). A process's peak includes the grader's pages it had
+     * between fork and exec, a few MiB: small programs all show about that.
+     * Running out of RLIMIT_AS shows as a failing malloc() or mmap(), not
+     * as a signal, so no run is said to have ended by a memory limit. */
+    double cpu_seconds;
+    long peak_rss_kib;
+    enum run_limit limit;
 };
 
 struct run_state;               /* run.c's own */
@@ -88,6 +108,10 @@ void run_describe_stuck(const struct run *r, struct strbuf *sb);
 void run_words(const struct run *r, struct strbuf *sb);
 /* The command line a student can paste to reproduce the run. */
 void run_command(const struct run *r, struct strbuf *sb);
+/* Which limit ended the run, in the student's words ("was still running
+ * after 5 s (time limit)"), owned by the test; NULL when it did not end
+ * by a limit. */
+const char *run_limit_words(const struct run *r);
 /* Exit status, output tails, where it was stuck: for a failure message. */
 void run_summary(const struct run *r, struct strbuf *sb);
 

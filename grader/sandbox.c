@@ -14,8 +14,31 @@
  * Landlock domain: it may read and run the system folders and its own
  * program, and write only its scratch folder, its Valgrind folder and its
  * /tmp. solutions/, the reference programs, the grader, other tests' folders
- * and the machine's /tmp are out of reach. The engine's compiler gets the
- * same treatment (sandbox_enter_compiler).
+ * and the machine's /tmp are out of reach. Last, P installs a seccomp filter
+ * (inherited by everything it starts) that refuses the system calls that
+ * begin the known escalations and that no chapter teaches, with EPERM:
+ *
+ *   - new namespaces: unshare(), setns(), clone() with any CLONE_NEW* flag
+ *     (a user namespace hands out every capability inside it, and most
+ *     kernel privilege escalations of recent years start there); clone3()
+ *     gets ENOSYS instead, because its flags are in memory a filter cannot
+ *     read: glibc then falls back to clone(), whose flags it can;
+ *   - kernel attack surface a student's program never needs: keyctl(),
+ *     add_key(), request_key(), bpf(), userfaultfd() (holds the kernel in a
+ *     page fault, the classic race widener), perf_event_open(), io_uring
+ *     (its own path around seccomp and LSMs, and a long list of CVEs);
+ *   - what only an administrator does: mount() and umount2() (and the new
+ *     mount API), pivot_root(), kexec, kernel modules, swapon/swapoff,
+ *     reboot(), acct(), and the file handle calls open_by_handle_at() and
+ *     name_to_handle_at() (the container escape "shocker");
+ *   - ptrace(), all of it: the grader never asks a student to trace;
+ *   - any system call of another ABI (i386 through int 0x80, x32): a filter
+ *     written for one table of numbers must not let another table through.
+ *
+ * Everything the chapters teach goes through: System V IPC, sockets (with
+ * SCM_RIGHTS and SO_PEERCRED), fork, exec, wait, signals, mmap, pipes, poll;
+ * and so does Valgrind, whose threads are clone() without CLONE_NEW*. The
+ * engine's compiler gets the same treatment (sandbox_enter_compiler).
  *
  * What is defended and what is not: grader/README.md, "The sandbox". */
 #define _GNU_SOURCE
@@ -27,14 +50,20 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <grp.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/landlock.h>
+#include <linux/seccomp.h>
 #include <linux/securebits.h>
+#include <stddef.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -46,6 +75,12 @@
 #endif
 
 #define UID_BASE        1879048192u     /* 0x70000000: far from any real account */
+/* Claimed uids start above every pid (pid_max <= 2^22): graders before the
+ * claims used UID_BASE + pid, and one may still run beside us. */
+#define UID_CLAIMED     (UID_BASE + (1u << 22))
+#define UID_SLOTS       4096            /* uids UID_CLAIMED .. UID_CLAIMED + 4095 */
+#define UID_DIR         "/run/ipcgrade"
+#define UID_DIR_TMP     "/tmp/ipcgrade-uids"    /* where /run is not writable */
 #define SCRATCH_TMPFS   "size=64m,nr_inodes=4096,mode=0700"
 #define PRIVATE_TMP     "size=16m,nr_inodes=1024,mode=1777"
 
@@ -64,12 +99,99 @@ sandbox_landlock_abi(void)
     return (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 }
 
+/* ---- uids that no other grading on the machine is using ----
+ *
+ * A uid S is ours while we hold an flock() on its slot's file, as isolate
+ * does with its box ids: a grader in another PID namespace (a container, a
+ * second CI job) has pids, hence pids as uids, of its own, but shares the
+ * machine's uids and, through /run, the locks. The kernel drops a lock when
+ * the last descriptor of its open file goes, so a grader that dies gives its
+ * uids back, however it dies. */
+
+/* A folder only root may write, for the slots' files: made if missing,
+ * refused if it is not a plain folder of ours (someone else's folder in
+ * /tmp could hold every lock). Return 0 or -1 with errno. */
+static int
+uid_dir_ready(const char *dir)
+{
+    struct stat st;
+
+    if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+        return -1;
+    if (lstat(dir, &st) == -1)
+        return -1;
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
+        errno = EPERM;
+        return -1;
+    }
+    return 0;
+}
+
+/* Where this process starts looking for a free slot: random, drawn once
+ * per process. Random, so that a slot just given back is taken again only
+ * after the others (nothing of its last run, such as a process still being
+ * reaped and counted in RLIMIT_NPROC, can meet the next one), and so that
+ * graders that do not share the folder (containers with a /run each) seldom
+ * meet; once per process, so that its own claims are predictable. */
+static unsigned
+first_slot(void)
+{
+    static pid_t drawn_by;
+    static unsigned slot;
+
+    if (drawn_by != getpid()) {
+        if (getrandom(&slot, sizeof slot, GRND_NONBLOCK) != (ssize_t)sizeof slot)
+            slot = (unsigned)getpid() * 2654435761u;   /* no entropy yet: spread pids */
+        slot %= UID_SLOTS;
+        drawn_by = getpid();
+    }
+    return slot;
+}
+
+int
+sandbox_claim_uid(const char *dir, uid_t *uid)
+{
+    char path[PATH_MAX];
+    unsigned start = first_slot();
+
+    if (dir == NULL) {
+        dir = UID_DIR;
+        if (uid_dir_ready(dir) == -1) {
+            dir = UID_DIR_TMP;
+            if (uid_dir_ready(dir) == -1)
+                return -1;
+        }
+    }
+    for (unsigned i = 0; i < UID_SLOTS; i++) {
+        unsigned slot = (start + i) % UID_SLOTS;
+        int fd, err;
+
+        snprintf(path, sizeof path, "%s/uid-%u", dir, slot);
+        fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd == -1)
+            return -1;
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            *uid = UID_CLAIMED + slot;
+            return fd;
+        }
+        err = errno;
+        close(fd);
+        errno = err;
+        if (err != EWOULDBLOCK)
+            return -1;
+    }
+    errno = EAGAIN;
+    return -1;
+}
+
 /* As root: from now on create IPC objects and files as uid S, as the
- * programs will, keeping every capability (SECBIT_NO_SETUID_FIXUP). */
+ * programs will, keeping every capability (SECBIT_NO_SETUID_FIXUP). S is
+ * claimed for as long as this process (and the runs it forks) lives. */
 static int
 take_student_identity(void)
 {
-    g_sandbox.uid = UID_BASE + (uid_t)getpid();     /* unique while the test runs */
+    if (sandbox_claim_uid(NULL, &g_sandbox.uid) == -1)
+        return -1;
     g_sandbox.gid = g_sandbox.uid;
     if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP) == -1 ||
         setresgid((gid_t)-1, g_sandbox.gid, (gid_t)-1) == -1 ||
@@ -241,7 +363,18 @@ sandbox_private_tmp(const struct sandbox_paths *p)
 uid_t
 sandbox_compiler_uid(void)
 {
-    return geteuid() == 0 ? UID_BASE + (uid_t)getpid() : geteuid();
+    static pid_t claimed_by;    /* a forked worker (batch) claims its own */
+    static uid_t uid;
+
+    if (geteuid() != 0)
+        return geteuid();
+    if (claimed_by != getpid()) {
+        if (sandbox_claim_uid(NULL, &uid) == -1)
+            die("cannot claim a uid for the compiler in %s or %s: %s", UID_DIR, UID_DIR_TMP,
+                strerror(errno));
+        claimed_by = getpid();  /* the descriptor stays open: ours till we exit */
+    }
+    return uid;
 }
 
 int
@@ -359,6 +492,115 @@ restrict_files(const struct sandbox_paths *p)
     return rc;
 }
 
+/* ---- the seccomp filter ---- */
+
+#if defined(__x86_64__)
+#define FILTER_ARCH     AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define FILTER_ARCH     AUDIT_ARCH_AARCH64
+#endif
+
+#ifdef FILTER_ARCH
+/* The system calls P and its children may not make (sandbox.c's map says
+ * why); a number the architecture lacks is left out of the list. */
+static const long refused_calls[] = {
+    SYS_unshare, SYS_setns, SYS_keyctl, SYS_add_key, SYS_request_key, SYS_bpf,
+    SYS_userfaultfd, SYS_perf_event_open, SYS_kexec_load, SYS_mount, SYS_umount2,
+    SYS_pivot_root, SYS_ptrace, SYS_init_module, SYS_finit_module, SYS_delete_module,
+    SYS_swapon, SYS_swapoff, SYS_reboot, SYS_acct, SYS_open_by_handle_at,
+    SYS_name_to_handle_at,
+#ifdef SYS_kexec_file_load
+    SYS_kexec_file_load,
+#endif
+#ifdef SYS_io_uring_setup
+    SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
+#endif
+#ifdef SYS_fsopen
+    SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_move_mount, SYS_open_tree,
+#endif
+#ifdef SYS_mount_setattr
+    SYS_mount_setattr,
+#endif
+#ifdef SYS_umount
+    SYS_umount,
+#endif
+};
+
+/* Every namespace flag clone() takes (CLONE_NEWTIME only comes through
+ * clone3() and unshare(): in clone()'s flags its bit is the exit signal's). */
+#define CLONE_NEW_ANY   (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+                         CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+/* The low 32 bits of clone()'s flags, the first argument: every CLONE_NEW*
+ * flag is there. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ARG0_LOW        offsetof(struct seccomp_data, args[0])
+#else
+#define ARG0_LOW        (offsetof(struct seccomp_data, args[0]) + 4)
+#endif
+
+#define REFUSE(err)     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((err) & SECCOMP_RET_DATA))
+#define ALLOW           BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+
+/* Build the filter in prog (room for max instructions); return its
+ * length. Every test is "equal: refuse, else go on", so no jump is longer
+ * than one instruction and the program reads top to bottom. */
+static size_t
+build_filter(struct sock_filter *prog, size_t max)
+{
+    size_t n = 0;
+
+    /* Another ABI (i386 on x86_64, arm32 on arm64) has its own numbers. */
+    prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                             offsetof(struct seccomp_data, arch));
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FILTER_ARCH, 1, 0);
+    prog[n++] = (struct sock_filter)REFUSE(EPERM);
+    prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                             offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+    /* x32 shares the x86_64 arch value and marks its numbers with a bit. */
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1);
+    prog[n++] = (struct sock_filter)REFUSE(EPERM);
+#endif
+    for (size_t i = 0; i < ARRAY_LEN(refused_calls) && n + 2 <= max; i++) {
+        prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                                                 (__u32)refused_calls[i], 0, 1);
+        prog[n++] = (struct sock_filter)REFUSE(EPERM);
+    }
+#ifdef SYS_clone3
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1);
+    prog[n++] = (struct sock_filter)REFUSE(ENOSYS);
+#endif
+    /* Last, as it replaces the number in the accumulator with the flags. */
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3);
+    prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW);
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEW_ANY, 0, 1);
+    prog[n++] = (struct sock_filter)REFUSE(EPERM);
+    prog[n++] = (struct sock_filter)ALLOW;
+    return n;
+}
+
+/* Install the filter in this process (no_new_privs must be set): from now
+ * on it and everything it starts are held to it, across exec. */
+static int
+install_filter(void)
+{
+    struct sock_filter prog[2 * ARRAY_LEN(refused_calls) + 16];
+    struct sock_fprog fprog = { 0, prog };
+
+    fprog.len = (unsigned short)build_filter(prog, ARRAY_LEN(prog));
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0);
+}
+#else
+/* An architecture whose numbers we have not checked: no filter (the other
+ * walls stand; grader/README.md, "The sandbox", says so). */
+static int
+install_filter(void)
+{
+    return 0;
+}
+#endif
+
 int
 sandbox_enter_program(const struct sandbox_paths *paths)
 {
@@ -372,5 +614,5 @@ sandbox_enter_program(const struct sandbox_paths *paths)
         return -1;
     if (g_sandbox.landlock_abi >= 1 && restrict_files(paths) == -1)
         return -1;
-    return 0;
+    return install_filter();
 }

@@ -39,13 +39,23 @@ int sandbox_set_ipc_limit(const char *name, const char *value);
  * in which /tmp is a fresh 16 MiB tmpfs; of the old /tmp only the paths
  * themselves come back, at the same place, read-only but for p->write. */
 int sandbox_private_tmp(const struct sandbox_paths *p);
+/* Claim a uid of the sandbox's range that no other process on the machine
+ * holds, by an flock() on its slot's file in dir (NULL: /run/ipcgrade, or
+ * /tmp/ipcgrade-uids where /run is not writable; needs root). The claim
+ * lasts as long as the returned descriptor (close-on-exec) stays open in
+ * any process. Return it with *uid set, or -1 with errno (EAGAIN: every
+ * slot is taken). */
+int sandbox_claim_uid(const char *dir, uid_t *uid);
 /* The uid the engine's compiler runs as: its own when not root, else one
- * of the sandbox's (unique to this grading process). */
+ * claimed for this process (sandbox_claim_uid) until it exits; dies when
+ * none can be claimed. */
 uid_t sandbox_compiler_uid(void);
 /* In the compiler's process, before exec: as sandbox_enter_program(). */
 int sandbox_enter_compiler(uid_t uid, const struct sandbox_paths *paths);
 /* In the program's process, just before exec: no capabilities, the
- * programs' uid, no_new_privs, Landlock. Return 0 or -1 with errno. */
+ * programs' uid, no_new_privs, Landlock, and a seccomp filter that refuses
+ * new namespaces and the other escalation starters (sandbox.c says which).
+ * Return 0 or -1 with errno. */
 int sandbox_enter_program(const struct sandbox_paths *paths);
 
 #endif

@@ -492,6 +492,8 @@ run_halt_words(struct run *r, struct strbuf *sb)
             sb_indent(sb, r->res.blocked, "  ");
     } else if (r->res.stopped) {
         sb_addf(sb, "The grader had stopped `%s`.\n", r->req.prog);
+    } else if (run_limit_words(r)) {
+        sb_addf(sb, "`%s` %s.\n", r->req.prog, run_limit_words(r));
     } else if (r->res.term_signal) {
         sb_addf(sb, "`%s` was killed by signal %d (%s).\n", r->req.prog, r->res.term_signal,
                 strsignal(r->res.term_signal));

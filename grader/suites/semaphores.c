@@ -378,7 +378,9 @@ describe_stuck(struct run **runs, size_t n, struct strbuf *sb)
         ended = true;
         sb_adds(sb, "  - ");
         ring_words(runs[i], sb);
-        if (runs[i]->res.term_signal)
+        if (run_limit_words(runs[i]))
+            sb_addf(sb, ": %s\n", run_limit_words(runs[i]));
+        else if (runs[i]->res.term_signal)
             sb_addf(sb, ": killed by signal %d\n", runs[i]->res.term_signal);
         else
             sb_addf(sb, ": exit status %d\n", runs[i]->res.exit_code);

@@ -27,7 +27,8 @@ render(enum report_format fmt)
     struct test_outcome tests[4] = {
         { .def = &defs[0], .number = 1, .outcome = OUTCOME_PASS, .score = 2, .max_score = 2 },
         { .def = &defs[1], .number = 2, .score = 0, .max_score = 3,
-          .message = "bad bytes: \x01 \xff \"quoted\" <tag> & tab\there\n" },
+          .message = "bad bytes: \x01 \xff \"quoted\" <tag> & tab\there\n",
+          .runs = "prog student 11.020 1536 cpu\nprog reference 0.004 1400 none\n" },
         { .def = &defs[2], .number = 4, .score = 0, .max_score = 1, .message = "hidden why" },
         { .def = &defs[3], .number = 3, .outcome = OUTCOME_ERROR, .score = 0, .max_score = 0,
           .message = "The grader could not make a pipe: Too many open files" },
@@ -55,6 +56,13 @@ START_TEST(json_escapes_everything)
     ck_assert_ptr_nonnull(strstr(s, "\"status\": \"failed\""));
     ck_assert_ptr_nonnull(strstr(s, "\"outcome\": \"error\""));
     ck_assert_ptr_nonnull(strstr(s, "\"section\": \"Creating a segment\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"runs\": [{\"program\": \"prog\", \"reference\": false, "
+                                    "\"cpu_seconds\": 11.020, \"peak_memory_kib\": 1536, "
+                                    "\"limit\": \"cpu\"}, {\"program\": \"prog\", "
+                                    "\"reference\": true, \"cpu_seconds\": 0.004, "
+                                    "\"peak_memory_kib\": 1400, \"limit\": null}]"));
+    /* A test that ran nothing has no record at all (an optional field). */
+    ck_assert_ptr_null(strstr(strstr(s, "\"runs\"") + 1, "\"runs\""));
     ck_assert_ptr_nonnull(strstr(s, "\"hint\": \"look at shmget(). See chapters/xx.md, "
                                     "\\\"Creating a segment\\\".\""));
     free(s);

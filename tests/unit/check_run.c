@@ -78,6 +78,74 @@ START_TEST(times_out_and_says_where)
     ck_assert(r.res.timed_out);
     ck_assert_double_lt(now_seconds() - t0, 3.0);
     ck_assert_ptr_nonnull(strstr(r.res.blocked, "sleeping"));
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_TIME);
+    ck_assert_ptr_nonnull(strstr(run_limit_words(&r), "still running after 0.5 s (time limit)"));
+}
+END_TEST
+
+/* A run's record: CPU time of every process of the run, the largest peak. */
+START_TEST(records_cpu_time_and_peak_memory)
+{
+    struct run r = RUN("sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done");
+
+    run_program(&r);
+    ck_assert_int_eq(r.res.exit_code, 0);
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_NONE);
+    ck_assert_ptr_null(run_limit_words(&r));
+    ck_assert_double_gt(r.res.cpu_seconds, 0.0);
+    ck_assert_int_gt(r.res.peak_rss_kib, 0);
+}
+END_TEST
+
+/* A run stopped at its deadline still counts what its processes used:
+ * the init reaps them itself (the kernel's teardown would not count them). */
+START_TEST(counts_the_cpu_time_of_a_stopped_run)
+{
+    struct run r = RUN("sh", "-c", "while :; do :; done & while :; do :; done");
+
+    r.req.timeout = 1;
+    run_program(&r);
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_TIME);
+    ck_assert_double_gt(r.res.cpu_seconds, 0.05);  /* a loaded machine shares its CPUs */
+}
+END_TEST
+
+/* SIGXCPU is the CPU limit, named; here the program lowered its own soft
+ * limit, so the words give the grader's figure and what the run used. */
+START_TEST(names_the_cpu_limit)
+{
+    struct run r = RUN("sh", "-c", "ulimit -S -t 1; while :; do :; done");
+
+    run_program(&r);
+    ck_assert_int_eq(r.res.term_signal, SIGXCPU);
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_CPU);
+    ck_assert_double_ge(r.res.cpu_seconds, 0.8);
+    ck_assert_ptr_nonnull(strstr(run_limit_words(&r), "ran out of CPU time: this test allows "
+                                                      "11 s of CPU time a process"));
+    ck_assert_ptr_nonnull(strstr(run_limit_words(&r), "(CPU limit)"));
+}
+END_TEST
+
+START_TEST(names_the_file_size_limit)
+{
+    struct run r = RUN("sh", "-c", "exec head -c 9000000 /dev/zero");
+
+    run_program(&r);
+    ck_assert_int_eq(r.res.term_signal, SIGXFSZ);
+    ck_assert_int_eq(r.res.limit, RUN_LIMIT_FSIZE);
+    ck_assert_ptr_nonnull(strstr(run_limit_words(&r), "larger than the 8192 KiB this test "
+                                                      "allows (file size limit"));
+}
+END_TEST
+
+/* The seccomp filter (sandbox.c): no new user namespace for a program. */
+START_TEST(refuses_new_namespaces)
+{
+    struct run r = RUN("sh", "-c", "unshare --user --net true");
+
+    run_program(&r);
+    ck_assert_int_ne(r.res.exit_code, 0);
+    ck_assert_ptr_nonnull(strstr(r.res.err, "Operation not permitted"));
 }
 END_TEST
 
@@ -279,6 +347,8 @@ run_suite(void)
         kills_setsid_daemons_with_the_run, closes_inherited_descriptors_and_clears_env,
         caps_output_and_keeps_its_tail, runs_in_the_background_and_takes_signals,
         stops_a_run_on_demand, runs_do_not_inherit_attachments, notices_an_early_exit,
+        records_cpu_time_and_peak_memory, counts_the_cpu_time_of_a_stopped_run,
+        names_the_cpu_limit, names_the_file_size_limit, refuses_new_namespaces,
     };
     Suite *s = suite_create("run");
     TCase *tc = tcase_create("run");
