@@ -92,6 +92,7 @@ static const char *const namespace_limits[][2] = {
 };
 
 struct sandbox g_sandbox;
+bool sandbox_filter_optional;
 
 int
 sandbox_landlock_abi(void)
@@ -614,5 +615,7 @@ sandbox_enter_program(const struct sandbox_paths *paths)
         return -1;
     if (g_sandbox.landlock_abi >= 1 && restrict_files(paths) == -1)
         return -1;
-    return install_filter();
+    if (install_filter() == -1 && !(errno == EINVAL && sandbox_filter_optional))
+        return -1;
+    return 0;
 }
