@@ -174,28 +174,22 @@ local function retarget(inlines, ctx)
         out:insert(pandoc.Str(ctx.chapter_no))
         i = i + 1
       end
-    -- Listing N-M below: the listing is in the chapter.
-    elseif el.t == "Str" and el.text == "Listing" and str(i + 2, "^%w+%-%d+$")
-        and at(i + 3) and at(i + 3).t == "Space" and below(at(i + 4)) then
-      out:insert(el)
-      out:insert(pandoc.Space())
-      out:insert(at(i + 2))
-      out:insert(pandoc.Space())
-      out:insert(pandoc.Str("in"))
-      out:insert(pandoc.Space())
-      out:insert(section_link(ctx, here, false))
-      out:insert(pandoc.Str(below(at(i + 4))))
-      i = i + 5
-    -- The same, where anchors.lua already made "Listing N-M" a link to it.
-    elseif el.t == "Link" and stringify(el.content):match("^Listing %w+%-%d+$")
-        and at(i + 1) and at(i + 1).t == "Space" and below(at(i + 2)) then
-      out:insert(el)
+    -- Listing N-M below: the listing is in the chapter. "Listing N-M" is
+    -- two words, or one link where anchors.lua made it one.
+    elseif (el.t == "Str" and el.text == "Listing" and str(i + 2, "^%w+%-%d+$")
+            and at(i + 3) and at(i + 3).t == "Space" and below(at(i + 4)))
+        or (el.t == "Link" and stringify(el.content):match("^Listing %w+%-%d+$")
+            and at(i + 1) and at(i + 1).t == "Space" and below(at(i + 2))) then
+      local words = el.t == "Link" and 1 or 3      -- inlines of "Listing N-M"
+      for k = i, i + words - 1 do
+        out:insert(at(k))
+      end
       out:insert(pandoc.Space())
       out:insert(pandoc.Str("in"))
       out:insert(pandoc.Space())
       out:insert(section_link(ctx, here, false))
-      out:insert(pandoc.Str(below(at(i + 2))))
-      i = i + 3
+      out:insert(pandoc.Str(below(at(i + words + 1))))
+      i = i + words + 2
     -- see below, (below): the rest of the section the text came from.
     elseif el.t == "Str" and el.text == "see" and at(i + 1) and at(i + 1).t == "Space"
         and below(at(i + 2)) then
