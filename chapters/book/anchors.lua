@@ -73,6 +73,8 @@ page (concepts.html) and the PDF's index are made from these spans.
 ]]
 
 local stringify = pandoc.utils.stringify
+local here = (PANDOC_SCRIPT_FILE or ""):match("^(.*/)") or "./"
+local xref = dofile(here .. "xref.lua")
 
 -- name, return type, parameter names of a C declaration; nil if the text
 -- is not one.
@@ -171,9 +173,9 @@ end
 -- its file name chapters/05-name.md or chapters/05a-name.md.
 local function chapter_number()
   for _, f in ipairs((PANDOC_STATE and PANDOC_STATE.input_files) or {}) do
-    local nn, letter = f:match("(%d%d)(%l?)%-[^/]*%.md$")
-    if nn then
-      return tostring(tonumber(nn)) .. letter
+    local label = xref.chapter_label(f:match("([^/]+)%.md$") or "")
+    if label then
+      return label
     end
   end
   return nil

@@ -15,13 +15,15 @@ pages that are not chapters (appendices, the quick reference, the guide
 pages, which combine.lua labels itself), are left as they are.
 ]]
 
+local here = (PANDOC_SCRIPT_FILE or ""):match("^(.*/)") or "./"
+local xref = dofile(here .. "xref.lua")
+
 local function number_headers(blocks, state)
   for _, b in ipairs(blocks) do
     if b.t == "Header" then
       local unnumbered = b.classes:includes("unnumbered")
       if b.level == 1 and b.attributes["data-kind"] then
-        local nn = b.attributes["data-kind"] == "chapter" and b.identifier:match("^(%d%d%l?)%-")
-        state.label = nn and (nn:gsub("^0(%d)", "%1")) or nil
+        state.label = b.attributes["data-kind"] == "chapter" and xref.chapter_label(b.identifier) or nil
         state.counts = {}
       end
       if state.label and not unnumbered then

@@ -29,6 +29,8 @@ writes the joined book, combine.lua's output, as LaTeX).
 ]]
 
 local images = os.getenv("BOOK_IMAGES") or "."
+local here = (PANDOC_SCRIPT_FILE or ""):match("^(.*/)") or "./"
+local xref = dofile(here .. "xref.lua")
 
 local function latex(inlines)
   local s = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), "latex")
@@ -419,9 +421,9 @@ local document = {
       end
       if b.t == "Header" and b.level == 1 then
         local kind = b.attributes["data-kind"] or "chapter"
-        local nn = b.identifier:match("^(%d%d%l?)%-")
-        if kind == "chapter" and nn then
-          out:insert(pandoc.RawBlock("latex", "\\BookChapterNumber{" .. nn:gsub("^0(%d)", "%1") .. "}"))
+        local label = xref.chapter_label(b.identifier)
+        if kind == "chapter" and label then
+          out:insert(pandoc.RawBlock("latex", "\\BookChapterNumber{" .. label .. "}"))
         elseif kind ~= "chapter" and not appendix then
           appendix = true
           out:insert(pandoc.RawBlock("latex", "\\appendix\\renewcommand{\\theHchapter}{app.\\Alph{chapter}}"))

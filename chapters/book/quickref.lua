@@ -37,6 +37,8 @@ Two things are not taken from the chapters as they are:
 ]]
 
 local stringify = pandoc.utils.stringify
+local here = (PANDOC_SCRIPT_FILE or ""):match("^(.*/)") or "./"
+local xref = dofile(here .. "xref.lua")
 
 local function fail(msg)
   error("quickref.lua: " .. msg, 0)
@@ -97,12 +99,7 @@ local function header_codes(headers)
   return out
 end
 
--- "5" for the page 05-semaphores, "5a" for 05a-counter (a chapter put
--- between two others), nil for a page that is not a chapter.
-local function chapter_label(page)
-  local nn = page:match("^(%d%d%l?)%-")
-  return nn and (nn:gsub("^0(%d)", "%1")) or nil
-end
+local chapter_label = xref.chapter_label
 
 local function headers_for(name)
   local h = HEADERS[name]

@@ -65,6 +65,14 @@ function M.book(work)
   return book
 end
 
+-- A chapter's label from its page's name: "5" for 05-semaphores, "5a" for
+-- 05a-counter (a chapter put between two others); nil for a page that is
+-- not a chapter. Every filter that numbers chapters asks this one.
+function M.chapter_label(name)
+  local nn = name:match("^(%d%d%l?)%-")
+  return nn and (nn:gsub("^0(%d)", "%1")) or nil
+end
+
 -- The man page of inline code like "semget(2)", "sem_overview(7)", or nil.
 function M.man_url(text)
   local name, section = text:match("^([%a_][%w_%.%-]*)%((%d)%a*%)$")
