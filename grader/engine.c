@@ -688,6 +688,20 @@ enterable_by_all(const char *path)
     return ok;
 }
 
+/* The scratch folder of the grading under way, and the process that made
+ * it: die() exits from anywhere (a file it could not copy, say), and this
+ * process's exit handler then removes the folder. A test's forked child
+ * that dies is not its owner and leaves it alone. */
+static char *live_workdir;
+static pid_t live_owner;
+
+static void
+remove_live_workdir(void)
+{
+    if (live_workdir != NULL && getpid() == live_owner)
+        remove_tree(live_workdir);
+}
+
 /* A fresh scratch folder under $TMPDIR (or /tmp) for this grading. */
 static char *
 make_workdir(void)
@@ -706,6 +720,10 @@ make_workdir(void)
     /* As root the programs run as another user: they may pass through (to
      * their binary and their scratch folder) but not list or read. */
     chmod(dir, 0711);
+    if (live_owner == 0)
+        atexit(remove_live_workdir);
+    live_workdir = dir;
+    live_owner = getpid();
     return dir;
 }
 
@@ -798,6 +816,7 @@ out:
         fprintf(stderr, "ipcgrade: kept the scratch folder %s\n", workdir);
     else
         remove_tree(workdir);
+    live_workdir = NULL;
     free(workdir);
     catch_stop_signals(false);
     if (stop_signal) {
