@@ -38,9 +38,8 @@ fnv(unsigned long long *h, const void *data, size_t n)
         *h = (*h ^ p[i]) * 0x100000001b3ULL;
 }
 
-/* Of the exercise's sources in dir and of this grader binary. */
-static unsigned long long
-fingerprint(const struct exercise *ex, const char *dir)
+unsigned long long
+progress_fingerprint(const struct exercise *ex, const char *dir)
 {
     unsigned long long h = 0xcbf29ce484222325ULL;
     struct stat st;
@@ -70,7 +69,7 @@ state_path(const char *root, const char *id, const char *ext, char *buf, size_t 
 }
 
 void
-progress_remember(const char *root, const struct grade_result *res)
+progress_remember(const char *root, const struct grade_result *res, unsigned long long fp)
 {
     char path[PATH_MAX], dir[PATH_MAX], line[256];
     size_t failed = 0;
@@ -88,7 +87,7 @@ progress_remember(const char *root, const struct grade_result *res)
     if (mkdir_p(dir, 0755) == -1)
         return;                 /* no cache is no harm */
     snprintf(line, sizeof line, "%016llx %g %g %d %d %zu\n",
-             fingerprint(res->ex, res->source_dir), score, max,
+             fp, score, max,
              res->compiled, res->todo_markers, failed);
     state_path(root, res->ex->id, "", path, sizeof path);
     write_file(path, line);
@@ -105,7 +104,7 @@ recall(const char *root, const struct exercise *ex, const char *dir, struct reme
     text = read_file_tail(path, 256, NULL, NULL);
     ok = text && sscanf(text, "%llx %lf %lf %d %d %zu", &h, &r->score, &r->max,
                         &r->compiled, &r->todo, &r->failed) == 6 &&
-         h == fingerprint(ex, dir);
+         h == progress_fingerprint(ex, dir);
     free(text);
     return ok;
 }
@@ -118,17 +117,19 @@ outcome(const char *root, const struct exercise *ex, struct remembered *r, bool 
     struct grade_options opt = { .visible_only = true };
     struct grade_result res;
     char dir[PATH_MAX];
+    unsigned long long fp;
 
     snprintf(dir, sizeof dir, "%s/exercises/%s", root, ex->id);
     *cached = recall(root, ex, dir, r);
     if (*cached)
         return true;
+    fp = progress_fingerprint(ex, dir);
     if (grade(ex, dir, &opt, &res, why) == -1) {
         r->max = res.max_score;
         grade_result_free(&res);
         return false;
     }
-    progress_remember(root, &res);
+    progress_remember(root, &res, fp);
     recall(root, ex, dir, r);
     grade_result_free(&res);
     return true;
@@ -335,9 +336,10 @@ tty_raw(bool on)
     }
 }
 
-/* Grade ex in exercises/, show it, remember it. Return true if it passes. */
+/* Grade ex in exercises/, show it, remember it. Return true if it passes;
+ * *graded is the fingerprint of the sources as they were when it started. */
 static bool
-watch_grade(const char *root, const struct exercise *ex, bool tty)
+watch_grade(const char *root, const struct exercise *ex, bool tty, unsigned long long *graded)
 {
     struct grade_options opt = { 0 };
     struct grade_result res;
@@ -347,6 +349,7 @@ watch_grade(const char *root, const struct exercise *ex, bool tty)
     snprintf(dir, sizeof dir, "%s/exercises/%s", root, ex->id);
     if (tty)
         fputs("\033[H\033[2J", stdout);        /* clear the screen */
+    *graded = progress_fingerprint(ex, dir);
     printf("Grading %s ...\n", ex->id);
     fflush(stdout);
     if (grade(ex, dir, &opt, &res, &why) == -1) {
@@ -358,7 +361,7 @@ watch_grade(const char *root, const struct exercise *ex, bool tty)
     if (tty)
         fputs("\033[H\033[2J", stdout);
     report_write(stdout, FORMAT_TEXT, &res, tty && !getenv("NO_COLOR"));
-    progress_remember(root, &res);
+    progress_remember(root, &res, *graded);
     passed = res.compiled && res.score == res.max_score;
     grade_result_free(&res);
     return passed;
@@ -391,15 +394,14 @@ watch_help(const struct exercise *ex, bool keys)
     fflush(stdout);
 }
 
-/* Wait for a save (returns 's'), a key, or a stop ('q'). */
+/* Wait for the sources to differ from those graded (fingerprint graded;
+ * returns 's'), a key, or a stop ('q'). */
 static int
-watch_wait(int ifd, const char *root, const struct exercise *ex)
+watch_wait(int ifd, const char *root, const struct exercise *ex, unsigned long long graded)
 {
     char dir[PATH_MAX];
-    unsigned long long before;
 
     snprintf(dir, sizeof dir, "%s/exercises/%s", root, ex->id);
-    before = fingerprint(ex, dir);
     while (!watch_stop) {
         struct pollfd pfd[2] = { { STDIN_FILENO, POLLIN, 0 }, { ifd, POLLIN, 0 } };
         char buf[4096];
@@ -418,7 +420,7 @@ watch_wait(int ifd, const char *root, const struct exercise *ex)
             while (read(ifd, buf, sizeof buf) > 0)
                 ;
         }
-        if (fingerprint(ex, dir) != before)
+        if (progress_fingerprint(ex, dir) != graded)
             return 's';
     }
     return 'q';
@@ -431,6 +433,7 @@ watch_run(const char *root, const char *start_id)
     bool tty = isatty(STDOUT_FILENO), keys;
     struct sigaction sa = { .sa_handler = on_watch_stop };
     int ifd, key = 'r';
+    unsigned long long graded = 0;
 
     if (start_id && ex == NULL) {
         fprintf(stderr, "ipcgrade: no exercise \"%s\" (bin/ipcgrade list shows them)\n",
@@ -449,7 +452,7 @@ watch_run(const char *root, const char *start_id)
     ifd = watch_dir(root, ex);
     while (!watch_stop && key != 'q') {
         if (key == 'r' || key == 's') {
-            if (watch_grade(root, ex, tty) && !watch_stop) {
+            if (watch_grade(root, ex, tty, &graded) && !watch_stop) {
                 const struct exercise *next = next_exercise(root, ex);
 
                 if (next == NULL) {
@@ -459,7 +462,7 @@ watch_run(const char *root, const char *start_id)
                 printf("\n%s passes! Next: %s (read %s). Press n to go on, q to quit.\n",
                        ex->id, next->id, next->chapter);
                 fflush(stdout);
-                key = watch_wait(-1, root, ex);
+                key = watch_wait(-1, root, ex, graded);
                 if (key == 'q')
                     break;
                 if (key == 's' || key == 'r')
@@ -468,7 +471,8 @@ watch_run(const char *root, const char *start_id)
                 if (ifd >= 0)
                     close(ifd);
                 ifd = watch_dir(root, ex);
-                continue;       /* key stays 'r': grade the next one */
+                key = 'r';      /* any other key goes on: grade the next one */
+                continue;
             }
         } else if (key == 'h') {
             printf("\n");
@@ -487,7 +491,7 @@ watch_run(const char *root, const char *start_id)
             continue;
         }
         watch_help(ex, keys);
-        key = watch_wait(ifd, root, ex);
+        key = watch_wait(ifd, root, ex, graded);
     }
     if (ifd >= 0)
         close(ifd);

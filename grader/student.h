@@ -5,8 +5,13 @@
 
 #include "engine.h"
 
-/* Remember a grading of exercises/EX so progress can reuse it. */
-void progress_remember(const char *root, const struct grade_result *res);
+/* The fingerprint of EX's sources in dir (and of this grader): take it
+ * before grading, so a save made during the grading is not taken as graded. */
+unsigned long long progress_fingerprint(const struct exercise *ex, const char *dir);
+/* Remember a grading of exercises/EX, whose sources had fingerprint fp when
+ * it started, so progress can reuse it. */
+void progress_remember(const char *root, const struct grade_result *res,
+                       unsigned long long fp);
 int progress_show(const char *root);
 /* hint EX [--all | --reset] */
 int hint_show(const char *root, const struct exercise *ex, bool all, bool reset);
