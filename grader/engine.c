@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "engine.h"
 #include "util.h"
+#include "debuginfo.h"
 #include "pool.h"
 #include "sandbox.h"
 #include "submission.h"
@@ -594,6 +595,18 @@ remember_durations(const struct grade_result *res)
     sb_free(&sb);
 }
 
+/* Two tests per core: half of a suite's time is spent waiting (for a
+ * second to pass, a server to answer, a process to fall asleep), and the
+ * other test keeps the core busy meanwhile; the suites' deadlines and quiet
+ * periods allow for the sharing (their tests pass under a load of 10). */
+static size_t
+default_jobs(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return 2 * (size_t)(cores > 0 ? cores : 1);
+}
+
 static void
 run_tests(const struct exercise *ex, const struct grade_options *opt, struct grade_result *res,
           const char *work)
@@ -605,7 +618,7 @@ run_tests(const struct exercise *ex, const struct grade_options *opt, struct gra
     int status;
     double seconds;
 
-    pool_init(&pool, opt->jobs > 0 ? (size_t)opt->jobs : 0, &stop_signal);
+    pool_init(&pool, opt->jobs > 0 ? (size_t)opt->jobs : default_jobs(), &stop_signal);
     while (next < res->ntests || pool.running > 0) {
         while (!pool_full(&pool) && next < res->ntests && !stop_signal) {
             i = order[next++];
@@ -748,6 +761,8 @@ run_suite(const struct exercise *ex, const struct grade_options *opt,
           struct grade_result *res, const char *workdir)
 {
     char binpath[PATH_MAX], fault[PATH_MAX + 32], lib[PATH_MAX];
+    char libc_debug[PATH_MAX], lean[PATH_MAX + 32];
+    bool lighter;
     const char *sources[32] = { 0 };
     char *names[32] = { 0 };
     char *ref = reference_bin(ex, workdir);
@@ -764,9 +779,13 @@ run_suite(const struct exercise *ex, const struct grade_options *opt,
         sources[k] = names[k];
     }
     warn_weak_sandbox(ref);
+    snprintf(lean, sizeof lean, "%s/lib/libc-symbols.debug", workdir);
+    lighter = debuginfo_libc_path(libc_debug, sizeof libc_debug) == 0 &&
+              debuginfo_symbols_only(libc_debug, lean) == 0;
     g_ctx = (struct grade_ctx){
         .root = root_dir, .work = workdir, .student_bin = binpath, .ref_bin = ref,
         .fault_lib = fault, .sources = sources, .ex = ex, .keep = opt->keep,
+        .libc_debug = { lighter ? libc_debug : NULL, lighter ? lean : NULL },
     };
     run_tests(ex, opt, res, workdir);
     g_ctx = (struct grade_ctx){ 0 };

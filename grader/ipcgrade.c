@@ -63,7 +63,7 @@ static const char usage_text[] =
     "          (Gradescope's results.json), tap (TAP 13), junit (JUnit XML), autolab\n"
     "          (feedback, then {\"scores\": ...} on the last line), prairielearn\n"
     "          (PrairieLearn's results.json)\n"
-    "--jobs N  tests run at once (default: one per core)\n"
+    "--jobs N  tests run at once (default: two per core)\n"
     "--test ID run one test only (its id is in the json output)\n"
     "--visible-only  leave out hidden tests (what a student's copy runs)\n"
     "--keep    keep the scratch folder (programs, outputs, Valgrind XML)\n";

@@ -163,8 +163,11 @@ prepare_launch(const struct run *r, struct launch *l)
     l->paths = (struct sandbox_paths){ .run = { l->program }, .write = { g_test.scratch } };
     if (r->req.fault || r->req.valgrind)
         l->paths.run[1] = g_ctx.fault_lib;
-    if (r->req.valgrind)
+    if (r->req.valgrind) {
         l->paths.write[w++] = l->vgdir;
+        l->paths.cover[0] = g_ctx.libc_debug[0];
+        l->paths.cover[1] = g_ctx.libc_debug[1];
+    }
     if (l->private_tmp)
         l->paths.write[w++] = "/tmp";      /* the run's own (sandbox_private_tmp) */
     l->cpu = r->state->cpu_limit;

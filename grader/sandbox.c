@@ -314,20 +314,30 @@ make_mount_point(const char *path, bool folder)
     return fd == -1 ? -1 : close(fd);
 }
 
-/* Mount what fd is at path: bind, and read-only unless writable. */
+/* Mount what fd is at path, which exists: bind, and read-only unless
+ * writable. */
 static int
-bind_fd(int fd, const char *path, bool writable)
+bind_fd_over(int fd, const char *path, bool writable)
 {
     char source[64];
-    struct stat st;
 
     snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
-    if (fstat(fd, &st) == -1 || make_mount_point(path, S_ISDIR(st.st_mode)) == -1 ||
-        mount(source, path, NULL, MS_BIND, NULL) == -1)
+    if (mount(source, path, NULL, MS_BIND, NULL) == -1)
         return -1;
     if (writable)
         return 0;
     return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(path), NULL);
+}
+
+/* The same at a path made for it in the fresh /tmp. */
+static int
+bind_fd(int fd, const char *path, bool writable)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) == -1 || make_mount_point(path, S_ISDIR(st.st_mode)) == -1)
+        return -1;
+    return bind_fd_over(fd, path, writable);
 }
 
 int
@@ -336,8 +346,11 @@ sandbox_private_tmp(const struct sandbox_paths *p)
     const char *paths[2 * SANDBOX_MAX_PATHS];
     int fds[2 * SANDBOX_MAX_PATHS];
     size_t n = 0, nrun;
+    int cover = -1;
 
     if (unshare(CLONE_NEWNS) == -1)
+        return -1;
+    if (p->cover[0] && (cover = open(p->cover[1], O_PATH | O_CLOEXEC)) == -1)
         return -1;
     /* Take hold of what the program needs under /tmp, before /tmp is
      * covered; then bring back exactly that, and nothing beside it. */
@@ -356,6 +369,8 @@ sandbox_private_tmp(const struct sandbox_paths *p)
     for (size_t i = 0; i < n; i++)
         if (bind_fd(fds[i], paths[i], i >= nrun) == -1)
             return -1;
+    if (cover >= 0)
+        bind_fd_over(cover, p->cover[0], false);  /* if not, Valgrind is only slower */
     return 0;
 }
 

@@ -33,6 +33,10 @@
 void run_start_ready(struct run *r, const char *ready, double secs, const char *what);
 /* Send sig to the program and collect it (a server told to stop). */
 void run_stop_with(struct run *r, int sig);
+/* Start every run, then collect each: runs that do not wait for each other,
+ * such as one test's Valgrind runs, which spend half a second each starting
+ * up and so take a core each rather than turns on one. */
+void run_all(struct run *runs, size_t n);
 
 /* Wait until some process of r sleeps in system call nr (SYS_msgrcv, ...),
  * its arguments in args (if not NULL). False at the timeout, or as soon as

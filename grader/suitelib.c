@@ -57,6 +57,15 @@ run_stop_with(struct run *r, int sig)
     run_wait(r);
 }
 
+void
+run_all(struct run *runs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        run_start(&runs[i]);
+    for (size_t i = 0; i < n; i++)
+        run_wait(&runs[i]);
+}
+
 size_t
 run_processes(const struct run *r, pid_t *out, size_t max)
 {
@@ -306,6 +315,13 @@ grader_attach(int shmid, bool read_only)
 void
 grader_remove(enum ipc_kind kind, int id)
 {
+    struct shmid_ds shm;
+    struct msqid_ds msg;
+    struct semid_ds sem;
+    union { int val; struct semid_ds *buf; } arg = { .buf = &sem };
+    key_t key = kind == IPC_KIND_SHM ? (shmctl(id, IPC_STAT, &shm) == 0 ? shm.shm_perm.__key : 0)
+              : kind == IPC_KIND_MSG ? (msgctl(id, IPC_STAT, &msg) == 0 ? msg.msg_perm.__key : 0)
+              : (semctl(id, 0, IPC_STAT, arg) == 0 ? sem.sem_perm.__key : 0);
     int rc = kind == IPC_KIND_SHM ? shmctl(id, IPC_RMID, NULL)
            : kind == IPC_KIND_MSG ? msgctl(id, IPC_RMID, NULL)
            : semctl(id, 0, IPC_RMID);
@@ -313,6 +329,11 @@ grader_remove(enum ipc_kind kind, int id)
     if (rc == -1)
         test_error("The grader could not remove %s %d: %s", ipc_kind_name(kind), id,
                    strerror(errno));
+    /* The recipe removes it too, or what follows would meet it. */
+    if (key != IPC_PRIVATE)
+        test_recipe(RECIPE_LINE, 0, test_strf("ipcrm -%c 0x%08x", kind == IPC_KIND_SHM ? 'M'
+                                              : kind == IPC_KIND_MSG ? 'Q' : 'S',
+                                              (unsigned)key));
 }
 
 /* ---- semaphores ---- */

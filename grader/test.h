@@ -28,6 +28,9 @@ struct grade_ctx {
     const char *student_bin;    /* the student's programs, built by the grader */
     const char *ref_bin;        /* the reference programs, or NULL in a handout */
     const char *fault_lib;      /* LD_PRELOAD library for fault injection */
+    /* Valgrind's runs see the C library's debug file [0] as its lighter
+     * copy [1] (debuginfo.h); both NULL when there is none. */
+    const char *libc_debug[2];
     const char *const *sources; /* basenames of the student's .c files */
     const struct exercise *ex;
     bool keep;                  /* scratch folders stay on disk (no tmpfs) */

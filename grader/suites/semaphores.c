@@ -80,22 +80,29 @@ struct tring {
     unsigned int seen_in, seen_out;
 };
 
-/* A fresh, empty ring of SLOTS slots with key KEY, made by the grader just
- * as `ringbuf init KEY SLOTS` would. */
+/* A fresh, empty ring of SLOTS slots with key key, made by the grader just
+ * as `ringbuf init key SLOTS` would. */
 static void
-make_ring(struct tring *t, unsigned int slots)
+make_ring_at(struct tring *t, key_t key, unsigned int slots)
 {
     unsigned short vals[NSEMS] = { 1, (unsigned short)slots, 0 };
     union semun arg = { .array = vals };
 
     t->slots = slots;
-    t->shmid = grader_segment(KEY_NUM, ring_size(slots), 0600);
-    t->semid = grader_semset(KEY_NUM, NSEMS, 0600);
+    t->shmid = grader_segment(key, ring_size(slots), 0600);
+    t->semid = grader_semset(key, NSEMS, 0600);
     if (semctl(t->semid, 0, SETALL, arg) == -1)
         test_error("The grader could not give its semaphores their values (SETALL): %s",
                    strerror(errno));
     t->ring = grader_attach(t->shmid, false);
     t->ring->slots = slots;
+}
+
+/* The same with key KEY, the one the tests give the programs. */
+static void
+make_ring(struct tring *t, unsigned int slots)
+{
+    make_ring_at(t, KEY_NUM, slots);
 }
 
 /* The ring a student's `init` made, if it is there; attached read-write. */
@@ -719,6 +726,7 @@ init_errors(void)
 {
     struct run r = RUN("ringbuf", "init", KEY, "8");
     struct run s = RUN("ringbuf", "init", KEY, "4");
+    struct run f = RUN("ringbuf", "init", KEY, "4");
     struct ipc_set before;
     struct tring t;
 
@@ -734,6 +742,17 @@ init_errors(void)
                   "A failed init must not touch the ring that is there: create with "
                   "IPC_CREAT | IPC_EXCL and stop at the first failure, before any SETVAL.");
     drop_ring(&t);
+
+    /* Giving the semaphores their values fails (the first semctl(), SETVAL
+     * or SETALL): both objects are made by then, and both must go. */
+    f.req.fault = "semctl:ERANGE:1";
+    snapshot(&before);
+    run_program(&f);
+    expect_error_exit(&f, "When semctl() could not give the semaphores their values");
+    expect_no_new_objects(&before, &f, "When giving the semaphores their values failed, the "
+                          "ring is useless, and its key would make the next init fail: remove "
+                          "the set (semctl IPC_RMID) and the segment (shmctl IPC_RMID) before "
+                          "exiting. But");
 
     /* No semaphore set can be made (SEMMNI 0): nothing may be left behind. */
     set_ipc_limit("sem", "32000 1024000000 500 0");
@@ -1053,19 +1072,19 @@ status_values(void)
                       "(someone holds it), empty 2 and full 2.");
 }
 
+/* Three shapes of contention, each long enough for a missing or misplaced
+ * lock to lose or duplicate records many times over (tens of thousands of
+ * semop() calls): many producers on a wide ring, many consumers on a narrow
+ * one, and a ring so small that every process waits all the time. */
 static void
 stress(void)
 {
     static const struct round rounds[] = {
-        { "4 producers of 10000 records, 1 consumer, a ring of 64 slots", 4, 1, 10000, 64,
+        { "4 producers of 1200 records, 1 consumer, a ring of 64 slots", 4, 1, 1200, 64,
           false, false },
-        { "1 producer of 40000 records, 4 consumers, a ring of 16 slots", 1, 4, 40000, 16,
+        { "1 producer of 5000 records, 4 consumers, a ring of 16 slots", 1, 4, 5000, 16,
           false, false },
-        { "3 producers of 5000 records, 3 consumers, a ring of 4 slots", 3, 3, 5000, 4,
-          false, false },
-        { "4 producers of 10000 records, 1 consumer, a ring of 64 slots", 4, 1, 10000, 64,
-          false, false },
-        { "1 producer of 40000 records, 4 consumers, a ring of 16 slots", 1, 4, 40000, 16,
+        { "3 producers of 1000 records, 3 consumers, a ring of 4 slots", 3, 3, 1000, 4,
           false, false },
     };
 
@@ -1077,10 +1096,10 @@ static void
 cross_check(void)
 {
     static const struct round rounds[] = {
-        { "your 2 producers of 5000 records, the reference's 2 consumers, a ring of 8 "
-          "slots", 2, 2, 5000, 8, false, true },
-        { "the reference's 2 producers of 5000 records, your 2 consumers, a ring of 8 "
-          "slots", 2, 2, 5000, 8, true, false },
+        { "your 2 producers of 2000 records, the reference's 2 consumers, a ring of 8 "
+          "slots", 2, 2, 2000, 8, false, true },
+        { "the reference's 2 producers of 2000 records, your 2 consumers, a ring of 8 "
+          "slots", 2, 2, 2000, 8, true, false },
     };
 
     for (size_t i = 0; i < ARRAY_LEN(rounds); i++)
@@ -1246,50 +1265,69 @@ bad_usage(void)
     }
 }
 
+/* Each command under Valgrind, all at once (each takes half a second to
+ * start): init makes a ring of its own; produce, status, consume, drain and
+ * remove each work on a ring of the grader's, as the command before it
+ * would have left it. A program stuck in semop() is described, not left to
+ * its deadline. */
 static void
 valgrind_clean(void)
 {
-    static const char *const steps[][5] = {
-        { "init", KEY, "4" }, { "produce", KEY, "1", "3" }, { "status", KEY },
-        { "consume", KEY, "2" }, { "drain", KEY }, { "remove", KEY },
-    };
-    struct ipc_set now;
-    struct tring t;
-    bool watched = false;
+    enum { INIT, PRODUCE, STATUS, CONSUME, DRAIN, REMOVE, NRUNS };
+    struct tring t[NRUNS];
+    struct run r[NRUNS], *all[NRUNS];
+    struct record want[2] = { rec_of(1, 1), rec_of(1, 2) };
+    size_t stopped;
 
-    for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
-        struct run r = RUN("ringbuf", steps[i][0], steps[i][1], steps[i][2], steps[i][3]);
-
-        r.req.valgrind = true;
-        r.req.timeout = 20;
-        if (strcmp(steps[i][0], "remove") == 0 && watched) {
-            shmdt(t.ring);      /* or the segment would wait for the grader to detach */
-            watched = false;
-        }
-        if (watched)
-            run_alone(&r, &t, "under Valgrind");
-        else
-            run_program(&r);
-        expect_success(&r);
-        if (i == 0)
-            watched = find_ring(&t);
-        if (i == 2)
-            expect_line(&r, "full", "semaphore 2's value", 3, "After 3 records, "
-                        "semctl(semid, 2, GETVAL) is 3.");
-        if (i == 3) {
-            struct record want[2] = { rec_of(1, 1), rec_of(1, 2) };
-
-            expect_records(&r, want, 2);
-        }
-        if (i == 4)
-            expect_line(&r, "drained", "how many records were taken", 1, "One record was "
-                        "left.");
-        expect_valgrind_clean(&r);
+    for (int i = PRODUCE; i < NRUNS; i++)
+        make_ring_at(&t[i], KEY_NUM + i, 4);
+    for (int seq = 1; seq <= 3; seq++) {
+        grader_put(&t[STATUS], 1, seq);
+        grader_put(&t[CONSUME], 1, seq);
     }
-    snapshot(&now);
-    if (ipc_count(&now, IPC_KIND_SHM) + ipc_count(&now, IPC_KIND_SEM) != 0)
-        test_fail(NULL, "After init ... remove under Valgrind, a segment or a semaphore set "
-                        "is still in the kernel: `remove` did not remove both.");
+    grader_put(&t[DRAIN], 1, 3);
+    shmdt(t[REMOVE].ring);      /* or the segment would wait for the grader to detach */
+    r[INIT] = RUN("ringbuf", "init", KEY, "4");
+    r[PRODUCE] = RUN("ringbuf", "produce", test_strf("0x%x", KEY_NUM + PRODUCE), "1", "3");
+    r[STATUS] = RUN("ringbuf", "status", test_strf("0x%x", KEY_NUM + STATUS));
+    r[CONSUME] = RUN("ringbuf", "consume", test_strf("0x%x", KEY_NUM + CONSUME), "2");
+    r[DRAIN] = RUN("ringbuf", "drain", test_strf("0x%x", KEY_NUM + DRAIN));
+    r[REMOVE] = RUN("ringbuf", "remove", test_strf("0x%x", KEY_NUM + REMOVE));
+    for (int i = 0; i < NRUNS; i++) {
+        r[i].req.valgrind = true;
+        r[i].req.timeout = 20;
+        all[i] = &r[i];
+        run_start(&r[i]);
+    }
+    stopped = wait_group(all, NRUNS, &t[PRODUCE]);
+    expect_group_finished(all, NRUNS, stopped, &t[PRODUCE], "under Valgrind");
+    for (int i = 0; i < NRUNS; i++) {
+        expect_success(&r[i]);
+        if (i == INIT && !find_ring(&t[INIT]))
+            test_fail(&r[i], "`init` under Valgrind made no ring with key %s (a segment "
+                             "and a set of 3 semaphores).", KEY);
+        if (i == INIT)
+            expect_values(&r[i], &t[i], 1, 4, 0, "After `init KEY 4` under Valgrind", NULL,
+                          "init gives each semaphore its value with semctl() (SETVAL, or "
+                          "SETALL): the lock 1 (free), SLOTS free slots, 0 full ones.");
+        if (i == PRODUCE)
+            expect_values(&r[i], &t[i], 1, 1, 3, "After `produce` put 3 records in a "
+                          "4-slot ring", NULL, NULL);
+        if (i == STATUS)
+            expect_line(&r[i], "full", "semaphore 2's value", 3, "After 3 records, "
+                        "semctl(semid, 2, GETVAL) is 3.");
+        if (i == CONSUME)
+            expect_records(&r[i], want, 2);
+        if (i == DRAIN)
+            expect_line(&r[i], "drained", "how many records were taken", 1, "One record "
+                        "was there.");
+        expect_valgrind_clean(&r[i]);
+    }
+    if (object_exists(IPC_KIND_SHM, t[REMOVE].shmid) ||
+        object_exists(IPC_KIND_SEM, t[REMOVE].semid))
+        test_fail(&r[REMOVE], "After `remove` under Valgrind, the ring's segment or its "
+                              "semaphore set is still in the kernel: `remove` did not "
+                              "remove both.");
 }
 
 static const struct test_def tests[] = {
@@ -1297,7 +1335,8 @@ static const struct test_def tests[] = {
       3, init_creates, "semget(key, 3, IPC_CREAT | IPC_EXCL | 0600), then semctl(SETVAL) "
       "for each semaphore.", NULL, "Creating and initialising a set" },
     { "init_errors", "init refuses an existing ring and leaves nothing half made", 2,
-      init_errors, "IPC_EXCL; when semget() fails, remove the segment you just made.", NULL,
+      init_errors, "IPC_EXCL; when a later step fails, remove what init has made so far "
+      "(the segment, and the set once it exists).", NULL,
       "Creating and initialising a set" },
     { "produce_records", "produce fills the slots and leaves the semaphores right", 2,
       produce_records, "take 1 from EMPTY, take the lock, write, give the lock back, add 1 "

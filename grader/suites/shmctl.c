@@ -474,33 +474,36 @@ errors_reported(void)
     expect_no_field(&l, "shmmax", "IPC_INFO failed, so there are no limits to print.");
 }
 
+/* Each command under Valgrind, all at once (each takes half a second to
+ * start), on segments of the grader's: show, chmod and remove each their
+ * own. */
 static void
 valgrind_clean(void)
 {
-    static const char *const steps[][2] = {
-        { "show" }, { "chmod", "640" }, { "limits" }, { "remove" },
+    int shown = grader_segment(KEY_NUM, 5000, 0600);
+    int changed = grader_segment(KEY_NUM + 1, 5000, 0600);
+    int removed = grader_segment(KEY_NUM + 2, 5000, 0600);
+    struct run r[4] = {
+        RUN("shmadmin", "show", test_strf("%d", shown)),
+        RUN("shmadmin", "chmod", test_strf("%d", changed), "640"),
+        RUN("shmadmin", "limits"),
+        RUN("shmadmin", "remove", test_strf("%d", removed)),
     };
-    int id = grader_segment(KEY_NUM, 5000, 0600);
-    const char *idtext = test_strf("%d", id);
 
-    for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
-        struct run r = strcmp(steps[i][0], "limits") == 0 ? RUN("shmadmin", "limits")
-                     : RUN("shmadmin", steps[i][0], idtext, steps[i][1]);
-
-        r.req.valgrind = true;
-        run_program(&r);
-        expect_valgrind_clean(&r);
-        expect_success(&r);
-        if (i == 0)
-            expect_attr(&r, "size", 5000, "shm_segsz", "Under Valgrind too, show must "
-                        "print the segment's attributes.");
-        if (i == 1)
-            expect_mode(&r, "After chmod 640 under Valgrind, the permission bits",
-                        expect_object(&r, IPC_KIND_SHM, id, "chmod must not remove it").mode,
-                        0640, "chmod must work under Valgrind too.");
-        if (i == 3 && object_exists(IPC_KIND_SHM, id))
-            test_fail(&r, "After `remove` under Valgrind, the segment is still there.");
+    for (size_t i = 0; i < ARRAY_LEN(r); i++)
+        r[i].req.valgrind = true;
+    run_all(r, ARRAY_LEN(r));
+    for (size_t i = 0; i < ARRAY_LEN(r); i++) {
+        expect_valgrind_clean(&r[i]);
+        expect_success(&r[i]);
     }
+    expect_attr(&r[0], "size", 5000, "shm_segsz", "Under Valgrind too, show must print the "
+                "segment's attributes.");
+    expect_mode(&r[1], "After chmod 640 under Valgrind, the permission bits",
+                expect_object(&r[1], IPC_KIND_SHM, changed, "chmod must not remove it").mode,
+                0640, "chmod must work under Valgrind too.");
+    if (object_exists(IPC_KIND_SHM, removed))
+        test_fail(&r[3], "After `remove` under Valgrind, the segment is still there.");
 }
 
 static void

@@ -1,0 +1,79 @@
+/* check_debuginfo.c: the lighter C library debug file Valgrind's runs see
+ * (debuginfo.c): found by this process's libc's build id, and copied with
+ * its symbols (which memcheck needs for the loader's redirections) but not
+ * its DWARF. */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <link.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "debuginfo.h"
+#include "util.h"
+#include "unit.h"
+
+/* Does the ELF file at path have a section named name? */
+static bool
+has_section(const char *path, const char *name)
+{
+    size_t len = 0;
+    char *data = read_file_tail(path, 64 << 20, &len, NULL);
+    const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)data;
+    bool found = false;
+
+    if (data && len >= sizeof *eh && memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 &&
+        eh->e_shoff + (size_t)eh->e_shnum * sizeof(ElfW(Shdr)) <= len &&
+        eh->e_shstrndx < eh->e_shnum) {
+        const ElfW(Shdr) *sh = (const ElfW(Shdr) *)(data + eh->e_shoff);
+        const char *names = data + sh[eh->e_shstrndx].sh_offset;
+
+        for (int i = 0; i < eh->e_shnum && !found; i++)
+            found = strcmp(names + sh[i].sh_name, name) == 0;
+    }
+    free(data);
+    return found;
+}
+
+START_TEST(finds_libc_debug_file_and_keeps_only_its_symbols)
+{
+    char full[PATH_MAX], lean[] = "/tmp/ipcgrade-unit.XXXXXX";
+    struct stat a, b;
+    int fd;
+
+    if (debuginfo_libc_path(full, sizeof full) == -1) {
+        unit_skip("the C library's debug file", "no libc6-dbg for this C library here");
+        return;
+    }
+    ck_assert_ptr_nonnull(strstr(full, "/usr/lib/debug/.build-id/"));
+    ck_assert(has_section(full, ".debug_info"));
+    fd = mkstemp(lean);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(debuginfo_symbols_only(full, lean), 0);
+    ck_assert_int_eq(stat(full, &a), 0);
+    ck_assert_int_eq(stat(lean, &b), 0);
+    ck_assert(has_section(lean, ".symtab"));
+    ck_assert(has_section(lean, ".note.gnu.build-id"));
+    ck_assert(!has_section(lean, ".debug_info"));
+    ck_assert_int_lt(b.st_size, a.st_size / 2);
+    unlink(lean);
+    /* A file that is not there is refused, not copied. */
+    ck_assert_int_eq(debuginfo_symbols_only("/nonexistent.debug", lean), -1);
+    unlink(lean);
+}
+END_TEST
+
+Suite *
+debuginfo_suite(void)
+{
+    Suite *s = suite_create("debuginfo");
+    TCase *tc = tcase_create("libc");
+
+    tcase_add_test(tc, finds_libc_debug_file_and_keeps_only_its_symbols);
+    suite_add_tcase(s, tc);
+    return s;
+}
