@@ -1080,11 +1080,11 @@ static void
 stress(void)
 {
     static const struct round rounds[] = {
-        { "4 producers of 1200 records, 1 consumer, a ring of 64 slots", 4, 1, 1200, 64,
+        { "4 producers of 600 records, 1 consumer, a ring of 64 slots", 4, 1, 600, 64,
           false, false },
-        { "1 producer of 5000 records, 4 consumers, a ring of 16 slots", 1, 4, 5000, 16,
+        { "1 producer of 2500 records, 4 consumers, a ring of 16 slots", 1, 4, 2500, 16,
           false, false },
-        { "3 producers of 1000 records, 3 consumers, a ring of 4 slots", 3, 3, 1000, 4,
+        { "3 producers of 500 records, 3 consumers, a ring of 4 slots", 3, 3, 500, 4,
           false, false },
     };
 
@@ -1096,10 +1096,10 @@ static void
 cross_check(void)
 {
     static const struct round rounds[] = {
-        { "your 2 producers of 2000 records, the reference's 2 consumers, a ring of 8 "
-          "slots", 2, 2, 2000, 8, false, true },
-        { "the reference's 2 producers of 2000 records, your 2 consumers, a ring of 8 "
-          "slots", 2, 2, 2000, 8, true, false },
+        { "your 2 producers of 1000 records, the reference's 2 consumers, a ring of 8 "
+          "slots", 2, 2, 1000, 8, false, true },
+        { "the reference's 2 producers of 1000 records, your 2 consumers, a ring of 8 "
+          "slots", 2, 2, 1000, 8, true, false },
     };
 
     for (size_t i = 0; i < ARRAY_LEN(rounds); i++)
