@@ -44,10 +44,7 @@ START_TEST(finds_libc_debug_file_and_keeps_only_its_symbols)
     struct stat a, b;
     int fd;
 
-    if (debuginfo_libc_path(full, sizeof full) == -1) {
-        unit_skip("the C library's debug file", "no libc6-dbg for this C library here");
-        return;
-    }
+    ck_assert_int_eq(debuginfo_libc_path(full, sizeof full), 0);
     ck_assert_ptr_nonnull(strstr(full, "/usr/lib/debug/.build-id/"));
     ck_assert(has_section(full, ".debug_info"));
     fd = mkstemp(lean);
@@ -72,8 +69,15 @@ debuginfo_suite(void)
 {
     Suite *s = suite_create("debuginfo");
     TCase *tc = tcase_create("libc");
+    char path[PATH_MAX];
 
-    tcase_add_test(tc, finds_libc_debug_file_and_keeps_only_its_symbols);
+    /* Debian's valgrind needs libc6-dbg, but only for this machine's own
+     * architecture: an aarch64 build under qemu-user finds none. */
+    if (debuginfo_libc_path(path, sizeof path) == 0)
+        tcase_add_test(tc, finds_libc_debug_file_and_keeps_only_its_symbols);
+    else
+        unit_skip(finds_libc_debug_file_and_keeps_only_its_symbols->name,
+                  "no detached debug file (libc6-dbg) for this C library here");
     suite_add_tcase(s, tc);
     return s;
 }
