@@ -130,16 +130,19 @@ cmd_grade(int argc, char **argv, const char *root)
     struct grade_args args;
     struct grade_result res;
     char *dir, *why = grade_args_parse(argc, argv, &args);
-    unsigned long long fp;
+    unsigned long long fp = 0;
+    bool remember;
     int rc;
 
     if (why != NULL)
         usage_error_free(why);
+    remember = args.dir == NULL && args.opt.only == NULL && !args.opt.visible_only;
     if (args.dir)
         dir = xstrdup(args.dir);
     else if (asprintf(&dir, "%s/exercises/%s", root, args.ex->id) < 0)
         die("out of memory");
-    fp = progress_fingerprint(args.ex, dir);
+    if (remember)            /* of the sources as they are before grading */
+        fp = progress_fingerprint(args.ex, dir);
     if (grade(args.ex, dir, &args.opt, &res, &why) == -1) {
         fprintf(stderr, "ipcgrade: %s\n", why ? why : "bad input");
         free(why);
@@ -148,7 +151,7 @@ cmd_grade(int argc, char **argv, const char *root)
         return 2;
     }
     report_write(stdout, args.fmt, &res, args.fmt == FORMAT_TEXT && use_color());
-    if (args.dir == NULL && args.opt.only == NULL && !args.opt.visible_only)
+    if (remember)
         progress_remember(root, &res, fp);
     rc = report_errors(&res) > 0 ? 3 : res.score == res.max_score && res.compiled ? 0 : 1;
     grade_result_free(&res);

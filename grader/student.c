@@ -53,7 +53,9 @@ progress_fingerprint(const struct exercise *ex, const char *dir)
         size_t len = 0;
 
         snprintf(path, sizeof path, "%s/%s.c", dir, ex->programs[i]);
-        text = read_file_tail(path, 1 << 24, &len, NULL);
+        /* Only a regular file is read: a FIFO would block (grading refuses it). */
+        text = stat(path, &st) == 0 && S_ISREG(st.st_mode) ?
+               read_file_tail(path, 1 << 24, &len, NULL) : NULL;
         fnv(&h, path, strlen(path));
         if (text)
             fnv(&h, text, len);
