@@ -688,14 +688,19 @@ enterable_by_all(const char *path)
 {
     char *real = realpath(path, NULL);
     bool ok = real != NULL;
+    size_t len = ok ? strlen(real) : 0;
 
-    for (char *end = real; ok && end; end = strchr(end + 1, '/')) {
+    /* "/" first, then each folder on the way, and path itself last (a
+     * 0700 folder from mktemp -d is refused as /root would be). */
+    for (size_t i = 0; ok && i < len; i++) {
         struct stat st;
-        char keep = end[end == real];
+        char keep = real[i + 1];
 
-        end[end == real] = '\0';       /* "/" first, then each prefix */
+        if (i > 0 && keep != '/' && keep != '\0')
+            continue;
+        real[i + 1] = '\0';
         ok = stat(real, &st) == 0 && (st.st_mode & S_IXOTH);
-        end[end == real] = keep;
+        real[i + 1] = keep;
     }
     free(real);
     return ok;

@@ -284,6 +284,16 @@ exec 3>&-
 wait "$watcher"
 check "watch quits cleanly on q" sh -c "[ $? -eq 0 ] && grep -q 'Stopped watching' '$tmp/watch.out'"
 
+if $full && [ "$(id -u)" -eq 0 ]; then
+    # As root the programs run as another user, who cannot enter a 0700
+    # TMPDIR (mktemp -d, pam_tmpdir): the grader must put its scratch
+    # folder elsewhere, not fail the student's compile.
+    private=$(mktemp -d)
+    check "as root with a 0700 TMPDIR, the solution still gets full marks" \
+        sh -c "TMPDIR='$private' $G grade keys solutions/keys >/dev/null"
+    rmdir "$private"
+fi
+
 echo "# a grader fault is an error, never the student's failure"
 # A reference program that cannot be run (not an executable): every test
 # that pairs the student's program with it is errored, not failed.
