@@ -46,29 +46,42 @@ note_build_id(const struct dl_phdr_info *info, struct build_id *out)
     }
 }
 
+/* What the objects of enum debuginfo_object are called: the start of the
+ * file name they are loaded from. */
+static const char *const object_prefix[DEBUGINFO_OBJECTS] = {
+    [DEBUGINFO_LIBC] = "libc.so.",
+    [DEBUGINFO_LOADER] = "ld-linux",    /* ld-linux-x86-64.so.2, ld-linux-aarch64.so.1 */
+};
+
+struct search {
+    const char *prefix;
+    struct build_id id;
+};
+
 static int
-find_libc(struct dl_phdr_info *info, size_t size, void *arg)
+find_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
+    struct search *want = arg;
     const char *slash = strrchr(info->dlpi_name, '/');
     const char *base = slash ? slash + 1 : info->dlpi_name;
 
     (void)size;
-    if (strncmp(base, "libc.so.", 8) != 0)
+    if (strncmp(base, want->prefix, strlen(want->prefix)) != 0)
         return 0;
-    note_build_id(info, arg);
+    note_build_id(info, &want->id);
     return 1;
 }
 
 int
-debuginfo_libc_path(char *path, size_t len)
+debuginfo_path(enum debuginfo_object which, char *path, size_t len)
 {
-    struct build_id id = { "" };
+    struct search want = { .prefix = object_prefix[which], .id = { "" } };
     struct stat st;
 
-    dl_iterate_phdr(find_libc, &id);
-    if (id.hex[0] == '\0')
+    dl_iterate_phdr(find_object, &want);
+    if (want.id.hex[0] == '\0')
         return -1;
-    snprintf(path, len, "/usr/lib/debug/.build-id/%.2s/%s.debug", id.hex, id.hex + 2);
+    snprintf(path, len, "/usr/lib/debug/.build-id/%.2s/%s.debug", want.id.hex, want.id.hex + 2);
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
 }
 

@@ -760,14 +760,35 @@ warn_weak_sandbox(const char *ref)
                     "can read world-readable files such as solutions/ (grader/README.md)\n");
 }
 
+/* Write into workdir/lib the lighter copies of the debug files Valgrind
+ * reads (debuginfo.h), and point cover's pairs at each original and its
+ * copy; a pair stays NULL where there is no debug file or no copy: those
+ * runs are only slower. full and lean hold the paths. */
+static void
+lighten_debug_files(const char *workdir, char full[][PATH_MAX], char lean[][PATH_MAX + 32],
+                    const char *cover[][2])
+{
+    static const char *const names[DEBUGINFO_OBJECTS] = {
+        [DEBUGINFO_LIBC] = "libc-symbols.debug", [DEBUGINFO_LOADER] = "ld-symbols.debug",
+    };
+
+    for (int i = 0; i < DEBUGINFO_OBJECTS; i++) {
+        snprintf(lean[i], PATH_MAX + 32, "%s/lib/%s", workdir, names[i]);
+        if (debuginfo_path(i, full[i], PATH_MAX) == 0 &&
+            debuginfo_symbols_only(full[i], lean[i]) == 0) {
+            cover[i][0] = full[i];
+            cover[i][1] = lean[i];
+        }
+    }
+}
+
 /* Point g_ctx at this grading's programs and run the tests. */
 static void
 run_suite(const struct exercise *ex, const struct grade_options *opt,
           struct grade_result *res, const char *workdir)
 {
     char binpath[PATH_MAX], fault[PATH_MAX + 32], lib[PATH_MAX];
-    char libc_debug[PATH_MAX], lean[PATH_MAX + 32];
-    bool lighter;
+    char debug_full[DEBUGINFO_OBJECTS][PATH_MAX], debug_lean[DEBUGINFO_OBJECTS][PATH_MAX + 32];
     const char *sources[32] = { 0 };
     char *names[32] = { 0 };
     char *ref = reference_bin(ex, workdir);
@@ -784,14 +805,11 @@ run_suite(const struct exercise *ex, const struct grade_options *opt,
         sources[k] = names[k];
     }
     warn_weak_sandbox(ref);
-    snprintf(lean, sizeof lean, "%s/lib/libc-symbols.debug", workdir);
-    lighter = debuginfo_libc_path(libc_debug, sizeof libc_debug) == 0 &&
-              debuginfo_symbols_only(libc_debug, lean) == 0;
     g_ctx = (struct grade_ctx){
         .root = root_dir, .work = workdir, .student_bin = binpath, .ref_bin = ref,
         .fault_lib = fault, .sources = sources, .ex = ex, .keep = opt->keep,
-        .libc_debug = { lighter ? libc_debug : NULL, lighter ? lean : NULL },
     };
+    lighten_debug_files(workdir, debug_full, debug_lean, g_ctx.lean_debug);
     run_tests(ex, opt, res, workdir);
     g_ctx = (struct grade_ctx){ 0 };
     for (size_t i = 0; i < k; i++)

@@ -346,12 +346,15 @@ sandbox_private_tmp(const struct sandbox_paths *p)
     const char *paths[2 * SANDBOX_MAX_PATHS];
     int fds[2 * SANDBOX_MAX_PATHS];
     size_t n = 0, nrun;
-    int cover = -1;
+    int cover[DEBUGINFO_OBJECTS];
 
     if (unshare(CLONE_NEWNS) == -1)
         return -1;
-    if (p->cover[0] && (cover = open(p->cover[1], O_PATH | O_CLOEXEC)) == -1)
-        return -1;
+    for (size_t i = 0; i < DEBUGINFO_OBJECTS; i++) {
+        cover[i] = -1;
+        if (p->cover[i][0] && (cover[i] = open(p->cover[i][1], O_PATH | O_CLOEXEC)) == -1)
+            return -1;
+    }
     /* Take hold of what the program needs under /tmp, before /tmp is
      * covered; then bring back exactly that, and nothing beside it. */
     for (size_t i = 0; i < SANDBOX_MAX_PATHS && p->run[i]; i++)
@@ -369,8 +372,9 @@ sandbox_private_tmp(const struct sandbox_paths *p)
     for (size_t i = 0; i < n; i++)
         if (bind_fd(fds[i], paths[i], i >= nrun) == -1)
             return -1;
-    if (cover >= 0)
-        bind_fd_over(cover, p->cover[0], false);  /* if not, Valgrind is only slower */
+    for (size_t i = 0; i < DEBUGINFO_OBJECTS; i++)
+        if (cover[i] >= 0)
+            bind_fd_over(cover[i], p->cover[i][0], false);  /* if not, Valgrind is only slower */
     return 0;
 }
 

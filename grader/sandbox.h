@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "debuginfo.h"
+
 struct sandbox {
     bool ready;                 /* sandbox_enter_test() succeeded */
     bool separate_uid;          /* the grader is root: programs run as uid */
@@ -30,8 +32,9 @@ int sandbox_landlock_abi(void);
 struct sandbox_paths {
     const char *run[SANDBOX_MAX_PATHS];     /* read and execute: its binary, libraries */
     const char *write[SANDBOX_MAX_PATHS];   /* anything: scratch and Valgrind folders */
-    const char *cover[2];       /* the file cover[1], read-only, in place of cover[0]
-                                   (Valgrind's lighter libc debug file), or NULLs */
+    /* Files mounted read-only over others: cover[i][1] in place of
+     * cover[i][0] (Valgrind's lighter debug files), or NULLs. */
+    const char *cover[DEBUGINFO_OBJECTS][2];
 };
 
 /* In the test process: new IPC, network and mount namespaces, a tmpfs on
@@ -46,7 +49,7 @@ int sandbox_set_ipc_limit(const char *name, const char *value);
 /* In the run's init process, before the program starts: a mount namespace
  * in which /tmp is a fresh 16 MiB tmpfs; of the old /tmp only the paths
  * themselves come back, at the same place, read-only but for p->write.
- * p->cover, if set, is mounted over its file. */
+ * Each p->cover that is set is mounted over its file. */
 int sandbox_private_tmp(const struct sandbox_paths *p);
 /* Claim a uid of the sandbox's range that no other process on the machine
  * holds, by an flock() on its slot's file in dir (NULL: /run/ipcgrade, or

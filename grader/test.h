@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "debuginfo.h"
 #include "exercise.h"
 #include "util.h"
 
@@ -28,9 +29,10 @@ struct grade_ctx {
     const char *student_bin;    /* the student's programs, built by the grader */
     const char *ref_bin;        /* the reference programs, or NULL in a handout */
     const char *fault_lib;      /* LD_PRELOAD library for fault injection */
-    /* Valgrind's runs see the C library's debug file [0] as its lighter
-     * copy [1] (debuginfo.h); both NULL when there is none. */
-    const char *libc_debug[2];
+    /* Valgrind's runs see the debug file [i][0] of the C library and of
+     * the loader as its lighter copy [i][1] (debuginfo.h); NULLs when there
+     * is none. */
+    const char *lean_debug[DEBUGINFO_OBJECTS][2];
     const char *const *sources; /* basenames of the student's .c files */
     const struct exercise *ex;
     bool keep;                  /* scratch folders stay on disk (no tmpfs) */

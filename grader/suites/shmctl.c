@@ -227,31 +227,49 @@ show_attributes(void)
     holder_stop(&h);
 }
 
+/* show on segment id, whose times the grader set as `story` tells. */
 static void
-show_times(void)
+show_times_of(int id, const char *story)
 {
-    int id = grader_segment(KEY_NUM, 100, 0600);        /* ctime: now */
     struct run r = RUN("shmadmin", "show", test_strf("%d", id));
-    struct ipc_obj k;
-    void *p;
+    struct ipc_obj k = expect_object(NULL, IPC_KIND_SHM, id, "the grader's segment");
 
-    next_second();
-    p = grader_attach(id, false);                       /* atime: a second later */
-    next_second();
-    shmdt(p);                                           /* dtime: later still */
-    k = expect_object(NULL, IPC_KIND_SHM, id, "the grader's segment");
-    if (k.atime == k.ctime || k.dtime == k.atime)
-        test_error("The grader could not give its segment three different times.");
     run_program(&r);
     expect_success(&r);
     expect_attr(&r, "ctime", (unsigned long)k.ctime, "the last change: creation here",
-                "ctime is ds.shm_ctime: set by shmget() and IPC_SET. The grader created the "
-                "segment, attached it a second later, and detached it a second after that: "
-                "three different times.");
-    expect_attr(&r, "atime", (unsigned long)k.atime, "the last attach", "atime is "
-                "ds.shm_atime, set by shmat(); not shm_ctime or shm_dtime.");
-    expect_attr(&r, "dtime", (unsigned long)k.dtime, "the last detach", "dtime is "
-                "ds.shm_dtime, set by shmdt(); not shm_atime or shm_ctime.");
+                test_strf("ctime is ds.shm_ctime: set by shmget() and IPC_SET. %s", story));
+    expect_attr(&r, "atime", (unsigned long)k.atime, "the last attach",
+                test_strf("atime is ds.shm_atime, set by shmat(); not shm_ctime or "
+                          "shm_dtime. %s", story));
+    expect_attr(&r, "dtime", (unsigned long)k.dtime, "the last detach",
+                test_strf("dtime is ds.shm_dtime, set by shmdt(); not shm_atime or "
+                          "shm_ctime. %s", story));
+}
+
+/* Three different times on one segment take two second boundaries (up to
+ * 2 s of waiting); two segments and one boundary tell every pair of fields
+ * apart as well: on the first the creation is older than the attach and
+ * the detach, on the second the detach is newer than the creation and the
+ * attach. */
+static void
+show_times(void)
+{
+    int older = grader_segment(KEY_NUM, 100, 0600);         /* ctime: now */
+    int newer = grader_segment(KEY_NUM + 1, 100, 0600);
+    void *p = grader_attach(newer, false);                  /* its atime: now too */
+    struct ipc_obj o, n;
+
+    next_second();
+    shmdt(grader_attach(older, false));                     /* atime, dtime: a second on */
+    shmdt(p);                                               /* dtime: a second on */
+    o = expect_object(NULL, IPC_KIND_SHM, older, "the grader's first segment");
+    n = expect_object(NULL, IPC_KIND_SHM, newer, "the grader's second segment");
+    if (o.atime == o.ctime || n.dtime == n.atime)
+        test_error("The grader could not give its segments different times.");
+    show_times_of(older, "The grader created this segment, then a second later attached "
+                  "and detached it: the creation time differs from the other two.");
+    show_times_of(newer, "The grader created and attached this segment, then detached it a "
+                  "second later: the detach time differs from the other two.");
 }
 
 static void

@@ -1,7 +1,7 @@
-/* check_debuginfo.c: the lighter C library debug file Valgrind's runs see
- * (debuginfo.c): found by this process's libc's build id, and copied with
- * its symbols (which memcheck needs for the loader's redirections) but not
- * its DWARF. */
+/* check_debuginfo.c: the lighter debug files of the C library and the
+ * loader that Valgrind's runs see (debuginfo.c): found by the build ids of
+ * this process's libc and ld.so, and copied with their symbols (which
+ * memcheck needs for the loader's redirections) but not their DWARF. */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <link.h>
@@ -38,13 +38,14 @@ has_section(const char *path, const char *name)
     return found;
 }
 
-START_TEST(finds_libc_debug_file_and_keeps_only_its_symbols)
+/* Run once for each enum debuginfo_object (_i). */
+START_TEST(finds_debug_files_and_keeps_only_their_symbols)
 {
     char full[PATH_MAX], lean[] = "/tmp/ipcgrade-unit.XXXXXX";
     struct stat a, b;
     int fd;
 
-    ck_assert_int_eq(debuginfo_libc_path(full, sizeof full), 0);
+    ck_assert_int_eq(debuginfo_path(_i, full, sizeof full), 0);
     ck_assert_ptr_nonnull(strstr(full, "/usr/lib/debug/.build-id/"));
     ck_assert(has_section(full, ".debug_info"));
     fd = mkstemp(lean);
@@ -73,11 +74,13 @@ debuginfo_suite(void)
 
     /* Debian's valgrind needs libc6-dbg, but only for this machine's own
      * architecture: an aarch64 build under qemu-user finds none. */
-    if (debuginfo_libc_path(path, sizeof path) == 0)
-        tcase_add_test(tc, finds_libc_debug_file_and_keeps_only_its_symbols);
-    else
-        unit_skip(finds_libc_debug_file_and_keeps_only_its_symbols->name,
-                  "no detached debug file (libc6-dbg) for this C library here");
+    for (int i = 0; i < DEBUGINFO_OBJECTS; i++) {
+        if (debuginfo_path(i, path, sizeof path) == 0)
+            tcase_add_loop_test(tc, finds_debug_files_and_keeps_only_their_symbols, i, i + 1);
+        else
+            unit_skip(finds_debug_files_and_keeps_only_their_symbols->name,
+                      "no detached debug file (libc6-dbg) for this C library here");
+    }
     suite_add_tcase(s, tc);
     return s;
 }
