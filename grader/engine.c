@@ -130,14 +130,27 @@ struct compile_jail {
     struct sandbox_paths paths;         /* filled in by compile_program() */
 };
 
+/* In the compiler's process: why it could not start (what, then errno's
+ * text), on the grader's pipe `fault`; then it ends. */
+__attribute__((noreturn)) static void
+compiler_fault(int fault, const char *what, const char *why)
+{
+    dprintf(fault, "%s: %s", what, why);
+    _exit(127);
+}
+
 /* In the compiler's process, before exec: a source is untrusted input to
  * the compiler too. Its memory, CPU time and output are bounded (#include
  * "/dev/zero" reads forever), its stdin is /dev/null (#include "/dev/stdin"
  * would wait for the grader's terminal), and its environment is the little
  * it needs, not the grader's (.incbin "/proc/self/environ" would copy CI
- * tokens into the program). TMPDIR is the grading's scratch folder. */
+ * tokens into the program). TMPDIR is the grading's scratch folder. What
+ * stops the compiler from starting is the grader's failure, not the
+ * student's: it is written to `fault` (close-on-exec, so the grader reads
+ * nothing there once the compiler runs). */
 __attribute__((noreturn)) static void
-exec_compiler(char *const argv[], const char *tmpdir, const struct compile_jail *jail)
+exec_compiler(char *const argv[], const char *tmpdir, const struct compile_jail *jail,
+              int fault)
 {
     const char *path = getenv("PATH");
     char path_var[4096], tmp_var[PATH_MAX + 8];
@@ -153,41 +166,66 @@ exec_compiler(char *const argv[], const char *tmpdir, const struct compile_jail 
     set_rlimit(RLIMIT_FSIZE, COMPILE_OUTPUT);
     set_rlimit(RLIMIT_CORE, 0);
     set_rlimit(RLIMIT_NPROC, 64);
-    if (jail && sandbox_enter_compiler(jail->uid, &jail->paths) == -1) {
-        fprintf(stderr, "the grader could not sandbox the compiler: %s\n", strerror(errno));
-        _exit(127);
-    }
-    syscall(SYS_close_range, 3, ~0U, 0);
+    if (jail && sandbox_enter_compiler(jail->uid, &jail->paths) == -1)
+        compiler_fault(fault, "could not sandbox the compiler", strerror(errno));
+    if (fault > 3)
+        syscall(SYS_close_range, 3, fault - 1, 0);
+    syscall(SYS_close_range, fault + 1, ~0U, 0);
     execvpe(argv[0], argv, envp);       /* found on the grader's PATH */
-    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
+    compiler_fault(fault, "could not run the compiler (gcc)", strerror(errno));
 }
 
-/* Run the compiler argv in folder cwd with output to out_path; return its
- * wait status, or -1 when it did not finish in time. */
+/* Run the compiler argv in folder cwd with output to out_path. Return its
+ * wait status, -1 when it did not finish in time, or -2 when the grader
+ * could not start it, with the reason in fault. */
 static int
 spawn_wait(char *const argv[], const char *cwd, const char *out_path, int timeout,
-           const struct compile_jail *jail)
+           const struct compile_jail *jail, struct strbuf *fault)
 {
+    char reason[512], *tmpdir = xstrdup(out_path);
+    const char *tmp = jail ? jail->tmp : dirname(tmpdir);
+    int pipefd[2], status, waited = 0, out;
+    ssize_t n;
     pid_t pid;
-    int status, waited = 0;
 
+    out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out == -1 || pipe2(pipefd, O_CLOEXEC) == -1) {
+        sb_addf(fault, "could not make the compiler's output file or pipe: %s",
+                strerror(errno));
+        if (out != -1)
+            close(out);
+        free(tmpdir);
+        return -2;
+    }
     fflush(NULL);
     pid = fork();
-    if (pid == -1)
-        return -1;
     if (pid == 0) {
-        int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        char *tmpdir = xstrdup(out_path);
-
         setpgid(0, 0);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        if (chdir(cwd) == -1) {
-            fprintf(stderr, "cannot enter %s: %s\n", cwd, strerror(errno));
-            _exit(127);
-        }
-        exec_compiler(argv, jail ? jail->tmp : dirname(tmpdir), jail);
+        close(pipefd[0]);
+        if (dup2(out, 1) == -1 || dup2(out, 2) == -1)
+            compiler_fault(pipefd[1], "could not give the compiler its output file",
+                           strerror(errno));
+        if (chdir(cwd) == -1)
+            compiler_fault(pipefd[1], "could not enter the source's folder", strerror(errno));
+        exec_compiler(argv, tmp, jail, pipefd[1]);
+    }
+    close(pipefd[1]);
+    close(out);
+    free(tmpdir);
+    if (pid == -1) {
+        close(pipefd[0]);
+        sb_addf(fault, "could not start the compiler: %s", strerror(errno));
+        return -2;
+    }
+    /* Until exec (which closes the pipe) or a reason and _exit. */
+    while ((n = read(pipefd[0], reason, sizeof reason - 1)) == -1 && errno == EINTR)
+        ;
+    close(pipefd[0]);
+    if (n > 0) {
+        reason[n] = '\0';
+        waitpid(pid, &status, 0);
+        sb_adds(fault, reason);
+        return -2;
     }
     while (waitpid(pid, &status, WNOHANG) == 0) {
         if (waited++ > timeout * 100 || stop_signal) {
@@ -215,7 +253,9 @@ absolute(const char *path, char *buf, size_t len)
     return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
-/* Compile dir/PROG.c into bindir/PROG. Return 0 if it built; the compiler's
+/* Compile dir/PROG.c into bindir/PROG. Return 0 if it built, -1 if the
+ * compiler refused it, -2 if the grader could not run the compiler (the
+ * reason in fault: not the student's doing). The compiler's
  * messages are appended to log. `linked` (NULL, or paths from the top
  * folder) are the exercise's given sources, compiled in as well. The
  * compiler runs in the source's folder
@@ -224,7 +264,8 @@ absolute(const char *path, char *buf, size_t len)
  * name may hold spaces, a newline or a terminal escape). */
 static int
 compile_program(const char *src, const char *const *linked, const char *out,
-                struct strbuf *log, const char *logpath, struct compile_jail *jail)
+                struct strbuf *log, const char *logpath, struct compile_jail *jail,
+                struct strbuf *fault)
 {
     char inc[PATH_MAX], exe[PATH_MAX], dir[PATH_MAX], file[PATH_MAX], given[4][PATH_MAX];
     char outdir[PATH_MAX];
@@ -246,8 +287,8 @@ compile_program(const char *src, const char *const *linked, const char *out,
         else
             snprintf(file, sizeof file, "%s/%s", root_dir, linked[i]);
         if (absolute(file, given[i], sizeof given[i]) == -1) {
-            sb_adds(log, "the grader's folders have too long a name\n");
-            return -1;
+            sb_adds(fault, "the grader's folders have too long a name");
+            return -2;
         }
         argv[argc++] = given[i];
     }
@@ -256,8 +297,8 @@ compile_program(const char *src, const char *const *linked, const char *out,
     else
         snprintf(file, sizeof file, "%s/exercises/include", root_dir);
     if (absolute(file, inc, sizeof inc) == -1 || absolute(out, exe, sizeof exe) == -1) {
-        sb_adds(log, "the grader's folders have too long a name\n");
-        return -1;
+        sb_adds(fault, "the grader's folders have too long a name");
+        return -2;
     }
     snprintf(file, sizeof file, "%s", slash ? slash + 1 : src);
     if (slash == NULL)
@@ -271,7 +312,9 @@ compile_program(const char *src, const char *const *linked, const char *out,
         snprintf(outdir, sizeof outdir, "%s", exe);
         jail->paths.write[1] = dirname(outdir);
     }
-    status = spawn_wait(argv, dir, logpath, COMPILE_TIMEOUT, jail);
+    status = spawn_wait(argv, dir, logpath, COMPILE_TIMEOUT, jail, fault);
+    if (status == -2)
+        return -2;
     text = read_file_tail(logpath, 64 * 1024, NULL, NULL);
     if (text) {
         sb_adds(log, text);
@@ -364,7 +407,7 @@ reference_bin(const struct exercise *ex, const char *work)
     for (size_t i = 0; ex->programs[i]; i++) {
         snprintf(src, sizeof src, "%s/solutions/%s/%s.c", root_dir, ex->id, ex->programs[i]);
         snprintf(out, sizeof out, "%s/%s", bin, ex->programs[i]);
-        if (compile_program(src, ex->linked, out, &ignored, log, NULL) == -1)
+        if (compile_program(src, ex->linked, out, &ignored, log, NULL, &ignored) != 0)
             die("the reference solution %s does not compile:\n%s", src, sb_str(&ignored));
     }
     sb_free(&ignored);
@@ -394,7 +437,7 @@ build_student(const struct exercise *ex, const char *dir, const char *work,
     char src[PATH_MAX + 64], out[PATH_MAX + 64], log[PATH_MAX + 64], marker[64];
     char copy[PATH_MAX], tmp[PATH_MAX], include[PATH_MAX];
     struct compile_jail jail = { .uid = sandbox_compiler_uid(), .tmp = tmp, .include = include };
-    struct strbuf clog = { 0 };
+    struct strbuf clog = { 0 }, fault = { 0 };
     bool ok = true;
 
     if (submission_check(ex, dir, why) == -1)
@@ -417,7 +460,23 @@ build_student(const struct exercise *ex, const char *dir, const char *work,
         snprintf(src, sizeof src, "%s/%s.c", copy, ex->programs[i]);
         snprintf(out, sizeof out, "%s/bin/%s", work, ex->programs[i]);
         snprintf(log, sizeof log, "%s/compile-%s.log", work, ex->programs[i]);
-        ok = compile_program(src, ex->linked, out, &clog, log, &jail) == 0 && ok;
+        switch (compile_program(src, ex->linked, out, &clog, log, &jail, &fault)) {
+        case 0:
+            break;
+        case -1:
+            ok = false;
+            break;
+        default:
+            res->compiled = false;
+            res->compiler_output = xstrdup("");
+            res->grader_fault = xasprintf("The grader could not compile %s.c here (%s). "
+                                          "This is a fault of the grader or of this "
+                                          "machine, not of your code: nothing was graded.",
+                                          ex->programs[i], sb_str(&fault));
+            sb_free(&clog);
+            sb_free(&fault);
+            return 0;
+        }
     }
     res->compiled = ok;
     res->compiler_output = sb_take(&clog);
@@ -673,6 +732,18 @@ not_run(struct grade_result *res, const char *why)
             res->tests[i].message = xstrdup(why);
 }
 
+/* Every test ends in an error, `why`: the grader could not grade them. */
+static void
+grader_error_all(struct grade_result *res, const char *why)
+{
+    for (size_t i = 0; i < res->ntests; i++) {
+        res->tests[i].outcome = OUTCOME_ERROR;
+        res->tests[i].max_score = 0;    /* never the student's loss */
+        res->tests[i].score = 0;
+        res->tests[i].message = xstrdup(why);
+    }
+}
+
 static bool
 has_test(const struct exercise *ex, const char *id)
 {
@@ -842,7 +913,9 @@ grade(const struct exercise *ex, const char *dir, const struct grade_options *op
         rc = -1;
         goto out;
     }
-    if (res->compiled)
+    if (res->grader_fault)
+        grader_error_all(res, res->grader_fault);
+    else if (res->compiled)
         run_suite(ex, opt, res, workdir);
     else
         not_run(res, "Not run: your program does not compile (the compiler's messages are "
@@ -888,5 +961,6 @@ grade_result_free(struct grade_result *res)
     free(res->source_dir);
     free(res->compiler_output);
     free(res->not_graded);
+    free(res->grader_fault);
     memset(res, 0, sizeof *res);
 }

@@ -31,6 +31,8 @@ struct grade_result {
     bool compiled;
     char *compiler_output;      /* errors or warnings, "" when clean */
     char *not_graded;           /* why nothing could be graded (batch), or NULL */
+    char *grader_fault;         /* why the grader could not build the programs (its
+                                   fault, not the student's: every test errs), or NULL */
     struct test_outcome *tests;
     size_t ntests;
     double score, max_score, execution_time;

@@ -100,8 +100,9 @@ text_compiler(FILE *out, const struct grade_result *res, const struct palette *c
     const char *log = res->compiler_output ? res->compiler_output : "";
     int lines = 0;
 
-    if (res->not_graded) {
-        fprintf(out, "\n%sNot graded: %s%s\n", c->bad, res->not_graded, c->off);
+    if (res->not_graded || res->grader_fault) {
+        fprintf(out, "\n%sNot graded: %s%s\n", c->bad,
+                res->not_graded ? res->not_graded : res->grader_fault, c->off);
         return;
     }
     if (!*log)
@@ -304,6 +305,7 @@ json_report(FILE *out, const struct grade_result *res)
     sb_addf(&sb, "\"compiled\": %s, ", res->compiled ? "true" : "false");
     json_field(&sb, "compiler_output", res->compiler_output, true);
     json_field(&sb, "output", res->not_graded ? res->not_graded
+                              : res->grader_fault ? res->grader_fault
                               : res->compiled ? NULL : res->compiler_output, true);
     sb_adds(&sb, "\"tests\": [");
     for (size_t i = 0, n = 0; i < res->ntests; i++) {
@@ -350,7 +352,9 @@ tap_report(FILE *out, const struct grade_result *res)
 {
     fprintf(out, "TAP version 13\n1..%zu\n", res->ntests);
     /* TAP numbers 1..N by position: --test or --visible-only keep a subset. */
-    if (!res->compiled) {
+    if (res->grader_fault) {
+        fprintf(out, "# %s was not graded: %s\n", res->ex->id, res->grader_fault);
+    } else if (!res->compiled) {
         struct strbuf sb = { 0 };
 
         sb_indent(&sb, res->compiler_output, "# ");
@@ -480,7 +484,8 @@ prairielearn_report(FILE *out, const struct grade_result *res)
 
     sb_addf(&sb, "{\"gradable\": %s, \"score\": %.6f, ", res->compiled ? "true" : "false",
             res->max_score > 0 ? res->score / res->max_score : 0.0);
-    json_field(&sb, "message", res->compiled ? NULL : "Your program does not compile.", true);
+    json_field(&sb, "message", res->grader_fault ? res->grader_fault
+                               : res->compiled ? NULL : "Your program does not compile.", true);
     json_field(&sb, "output", res->compiler_output, true);
     sb_adds(&sb, "\"tests\": [");
     for (size_t i = 0; i < res->ntests; i++) {

@@ -77,6 +77,8 @@ progress_remember(const char *root, const struct grade_result *res, unsigned lon
     size_t failed = 0;
     double score = 0, max = 0;
 
+    if (res->grader_fault)
+        return;                 /* not a result: the next grading tries again */
     /* The student's view: hidden tests are the instructor's business. */
     for (size_t i = 0; i < res->ntests; i++) {
         if (!test_is_visible(res->tests[i].def))

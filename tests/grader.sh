@@ -313,6 +313,21 @@ IPCGRADE_ROOT=$tmp/broken "$tmp/broken/bin/ipcgrade" grade shmat solutions/shmat
     >"$tmp/broken.txt" 2>&1
 check "the text report marks them ERROR and says they cost no points" \
     sh -c "grep -q '^  ERROR' '$tmp/broken.txt' && grep -q 'costs no points\|cost no points' '$tmp/broken.txt'"
+# A compiler the grader cannot start (no gcc on its PATH) is not a student's
+# program that does not compile.
+mkdir -p "$tmp/no-compiler"
+PATH=$tmp/no-compiler $G grade keys exercises/keys --format json >"$tmp/no-compiler.json" \
+    2>"$tmp/no-compiler.err"
+check "a compiler the grader cannot start: exit 3" [ $? -eq 3 ]
+jq_true "... every test errs, costs nothing and names the compiler, none says 'does not compile'" \
+    "$tmp/no-compiler.json" \
+    '.errors == (.tests | length) and .max_score == 0 and .compiler_output == "" and
+     all(.tests[]; .outcome == "error" and (.output | test("could not run the compiler"))) and
+     (.output | test("could not compile")) and (tostring | test("does not compile") | not)'
+PATH=$tmp/no-compiler $G grade keys exercises/keys >"$tmp/no-compiler.txt" 2>&1
+check "... and the text report says why once, at the top" \
+    sh -c "grep -q '^Not graded: The grader could not compile ipckey.c' '$tmp/no-compiler.txt' &&
+           ! grep -q 'does not compile' '$tmp/no-compiler.txt'"
 
 echo "# bad usage and input: exit 2 and one line on stderr"
 mkdir -p "$tmp/empty"
