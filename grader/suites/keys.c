@@ -58,23 +58,67 @@ prints_key(void)
     check_key("other.txt", "0x7f", 0x7f);
 }
 
+/* r printed the parts of the key of a file with stat() st and PROJ_ID 0x7f. */
+static void
+expect_parts(const struct run *r, const struct stat *st)
+{
+    expect_success(r);
+    expect_line_is(r, "proj_id", "the low 8 bits of PROJ_ID", 0x7f, "ftok() keeps only the "
+                   "low 8 bits of proj_id: proj_id & 0xff.");
+    expect_line_is(r, "dev", "the low 8 bits of the file's device number", st->st_dev & 0xff,
+                   "Take st_dev from stat(PATH) and keep its low 8 bits: st.st_dev & 0xff.");
+    expect_line_is(r, "inode", "the low 16 bits of the file's inode number",
+                   st->st_ino & 0xffff, "Take st_ino from stat(PATH) and keep its low 16 "
+                   "bits: st.st_ino & 0xffff.");
+}
+
+/* A system file (which the programs may read) whose device and inode
+ * numbers are wider than the parts ftok() keeps: on the test's fresh tmpfs
+ * both are small, and a program that forgot a mask would print the right
+ * parts there. The one with most of the two, or NULL when this machine has
+ * none (an overlay root's device numbers are small). */
+static const char *
+file_with_wide_numbers(struct stat *st)
+{
+    static const char *const candidates[] = {
+        "/usr/bin/env", "/bin/sh", "/etc/passwd", "/usr/include/stdio.h",
+    };
+    const char *best = NULL;
+    int best_wide = 0;
+    struct stat s;
+
+    for (size_t i = 0; i < ARRAY_LEN(candidates); i++) {
+        int wide;
+
+        if (stat(candidates[i], &s) == -1 || !S_ISREG(s.st_mode))
+            continue;
+        wide = (s.st_dev > 0xff) + (s.st_ino > 0xffff);
+        if (wide > best_wide) {
+            best = candidates[i];
+            best_wide = wide;
+            *st = s;
+        }
+    }
+    return best;
+}
+
 static void
 key_parts(void)
 {
     struct run r = RUN("ipckey", "keyfile", "0x7f");
     struct stat st;
+    const char *wide;
 
     scratch_file("keyfile", "x\n");
     grader_key("keyfile", 0x7f, &st);
     run_program(&r);
-    expect_success(&r);
-    expect_line_is(&r, "proj_id", "the low 8 bits of PROJ_ID", 0x7f, "ftok() keeps only the "
-                   "low 8 bits of proj_id: proj_id & 0xff.");
-    expect_line_is(&r, "dev", "the low 8 bits of the file's device number", st.st_dev & 0xff,
-                   "Take st_dev from stat(PATH) and keep its low 8 bits: st.st_dev & 0xff.");
-    expect_line_is(&r, "inode", "the low 16 bits of the file's inode number",
-                   st.st_ino & 0xffff, "Take st_ino from stat(PATH) and keep its low 16 "
-                   "bits: st.st_ino & 0xffff.");
+    expect_parts(&r, &st);
+    if ((wide = file_with_wide_numbers(&st)) != NULL) {
+        struct run w = RUN("ipckey", wide, "0x7f");
+
+        run_program(&w);
+        expect_parts(&w, &st);
+    }
 }
 
 static void
@@ -112,13 +156,14 @@ stat_failure(void)
 static void
 bad_usage(void)
 {
-    static const char *const cases[][2] = {
-        { NULL, NULL }, { "keyfile", "0" }, { "keyfile", "300" }, { "keyfile", "12abc" },
+    static const char *const cases[][3] = {
+        { NULL }, { "keyfile", "0" }, { "keyfile", "300" }, { "keyfile", "12abc" },
+        { "keyfile", "65", "extra" },
     };
 
     scratch_file("keyfile", "x\n");
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        struct run r = RUN("ipckey", cases[i][0], cases[i][1]);
+        struct run r = RUN("ipckey", cases[i][0], cases[i][1], cases[i][2]);
 
         run_program(&r);
         expect_usage_error(&r);
