@@ -104,6 +104,13 @@ should_fail(const char *call)
         }                                     \
     } while (0)
 
+char *
+strdup(const char *s)
+{
+    FAIL_IF_ASKED(strdup, NULL);
+    return REAL(strdup)(s);
+}
+
 key_t
 ftok(const char *path, int proj_id)
 {

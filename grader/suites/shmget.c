@@ -117,6 +117,7 @@ open_missing(void)
 {
     struct run sized = RUN("shmtool", "open", "0x4b1d0404", "100");
     struct run r = RUN("shmtool", "open", "0x4b1d0404");
+    struct run gone = RUN("shmtool", "remove", "0x4b1d0404");
     struct ipc_set before;
 
     snapshot(&before);
@@ -133,6 +134,15 @@ open_missing(void)
     expect_stderr_has(&r, "shmget", "Say which call failed: err_exit(\"shmget\").");
     expect_stderr_has(&r, "No such file or directory", "Without IPC_CREAT, shmget() fails "
                       "with ENOENT for a key nobody created; err_exit() prints its meaning.");
+    /* remove looks the id up the same way. */
+    run_program(&gone);
+    expect_finished(&gone);
+    expect_no_new_objects(&before, &gone, "`remove` must never create a segment (no "
+                          "IPC_CREAT), but after removing a key that did not exist");
+    expect_error_exit(&gone, "When no segment has the key to remove");
+    expect_stderr_has(&gone, "No such file or directory", "Look the id up with shmget(key, "
+                      "0, 0) and check its result: -1 with ENOENT means no segment has the "
+                      "key; report it with err_exit(\"shmget\").");
 }
 
 static void
@@ -210,6 +220,7 @@ static void
 permission_denied(void)
 {
     struct run r = RUN("shmtool", "open", KEY);
+    struct run rm = RUN("shmtool", "remove", KEY);
 
     grader_segment(KEY_NUM, 4096, 0600);
     r.req.fault = "shmget:EACCES";
@@ -218,6 +229,40 @@ permission_denied(void)
     expect_error_exit(&r, "When shmget() fails with EACCES");
     expect_stderr_has(&r, "Permission denied", "Report the failure with err_exit(\"shmget\"); "
                       "it prints strerror(errno).");
+    /* Only the creator or the owner (or a privileged process) may remove. */
+    rm.req.fault = "shmctl:EPERM";
+    run_program(&rm);
+    expect_error_exit(&rm, "When shmctl(IPC_RMID) fails with EPERM");
+    expect_stderr_has(&rm, "Operation not permitted", "Check shmctl()'s result: -1 means "
+                      "the segment was not removed; report it with "
+                      "err_exit(\"shmctl(IPC_RMID)\").");
+}
+
+/* The key's own failures: a PATH:PROJ_ID whose file is missing (ftok()
+ * fails) and a copy of the text that cannot be made (strdup() fails). */
+static void
+key_errors(void)
+{
+    struct run missing = RUN("shmtool", "create", "no-such-file:65", "100");
+    struct run nomem = RUN("shmtool", "open", "keyfile:65");
+    struct ipc_set before;
+
+    scratch_file("keyfile", "x\n");
+    snapshot(&before);
+    run_program(&missing);
+    expect_finished(&missing);
+    expect_no_new_objects(&before, &missing, "When ftok() failed there is no key to create "
+                          "a segment with, but after `create no-such-file:65 100`");
+    expect_error_exit(&missing, "When ftok() fails (the file of PATH:PROJ_ID is missing)");
+    expect_stderr_has(&missing, "ftok", "Check ftok()'s result: -1 is not a key. Say "
+                      "which call failed: err_exit(\"ftok(%s)\", path).");
+    expect_stderr_has(&missing, "No such file or directory", "ftok() fails with ENOENT "
+                      "when the file is missing; err_exit() prints its meaning.");
+    nomem.req.fault = "strdup:ENOMEM";
+    run_program(&nomem);
+    expect_error_exit(&nomem, "When strdup() fails (out of memory)");
+    expect_stderr_has(&nomem, "Cannot allocate memory", "strdup() returns NULL when "
+                      "memory runs out: check it and report it with err_exit(\"strdup\").");
 }
 
 static void
@@ -226,6 +271,9 @@ bad_usage(void)
     static const char *const cases[][5] = {
         { NULL }, { "frobnicate" }, { "create", "-m", "9", KEY, "100" },
         { "create", KEY, "0" }, { "open", "private" }, { "create", KEY },
+        { "open", "0" }, { "open", "zork" }, { "open", "+1234" }, { "open", "/etc/passwd:0" },
+        { "open", "/etc/passwd:300" }, { "open", KEY, "100", "extra" },
+        { "remove", KEY, "extra" },
     };
 
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -279,7 +327,8 @@ static const struct test_def tests[] = {
       "Flags and permissions" },
     { "open_existing", "open finds a segment another program created", 2, open_existing,
       "open is shmget(key, 0, 0): no IPC_CREAT.", NULL, "Opening a segment" },
-    { "open_missing", "open of a missing key fails with ENOENT and creates nothing", 2,
+    { "open_missing", "open or remove of a missing key fails with ENOENT and creates "
+      "nothing", 2,
       open_missing, "without IPC_CREAT, shmget() never creates.", NULL, "Common mistakes" },
     { "remove", "remove destroys the segment (shmctl IPC_RMID)", 2, remove_segment,
       "shmctl(id, IPC_RMID, NULL) after looking the id up.", NULL, "Removing a segment" },
@@ -292,9 +341,12 @@ static const struct test_def tests[] = {
     { "no_space", "reports ENOSPC when no more segments can be made", 1, no_space,
       "check shmget()'s -1 and report it with err_exit(\"shmget\").", NULL,
       "Errors from shmget()" },
-    { "permission_denied", "reports EACCES from shmget and exits non-zero", 1,
-      permission_denied, "every failing call must be reported and end the program with a "
-      "non-zero status.", NULL, NULL },
+    { "permission_denied", "reports EACCES from shmget and EPERM from shmctl and exits "
+      "non-zero", 1, permission_denied, "every failing call must be reported and end the "
+      "program with a non-zero status.", NULL, NULL },
+    { "key_errors", "reports a PATH:PROJ_ID whose file is missing (ftok) and a failing "
+      "strdup", 1, key_errors, "check what ftok() and strdup() return, as every call's.",
+      NULL, "Errors from shmget()" },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
       "the skeleton's argument parsing does this; keep usage_err() for bad input.", NULL,
       NULL },
