@@ -155,6 +155,7 @@ static void
 open_missing(void)
 {
     struct run r = RUN("msgtool", "open", KEY);
+    struct run gone = RUN("msgtool", "remove", KEY);
     struct ipc_set before;
 
     snapshot(&before);
@@ -167,6 +168,15 @@ open_missing(void)
     expect_stderr_has(&r, "msgget", "Say which call failed: err_exit(\"msgget\").");
     expect_stderr_has(&r, "No such file or directory", "Without IPC_CREAT, msgget() fails "
                       "with ENOENT for a key nobody created; err_exit() prints its meaning.");
+    /* remove looks the id up the same way. */
+    run_program(&gone);
+    expect_finished(&gone);
+    expect_no_new_objects(&before, &gone, "`remove` must never create a queue (no "
+                          "IPC_CREAT), but after removing a key that did not exist");
+    expect_error_exit(&gone, "When no queue has the key to remove");
+    expect_stderr_has(&gone, "No such file or directory", "Look the id up with msgget(key, "
+                      "0) and check its result: -1 with ENOENT means no queue has the key; "
+                      "report it with err_exit(\"msgget\").");
 }
 
 static void
@@ -235,6 +245,7 @@ static void
 permission_denied(void)
 {
     struct run r = RUN("msgtool", "open", KEY);
+    struct run rm = RUN("msgtool", "remove", KEY);
 
     filled_queue(KEY_NUM, 0600, 0);
     r.req.fault = "msgget:EACCES";
@@ -243,6 +254,40 @@ permission_denied(void)
     expect_error_exit(&r, "When msgget() fails with EACCES");
     expect_stderr_has(&r, "Permission denied", "Report the failure with err_exit(\"msgget\"); "
                       "it prints strerror(errno).");
+    /* Only the creator or the owner (or a privileged process) may remove. */
+    rm.req.fault = "msgctl:EPERM";
+    run_program(&rm);
+    expect_error_exit(&rm, "When msgctl(IPC_RMID) fails with EPERM");
+    expect_stderr_has(&rm, "Operation not permitted", "Check msgctl()'s result: -1 means "
+                      "the queue was not removed; report it with "
+                      "err_exit(\"msgctl(IPC_RMID)\").");
+}
+
+/* The key's own failures: a PATH:PROJ_ID whose file is missing (ftok()
+ * fails) and a copy of the text that cannot be made (strdup() fails). */
+static void
+key_errors(void)
+{
+    struct run missing = RUN("msgtool", "create", "no-such-file:65");
+    struct run nomem = RUN("msgtool", "open", "keyfile:65");
+    struct ipc_set before;
+
+    scratch_file("keyfile", "x\n");
+    snapshot(&before);
+    run_program(&missing);
+    expect_finished(&missing);
+    expect_no_new_objects(&before, &missing, "When ftok() failed there is no key to create "
+                          "a queue with, but after `create no-such-file:65`");
+    expect_error_exit(&missing, "When ftok() fails (the file of PATH:PROJ_ID is missing)");
+    expect_stderr_has(&missing, "ftok", "Check ftok()'s result: -1 is not a key. Say "
+                      "which call failed: err_exit(\"ftok(%s)\", path).");
+    expect_stderr_has(&missing, "No such file or directory", "ftok() fails with ENOENT "
+                      "when the file is missing; err_exit() prints its meaning.");
+    nomem.req.fault = "strdup:ENOMEM";
+    run_program(&nomem);
+    expect_error_exit(&nomem, "When strdup() fails (out of memory)");
+    expect_stderr_has(&nomem, "Cannot allocate memory", "strdup() returns NULL when "
+                      "memory runs out: check it and report it with err_exit(\"strdup\").");
 }
 
 static void
@@ -251,6 +296,8 @@ bad_usage(void)
     static const char *const cases[][4] = {
         { NULL }, { "frobnicate" }, { "create", "-m", "9", KEY }, { "create" },
         { "open", "private" }, { "create", KEY, "100" }, { "remove", "0" },
+        { "open", "zork" }, { "open", "+1234" }, { "open", "/etc/passwd:0" },
+        { "open", "/etc/passwd:300" }, { "open", KEY, "extra" }, { "remove", KEY, "extra" },
     };
     struct ipc_set before;
 
@@ -309,7 +356,8 @@ static const struct test_def tests[] = {
       "exists\".", NULL, "Creating and opening a queue" },
     { "open_existing", "open finds a queue another program created", 2, open_existing,
       "open is msgget(key, 0): no IPC_CREAT.", NULL, "Creating and opening a queue" },
-    { "open_missing", "open of a missing key fails with ENOENT and creates nothing", 2,
+    { "open_missing", "open or remove of a missing key fails with ENOENT and creates "
+      "nothing", 2,
       open_missing, "without IPC_CREAT, msgget() never creates.", NULL, "Common mistakes" },
     { "remove", "remove destroys the queue and its messages (msgctl IPC_RMID)", 2,
       remove_queue, "msgctl(id, IPC_RMID, NULL) after looking the id up.", NULL,
@@ -320,9 +368,12 @@ static const struct test_def tests[] = {
     { "no_space", "reports ENOSPC when no more queues can be made", 1, no_space,
       "check msgget()'s -1 and report it with err_exit(\"msgget\").", NULL,
       "Errors from msgget()" },
-    { "permission_denied", "reports EACCES from msgget and exits non-zero", 1,
-      permission_denied, "every failing call must be reported and end the program with a "
-      "non-zero status.", NULL, "Errors from msgget()" },
+    { "permission_denied", "reports EACCES from msgget and EPERM from msgctl and exits "
+      "non-zero", 1, permission_denied, "every failing call must be reported and end the "
+      "program with a non-zero status.", NULL, "Errors from msgget()" },
+    { "key_errors", "reports a PATH:PROJ_ID whose file is missing (ftok) and a failing "
+      "strdup", 1, key_errors, "check what ftok() and strdup() return, as every call's.",
+      NULL, "Errors from msgget()" },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
       "the skeleton's argument parsing does this; keep usage() for bad input.", NULL, NULL },
     { "valgrind_clean", "create, open and remove run clean under Valgrind", 2,
