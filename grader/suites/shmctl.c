@@ -468,7 +468,7 @@ errors_reported(void)
     const char *idtext = test_strf("%d", id);
     struct run c = RUN("shmadmin", "chmod", idtext, "644");
     struct run d = RUN("shmadmin", "remove", idtext);
-    struct run l = RUN("shmadmin", "limits");
+    struct run s = RUN("shmadmin", "remove", idtext);
 
     c.req.fault = "shmctl:EPERM:2";
     run_program(&c);
@@ -484,12 +484,29 @@ errors_reported(void)
                       "it with err_exit(\"shmctl(IPC_RMID)\").");
     expect_no_field(&d, "removed", "IPC_RMID failed, so nothing was removed.");
 
-    l.req.fault = "shmctl:EINVAL";
-    run_program(&l);
-    expect_error_exit(&l, "When shmctl(IPC_INFO) fails");
-    expect_stderr_has(&l, "Invalid argument", "Check IPC_INFO's and SHM_INFO's results, "
-                      "and report them with err_exit(\"shmctl(IPC_INFO)\").");
-    expect_no_field(&l, "shmmax", "IPC_INFO failed, so there are no limits to print.");
+    /* Each of limits' two calls failing alone (in either order). */
+    for (int nth = 1; nth <= 2; nth++) {
+        struct run l = RUN("shmadmin", "limits");
+
+        l.req.fault = test_strf("shmctl:EINVAL:%d", nth);
+        run_program(&l);
+        expect_error_exit(&l, nth == 1 ? "When limits' first shmctl() (IPC_INFO) fails"
+                                       : "When limits' second shmctl() (SHM_INFO) fails");
+        expect_stderr_has(&l, "Invalid argument", "Check IPC_INFO's and SHM_INFO's "
+                          "results, and report them with err_exit(\"shmctl(IPC_INFO)\") "
+                          "and err_exit(\"shmctl(SHM_INFO)\").");
+        expect_no_field(&l, "shm_tot", "a shmctl() failed, so limits has nothing true to "
+                        "print.");
+    }
+
+    /* remove's first shmctl() (the IPC_STAT that reads nattch, or the
+     * IPC_RMID itself) failing. */
+    s.req.fault = "shmctl:EINVAL:1";
+    run_program(&s);
+    expect_error_exit(&s, "When remove's first shmctl() fails");
+    expect_stderr_has(&s, "Invalid argument", "Check every shmctl()'s result, IPC_STAT's "
+                      "too, and report it with err_exit(\"shmctl(IPC_STAT)\").");
+    expect_no_field(&s, "removed", "a shmctl() failed, so nothing was removed.");
 }
 
 /* Each command under Valgrind, all at once (each takes half a second to
@@ -568,7 +585,8 @@ static const struct test_def tests[] = {
     { "limits", "limits prints IPC_INFO's limits and SHM_INFO's usage", 3, limits,
       "shmctl(0, IPC_INFO, (struct shmid_ds *) &shminfo) and SHM_INFO with struct "
       "shm_info.", NULL, "IPC_INFO and SHM_INFO: limits and usage" },
-    { "errors_reported", "failing IPC_SET, IPC_RMID and IPC_INFO are reported", 1,
+    { "errors_reported", "failing IPC_STAT, IPC_SET, IPC_RMID, IPC_INFO and SHM_INFO are "
+      "reported", 1,
       errors_reported, "check every shmctl() and err_exit(\"shmctl(IPC_SET)\") etc.", NULL,
       "Errors" },
     { "valgrind_clean", "show, chmod, limits and remove run clean under Valgrind", 2,
