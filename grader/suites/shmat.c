@@ -478,6 +478,7 @@ static void
 attach_fails(void)
 {
     struct run w = RUN("shmwriter", KEY, KITCHEN);
+    struct run cleanup = RUN("shmwriter", "0x4b1d0333", KITCHEN);
     struct run wr = RUN("shmwriter", KEY, HALL);
     struct run r = RUN("shmreader", KEY);
     struct ipc_set before;
@@ -502,6 +503,14 @@ attach_fails(void)
     expect_no_new_objects(&before, &w, "When shmat() failed, the writer should remove the "
                           "segment it had just created (shmctl(IPC_RMID)) before exiting; "
                           "instead, after it ran");
+    /* Its clean-up failing too is reported, not ignored. */
+    cleanup.req.fault = "shmat:ENOMEM,shmctl:EPERM";
+    run_program(&cleanup);
+    expect_error_exit(&cleanup, "When shmat() fails, and then the clean-up's "
+                      "shmctl(IPC_RMID) too");
+    expect_stderr_has(&cleanup, "Operation not permitted", "Check the clean-up's "
+                      "shmctl(IPC_RMID) too: when it fails the segment stays, so say so "
+                      "with err_msg(\"shmctl(IPC_RMID)\") before you exit.");
 
     wr.req.reference = true;
     start_writer(&wr);
@@ -524,6 +533,7 @@ detach_checked(void)
     struct run wr = RUN("shmwriter", KEY, HALL);
     struct run r = RUN("shmreader", KEY);
     struct run w = RUN("shmwriter", KEY, KITCHEN);
+    struct run x = RUN("shmwriter", KEY, KITCHEN);
 
     wr.req.reference = true;
     start_writer(&wr);
@@ -557,6 +567,15 @@ detach_checked(void)
                       "either it never calls shmdt(), or it ignores its result. After the "
                       "signal, call shmdt(rec) and err_exit(\"shmdt\") when it returns -1.");
     expect_stderr_has(&w, "shmdt", "Report the failure with err_exit(\"shmdt\").");
+
+    /* And the writer's last call, IPC_RMID. */
+    x.req.fault = "shmctl:EPERM";
+    start_writer(&x);
+    run_stop_with(&x, SIGTERM);
+    expect_finished(&x);
+    expect_error_exit(&x, "When the writer's shmctl(IPC_RMID) fails with EPERM");
+    expect_stderr_has(&x, "Operation not permitted", "Check shmctl()'s result: -1 means the "
+                      "segment is still there; report it with err_exit(\"shmctl(IPC_RMID)\").");
 }
 
 static void
@@ -617,9 +636,10 @@ bad_usage(void)
         { NULL }, { KEY }, { KEY, "kitchen" }, { KEY, "kitchen", "warm" },
         { KEY, "kitchen", "1.5x" }, { "private", "kitchen", "1" }, { "0", "kitchen", "1" },
         { KEY, "a-name-of-thirty-two-characters!", "1" }, { KEY, "", "1" },
+        { "+1234", "kitchen", "1" },
     };
     static const char *const reader_cases[][3] = {
-        { NULL }, { KEY, KEY }, { "-x", KEY }, { "-w" }, { "nokey" },
+        { NULL }, { KEY, KEY }, { "-x", KEY }, { "-w" }, { "nokey" }, { "+1234" },
     };
     struct run many = RUN("shmwriter", KEY, "n", "1", "2", "3", "4", "5", "6", "7", "8", "9",
                           "10", "11", "12", "13", "14", "15", "16", "17");
@@ -705,7 +725,8 @@ static const struct test_def tests[] = {
       1, reader_missing, "no IPC_CREAT in the reader.", NULL, "Common mistakes" },
     { "attach_fails", "a failing shmat() is reported, and the writer cleans up", 2,
       attach_fails, "shmat() returns (void *) -1 on failure, not NULL.", NULL, "Errors" },
-    { "detach_checked", "both programs call shmdt() and check it", 1, detach_checked,
+    { "detach_checked", "both programs call shmdt() and check it, the writer IPC_RMID too",
+      1, detach_checked,
       "shmdt(addr) returns -1 on failure; err_exit(\"shmdt\"). The reader may print "
       "before it detaches, or copy the record, detach, then print.", NULL, "shmdt()" },
     { "reader_leaves_segment", "your reader leaves the writer's segment alone when a call "
