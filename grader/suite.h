@@ -173,4 +173,11 @@ void server_end(struct run *srv, int sig);
  * goes on, the test fails with went_on and where it was. */
 void server_stop(struct run *srv, int sig, const char *went_on);
 
+/* The failures of a KEY given as PATH:PROJ_ID, before any IPC call: run
+ * `missing` (its command line `command`, with the key no-such-file:65)
+ * must fail in ftok() and make no `object` ("a queue"); run `nomem` (its
+ * key keyfile:65, a file this makes) must report strdup() failing. */
+void expect_key_errors(struct run *missing, const char *command, struct run *nomem,
+                       const char *object);
+
 #endif

@@ -381,6 +381,33 @@ grader_semop(int semid, int sem, int op, int flags)
     return false;
 }
 
+/* ---- keys ---- */
+
+void
+expect_key_errors(struct run *missing, const char *command, struct run *nomem,
+                  const char *object)
+{
+    struct ipc_set before;
+
+    scratch_file("keyfile", "x\n");
+    snapshot(&before);
+    run_program(missing);
+    expect_finished(missing);
+    expect_no_new_objects(&before, missing, test_strf("When ftok() failed there is no key "
+                                                      "to create %s with, but after `%s`",
+                                                      object, command));
+    expect_error_exit(missing, "When ftok() fails (the file of PATH:PROJ_ID is missing)");
+    expect_stderr_has(missing, "ftok", "Check ftok()'s result: -1 is not a key. Say "
+                      "which call failed: err_exit(\"ftok(%s)\", path).");
+    expect_stderr_has(missing, "No such file or directory", "ftok() fails with ENOENT "
+                      "when the file is missing; err_exit() prints its meaning.");
+    nomem->req.fault = "strdup:ENOMEM";
+    run_program(nomem);
+    expect_error_exit(nomem, "When strdup() fails (out of memory)");
+    expect_stderr_has(nomem, "Cannot allocate memory", "strdup() returns NULL when "
+                      "memory runs out: check it and report it with err_exit(\"strdup\").");
+}
+
 /* ---- the test's namespace ---- */
 
 void

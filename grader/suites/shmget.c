@@ -245,24 +245,8 @@ key_errors(void)
 {
     struct run missing = RUN("shmtool", "create", "no-such-file:65", "100");
     struct run nomem = RUN("shmtool", "open", "keyfile:65");
-    struct ipc_set before;
 
-    scratch_file("keyfile", "x\n");
-    snapshot(&before);
-    run_program(&missing);
-    expect_finished(&missing);
-    expect_no_new_objects(&before, &missing, "When ftok() failed there is no key to create "
-                          "a segment with, but after `create no-such-file:65 100`");
-    expect_error_exit(&missing, "When ftok() fails (the file of PATH:PROJ_ID is missing)");
-    expect_stderr_has(&missing, "ftok", "Check ftok()'s result: -1 is not a key. Say "
-                      "which call failed: err_exit(\"ftok(%s)\", path).");
-    expect_stderr_has(&missing, "No such file or directory", "ftok() fails with ENOENT "
-                      "when the file is missing; err_exit() prints its meaning.");
-    nomem.req.fault = "strdup:ENOMEM";
-    run_program(&nomem);
-    expect_error_exit(&nomem, "When strdup() fails (out of memory)");
-    expect_stderr_has(&nomem, "Cannot allocate memory", "strdup() returns NULL when "
-                      "memory runs out: check it and report it with err_exit(\"strdup\").");
+    expect_key_errors(&missing, "create no-such-file:65 100", &nomem, "a segment");
 }
 
 static void
