@@ -784,11 +784,56 @@ enterable_by_all(const char *path)
 static char *live_workdir;
 static pid_t live_owner;
 
+static struct cgroup live_group;        /* the grading's control group, or NONE */
+
 static void
 remove_live_workdir(void)
 {
     if (live_workdir != NULL && getpid() == live_owner)
         remove_tree(live_workdir);
+    if (live_group.version != CGROUP_NONE && getpid() == live_owner)
+        cgroup_remove(&live_group);
+}
+
+/* The grading's control group, where the machine lets us make one (root
+ * on a machine or VM; not in most containers, nor as a normal user), and
+ * res's words for the memory bound in force. IPCGRADE_CGROUP=none grades
+ * as if there were none (the tests of the watchdog use it). */
+static void
+open_grading_group(const struct exercise *ex, struct grade_result *res)
+{
+    static unsigned serial;
+    const char *force = getenv("IPCGRADE_CGROUP");
+    unsigned mib = ex->memory_mib ? ex->memory_mib : EXERCISE_MEMORY_MIB;
+    char name[64], why[PATH_MAX + 64] = "IPCGRADE_CGROUP=none";
+
+    snprintf(name, sizeof name, "ipcgrade-%d-%u", (int)getpid(), serial++);
+    g_ctx.test_memory = (unsigned long long)mib << 20;
+    res->memory_mib = mib;
+    if ((force == NULL || strcmp(force, "none") != 0) &&
+        cgroup_root(&live_group, name, why, sizeof why) == 0) {
+        g_ctx.cgroup = &live_group;
+        res->memory_bound = xasprintf("cgroup v%d: %u MiB for all of a test's processes "
+                                      "together, Valgrind and their shared memory and tmpfs "
+                                      "files included; peaks and OOM kills are recorded",
+                                      live_group.version == CGROUP_V1 ? 1 : 2, mib);
+        return;
+    }
+    res->memory_bound = xasprintf("watchdog: %u MiB for all of a run's processes together, "
+                                  "checked by its init 20 times a second (a fast allocation "
+                                  "passes it by what it takes in 50 ms before it is stopped; "
+                                  "files in its tmpfs and System V segments are bounded by "
+                                  "their own sizes; no control group: %s); 1 GiB of address "
+                                  "space a process, 2 GiB under Valgrind", mib, why);
+}
+
+static void
+close_grading_group(void)
+{
+    if (live_group.version != CGROUP_NONE && cgroup_remove(&live_group) == -1)
+        fprintf(stderr, "ipcgrade: warning: cannot remove the control group %s: %s\n",
+                live_group.memory, strerror(errno));
+    memset(&live_group, 0, sizeof live_group);
 }
 
 /* A fresh scratch folder under $TMPDIR (or /tmp) for this grading. */
@@ -881,7 +926,9 @@ run_suite(const struct exercise *ex, const struct grade_options *opt,
         .fault_lib = fault, .sources = sources, .ex = ex, .keep = opt->keep,
     };
     lighten_debug_files(workdir, debug_full, debug_lean, g_ctx.lean_debug);
+    open_grading_group(ex, res);
     run_tests(ex, opt, res, workdir);
+    close_grading_group();
     g_ctx = (struct grade_ctx){ 0 };
     for (size_t i = 0; i < k; i++)
         free(names[i]);
@@ -958,6 +1005,7 @@ grade_result_free(struct grade_result *res)
         free(t->runs);
     }
     free(res->tests);
+    free(res->memory_bound);
     free(res->source_dir);
     free(res->compiler_output);
     free(res->not_graded);

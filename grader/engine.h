@@ -37,6 +37,8 @@ struct grade_result {
     size_t ntests;
     double score, max_score, execution_time;
     int todo_markers;           /* TODO(<exercise>) left in the sources */
+    unsigned memory_mib;        /* the memory bound of a test (or of a run) */
+    char *memory_bound;         /* how it is enforced, in words; NULL if no test ran */
 };
 
 struct grade_options {

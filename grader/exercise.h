@@ -28,7 +28,14 @@ struct exercise {
     size_t ntests;
     const char *const *linked;  /* given sources (paths from the top folder) linked into
                                    every program, e.g. a driver with main(); or NULL */
+    unsigned memory_mib;        /* what all of a test's programs may use together
+                                   (Valgrind included); 0: EXERCISE_MEMORY_MIB */
 };
+
+/* The memory bound of a test when its exercise sets none: nearly four
+ * times the 138 MiB the hungriest test of any exercise used at its peak
+ * (grader/README.md, "The sandbox"). */
+#define EXERCISE_MEMORY_MIB 512
 
 /* The exercises in course order, NULL-terminated (grader/suites/exercises.c). */
 extern const struct exercise *const exercises[];

@@ -60,17 +60,22 @@ expect_finished(const struct run *r)
 {
     char how[128];
 
-    if (r->res.timed_out)
+    static const char *const advice[] = {
+        [RUN_LIMIT_CPU] = "It may be in an endless loop, or waiting in a loop instead of in "
+                          "a blocking call.",
+        [RUN_LIMIT_FSIZE] = "It may be writing in an endless loop.",
+        [RUN_LIMIT_MEMORY] = "It may be allocating in a loop without free(), or starting "
+                             "more processes than it needs: what it used is shown below.",
+    };
+
+    if (r->res.timed_out && r->res.limit != RUN_LIMIT_MEMORY)  /* memory first: the cause */
         test_fail(r, "`%s` did not finish within %.0f s%s. %s", r->req.prog, r->req.timeout,
                   r->res.limit == RUN_LIMIT_TIME ? " (time limit)" : "",
                   r->res.blocked && *r->res.blocked ? "Where it was stuck is shown below."
                                             : "It may be in an endless loop.");
     if (r->res.limit != RUN_LIMIT_NONE)
         test_fail(r, "`%s` %s. %s", r->req.prog, exit_words(r, how, sizeof how),
-                  r->res.limit == RUN_LIMIT_CPU
-                  ? "It may be in an endless loop, or waiting in a loop instead of in a "
-                    "blocking call."
-                  : "It may be writing in an endless loop.");
+                  advice[r->res.limit] ? advice[r->res.limit] : "");
     if (r->res.term_signal)
         test_fail(r, "`%s` %s. Run the command below under gdb or valgrind to find the line.",
                   r->req.prog, exit_words(r, how, sizeof how));

@@ -3,7 +3,7 @@
 # tests/layers.sh fails `make check` on a back edge, and each layer's unit
 # tests (tests/unit/) link only that layer and below.
 LAYER_BASE    := util
-LAYER_KERNEL  := ipcstate vgxml diagnose ns debuginfo
+LAYER_KERNEL  := ipcstate vgxml diagnose ns debuginfo cgroup
 LAYER_TEST    := test
 LAYER_PROCESS := sandbox run pool
 LAYER_EXPECT  := expect suitelib

@@ -260,7 +260,7 @@ json_lines(struct strbuf *sb, const char *name, const char *text)
 }
 
 /* , "runs": [{"program": ..., "reference": false, "cpu_seconds": 0.004,
- * "peak_memory_kib": 1536, "limit": null}, ...] from the test's run
+ * "peak_memory_kib": 1536, "total_memory_kib": 2048, "limit": null}, ...] from the test's run
  * records; nothing when it ran no program (an optional field). */
 static void
 json_runs(struct strbuf *sb, const char *records)
@@ -272,13 +272,17 @@ json_runs(struct strbuf *sb, const char *records)
         char prog[64], who[16], limit[16];
         double cpu;
         long kib;
+        long long total = -1;
         char *line = strndup(p, n);
 
-        if (line && sscanf(line, "%63s %15s %lf %ld %15s", prog, who, &cpu, &kib, limit) == 5) {
+        if (line && sscanf(line, "%63s %15s %lf %ld %15s %lld", prog, who, &cpu, &kib, limit,
+                           &total) >= 5) {
             sb_adds(sb, first ? ", \"runs\": [{" : ", {");
             json_field(sb, "program", prog, true);
             sb_addf(sb, "\"reference\": %s, \"cpu_seconds\": %.3f, \"peak_memory_kib\": %ld, ",
                     strcmp(who, "reference") == 0 ? "true" : "false", cpu, kib);
+            if (total >= 0)
+                sb_addf(sb, "\"total_memory_kib\": %lld, ", total);
             json_field(sb, "limit", strcmp(limit, "none") == 0 ? NULL : limit, false);
             sb_adds(sb, "}");
             first = false;
@@ -303,6 +307,11 @@ json_report(FILE *out, const struct grade_result *res)
     json_field(&sb, "chapter", res->ex->chapter, true);
     json_field(&sb, "source_dir", res->source_dir, true);
     sb_addf(&sb, "\"compiled\": %s, ", res->compiled ? "true" : "false");
+    if (res->memory_bound) {    /* the tests ran: the bound they ran under */
+        sb_addf(&sb, "\"sandbox\": {\"memory_mib\": %u, ", res->memory_mib);
+        json_field(&sb, "memory_bound", res->memory_bound, false);
+        sb_adds(&sb, "}, ");
+    }
     json_field(&sb, "compiler_output", res->compiler_output, true);
     json_field(&sb, "output", res->not_graded ? res->not_graded
                               : res->grader_fault ? res->grader_fault

@@ -40,6 +40,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,7 @@
 #define VALGRIND_MEMORY     (2UL << 30) /* memcheck needs room for its shadow memory */
 #define ARGV_MAX            (RUN_MAX_ARGS + 16)
 #define STOP_GRACE          1.0         /* seconds I has to stop its run, then SIGKILL */
+#define WATCH_PERIOD_US     50000       /* the memory watchdog's period (no cgroup) */
 
 /* A started run's private state, owned by the test. */
 struct run_state {
@@ -63,6 +65,7 @@ struct run_state {
     char *args[RUN_MAX_ARGS];   /* the run's own copies of req.args */
     double deadline;            /* req.timeout at the start (suites may change it) */
     rlim_t cpu_limit;           /* RLIMIT_CPU's soft limit, seconds a process */
+    struct cgroup group;        /* the run's own, below the test's; or CGROUP_NONE */
 };
 
 /* What I and P need, all prepared before the clone. */
@@ -79,6 +82,8 @@ struct launch {
     struct sandbox_paths paths;
     bool private_tmp;
     rlim_t cpu, memory;
+    int join[2];                /* cgroup_open_join() of the run's group, or -1s */
+    long long watch_kib;        /* no group: I's watchdog bound on the run's memory */
 };
 
 static void
@@ -176,13 +181,16 @@ prepare_launch(const struct run *r, struct launch *l)
     l->cpu = r->state->cpu_limit;
     l->memory = r->req.valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT;
     l->exe = r->req.valgrind ? "/usr/bin/valgrind" : l->program;
+    l->join[0] = l->join[1] = -1;
+    if (g_sandbox.group.version == CGROUP_NONE)
+        l->watch_kib = (long long)(g_ctx.test_memory >> 10);
     build_argv(r, l);
     build_envp(r, l);
 }
 
 /* In P: wire stdio, set the limits, put up the walls, exec. */
 __attribute__((noreturn)) static void
-exec_program(const struct launch *l, int status_fd, const int stdio[3])
+exec_program(const struct launch *l, int status_fd, const int stdio[3], int test_proc)
 {
     char self[32] = "";
 
@@ -199,8 +207,10 @@ exec_program(const struct launch *l, int status_fd, const int stdio[3])
      * it gets SIGKILL at the hard one (equal limits: SIGKILL at once). */
     setrlimit(RLIMIT_CPU, &(struct rlimit){ l->cpu, l->cpu + 1 });
     set_rlimit(RLIMIT_NPROC, PROCESS_LIMIT);
-    if (readlink("/proc/self", self, sizeof self - 1) > 0)
-        dprintf(status_fd, "P %s\n", self);     /* /proc is the test's: its pid */
+    /* Its pid as the test sees it: through the test's /proc, not the run's
+     * own (where it is 2). */
+    if (readlinkat(test_proc, "self", self, sizeof self - 1) > 0)
+        dprintf(status_fd, "P %s\n", self);
     if (sandbox_enter_program(&l->paths) == -1) {
         dprintf(status_fd, "E %d\n", errno);
         _exit(127);
@@ -255,6 +265,74 @@ on_stop(int sig, siginfo_t *si, void *ctx)
         stop_requested = 1;
 }
 
+/* I's SIGALRM handler: only interrupts waitpid() for the watchdog. */
+static void
+on_tick(int sig)
+{
+    (void)sig;
+}
+
+/* In I, with the run's own /proc: the memory of every process of the run
+ * but I, in KiB: its private pages and the shared memory it has mapped
+ * (what /proc/PID/status calls RssAnon and RssShmem). Files in a tmpfs
+ * count nowhere, but the run's tmpfs mounts are small (sandbox.c). */
+static long long
+run_memory_kib(void)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    long long total = 0;
+
+    while (d && (e = readdir(d)) != NULL) {
+        char path[64], *status;
+        const char *field;
+        long long kib;
+
+        if (e->d_name[0] < '1' || e->d_name[0] > '9' || strcmp(e->d_name, "1") == 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%.16s/status", e->d_name);
+        if ((status = read_file_tail(path, 8192, NULL, NULL)) == NULL)
+            continue;           /* it has just exited */
+        for (int i = 0; i < 2; i++) {
+            field = strstr(status, i ? "\nRssShmem:" : "\nRssAnon:");
+            if (field && sscanf(field + (i ? 10 : 9), "%lld", &kib) == 1)
+                total += kib;
+        }
+        free(status);
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
+/* In I, where no control group bounds the run: 20 times a second, add up
+ * what the run's processes use, report its peak ("T KIB") and end them all
+ * ("M KIB") once it passes the bound. */
+static void
+watch_memory(const struct launch *l, int status_fd, long long *peak)
+{
+    long long now = run_memory_kib();
+
+    if (now > *peak)
+        *peak = now;
+    if (now > l->watch_kib) {
+        dprintf(status_fd, "M %lld\n", now);
+        kill(-1, SIGKILL);      /* everyone in the namespace but I */
+    }
+}
+
+static void
+start_watchdog(void)
+{
+    struct sigaction sa;
+    struct itimerval tick = { { 0, WATCH_PERIOD_US }, { 0, WATCH_PERIOD_US } };
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_tick;    /* no SA_RESTART: waitpid() must return */
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &tick, NULL);
+}
+
 /* In I: kill every process of the namespace and reap them all, so that
  * each one's CPU time and peak memory count in I's rusage; then exit. */
 __attribute__((noreturn)) static void
@@ -271,34 +349,50 @@ __attribute__((noreturn)) static void
 init_main(const struct launch *l, int status_fd)
 {
     pid_t p, w;
-    int status = 0, leftover = 0, stdio[3];
+    int status = 0, leftover = 0, stdio[3], test_proc;
     char self[32] = "", path[96], *kids;
     struct sigaction sa;
+    bool private_proc = false, watchdog;
+    long long peak = 0;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_stop;
     sa.sa_flags = SA_SIGINFO;   /* no SA_RESTART: waitpid() must return */
     sigaction(SIGUSR1, &sa, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    detach_inherited_segments();
-    open_stdio(l, stdio);
-    if (l->private_tmp && sandbox_private_tmp(&l->paths) == -1) {
+    if (cgroup_join(l->join) == -1) {   /* first: everything below is charged */
         dprintf(status_fd, "E %d\n", errno);
         _exit(1);
     }
+    detach_inherited_segments();
+    open_stdio(l, stdio);
+    test_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (l->private_tmp && sandbox_private_mounts(&l->paths, &private_proc) == -1) {
+        dprintf(status_fd, "E %d\n", errno);
+        _exit(1);
+    }
+    /* The watchdog needs the run's own /proc, which lists only its
+     * processes; where there is none, RLIMIT_AS alone bounds each one. */
+    watchdog = l->watch_kib > 0 && private_proc;
     p = fork();
     if (p == -1) {
         dprintf(status_fd, "E %d\n", errno);
         _exit(1);
     }
     if (p == 0)
-        exec_program(l, status_fd, stdio);
+        exec_program(l, status_fd, stdio, test_proc);
+    if (watchdog)
+        start_watchdog();
     while ((w = waitpid(-1, &status, 0)) != p) {
         if (stop_requested)
             end_namespace();    /* T stopped the run: no status to report */
         if (w == -1 && errno != EINTR)
             _exit(1);
+        if (watchdog)
+            watch_memory(l, status_fd, &peak);
     }
+    if (watchdog)
+        dprintf(status_fd, "T %lld\n", peak);
     if (readlink("/proc/self", self, sizeof self - 1) > 0) {
         snprintf(path, sizeof path, "/proc/%s/task/%s/children", self, self);
         kids = read_file_tail(path, 4096, NULL, NULL);
@@ -332,6 +426,53 @@ note_start(const struct run *r)
     sb_free(&cmd);
 }
 
+/* The run's own control group below the test's, for what its processes
+ * used together at their peak and whether the OOM killer ended one; l's
+ * descriptors let I join it. Nothing where the test has no group. */
+static void
+join_run_group(struct run *r, struct launch *l)
+{
+    char name[32];
+    int rc;
+
+    if (g_sandbox.group.version == CGROUP_NONE)
+        return;
+    snprintf(name, sizeof name, "r%d", r->state->seq);
+    /* The kernel lets a process join a v1 group through a descriptor
+     * opened by root or by the process's own uid: opened as root. */
+    sandbox_privileged(true);
+    rc = cgroup_make(&g_sandbox.group, name, &r->state->group);
+    if (rc == 0 && (rc = cgroup_open_join(&r->state->group, l->join)) == -1) {
+        int saved = errno;
+
+        cgroup_remove(&r->state->group);
+        errno = saved;
+    }
+    sandbox_privileged(false);
+    if (rc == -1) {
+        memset(&r->state->group, 0, sizeof r->state->group);
+        test_error("The grader could not make a control group for %s: %s", r->req.prog,
+                   strerror(errno));
+    }
+}
+
+/* After the run: its group's peak and OOM kills into the result, then the
+ * group goes. */
+static void
+leave_run_group(struct run *r)
+{
+    struct cgroup *g = &r->state->group;
+
+    if (g->version == CGROUP_NONE)
+        return;
+    sandbox_privileged(true);
+    r->res.total_peak_kib = cgroup_peak_kib(g);
+    r->res.memory_killed = cgroup_oom_kills(g) > 0;
+    cgroup_remove(g);
+    sandbox_privileged(false);
+    memset(g, 0, sizeof *g);
+}
+
 static bool read_status(struct run *r, bool until_pid);
 static void parse_status(struct run *r, const char *text);
 
@@ -344,7 +485,7 @@ run_start(struct run *r)
 
     if (r->req.timeout <= 0)
         r->req.timeout = r->req.valgrind ? VALGRIND_TIMEOUT : DEFAULT_TIMEOUT;
-    r->res = (struct run_result){ .exit_code = -1 };
+    r->res = (struct run_result){ .exit_code = -1, .total_peak_kib = -1 };
     r->state = xcalloc(1, sizeof *r->state);
     test_defer(free_state, r->state);
     r->state->seq = ++g_test.runs;
@@ -355,6 +496,7 @@ run_start(struct run *r)
     for (size_t i = 0; i < RUN_MAX_ARGS && r->req.args[i]; i++)
         r->state->args[i] = xstrdup(r->req.args[i]);
     prepare_launch(r, l);
+    join_run_group(r, l);
     note_start(r);
     if (r->req.valgrind && mkdir(l->vgdir, 0700) == -1)
         test_error("The grader could not make a folder for Valgrind: %s", strerror(errno));
@@ -371,6 +513,7 @@ run_start(struct run *r)
         init_main(l, pipefd[1]);
     }
     close(pipefd[1]);
+    cgroup_close_join(l->join);
     r->state->init_pid = init;
     r->state->status_fd = pipefd[0];
     r->res.started = now_seconds();
@@ -417,6 +560,7 @@ parse_status(struct run *r, const char *text)
 {
     for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
         int a, b;
+        long long kib;
 
         if (sscanf(line, "P %d", &a) == 1) {
             r->res.pid = a;
@@ -424,6 +568,10 @@ parse_status(struct run *r, const char *text)
             r->res.exit_code = WIFEXITED(a) ? WEXITSTATUS(a) : -1;
             r->res.term_signal = WIFSIGNALED(a) ? WTERMSIG(a) : 0;
             r->res.leftover_procs = b;
+        } else if (sscanf(line, "T %lld", &kib) == 1) {
+            r->res.total_peak_kib = kib;
+        } else if (sscanf(line, "M %lld", &kib) == 1) {
+            r->res.memory_killed = true;
         } else if (sscanf(line, "E %d", &a) == 1) {
             test_error("The grader could not start %s: %s", r->req.prog, strerror(a));
         }
@@ -523,6 +671,9 @@ stop_init(struct run_state *s)
 static enum run_limit
 ended_by(const struct run *r, bool deadline)
 {
+    /* First: running out of memory can make a run hang or fail later. */
+    if (r->res.memory_killed)
+        return RUN_LIMIT_MEMORY;
     if (deadline)
         return RUN_LIMIT_TIME;
     if (r->res.term_signal == SIGXCPU)
@@ -540,19 +691,19 @@ ended_by(const struct run *r, bool deadline)
 
 static const char *const limit_names[] = {
     [RUN_LIMIT_NONE] = "none", [RUN_LIMIT_TIME] = "time", [RUN_LIMIT_CPU] = "cpu",
-    [RUN_LIMIT_FSIZE] = "file_size",
+    [RUN_LIMIT_FSIZE] = "file_size", [RUN_LIMIT_MEMORY] = "memory",
 };
 
 /* The run's record for the report: a 'U' feedback line,
- * "PROG student|reference CPU_SECONDS PEAK_KIB LIMIT". */
+ * "PROG student|reference CPU_SECONDS PEAK_KIB LIMIT TOTAL_KIB". */
 static void
 note_usage(const struct run *r)
 {
     char line[256];
 
-    snprintf(line, sizeof line, "%s %s %.3f %ld %s", r->req.prog,
+    snprintf(line, sizeof line, "%s %s %.3f %ld %s %lld", r->req.prog,
              r->req.reference ? "reference" : "student", r->res.cpu_seconds,
-             r->res.peak_rss_kib, limit_names[r->res.limit]);
+             r->res.peak_rss_kib, limit_names[r->res.limit], r->res.total_peak_kib);
     feedback('U', line);
 }
 
@@ -586,6 +737,7 @@ run_wait(struct run *r)
                          (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
     r->res.peak_rss_kib = ru.ru_maxrss;         /* KiB on Linux */
     s->init_pid = 0;
+    leave_run_group(r);
     parse_status(r, sb_str(&s->status_text));
     r->res.limit = ended_by(r, deadline);
     note_usage(r);
@@ -814,6 +966,11 @@ run_limit_words(const struct run *r)
     case RUN_LIMIT_FSIZE:
         return test_strf("wrote a file larger than the %d KiB this test allows (file size "
                          "limit; its stdout and stderr are files too)", OUTPUT_LIMIT >> 10);
+    case RUN_LIMIT_MEMORY:
+        return test_strf("needed more memory than the %llu MiB %s may use together (memory "
+                         "limit)", g_ctx.test_memory >> 20,
+                         g_sandbox.group.version != CGROUP_NONE ? "this test's programs"
+                                                                : "a run's processes");
     }
     return NULL;
 }
@@ -826,6 +983,9 @@ add_usage(struct strbuf *sb, const struct run *r, bool crashed)
 {
     sb_addf(sb, "  it used %.2f s of CPU time; its largest process peaked at %.1f MiB resident",
             r->res.cpu_seconds, (double)r->res.peak_rss_kib / 1024);
+    if (r->res.total_peak_kib >= 0)
+        sb_addf(sb, ", all its processes together at %.1f MiB",
+                (double)r->res.total_peak_kib / 1024);
     if (crashed)
         sb_addf(sb, " (a process may have %lu MiB of address space)",
                 (r->req.valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT) >> 20);

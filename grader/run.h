@@ -34,6 +34,8 @@ enum run_limit {
     RUN_LIMIT_TIME,             /* still running at its deadline: the grader's SIGKILL */
     RUN_LIMIT_CPU,              /* RLIMIT_CPU: SIGXCPU, or SIGKILL one second later */
     RUN_LIMIT_FSIZE,            /* RLIMIT_FSIZE: SIGXFSZ (a flood of output) */
+    RUN_LIMIT_MEMORY,           /* the test's memory bound: the OOM killer in its
+                                   control group, or the run's watchdog (run.c) */
 };
 
 struct run_result {
@@ -64,9 +66,15 @@ struct run_result {
      * need a cgroup). A process's peak includes the grader's pages it had
      * between fork and exec, a few MiB: small programs all show about that.
      * Running out of RLIMIT_AS shows as a failing malloc() or mmap(), not
-     * as a signal, so no run is said to have ended by a memory limit. */
+     * as a signal: only the test's memory bound (total_peak_kib) ends a
+     * run by a memory limit. */
     double cpu_seconds;
     long peak_rss_kib;
+    /* All the run's processes together at their peak, in KiB: what its
+     * control group was charged (cgroup.h), or where there is none, the
+     * watchdog's highest reading; -1 where neither could tell. */
+    long long total_peak_kib;
+    bool memory_killed;         /* a process of it was ended for the memory bound */
     enum run_limit limit;
 };
 

@@ -44,6 +44,7 @@
 #define _GNU_SOURCE
 #include "ns.h"
 #include "sandbox.h"
+#include "test.h"
 #include "util.h"
 
 #include <errno.h>
@@ -58,6 +59,7 @@
 #include <linux/securebits.h>
 #include <stddef.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -83,6 +85,7 @@
 #define UID_DIR_TMP     "/tmp/ipcgrade-uids"    /* where /run is not writable */
 #define SCRATCH_TMPFS   "size=64m,nr_inodes=4096,mode=0700"
 #define PRIVATE_TMP     "size=16m,nr_inodes=1024,mode=1777"
+#define TEST_TASKS      512     /* pids.max of a test: its processes and their threads */
 
 /* The namespace's own limits, lower than the machine's: a program that makes
  * objects in a loop meets ENOSPC long before the machine runs out of memory
@@ -202,6 +205,28 @@ take_student_identity(void)
     return 0;
 }
 
+/* As root, before the test takes the programs' uid: the test's own control
+ * group below the grading's, bounding all its programs together. Each run
+ * joins a group of its own below it (run.c), which the test process, not
+ * in any of them, outlives; the engine removes them all with the grading's. */
+static int
+enter_test_group(char *why, size_t len)
+{
+    char name[32];
+
+    snprintf(name, sizeof name, "t%d", (int)getpid());
+    if (cgroup_make(g_ctx.cgroup, name, &g_sandbox.group) == -1 ||
+        cgroup_limit(&g_sandbox.group, g_ctx.test_memory, TEST_TASKS) == -1) {
+        snprintf(why, len, "could not make the test's control group in %s (%s)",
+                 g_ctx.cgroup->memory, strerror(errno));
+        memset(&g_sandbox.group, 0, sizeof g_sandbox.group);
+        return -1;
+    }
+    return 0;
+}
+
+static void die_with_parent(void);
+
 int
 sandbox_enter_test(const char *scratch, bool tmpfs, char *why, size_t len)
 {
@@ -224,6 +249,8 @@ sandbox_enter_test(const char *scratch, bool tmpfs, char *why, size_t len)
                      namespace_limits[i][0], strerror(errno));
             return -1;
         }
+    if (g_ctx.cgroup && enter_test_group(why, len) == -1)
+        return -1;
     if (root && take_student_identity() == -1) {
         snprintf(why, len, "could not take an unprivileged uid for the programs (%s)",
                  strerror(errno));
@@ -242,8 +269,24 @@ sandbox_enter_test(const char *scratch, bool tmpfs, char *why, size_t len)
         }
     }
     g_sandbox.landlock_abi = sandbox_landlock_abi();
+    g_sandbox.parent = getppid();
+    die_with_parent();
     g_sandbox.ready = true;
     return 0;
+}
+
+/* The test process dies with the process that started it (Check's runner
+ * in the engine's worker). Check puts it in a process group of its own,
+ * which a kill of the worker's group misses: a grading stopped by a signal
+ * must not leave it running on, orphaned, past the removal of its folders
+ * and control groups. The kernel forgets the wish at every change of the
+ * euid, so it is made again after each (sandbox_privileged()), and a parent
+ * that died in between is noticed. */
+static void
+die_with_parent(void)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != g_sandbox.parent)
+        _exit(1);
 }
 
 /* The test process's effective uid must be root's to write the namespace's
@@ -251,8 +294,10 @@ sandbox_enter_test(const char *scratch, bool tmpfs, char *why, size_t len)
 void
 sandbox_privileged(bool on)
 {
-    if (g_sandbox.separate_uid)
+    if (g_sandbox.separate_uid) {
         setresuid((uid_t)-1, on ? 0 : g_sandbox.uid, (uid_t)-1);
+        die_with_parent();
+    }
 }
 
 int
@@ -341,7 +386,7 @@ bind_fd(int fd, const char *path, bool writable)
 }
 
 int
-sandbox_private_tmp(const struct sandbox_paths *p)
+sandbox_private_mounts(const struct sandbox_paths *p, bool *private_proc)
 {
     const char *paths[2 * SANDBOX_MAX_PATHS];
     int fds[2 * SANDBOX_MAX_PATHS];
@@ -350,6 +395,14 @@ sandbox_private_tmp(const struct sandbox_paths *p)
 
     if (unshare(CLONE_NEWNS) == -1)
         return -1;
+    /* This process is pid 1 of the run's PID namespace, so a new /proc
+     * shows the run's processes and nothing else of the machine (not the
+     * grader's command line, not other students' runs); hidepid=2 hides
+     * this init (root, or holding capabilities) from the program too.
+     * The kernel refuses it in some containers (a /proc with parts masked
+     * may not be mounted afresh there): the run then sees the test's. */
+    *private_proc = mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                          "hidepid=2") == 0;
     for (size_t i = 0; i < DEBUGINFO_OBJECTS; i++) {
         cover[i] = -1;
         if (p->cover[i][0] && (cover[i] = open(p->cover[i][1], O_PATH | O_CLOEXEC)) == -1)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "debuginfo.h"
 
 struct sandbox {
@@ -14,6 +15,11 @@ struct sandbox {
     uid_t uid;
     gid_t gid;
     int landlock_abi;           /* < 1: the kernel has no Landlock */
+    /* The test's control group, below the grading's (g_ctx.cgroup): all of
+     * its processes together stay under g_ctx.test_memory; CGROUP_NONE
+     * where the grading has none. */
+    struct cgroup group;
+    pid_t parent;               /* the test process dies with it (sandbox.c) */
 };
 extern struct sandbox g_sandbox;
 
@@ -47,10 +53,12 @@ void sandbox_privileged(bool on);
  * /proc/sys/kernel/NAME. Return 0 or -1 with errno. */
 int sandbox_set_ipc_limit(const char *name, const char *value);
 /* In the run's init process, before the program starts: a mount namespace
- * in which /tmp is a fresh 16 MiB tmpfs; of the old /tmp only the paths
+ * in which /proc shows only the run's own processes (where the kernel
+ * allows a new /proc: *private_proc says), and /tmp is a fresh 16 MiB
+ * tmpfs; of the old /tmp only the paths
  * themselves come back, at the same place, read-only but for p->write.
  * Each p->cover that is set is mounted over its file. */
-int sandbox_private_tmp(const struct sandbox_paths *p);
+int sandbox_private_mounts(const struct sandbox_paths *p, bool *private_proc);
 /* Claim a uid of the sandbox's range that no other process on the machine
  * holds, by an flock() on its slot's file in dir (NULL: /run/ipcgrade, or
  * /tmp/ipcgrade-uids where /run is not writable; needs root). The claim

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "cgroup.h"
 #include "debuginfo.h"
 #include "exercise.h"
 #include "util.h"
@@ -36,6 +37,12 @@ struct grade_ctx {
     const char *const *sources; /* basenames of the student's .c files */
     const struct exercise *ex;
     bool keep;                  /* scratch folders stay on disk (no tmpfs) */
+    /* The grading's control group (cgroup.h): each test makes its own
+     * below it, bounding all of the test's processes together by
+     * test_memory; NULL where the machine gives none, and then each run's
+     * init holds the run's processes to test_memory (run.c's watchdog). */
+    const struct cgroup *cgroup;
+    unsigned long long test_memory;
 };
 extern struct grade_ctx g_ctx;
 

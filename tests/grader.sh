@@ -41,6 +41,15 @@ for ex in $exercises; do
         check "$ex: the solution exits 0" [ "$rc" -eq 0 ]
         jq_true "$ex: the solution scores full marks" "$tmp/sol.json" \
             '.score == .max_score and .max_score > 0 and (.tests | all(.status == "passed"))'
+        jq_true "$ex: the report states the memory bound, and no run came within half of it" \
+            "$tmp/sol.json" '(.sandbox.memory_bound | test("^(cgroup v[12]|watchdog): ")) and
+                ([.tests[].runs[]?.total_memory_kib // 0] | max) < .sandbox.memory_mib * 512'
+        # The same, each run bounded by its watchdog instead of control
+        # groups (what a normal user or a container gets).
+        IPCGRADE_CGROUP=none grade_json "$tmp/sol-watchdog.json" "$ex" "solutions/$ex"
+        jq_true "$ex: the solution scores full marks under the memory watchdog" \
+            "$tmp/sol-watchdog.json" \
+            '.score == .max_score and (.sandbox.memory_bound | startswith("watchdog: "))'
     fi
 
     grade_json "$tmp/skel.json" "$ex"
@@ -199,6 +208,13 @@ kill -TERM "$pid"
 wait "$pid"
 check "a grading stopped by SIGTERM dies of it" [ $? -eq 143 ]
 check "an interrupted grading leaves no scratch folder" [ -z "$(ls "$tmp/int")" ]
+# Its test processes die with it (Check gives each a process group of its
+# own, out of reach of the worker's), and its control groups go.
+sleep 0.2
+left=$(grep -lzx "TMPDIR=$tmp/int" /proc/[0-9]*/environ 2>/dev/null)
+check "an interrupted grading leaves no process ($left)" [ -z "$left" ]
+left=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "ipcgrade-$pid-*" 2>/dev/null)
+check "an interrupted grading leaves no control group ($left)" [ -z "$left" ]
 
 if $full; then
 echo "# batch: a whole class"

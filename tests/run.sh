@@ -37,6 +37,11 @@ our_processes() {
 }
 
 ipc_objects >"$log/ipc.before"
+# The graders' control groups (cgroup.c): a grading removes its own.
+control_groups() {
+    find /sys/fs/cgroup -maxdepth 6 -type d -name 'ipcgrade-*' 2>/dev/null | sort
+}
+control_groups >"$log/cgroups.before"
 
 # step NAME COMMAND...: run one test program; its own last line counts it.
 # Each step says how long it took, so that the slow ones are plain to see.
@@ -107,6 +112,9 @@ echo "== the machine is as before"
 sleep 0.2       # let init reap what the last namespace left
 ipc_objects >"$log/ipc.after"
 unchanged "the tests left no System V IPC object on the machine" "$log/ipc.before" "$log/ipc.after"
+control_groups >"$log/cgroups.after"
+unchanged "the tests left no control group on the machine" "$log/cgroups.before" \
+    "$log/cgroups.after"
 new=$(our_processes)
 if [ -z "$new" ]; then
     ok "the tests left no process running"

@@ -82,15 +82,21 @@ hostile_read(const char *path, char *buf, size_t max)
     return got;
 }
 
-/* Are we in a PID namespace below the machine's? (/proc/self/status has
- * one NSpid number per level.) Attacks that could hurt the whole machine
- * outside one (kill(-1)) refuse to run when we are not. */
+/* Are we in a PID namespace below the machine's? Attacks that could hurt
+ * the whole machine outside one (kill(-1)) refuse to run when we are not.
+ * /proc/self/status has one NSpid number per level that its /proc sees: a
+ * /proc of the machine's shows more than one. A /proc of our namespace's
+ * own shows one; then our namespace is not the machine's first, whose
+ * inode is always PROC_PID_INIT_INO (the hostile suite runs there). */
 HOSTILE_UNUSED static int
 hostile_in_pid_namespace(void)
 {
     char status[8192], *line;
     int levels = 0;
+    struct stat ns;
 
+    if (stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino != 0xEFFFFFFCU)
+        return 1;
     if (hostile_read("/proc/self/status", status, sizeof status) < 0)
         return 0;
     line = strstr(status, "\nNSpid:");

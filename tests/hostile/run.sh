@@ -127,6 +127,24 @@ outside_state() {
     find "$root" "$sub" -path "$root/build/durations" -prune -o -print | sort
     find "$root" "$sub" -path "$root/build/durations" -prune -o -type f -exec cksum {} + | sort
     ls -d /tmp/ipc-hostile-* /dev/shm/ipc-hostile-* /var/tmp/ipc-hostile-* 2>/dev/null
+    find /sys/fs/cgroup -maxdepth 6 -type d -name 'ipcgrade-*' 2>/dev/null    # our groups
+}
+
+# memory_within_bound: the most any run of the grading used, all its
+# processes together, stayed under the memory bound the report states. A
+# control group's bound is exact; the watchdog's (no control group: a
+# normal user) is read 20 times a second, and an allocation that is fast
+# enough passes it by what it takes in 50 ms: a quarter more is allowed.
+memory_within_bound() {
+    bound=$(jq -r '.sandbox.memory_mib // empty' "$out.json" 2>/dev/null)
+    [ -n "$bound" ] || return 0
+    by=$(jq -r '.sandbox.memory_bound' "$out.json" | cut -d: -f1)
+    peak=$(jq -r '[.tests[]?.runs[]?.total_memory_kib // 0] | max // 0 | . / 1024 | floor' \
+               "$out.json")
+    allowed=$bound
+    [ "$by" = watchdog ] && allowed=$((bound * 5 / 4))
+    check "$what: the runs' peak memory, all processes together ($peak MiB), stays under the $by bound ($bound MiB)" \
+        [ "$peak" -le "$allowed" ]
 }
 
 # ---- reading an expect file ----
@@ -303,6 +321,7 @@ attack() {
         size=$(wc -c <"$out.json")
         check "$what: the report is of a sane size ($((size / 1024)) KiB < 256 KiB)" \
             [ "$size" -lt 262144 ]
+        memory_within_bound
         compiled=$(expect_get compiled)
         if [ -n "$compiled" ]; then
             jq_true "$what: compiled is $compiled" "$out.json" ".compiled == $compiled"

@@ -19,7 +19,7 @@ static const struct test_def defs[] = {
     { "broken", "a test the grader could not run", 1, noop, NULL, NULL, NULL },
 };
 static const char *const programs[] = { "prog", NULL };
-static const struct exercise ex = { "demo", "A demo", "chapters/xx.md", programs, defs, 4, NULL };
+static const struct exercise ex = { "demo", "A demo", "chapters/xx.md", programs, defs, 4, NULL, 0 };
 
 static char *
 render(enum report_format fmt)

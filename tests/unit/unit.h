@@ -66,6 +66,7 @@ UNIT_SUITE(vgxml_suite);
 UNIT_SUITE(diagnose_suite);
 UNIT_SUITE(sockdiag_suite);
 UNIT_SUITE(debuginfo_suite);
+UNIT_SUITE(cgroup_suite);
 UNIT_SUITE(run_suite);
 UNIT_SUITE(sandbox_suite);
 UNIT_SUITE(report_suite);

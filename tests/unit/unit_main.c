@@ -15,7 +15,8 @@ int
 main(void)
 {
     Suite *(*const all[])(void) = {
-        ipcstate_suite, vgxml_suite, diagnose_suite, sockdiag_suite, debuginfo_suite, run_suite,
+        ipcstate_suite, vgxml_suite, diagnose_suite, sockdiag_suite, debuginfo_suite, cgroup_suite,
+        run_suite,
         sandbox_suite,
         report_suite, options_suite,
     };
