@@ -13,6 +13,9 @@
 #                                  # runtime for tests/fuzz, and on amd64 the
 #                                  # aarch64 cross compiler, qemu-user and
 #                                  # Check for arm64 (make cross; make check)
+#   $ sh grader/deps.sh --vm       # the first set, qemu-system-x86 and
+#                                  # busybox-static: tests/cgroup2-vm.sh boots
+#                                  # Debian's kernel in a VM (make check-cgroup2)
 set -eu
 
 packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils util-linux patch zip unzip"
@@ -29,12 +32,14 @@ check_packages="clang libclang-rt-14-dev"
 # arm64 C library and libsubunit (dpkg must know the arm64 architecture:
 # added below). On an arm64 machine the native compiler does it all.
 cross_packages="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user check:arm64"
+vm_packages="qemu-system-x86 busybox-static"
 
 case ${1-} in
 "") ;;
 --book) packages="$packages $book_packages" ;;
 --check) packages="$packages $book_packages $check_packages" ;;
-*) echo "usage: sh grader/deps.sh [--book|--check]" >&2; exit 2 ;;
+--vm) packages="$packages $vm_packages" ;;
+*) echo "usage: sh grader/deps.sh [--book|--check|--vm]" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

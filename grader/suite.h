@@ -99,6 +99,9 @@ bool grader_semop(int semid, int sem, int op, int flags);
 /* Lower (or set) a limit of the test's own IPC namespace, e.g.
  * set_ipc_limit("shmmni", "0") for ENOSPC. */
 void set_ipc_limit(const char *name, const char *value);
+/* Sleep until the clock shows a new second: two events on either side of
+ * this get different IPC timestamps (which count whole seconds). */
+void wait_next_second(void);
 
 /* ---- processes waiting on semaphores ---- */
 

@@ -15,6 +15,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define POLL_INTERVAL   5000        /* microseconds between looks at a program */
@@ -417,6 +418,15 @@ set_ipc_limit(const char *name, const char *value)
     if (sandbox_set_ipc_limit(name, value) == -1)
         test_error("The grader could not set its namespace's %s to %s: %s", name, value,
                    strerror(errno));
+}
+
+void
+wait_next_second(void)
+{
+    time_t t0 = time(NULL);
+
+    while (time(NULL) == t0)
+        usleep(20000);
 }
 
 /* ---- processes waiting on semaphores ---- */

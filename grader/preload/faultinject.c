@@ -9,6 +9,10 @@
  *   $ IPCGRADE_FAULT=shmget:EACCES LD_PRELOAD=bin/libipcfault.so ./shmtool open 0x1234
  *   shmtool: shmget: Permission denied
  *
+ * It covers ftok(), stat(), strdup(), the shm*, msg* and sem* calls, and for
+ * the sockets exercise lstat(), unlink(), read(), socket(), bind(),
+ * listen(), accept(), connect() and send().
+ *
  * It works under Valgrind too. A static binary or a raw syscall() bypasses
  * it; the grader builds student programs itself, dynamically, so they use it.
  *
@@ -28,6 +32,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #if __has_include(<valgrind/memcheck.h>)
@@ -42,10 +47,11 @@ static const struct { const char *name; int value; } errnos[] = {
     { "ENOSPC", ENOSPC }, { "ENOMEM", ENOMEM }, { "EIO", EIO }, { "EAGAIN", EAGAIN },
     { "EINTR", EINTR }, { "EIDRM", EIDRM }, { "E2BIG", E2BIG }, { "ENOMSG", ENOMSG },
     { "EPERM", EPERM }, { "EFAULT", EFAULT }, { "ERANGE", ERANGE }, { "EFBIG", EFBIG },
+    { "EPIPE", EPIPE }, { "ECONNRESET", ECONNRESET }, { "EMFILE", EMFILE },
 };
 
 /* How many times this process has called each call name so far. */
-static struct { char name[24]; unsigned long calls; } counters[16];
+static struct { char name[24]; unsigned long calls; } counters[32];
 
 static int
 errno_value(const char *name, size_t len)
@@ -223,4 +229,71 @@ semctl(int id, int num, int cmd, ...)
     if (rc != -1 && cmd == SEM_STAT_ANY && arg != 0)
         mark_written((void *)arg, sizeof(struct semid_ds));
     return rc;
+}
+
+/* ---- files and sockets (the sockets exercise) ---- */
+
+int
+lstat(const char *restrict path, struct stat *restrict buf)
+{
+    FAIL_IF_ASKED(lstat, -1);
+    return REAL(lstat)(path, buf);
+}
+
+int
+unlink(const char *path)
+{
+    FAIL_IF_ASKED(unlink, -1);
+    return REAL(unlink)(path);
+}
+
+/* Every read() the program makes, files included: a test asks for the
+ * Nth one where it knows which that is. */
+ssize_t
+read(int fd, void *buf, size_t n)
+{
+    FAIL_IF_ASKED(read, -1);
+    return REAL(read)(fd, buf, n);
+}
+
+int
+socket(int domain, int type, int protocol)
+{
+    FAIL_IF_ASKED(socket, -1);
+    return REAL(socket)(domain, type, protocol);
+}
+
+int
+bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    FAIL_IF_ASKED(bind, -1);
+    return REAL(bind)(fd, addr, len);
+}
+
+int
+listen(int fd, int backlog)
+{
+    FAIL_IF_ASKED(listen, -1);
+    return REAL(listen)(fd, backlog);
+}
+
+int
+accept(int fd, struct sockaddr *restrict addr, socklen_t *restrict len)
+{
+    FAIL_IF_ASKED(accept, -1);
+    return REAL(accept)(fd, addr, len);
+}
+
+int
+connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    FAIL_IF_ASKED(connect, -1);
+    return REAL(connect)(fd, addr, len);
+}
+
+ssize_t
+send(int fd, const void *buf, size_t n, int flags)
+{
+    FAIL_IF_ASKED(send, -1);
+    return REAL(send)(fd, buf, n, flags);
 }

@@ -116,10 +116,13 @@ stat_fields(void)
 
     put(qid, 1, 20);
     put(qid, 2, 30);
-    put(qid, 3, 50);
-    take(qid, 2);                       /* 2 messages, 70 bytes left */
+    put(qid, 3, 50);                    /* stime: now */
+    wait_next_second();
+    take(qid, 2);                       /* 2 messages, 70 bytes left; rtime: a second on */
     set_qbytes(qid, 8000);
     ds = stat_of(qid);
+    if (ds.msg_stime == ds.msg_rtime)
+        test_error("The grader could not give its queue a send and a receive time apart.");
     run_program(&r);
     expect_success(&r);
     expect_line_is(&r, "msqid", "the id", (unsigned long)qid, "Print the MSQID you were "
@@ -148,9 +151,10 @@ stat_fields(void)
                    "grader received from outside msgadmin's PID namespace, so IPC_STAT "
                    "reports 0. Print ds.msg_lrpid.");
     expect_line_is(&r, "stime", "msg_stime", (unsigned long)ds.msg_stime, "msg_stime is the "
-                   "time of the last msgsnd(), in seconds since 1970.");
+                   "time of the last msgsnd(), in seconds since 1970 (the grader sent, then "
+                   "received a second later).");
     expect_line_is(&r, "rtime", "msg_rtime", (unsigned long)ds.msg_rtime, "msg_rtime is the "
-                   "time of the last msgrcv().");
+                   "time of the last msgrcv(), a second after the last msgsnd() here.");
     expect_line_is(&r, "ctime", "msg_ctime", (unsigned long)ds.msg_ctime, "msg_ctime is the "
                    "time of the last change (creation or IPC_SET).");
 }
@@ -289,9 +293,11 @@ limits(void)
 static void
 list(void)
 {
+    /* The first has mode 000: MSG_STAT fails with EACCES on it, and the
+     * list must go on (MSG_STAT_ANY, which ignores permissions, shows it). */
     static const struct { key_t key; int mode; int msgs; size_t size; } made[] = {
-        { KEY_NUM, 0600, 1, 10 }, { KEY_NUM + 1, 0600, 0, 0 }, { IPC_PRIVATE, 0640, 2, 30 },
-        { KEY_NUM + 2, 0444, 3, 5 },
+        { KEY_NUM + 3, 0000, 1, 7 }, { KEY_NUM, 0600, 1, 10 }, { KEY_NUM + 1, 0600, 0, 0 },
+        { IPC_PRIVATE, 0640, 2, 30 }, { KEY_NUM + 2, 0444, 3, 5 },
     };
     struct run r = RUN("msgadmin", "list");
     int ids[ARRAY_LEN(made)];
@@ -303,8 +309,8 @@ list(void)
         for (int m = 0; m < made[i].msgs; m++)
             put(ids[i], 1, made[i].size);
     }
-    set_qbytes(ids[3], 500);
-    grader_remove(IPC_KIND_MSG, ids[1]);        /* a gap in the table */
+    set_qbytes(ids[4], 500);
+    grader_remove(IPC_KIND_MSG, ids[2]);        /* a gap in the table */
     run_program(&r);
     expect_success(&r);
     for (const char *line = run_stdout(&r); *line; line += strcspn(line, "\n"),
@@ -320,7 +326,7 @@ list(void)
         rows++;
         for (i = 0; i < ARRAY_LEN(made) && ids[i] != id; i++)
             ;
-        if (i == 1)
+        if (i == 2)
             test_fail(&r, "`list` shows queue %d, which the grader removed before the run.",
                       id);
         if (i == ARRAY_LEN(made))
@@ -330,22 +336,23 @@ list(void)
         if (key != (unsigned)made[i].key || (mode & 0777) != (unsigned)made[i].mode ||
             qnum != (unsigned long)made[i].msgs ||
             cbytes != made[i].msgs * made[i].size ||
-            qbytes != (i == 3 ? 500UL : 16384UL))
+            qbytes != (i == 4 ? 500UL : 16384UL))
             test_fail(&r, "The line of queue %d is wrong.\n  expected: %d 0x%08x %04o %d %zu "
                           "%lu\n  found:    %d 0x%08x %04o %lu %lu %lu\nEach line is msqid, "
                           "key, mode, qnum, cbytes, qbytes, from the struct msqid_ds MSG_STAT "
                           "filled.", id, id, (unsigned)made[i].key, made[i].mode,
-                      made[i].msgs, made[i].msgs * made[i].size, i == 3 ? 500UL : 16384UL,
+                      made[i].msgs, made[i].msgs * made[i].size, i == 4 ? 500UL : 16384UL,
                       id, key, mode & 0777, qnum, cbytes, qbytes);
     }
-    for (size_t i = 0; i < ARRAY_LEN(made); i++)
-        if (i != 1 && !seen[i])
+    for (size_t i = 1; i < ARRAY_LEN(made); i++)
+        if (i != 2 && !seen[i])
             test_fail(&r, "`list` does not show queue %d (key 0x%08x). Go through every "
                           "index from 0 to the one MSG_INFO returns; a free index (MSG_STAT "
-                          "fails with EINVAL, here index %d, a removed queue) does not end "
-                          "the list.", ids[i], (unsigned)made[i].key, ids[1]);
-    expect_ulong(&r, "The number of queue lines `list` printed", rows, 3, "One line per "
-                 "queue, and a header.");
+                          "fails with EINVAL, here a removed queue) and a queue you may not "
+                          "read (EACCES, here the first, of mode 000) do not end the list.",
+                      ids[i], (unsigned)made[i].key);
+    expect_ulong(&r, "The number of queue lines `list` printed", rows, seen[0] ? 4 : 3,
+                 "One line per queue you may read, and a header.");
 }
 
 static void
@@ -353,7 +360,8 @@ bad_usage(void)
 {
     static const char *const cases[][4] = {
         { NULL }, { "frobnicate" }, { "stat" }, { "stat", "zero" }, { "stat", "-1" },
-        { "set-qbytes", "0" }, { "set-qbytes", "0", "many" }, { "remove" },
+        { "set-qbytes", "0" }, { "set-qbytes", "0", "many" }, { "set-qbytes", "0", "0" },
+        { "remove" },
         { "list", "extra" }, { "limits", "0" },
     };
     struct msqid_ds ds;
@@ -368,6 +376,60 @@ bad_usage(void)
         expect_ulong(&r, "The queue's msg_qbytes after a usage error", ds.msg_qbytes, 16384,
                      "A wrong command line must change nothing.");
     }
+}
+
+/* Every msgctl() whose failure the tests above never see, made to fail
+ * (the fault-injection library), must end its command with a message on
+ * stderr and a non-zero status, having printed nothing false. */
+static void
+errors_reported(void)
+{
+    int qid = grader_queue(KEY_NUM, 0600);
+    const char *id = test_strf("%d", qid);
+    struct run missing = RUN("msgadmin", "remove", "4242");
+    static const struct {
+        const char *cmd, *fault, *when, *err, *field, *advice;
+    } cases[] = {
+        { "set-qbytes", "msgctl:EINVAL:1", "When set-qbytes' first msgctl() (IPC_STAT) fails",
+          "Invalid argument", "qbytes", "Check IPC_STAT's result before IPC_SET, and report "
+          "it with err_exit(\"msgctl(IPC_STAT)\")." },
+        { "set-qbytes", "msgctl:EINVAL:2", "When set-qbytes' IPC_SET fails with EINVAL (not "
+          "the EPERM of a limit)", "Invalid argument", "qbytes", "Every IPC_SET failure is an "
+          "error, whatever its errno: report it and exit non-zero." },
+        { "list", "msgctl:EINVAL:1", "When list's MSG_INFO fails", "Invalid argument", NULL,
+          "Check MSG_INFO's result, and report it with err_exit(\"msgctl(MSG_INFO)\")." },
+        { "list", "msgctl:EIO:2", "When list's MSG_STAT fails with an errno other than EINVAL "
+          "(a free index) or EACCES (an unreadable queue)", "Input/output error", NULL,
+          "Only EINVAL and EACCES mean \"skip this index\": any other failure of MSG_STAT "
+          "is an error to report." },
+        { "limits", "msgctl:EINVAL:1", "When limits' first msgctl() (IPC_INFO) fails",
+          "Invalid argument", "msgmax", "Check IPC_INFO's result, and report it with "
+          "err_exit(\"msgctl(IPC_INFO)\")." },
+        { "limits", "msgctl:EINVAL:2", "When limits' second msgctl() (MSG_INFO) fails",
+          "Invalid argument", "queues", "Check MSG_INFO's result, and report it with "
+          "err_exit(\"msgctl(MSG_INFO)\")." },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN("msgadmin", cases[i].cmd);
+
+        if (strcmp(cases[i].cmd, "set-qbytes") == 0) {
+            r.req.args[1] = id;
+            r.req.args[2] = "2000";
+        }
+        r.req.fault = cases[i].fault;
+        run_program(&r);
+        expect_error_exit(&r, cases[i].when);
+        expect_stderr_has(&r, cases[i].err, cases[i].advice);
+        if (cases[i].field)
+            expect_no_field(&r, cases[i].field, "a msgctl() failed, so there is nothing "
+                            "true to print.");
+    }
+    run_program(&missing);
+    expect_error_exit(&missing, "When no queue has the id given to remove");
+    expect_stderr_has(&missing, "Invalid argument", "IPC_RMID fails with EINVAL for an id "
+                      "that names no queue; report it with err_exit(\"msgctl(IPC_RMID)\").");
+    expect_no_field(&missing, "removed msqid", "nothing was removed.");
 }
 
 /* Each command under Valgrind, at once where they cannot meet (each takes
@@ -426,6 +488,9 @@ static const struct test_def tests[] = {
     { "list", "list shows every queue, even after a gap in the table", 2, list,
       "MSG_INFO's return value, then MSG_STAT for each index.", NULL,
       "Listing every queue: MSG_INFO and MSG_STAT" },
+    { "errors_reported", "failing IPC_STAT, IPC_SET, IPC_RMID, IPC_INFO, MSG_INFO and "
+      "MSG_STAT are reported", 1, errors_reported, "check every msgctl()'s -1 and report it "
+      "with err_exit(\"msgctl(...)\").", NULL, "Errors from msgctl()" },
     { "bad_usage", "rejects a wrong command line with a usage message", 1, bad_usage,
       "the skeleton's argument parsing does this; keep usage() for bad input.", NULL, NULL },
     { "valgrind_clean", "stat, set-qbytes, list, limits and remove run clean under Valgrind",

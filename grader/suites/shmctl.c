@@ -122,17 +122,6 @@ expect_attr(const struct run *r, const char *label, unsigned long kernel,
     expect_ulong(r, what, expect_ufield(r, label, 0, meaning), kernel, advice);
 }
 
-/* Sleep until the clock shows a new second: two events on either side of
- * this get different timestamps. */
-static void
-next_second(void)
-{
-    time_t t0 = time(NULL);
-
-    while (time(NULL) == t0)
-        usleep(20000);
-}
-
 /* Every limits line against the values given; from IPC_INFO and SHM_INFO. */
 static void
 expect_limits(const struct run *r, const char *when, unsigned long shmmax,
@@ -259,7 +248,7 @@ show_times(void)
     void *p = grader_attach(newer, false);                  /* its atime: now too */
     struct ipc_obj o, n;
 
-    next_second();
+    wait_next_second();
     shmdt(grader_attach(older, false));                     /* atime, dtime: a second on */
     shmdt(p);                                               /* dtime: a second on */
     o = expect_object(NULL, IPC_KIND_SHM, older, "the grader's first segment");

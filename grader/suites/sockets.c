@@ -1078,6 +1078,8 @@ server_valgrind(void)
     struct conn a, stay;
 
     srv.req.valgrind = srv.req.track_fds = true;
+    in_scratch();
+    make_stale_socket();        /* its probe must be closed too */
     start_server(&srv);
     conn_open(&srv, &a, "the grader's connection");
     conn_sends(&srv, &a, "check me\n");
@@ -1176,6 +1178,166 @@ client_errors(void)
     expect_error_exit(&cut, "When the server closes the connection without replying");
     expect_stdout_empty(&cut, "there was no reply.");
     close(lfd);
+}
+
+/* The server, started with one call made to fail (the fault library),
+ * must say why on stderr and exit non-zero, never having said "ready". */
+static void
+expect_server_refuses(const char *fault, const char *err, const char *when,
+                      const char *advice)
+{
+    struct run srv = RUN("sockserver", SOCK);
+
+    srv.req.fault = fault;
+    srv.req.timeout = WAIT;
+    run_program(&srv);
+    expect_error_exit(&srv, when);
+    expect_stderr_has(&srv, err, advice);
+    if (strstr(srv.res.out, "ready") != NULL)
+        test_fail(&srv, "%s, the server printed \"ready\" all the same, but it cannot serve.",
+                  when);
+}
+
+/* Each system call of the server and the client that no other test sees
+ * fail, made to fail in turn. */
+static void
+call_errors(void)
+{
+    static const struct { const char *fault, *err, *when, *advice; bool stale; } starts[] = {
+        { "socket:EMFILE:1", "Too many open files", "When socket() fails", "Check "
+          "socket()'s -1 and report it with err_exit(\"socket\").", false },
+        { "bind:EACCES:1", "Permission denied", "When bind() fails with EACCES (not the "
+          "EADDRINUSE of a socket file left behind)", "Only EADDRINUSE calls for the stale "
+          "socket check; any other bind() failure is an error to report.", false },
+        { "listen:EINVAL:1", "Invalid argument", "When listen() fails", "Check listen()'s "
+          "-1 and report it with err_exit(\"listen\").", false },
+        { "lstat:EACCES:1", "Permission denied", "When lstat() of the socket file in the way "
+          "fails", "Check lstat()'s -1 (ENOENT only means the file went meanwhile).", true },
+        { "socket:EMFILE:2", "Too many open files", "When the socket() of the probe that "
+          "tells a stale socket file from a live one fails", "Check the probe's socket() "
+          "too.", true },
+        { "connect:EACCES:1", "Permission denied", "When the probe's connect() fails with "
+          "EACCES (not ECONNREFUSED)", "Only ECONNREFUSED says that nobody listens; any "
+          "other connect() failure is an error to report.", true },
+        { "unlink:EACCES:1", "Permission denied", "When unlink() of the stale socket file "
+          "fails", "Check unlink()'s -1 and report it.", true },
+        { "bind:EACCES:2", "Permission denied", "When the second bind(), after the stale "
+          "socket file is gone, fails", "Check that bind()'s -1 too.", true },
+    };
+    struct run srv = RUN("sockserver", SOCK), bye = RUN("sockserver", SOCK);
+    struct run left = RUN("sockserver", SOCK), lost = RUN("sockserver", SOCK);
+    char got[REPLY_MAX + 64];
+    struct run sock = RUN("sockclient", SOCK, "x"), rd = RUN("sockclient", SOCK, "x");
+    struct run snd = RUN("sockclient", SOCK, "x");
+    struct conn c;
+
+    in_scratch();
+    for (size_t i = 0; i < ARRAY_LEN(starts); i++) {
+        unlink(SOCK);
+        if (starts[i].stale)
+            make_stale_socket();
+        expect_server_refuses(starts[i].fault, starts[i].err, starts[i].when,
+                              starts[i].advice);
+    }
+    unlink(SOCK);
+
+    /* accept() failing with an error that is not the client's doing. */
+    srv.req.fault = "accept:EIO:1";
+    start_server(&srv);
+    conn_open(&srv, &c, "the grader's connection");
+    if (!run_wait_exit(&srv, WAIT))
+        run_fail_halt(&srv, "accept() failed with EIO (not EINTR, ECONNABORTED or EAGAIN, "
+                      "which a server may ignore), and the server went on. Report it with "
+                      "err_exit(\"accept\").");
+    expect_error_exit(&srv, "When accept() fails with EIO");
+    expect_stderr_has(&srv, "Input/output error", "Report accept()'s failure with "
+                      "err_exit(\"accept\").");
+    conn_close(&c);
+    unlink(SOCK);
+
+    /* unlink() at the end: ENOENT (the file went meanwhile) is no error;
+     * EACCES is. */
+    bye.req.fault = "unlink:ENOENT:1";
+    start_server(&bye);
+    server_stop(&bye, SIGTERM, STOP_WENT_ON);
+    expect_success(&bye);
+    unlink(SOCK);
+    left.req.fault = "unlink:EACCES:1";
+    start_server(&left);
+    run_signal(&left, SIGTERM);
+    if (!run_wait_exit(&left, WAIT))
+        run_fail_halt(&left, STOP_WENT_ON);
+    expect_error_exit(&left, "When unlink() of " SOCK " fails with EACCES as the server stops");
+    expect_stderr_has(&left, "Permission denied", "Check the last unlink()'s -1 too: the "
+                      "socket file is left behind, and whoever starts the next server must "
+                      "know.");
+    unlink(SOCK);
+
+    /* A read() from a client failing: that client is dropped, the others
+     * are served. */
+    lost.req.fault = "read:EIO:1";
+    start_server(&lost);
+    conn_open(&lost, &c, "the grader's first connection");
+    conn_sends(&lost, &c, "lost\n");
+    if (conn_line(&lost, &c, got, sizeof got, WAIT) != GOT_EOF)
+        run_fail_halt(&lost, "The server's read() from the first client failed with EIO; it "
+                      "should report it, close that connection and go on serving the "
+                      "others, but the grader's connection was not closed.");
+    conn_close(&c);
+    conn_open(&lost, &c, "the grader's second connection");
+    conn_sends(&lost, &c, "next\n");
+    expect_reply(&lost, &c, "1 NEXT", "After dropping a client whose read() failed, a new "
+                 "client's \"next\\n\"");
+    conn_close(&c);
+    server_end(&lost, SIGTERM);
+    unlink(SOCK);
+
+    /* The client, against the reference server. */
+    srv = (struct run)RUN("sockserver", SOCK);
+    srv.req.reference = true;
+    start_server(&srv);
+    sock.req.fault = "socket:EMFILE:1";
+    rd.req.fault = "read:EIO:1";
+    snd.req.fault = "send:EPIPE:1";
+    sock.req.timeout = rd.req.timeout = snd.req.timeout = WAIT;
+    run_program(&sock);
+    expect_error_exit(&sock, "When the client's socket() fails");
+    expect_stderr_has(&sock, "Too many open files", "Check socket()'s -1 and report it with "
+                      "err_exit(\"socket\").");
+    run_program(&rd);
+    expect_error_exit(&rd, "When the client's read() of the reply fails with EIO");
+    expect_stderr_has(&rd, "Input/output error", "Check read()'s -1 (retry only on EINTR) "
+                      "and report it with err_exit(\"read\").");
+    expect_stdout_empty(&rd, "read() failed, so there was no reply.");
+    run_program(&snd);
+    expect_error_exit(&snd, "When the client's send() fails with EPIPE (the server has "
+                      "gone)");
+    expect_stderr_has(&snd, "Broken pipe", "Check send()'s -1 and report it.");
+    server_end(&srv, SIGTERM);
+}
+
+/* A socket path of 107 bytes, the longest that fits in sun_path with its
+ * '\0': both programs must take it. */
+static void
+longest_path(void)
+{
+    static char path[sizeof ((struct sockaddr_un *)0)->sun_path];
+    struct run srv = RUN("sockserver", path), cl = RUN("sockclient", path, "long");
+
+    in_scratch();
+    memset(path, 'p', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    srv.req.timeout = 60;
+    server_start(&srv, "ready", test_strf("ready %s", path), READY_MUST);
+    cl.req.timeout = WAIT;
+    run_program(&cl);
+    expect_success(&cl);
+    if (strcmp(cl.res.out, "1 LONG\n") != 0)
+        test_fail(&cl, "With a socket path of 107 bytes, the client should print \"1 LONG\". "
+                       "sun_path holds 108 bytes: a path of 107 and its '\\0' fit (strlen(path) "
+                       "< sizeof(addr.sun_path)).");
+    server_end(&srv, SIGTERM);
+    unlink(path);
 }
 
 static void
@@ -1278,6 +1440,12 @@ static const struct test_def tests[] = {
     { "client_valgrind", "the client runs clean under Valgrind and closes its socket", 1,
       client_valgrind, "close(fd) when you are done.", NULL,
       "Closing: every descriptor, every time" },
+    { "call_errors", "a failing socket(), bind(), listen(), accept(), read(), send() and the "
+      "like is reported", 1, call_errors, "check each call's -1, "
+      "and report it with err_exit(\"call\").", NULL, "Errors and the backlog, tried" },
+    { "longest_path", "both programs take a socket path of 107 bytes, the longest that "
+      "fits", 1, longest_path, "sun_path has 108 bytes, one of them for the '\\0'.", NULL,
+      "bind(): giving a socket a name" },
     { "bad_usage", "both programs reject a wrong command line with a usage message", 1,
       bad_usage, "the skeletons' argument parsing does this; keep usage_err() for bad "
       "input.", NULL, NULL },

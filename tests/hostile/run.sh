@@ -132,8 +132,10 @@ outside_state() {
 
 # memory_within_bound: the most any run of the grading used, all its
 # processes together, stayed under the memory bound the report states. A
-# control group's bound is exact; the watchdog's (no control group: a
-# normal user) is read 20 times a second, and an allocation that is fast
+# control group's bound holds but for the kernel's charge batches (a few
+# pages per CPU: memory.peak passed memory.max by 2.2 MiB on a 2-CPU
+# cgroup v2 kernel; 8 MiB are allowed); the watchdog's (no control group:
+# a normal user) is read 20 times a second, and an allocation that is fast
 # enough passes it by what it takes in 50 ms: a quarter more is allowed.
 memory_within_bound() {
     bound=$(jq -r '.sandbox.memory_mib // empty' "$out.json" 2>/dev/null)
@@ -141,7 +143,7 @@ memory_within_bound() {
     by=$(jq -r '.sandbox.memory_bound' "$out.json" | cut -d: -f1)
     peak=$(jq -r '[.tests[]?.runs[]?.total_memory_kib // 0] | max // 0 | . / 1024 | floor' \
                "$out.json")
-    allowed=$bound
+    allowed=$((bound + 8))
     [ "$by" = watchdog ] && allowed=$((bound * 5 / 4))
     check "$what: the runs' peak memory, all processes together ($peak MiB), stays under the $by bound ($bound MiB)" \
         [ "$peak" -le "$allowed" ]
