@@ -131,16 +131,15 @@ hand_down(const char *dir)
     return rc;
 }
 
+/* v1, in the memory hierarchy's folder base of this process's group (and
+ * the pids hierarchy's, where there is one). */
 static int
-root_v1(struct cgroup *g, const char *name, char *why, size_t len)
+root_v1(struct cgroup *g, const char *base_memory, const char *name, char *why, size_t len)
 {
     char base[PATH_MAX / 2];
 
-    if (own_group_dir("memory", base, sizeof base) == -1) {
-        snprintf(why, len, "no memory controller is mounted");
-        return -1;
-    }
-    snprintf(g->memory, sizeof g->memory, "%.*s/%s", (int)(sizeof g->memory / 2), base, name);
+    snprintf(g->memory, sizeof g->memory, "%.*s/%s", (int)(sizeof g->memory / 2), base_memory,
+             name);
     if (mkdir(g->memory, 0755) == -1 && errno != EEXIST) {   /* a dead namesake's: ours now */
         snprintf(why, len, "cannot make %s (%s)", g->memory, strerror(errno));
         return -1;
@@ -203,7 +202,7 @@ cgroup_root(struct cgroup *g, const char *name, char *why, size_t len)
     /* v1 when the memory controller is there (hybrid machines mount an
      * empty v2 hierarchy beside it), else v2. */
     if (own_group_dir("memory", v1, sizeof v1) == 0)
-        rc = root_v1(g, name, why, len);
+        rc = root_v1(g, v1, name, why, len);
     else
         rc = root_v2(g, name, why, len);
     if (rc == -1)
