@@ -34,7 +34,7 @@ LISTING_SRC  := $(wildcard chapters/listings/*/*.c)
 LISTING_BINS := $(patsubst chapters/listings/%.c,build/listings/%,$(LISTING_SRC))
 # Each layer's unit tests link only that layer and the ones below it.
 UNIT_KERNEL  := check_ipcstate check_vgxml check_diagnose check_sockdiag check_debuginfo \
-                check_cgroup
+                check_cgroup check_proctree
 UNIT_PROCESS := check_run check_sandbox
 UNIT_REPORT  := check_report check_options
 UNIT_BINS    := build/tests/unit-kernel build/tests/unit-process build/tests/unit-report

@@ -10,9 +10,14 @@
 #                                  # rsvg-convert, pdftotext, epubcheck
 #                                  # (make book, make check)
 #   $ sh grader/deps.sh --check    # --book's, clang with its libFuzzer
-#                                  # runtime for tests/fuzz, and on amd64 the
-#                                  # aarch64 cross compiler, qemu-user and
-#                                  # Check for arm64 (make cross; make check)
+#                                  # runtime for tests/fuzz, Debian's docker.io
+#                                  # and debootstrap (tests/container.sh, not
+#                                  # in the student handout), and
+#                                  # on amd64 the aarch64 cross compiler,
+#                                  # qemu-user and Check for arm64 (make cross;
+#                                  # make check)
+#   $ sh grader/deps.sh --list     # print the first set and install nothing
+#                                  # (tests/container.sh builds an image of it)
 #   $ sh grader/deps.sh --vm       # the first set, qemu-system-x86 and
 #                                  # busybox-static: tests/cgroup2-vm.sh boots
 #                                  # Debian's kernel in a VM (make check-cgroup2)
@@ -26,6 +31,11 @@ packages="gcc make libc6-dev pkg-config check valgrind pandoc jq libxml2-utils u
 # SYNOPSIS the quick reference's headers are checked against.
 book_packages="texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core librsvg2-bin poppler-utils epubcheck manpages-dev chromium"
 check_packages="clang libclang-rt-14-dev"
+# tests/container.sh (the full workbook's, not the student handout's) builds
+# an image with debootstrap and runs it with Debian's Docker.
+if [ -f "$(dirname "$0")/../tests/container.sh" ]; then
+    check_packages="$check_packages docker.io debootstrap"
+fi
 # make cross (in make check) builds everything for aarch64 and runs the unit
 # tests under qemu-user. Check for arm64 is Debian's own check:arm64: it is
 # Multi-Arch: same, so it installs beside the amd64 one, and brings only the
@@ -39,7 +49,8 @@ case ${1-} in
 --book) packages="$packages $book_packages" ;;
 --check) packages="$packages $book_packages $check_packages" ;;
 --vm) packages="$packages $vm_packages" ;;
-*) echo "usage: sh grader/deps.sh [--book|--check|--vm]" >&2; exit 2 ;;
+--list) echo "$packages"; exit 0 ;;
+*) echo "usage: sh grader/deps.sh [--book|--check|--vm|--list]" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

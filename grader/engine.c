@@ -10,6 +10,7 @@
 #include "util.h"
 #include "debuginfo.h"
 #include "pool.h"
+#include "proctree.h"
 #include "sandbox.h"
 #include "submission.h"
 
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libgen.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -315,6 +317,14 @@ compile_program(const char *src, const char *const *linked, const char *out,
     status = spawn_wait(argv, dir, logpath, COMPILE_TIMEOUT, jail, fault);
     if (status == -2)
         return -2;
+    /* A compiler killed by a signal it did not bring on itself (SIGKILL,
+     * or a SIGSEGV in gcc) says nothing of the student's code. */
+    if (status > 0 && WIFSIGNALED(status) && WTERMSIG(status) != SIGXCPU &&
+        WTERMSIG(status) != SIGXFSZ) {
+        sb_addf(fault, "the compiler was killed by signal %d (%s)", WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
+        return -2;
+    }
     text = read_file_tail(logpath, 64 * 1024, NULL, NULL);
     if (text) {
         sb_adds(log, text);
@@ -666,6 +676,33 @@ default_jobs(void)
     return 2 * (size_t)(cores > 0 ? cores : 1);
 }
 
+/* Container mode, before a test: the machine's IPC namespace to ourselves
+ * (its lock, where there is one) and nothing left of gradings gone; as a
+ * normal user, what is there already (before). Return the lock or -1. */
+static int
+begin_shared_test(struct ipc_set *before)
+{
+    int lock = sandbox_lock_shared_ipc();
+
+    sandbox_sweep(NULL);
+    if (ipc_snapshot(before) == -1)
+        memset(before, 0, sizeof *before);
+    return lock;
+}
+
+/* Container mode, after a test: end what it left running (this process is
+ * the subreaper of all of it) and whatever else of it is still there. */
+static void
+end_shared_test(int *lock, struct ipc_set *before)
+{
+    proctree_kill_children();
+    sandbox_sweep(before);
+    ipc_set_free(before);
+    if (*lock != -1)
+        close(*lock);
+    *lock = -1;
+}
+
 static void
 run_tests(const struct exercise *ex, const struct grade_options *opt, struct grade_result *res,
           const char *work)
@@ -674,21 +711,34 @@ run_tests(const struct exercise *ex, const struct grade_options *opt, struct gra
     size_t *order = start_order(res);
     struct pool pool;
     size_t next = 0, i;
-    int status;
+    int status, lock = -1;
     double seconds;
+    bool shared = sandbox_mode == SANDBOX_CONTAINER;
+    struct ipc_set before = { 0 };
 
-    pool_init(&pool, opt->jobs > 0 ? (size_t)opt->jobs : default_jobs(), &stop_signal);
+    /* Tests that share the machine's IPC namespace take turns: their keys
+     * would meet, and each must see only its own objects. */
+    pool_init(&pool, shared ? 1 : opt->jobs > 0 ? (size_t)opt->jobs : default_jobs(),
+              &stop_signal);
+    if (shared)
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
     while (next < res->ntests || pool.running > 0) {
         while (!pool_full(&pool) && next < res->ntests && !stop_signal) {
             i = order[next++];
             jobs[i] = (struct test_job){ ex, res->tests[i].def };
+            if (shared)
+                lock = begin_shared_test(&before);
             pool_start(&pool, i, TEST_TIMEOUT + WORKER_GRACE, worker_main, &jobs[i]);
         }
         if (!pool_reap(&pool, &i, &status, &seconds))
             break;                  /* stopped by a signal */
+        if (shared)
+            end_shared_test(&lock, &before);
         res->tests[i].duration = seconds;
         collect_result(&res->tests[i], work);
     }
+    if (shared && (lock != -1 || before.obj != NULL))     /* stopped by a signal */
+        end_shared_test(&lock, &before);
     if (!stop_signal && opt->only == NULL)
         remember_durations(res);
     free(order);
@@ -908,6 +958,7 @@ run_suite(const struct exercise *ex, const struct grade_options *opt,
     const char *sources[32] = { 0 };
     char *names[32] = { 0 };
     char *ref = reference_bin(ex, workdir);
+    const char *why;
     size_t k;
 
     snprintf(binpath, sizeof binpath, "%s/bin", workdir);
@@ -926,6 +977,8 @@ run_suite(const struct exercise *ex, const struct grade_options *opt,
         .fault_lib = fault, .sources = sources, .ex = ex, .keep = opt->keep,
     };
     lighten_debug_files(workdir, debug_full, debug_lean, g_ctx.lean_debug);
+    res->sandbox_full = sandbox_choose_mode(&why) == SANDBOX_FULL;
+    res->sandbox_why = xstrdup(why);
     open_grading_group(ex, res);
     run_tests(ex, opt, res, workdir);
     close_grading_group();
@@ -1006,6 +1059,7 @@ grade_result_free(struct grade_result *res)
     }
     free(res->tests);
     free(res->memory_bound);
+    free(res->sandbox_why);
     free(res->source_dir);
     free(res->compiler_output);
     free(res->not_graded);

@@ -39,6 +39,8 @@ struct grade_result {
     int todo_markers;           /* TODO(<exercise>) left in the sources */
     unsigned memory_mib;        /* the memory bound of a test (or of a run) */
     char *memory_bound;         /* how it is enforced, in words; NULL if no test ran */
+    bool sandbox_full;          /* sandbox.h's full mode, or else container mode */
+    char *sandbox_why;          /* why that mode, in words; NULL if no test ran */
 };
 
 struct grade_options {

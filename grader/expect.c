@@ -1,6 +1,7 @@
 /* expect.c: see expect.h. */
 #define _GNU_SOURCE
 #include "expect.h"
+#include "sandbox.h"
 #include "test.h"
 
 #include <errno.h>
@@ -66,6 +67,7 @@ expect_finished(const struct run *r)
         [RUN_LIMIT_FSIZE] = "It may be writing in an endless loop.",
         [RUN_LIMIT_MEMORY] = "It may be allocating in a loop without free(), or starting "
                              "more processes than it needs: what it used is shown below.",
+        [RUN_LIMIT_DISK] = "It may be writing files in an endless loop.",
     };
 
     if (r->res.timed_out && r->res.limit != RUN_LIMIT_MEMORY)  /* memory first: the cause */
@@ -354,10 +356,20 @@ expect_object(const struct run *r, enum ipc_kind kind, int id, const char *why)
     return copy;
 }
 
+int
+snapshot_own(struct ipc_set *set)
+{
+    if (ipc_snapshot(set) == -1)
+        return -1;
+    if (sandbox_mode == SANDBOX_CONTAINER)
+        ipc_set_without(set, &g_sandbox.foreign);
+    return 0;
+}
+
 void
 snapshot(struct ipc_set *set)
 {
-    if (ipc_snapshot(set) == -1)
+    if (snapshot_own(set) == -1)
         test_error("The grader could not read /proc/sysvipc: %s", strerror(errno));
     test_own(set->obj);
 }

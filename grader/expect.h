@@ -49,6 +49,10 @@ struct ipc_obj expect_object(const struct run *r, enum ipc_kind kind, int id,
 /* A snapshot of this test's IPC namespace, owned by the test (an error
  * ends the test as the grader's fault). */
 void snapshot(struct ipc_set *set);
+/* The same, not owned by the test (ipc_set_free() it): for a loop. In
+ * container mode both leave out what the machine held before the test.
+ * Return 0 or -1 with errno. */
+int snapshot_own(struct ipc_set *set);
 /* Does the test's namespace hold an object of this kind and id now? */
 bool object_exists(enum ipc_kind kind, int id);
 /* Make a file in the programs' working directory; returns its name. */

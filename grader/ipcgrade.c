@@ -8,6 +8,7 @@
  *   bin/ipcgrade batch CLASS -o OUT        a whole class (batch.c), or one
  *                [--shard K/N]             shard of it (a Kth of its pairs)
  *   bin/ipcgrade merge DIR... -o OUT       the shards' folders into one class
+ *   bin/ipcgrade doctor                    can this machine grade? (doctor.c)
  *   bin/ipcgrade help                      the usage text below
  *
  * Exit status: 0 all tests passed, 1 something failed, 2 bad usage or input,
@@ -16,6 +17,7 @@
  * The options of grade and batch are parsed in options.c. */
 #define _GNU_SOURCE
 #include "batch.h"
+#include "doctor.h"
 #include "engine.h"
 #include "options.h"
 #include "report.h"
@@ -40,6 +42,7 @@ static const char usage_text[] =
     "       ipcgrade hint EXERCISE [--all | --reset]\n"
     "       ipcgrade batch CLASS_DIR -o OUT [--jobs N] [--force] [--shard K/N]\n"
     "       ipcgrade merge SHARD_DIR... -o OUT\n"
+    "       ipcgrade doctor\n"
     "       ipcgrade help\n"
     "\n"
     "grade   builds the C files of DIR (default: exercises/EXERCISE) with the grader's\n"
@@ -59,6 +62,10 @@ static const char usage_text[] =
     "        every machine) into OUT/STUDENT/... and OUT/shard.txt.\n"
     "merge   combines the folders of every shard of a batch --shard run into\n"
     "        OUT: the same files, grades.csv and report.html as one batch writes.\n"
+    "doctor  says which sandbox the grader builds on this machine (full, or container\n"
+    "        mode where namespaces are refused) and why, and grades the first\n"
+    "        exercise as a self-test: exit 0 if this machine can grade, 3 if not.\n"
+    "        Set IPCGRADE_SANDBOX=full or =container to force a mode.\n"
     "--format  text (default; colour on a terminal unless NO_COLOR is set), json\n"
     "          (Gradescope's results.json), tap (TAP 13), junit (JUnit XML), autolab\n"
     "          (feedback, then {\"scores\": ...} on the last line), prairielearn\n"
@@ -243,6 +250,10 @@ main(int argc, char **argv)
         rc = progress_show(root);
     } else if (strcmp(argv[1], "hint") == 0) {
         rc = cmd_hint(argc - 2, argv + 2, root);
+    } else if (strcmp(argv[1], "doctor") == 0) {
+        if (argc > 2)
+            usage_error("doctor takes no arguments");
+        rc = doctor(stdout, root);
     } else if (strcmp(argv[1], "watch") == 0) {
         if (argc > 3)
             usage_error("watch takes at most one exercise");

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 
 static const char *const proc_file[] = {
     [IPC_KIND_SHM] = "/proc/sysvipc/shm",
@@ -170,6 +173,28 @@ ipc_find_id(const struct ipc_set *set, enum ipc_kind kind, int id)
         if (set->obj[i].kind == kind && set->obj[i].id == id)
             return &set->obj[i];
     return NULL;
+}
+
+void
+ipc_set_without(struct ipc_set *set, const struct ipc_set *other)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < set->n; i++) {
+        const struct ipc_obj *o = ipc_find_id(other, set->obj[i].kind, set->obj[i].id);
+
+        if (o == NULL || o->cuid != set->obj[i].cuid)
+            set->obj[kept++] = set->obj[i];
+    }
+    set->n = kept;
+}
+
+int
+ipc_remove(enum ipc_kind kind, int id)
+{
+    return kind == IPC_KIND_SHM ? shmctl(id, IPC_RMID, NULL)
+         : kind == IPC_KIND_MSG ? msgctl(id, IPC_RMID, NULL)
+         : semctl(id, 0, IPC_RMID);
 }
 
 const struct ipc_obj *

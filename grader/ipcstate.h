@@ -43,6 +43,11 @@ const struct ipc_obj *ipc_find_key(const struct ipc_set *set, enum ipc_kind kind
 size_t ipc_added(const struct ipc_set *before, const struct ipc_set *after,
                  struct ipc_obj **added);
 size_t ipc_count(const struct ipc_set *set, enum ipc_kind kind);
+/* Drop from set every object that is also in other (same kind, id and
+ * creator): what a shared namespace held before a test began. */
+void ipc_set_without(struct ipc_set *set, const struct ipc_set *other);
+/* IPC_RMID the object of that kind and id. Return 0 or -1 with errno. */
+int ipc_remove(enum ipc_kind kind, int id);
 
 /* "a 4096-byte shared memory segment (id 3, key 0x4b1d0001, mode 600)" */
 void ipc_describe(const struct ipc_obj *o, struct strbuf *sb);

@@ -3,13 +3,13 @@
 # tests/layers.sh fails `make check` on a back edge, and each layer's unit
 # tests (tests/unit/) link only that layer and below.
 LAYER_BASE    := util
-LAYER_KERNEL  := ipcstate vgxml diagnose ns debuginfo cgroup
+LAYER_KERNEL  := ipcstate vgxml diagnose ns debuginfo cgroup proctree
 LAYER_TEST    := test
 LAYER_PROCESS := sandbox run pool
 LAYER_EXPECT  := expect suitelib
 LAYER_SUITES  := exercise $(patsubst grader/%.c,%,$(wildcard grader/suites/*.c))
 LAYER_ENGINE  := engine submission
-LAYER_REPORT  := report options batch student
+LAYER_REPORT  := report options batch student doctor
 LAYER_CLI     := ipcgrade
 LAYERS        := BASE KERNEL TEST PROCESS EXPECT SUITES ENGINE REPORT CLI
 

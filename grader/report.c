@@ -122,6 +122,22 @@ text_compiler(FILE *out, const struct grade_result *res, const struct palette *c
         fprintf(out, "  ... (fix the first errors first: later ones often follow from them)\n");
 }
 
+const char *
+sandbox_walls(const struct grade_result *res)
+{
+    return res->sandbox_full
+        ? "each test in new IPC, network and mount namespaces, each run in a new PID "
+          "namespace with its own /proc and /tmp; a uid per test, Landlock where the kernel "
+          "has it, a seccomp filter, limits on CPU, processes, files and memory"
+        : "container mode: tests one at a time in the machine's IPC namespace, each seeing "
+          "only the objects it made; a uid per test (as root), each run's init a subreaper "
+          "that ends all it started, and after each test its uid's processes, objects and "
+          "files in /tmp are removed; Landlock where the kernel and the container allow it, "
+          "a seccomp filter, limits on CPU, processes, file size, memory and the folder's "
+          "size (checked 20 times a second). Not defended: the programs see the machine's "
+          "processes and network";
+}
+
 static void
 text_report(FILE *out, const struct grade_result *res, bool color)
 {
@@ -138,6 +154,9 @@ text_report(FILE *out, const struct grade_result *res, bool color)
 
     fprintf(out, "%s%s%s: %s  (%s)\n", c->bold, res->ex->id, c->off, res->ex->title, dir);
     free(dir);
+    if (res->memory_bound && !res->sandbox_full)
+        fprintf(out, "%sGraded in container mode (%s): tests ran one at a time.%s\n", c->dim,
+                res->sandbox_why, c->off);
     text_compiler(out, res, c);
     fprintf(out, "\n");
     for (size_t i = 0; i < res->ntests; i++)        /* the points line up */
@@ -307,8 +326,12 @@ json_report(FILE *out, const struct grade_result *res)
     json_field(&sb, "chapter", res->ex->chapter, true);
     json_field(&sb, "source_dir", res->source_dir, true);
     sb_addf(&sb, "\"compiled\": %s, ", res->compiled ? "true" : "false");
-    if (res->memory_bound) {    /* the tests ran: the bound they ran under */
-        sb_addf(&sb, "\"sandbox\": {\"memory_mib\": %u, ", res->memory_mib);
+    if (res->memory_bound) {    /* the tests ran: the walls they ran in */
+        sb_adds(&sb, "\"sandbox\": {");
+        json_field(&sb, "mode", res->sandbox_full ? "full" : "container", true);
+        json_field(&sb, "why", res->sandbox_why, true);
+        json_field(&sb, "walls", sandbox_walls(res), true);
+        sb_addf(&sb, "\"memory_mib\": %u, ", res->memory_mib);
         json_field(&sb, "memory_bound", res->memory_bound, false);
         sb_adds(&sb, "}, ");
     }
@@ -490,11 +513,19 @@ prairielearn_report(FILE *out, const struct grade_result *res)
 {
     struct strbuf sb = { 0 };
     bool first = true;
+    size_t errors = report_errors(res);
 
-    sb_addf(&sb, "{\"gradable\": %s, \"score\": %.6f, ", res->compiled ? "true" : "false",
+    /* Not gradable: PrairieLearn then takes no attempt and no points. A
+     * grading in which the grader could not run a test is not the student's
+     * attempt either. */
+    sb_addf(&sb, "{\"gradable\": %s, \"score\": %.6f, ",
+            res->compiled && errors == 0 ? "true" : "false",
             res->max_score > 0 ? res->score / res->max_score : 0.0);
     json_field(&sb, "message", res->grader_fault ? res->grader_fault
-                               : res->compiled ? NULL : "Your program does not compile.", true);
+                               : !res->compiled ? "Your program does not compile."
+                               : errors ? "The grader could not run some tests here (not your "
+                                          "code's fault): this submission is not graded."
+                               : NULL, true);
     json_field(&sb, "output", res->compiler_output, true);
     sb_adds(&sb, "\"tests\": [");
     for (size_t i = 0; i < res->ntests; i++) {

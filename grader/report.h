@@ -17,6 +17,8 @@ enum report_format {
 int report_format_parse(const char *name, enum report_format *fmt);
 /* How many tests the grader could not run (OUTCOME_ERROR). */
 size_t report_errors(const struct grade_result *res);
+/* The walls the tests ran in, in words (sandbox.h's mode). */
+const char *sandbox_walls(const struct grade_result *res);
 void report_write(FILE *out, enum report_format fmt, const struct grade_result *res,
                   bool color);
 /* All of a test's feedback as one text: message, run, findings, hint. */

@@ -23,10 +23,12 @@
 #include "run.h"
 #include "diagnose.h"
 #include "ns.h"
+#include "proctree.h"
 #include "sandbox.h"
 #include "test.h"
 
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -84,6 +86,7 @@ struct launch {
     rlim_t cpu, memory;
     int join[2];                /* cgroup_open_join() of the run's group, or -1s */
     long long watch_kib;        /* no group: I's watchdog bound on the run's memory */
+    bool watch_disk;            /* container mode: I's watchdog bounds the scratch folder */
 };
 
 static void
@@ -168,7 +171,7 @@ prepare_launch(const struct run *r, struct launch *l)
     run_path(r->state->seq, "out", l->out, sizeof l->out);
     run_path(r->state->seq, "err", l->err, sizeof l->err);
     l->has_input = r->req.input != NULL;
-    l->private_tmp = g_sandbox.ready;
+    l->private_tmp = g_sandbox.ready && sandbox_mode == SANDBOX_FULL;
     l->paths = (struct sandbox_paths){ .run = { l->program }, .write = { g_test.scratch } };
     if (r->req.fault || r->req.valgrind)
         l->paths.run[1] = g_ctx.fault_lib;
@@ -176,14 +179,18 @@ prepare_launch(const struct run *r, struct launch *l)
         l->paths.write[w++] = l->vgdir;
         memcpy(l->paths.cover, g_ctx.lean_debug, sizeof l->paths.cover);
     }
+    /* The run's own /tmp (sandbox_private_mounts()). In container mode /tmp
+     * is the machine's, where other gradings' folders are: Landlock keeps
+     * the program out of it (TMPDIR is its own folder). */
     if (l->private_tmp)
-        l->paths.write[w++] = "/tmp";      /* the run's own (sandbox_private_tmp) */
+        l->paths.write[w++] = "/tmp";
     l->cpu = r->state->cpu_limit;
     l->memory = r->req.valgrind ? VALGRIND_MEMORY : MEMORY_LIMIT;
     l->exe = r->req.valgrind ? "/usr/bin/valgrind" : l->program;
     l->join[0] = l->join[1] = -1;
     if (g_sandbox.group.version == CGROUP_NONE)
         l->watch_kib = (long long)(g_ctx.test_memory >> 10);
+    l->watch_disk = sandbox_mode == SANDBOX_CONTAINER;
     build_argv(r, l);
     build_envp(r, l);
 }
@@ -254,14 +261,15 @@ open_stdio(const struct launch *l, int fds[3])
 /* Set in I when T asks it to stop the run (stop_init()). */
 static volatile sig_atomic_t stop_requested;
 
-/* I's SIGUSR1 handler: only T, outside the namespace (where the kernel
- * shows the sender as pid 0), may stop the run; the program may not. */
+/* I's SIGUSR1 handler: only T may stop the run, the program may not. T is
+ * I's parent; outside a new PID namespace, the kernel shows both its pid
+ * and I's parent as 0. */
 static void
 on_stop(int sig, siginfo_t *si, void *ctx)
 {
     (void)sig;
     (void)ctx;
-    if (si->si_pid == 0)
+    if (si->si_pid == getppid())
         stop_requested = 1;
 }
 
@@ -272,53 +280,70 @@ on_tick(int sig)
     (void)sig;
 }
 
-/* In I, with the run's own /proc: the memory of every process of the run
- * but I, in KiB: its private pages and the shared memory it has mapped
- * (what /proc/PID/status calls RssAnon and RssShmem). Files in a tmpfs
- * count nowhere, but the run's tmpfs mounts are small (sandbox.c). */
-static long long
-run_memory_kib(void)
-{
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    long long total = 0;
-
-    while (d && (e = readdir(d)) != NULL) {
-        char path[64], *status;
-        const char *field;
-        long long kib;
-
-        if (e->d_name[0] < '1' || e->d_name[0] > '9' || strcmp(e->d_name, "1") == 0)
-            continue;
-        snprintf(path, sizeof path, "/proc/%.16s/status", e->d_name);
-        if ((status = read_file_tail(path, 8192, NULL, NULL)) == NULL)
-            continue;           /* it has just exited */
-        for (int i = 0; i < 2; i++) {
-            field = strstr(status, i ? "\nRssShmem:" : "\nRssAnon:");
-            if (field && sscanf(field + (i ? 10 : 9), "%lld", &kib) == 1)
-                total += kib;
-        }
-        free(status);
-    }
-    if (d)
-        closedir(d);
-    return total;
-}
-
 /* In I, where no control group bounds the run: 20 times a second, add up
  * what the run's processes use, report its peak ("T KIB") and end them all
  * ("M KIB") once it passes the bound. */
+static void kill_run(void);
+
 static void
 watch_memory(const struct launch *l, int status_fd, long long *peak)
 {
-    long long now = run_memory_kib();
+    /* I's descendants: every process of the run but I. Files in a tmpfs
+     * count nowhere, but the run's tmpfs mounts are small (sandbox.c). */
+    long long now = proctree_memory_kib(getpid());
 
     if (now > *peak)
         *peak = now;
     if (now > l->watch_kib) {
         dprintf(status_fd, "M %lld\n", now);
-        kill(-1, SIGKILL);      /* everyone in the namespace but I */
+        kill_run();
     }
+}
+
+/* In I, in container mode, where the scratch folder is on the machine's
+ * disk: what it holds, added up by nftw(), stopping once past the bound. */
+static long long scratch_bytes;
+static long scratch_files;
+
+static int
+add_scratch_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)path;
+    (void)type;
+    (void)ftw;
+    scratch_bytes += (long long)st->st_blocks * 512;
+    scratch_files++;
+    return scratch_bytes > ((long long)SANDBOX_SCRATCH_MIB << 20) ||
+           scratch_files > SANDBOX_SCRATCH_FILES;
+}
+
+/* End the run ("D") once its folder holds more than a test's tmpfs would:
+ * there the kernel would have said ENOSPC; here the disk is the machine's. */
+static void
+watch_disk(int status_fd)
+{
+    scratch_bytes = 0;
+    scratch_files = 0;
+    if (nftw(g_test.scratch, add_scratch_entry, 16, FTW_PHYS) > 0) {
+        dprintf(status_fd, "D %lld %ld\n", scratch_bytes >> 10, scratch_files);
+        kill_run();
+    }
+}
+
+/* In I: SIGKILL every process of the run but I. */
+static void
+kill_run(void)
+{
+    pid_t pids[1024];
+    long n;
+
+    if (sandbox_mode == SANDBOX_FULL) {
+        kill(-1, SIGKILL);      /* from pid 1: everyone in the namespace but I */
+        return;
+    }
+    n = proctree_descendants(getpid(), pids, ARRAY_LEN(pids));
+    for (long i = 0; i < n && i < (long)ARRAY_LEN(pids); i++)
+        kill(pids[i], SIGKILL);
 }
 
 static void
@@ -334,10 +359,15 @@ start_watchdog(void)
 }
 
 /* In I: kill every process of the namespace and reap them all, so that
- * each one's CPU time and peak memory count in I's rusage; then exit. */
+ * each one's CPU time and peak memory count in I's rusage; then exit. In
+ * container mode, I is their subreaper: all of them are its descendants. */
 __attribute__((noreturn)) static void
 end_namespace(void)
 {
+    if (sandbox_mode == SANDBOX_CONTAINER) {
+        proctree_kill_children();
+        _exit(0);
+    }
     kill(-1, SIGKILL);          /* from pid 1: everyone in the namespace but I */
     while (waitpid(-1, NULL, __WALL) != -1 || errno == EINTR)
         ;
@@ -360,6 +390,10 @@ init_main(const struct launch *l, int status_fd)
     sa.sa_flags = SA_SIGINFO;   /* no SA_RESTART: waitpid() must return */
     sigaction(SIGUSR1, &sa, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* Without a PID namespace, what the program's children leave comes to
+     * I, not to the machine's init: end_namespace() finds it all. */
+    if (sandbox_mode == SANDBOX_CONTAINER)
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (cgroup_join(l->join) == -1) {   /* first: everything below is charged */
         dprintf(status_fd, "E %d\n", errno);
         _exit(1);
@@ -371,9 +405,10 @@ init_main(const struct launch *l, int status_fd)
         dprintf(status_fd, "E %d\n", errno);
         _exit(1);
     }
-    /* The watchdog needs the run's own /proc, which lists only its
-     * processes; where there is none, RLIMIT_AS alone bounds each one. */
-    watchdog = l->watch_kib > 0 && private_proc;
+    /* The watchdog reads the run's processes in /proc: the run's own, or in
+     * container mode the machine's (where I's pid is its own); where it
+     * would see neither, RLIMIT_AS alone bounds each one. */
+    watchdog = l->watch_kib > 0 && (private_proc || sandbox_mode == SANDBOX_CONTAINER);
     p = fork();
     if (p == -1) {
         dprintf(status_fd, "E %d\n", errno);
@@ -381,7 +416,7 @@ init_main(const struct launch *l, int status_fd)
     }
     if (p == 0)
         exec_program(l, status_fd, stdio, test_proc);
-    if (watchdog)
+    if (watchdog || l->watch_disk)
         start_watchdog();
     while ((w = waitpid(-1, &status, 0)) != p) {
         if (stop_requested)
@@ -390,6 +425,8 @@ init_main(const struct launch *l, int status_fd)
             _exit(1);
         if (watchdog)
             watch_memory(l, status_fd, &peak);
+        if (l->watch_disk)
+            watch_disk(status_fd);
     }
     if (watchdog)
         dprintf(status_fd, "T %lld\n", peak);
@@ -505,7 +542,7 @@ run_start(struct run *r)
     if (pipe2(pipefd, O_CLOEXEC) == -1)
         test_error("The grader could not make a pipe: %s", strerror(errno));
     fflush(NULL);
-    init = ns_fork_pid();
+    init = sandbox_mode == SANDBOX_CONTAINER ? fork() : ns_fork_pid();
     if (init == -1)
         test_error("The grader could not start a process: %s", strerror(errno));
     if (init == 0) {
@@ -572,6 +609,8 @@ parse_status(struct run *r, const char *text)
             r->res.total_peak_kib = kib;
         } else if (sscanf(line, "M %lld", &kib) == 1) {
             r->res.memory_killed = true;
+        } else if (sscanf(line, "D %lld", &kib) == 1) {
+            r->res.disk_killed = true;
         } else if (sscanf(line, "E %d", &a) == 1) {
             test_error("The grader could not start %s: %s", r->req.prog, strerror(a));
         }
@@ -674,6 +713,8 @@ ended_by(const struct run *r, bool deadline)
     /* First: running out of memory can make a run hang or fail later. */
     if (r->res.memory_killed)
         return RUN_LIMIT_MEMORY;
+    if (r->res.disk_killed)
+        return RUN_LIMIT_DISK;
     if (deadline)
         return RUN_LIMIT_TIME;
     if (r->res.term_signal == SIGXCPU)
@@ -691,7 +732,7 @@ ended_by(const struct run *r, bool deadline)
 
 static const char *const limit_names[] = {
     [RUN_LIMIT_NONE] = "none", [RUN_LIMIT_TIME] = "time", [RUN_LIMIT_CPU] = "cpu",
-    [RUN_LIMIT_FSIZE] = "file_size", [RUN_LIMIT_MEMORY] = "memory",
+    [RUN_LIMIT_FSIZE] = "file_size", [RUN_LIMIT_MEMORY] = "memory", [RUN_LIMIT_DISK] = "disk",
 };
 
 /* The run's record for the report: a 'U' feedback line,
@@ -966,6 +1007,9 @@ run_limit_words(const struct run *r)
     case RUN_LIMIT_FSIZE:
         return test_strf("wrote a file larger than the %d KiB this test allows (file size "
                          "limit; its stdout and stderr are files too)", OUTPUT_LIMIT >> 10);
+    case RUN_LIMIT_DISK:
+        return test_strf("filled its folder past the %d MiB or %d files it may hold (disk "
+                         "limit)", SANDBOX_SCRATCH_MIB, SANDBOX_SCRATCH_FILES);
     case RUN_LIMIT_MEMORY:
         return test_strf("needed more memory than the %llu MiB %s may use together (memory "
                          "limit)", g_ctx.test_memory >> 20,

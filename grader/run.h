@@ -36,6 +36,8 @@ enum run_limit {
     RUN_LIMIT_FSIZE,            /* RLIMIT_FSIZE: SIGXFSZ (a flood of output) */
     RUN_LIMIT_MEMORY,           /* the test's memory bound: the OOM killer in its
                                    control group, or the run's watchdog (run.c) */
+    RUN_LIMIT_DISK,             /* container mode: its folder grew past what a
+                                   test's tmpfs would hold (the run's watchdog) */
 };
 
 struct run_result {
@@ -75,6 +77,7 @@ struct run_result {
      * watchdog's highest reading; -1 where neither could tell. */
     long long total_peak_kib;
     bool memory_killed;         /* a process of it was ended for the memory bound */
+    bool disk_killed;           /* it was ended for filling its folder */
     enum run_limit limit;
 };
 

@@ -8,6 +8,22 @@
 
 #include "cgroup.h"
 #include "debuginfo.h"
+#include "ipcstate.h"
+
+/* How the walls are built, chosen once per grading (sandbox_choose_mode()). */
+enum sandbox_mode {
+    /* New IPC, network, mount and PID namespaces per test and per run: a
+     * machine or VM as root, or a normal user where user namespaces are
+     * allowed. Tests run side by side. */
+    SANDBOX_FULL,
+    /* None can be made (a container's default profile, an Ubuntu runner's
+     * AppArmor): tests run one at a time in the machine's IPC namespace,
+     * seeing only the objects they made; each run's init is a child
+     * subreaper that ends all it started; after each test the grading
+     * ends whatever its programs' uid left (sandbox_sweep()). */
+    SANDBOX_CONTAINER,
+};
+extern enum sandbox_mode sandbox_mode;
 
 struct sandbox {
     bool ready;                 /* sandbox_enter_test() succeeded */
@@ -20,6 +36,9 @@ struct sandbox {
      * where the grading has none. */
     struct cgroup group;
     pid_t parent;               /* the test process dies with it (sandbox.c) */
+    /* Container mode: the objects the machine's namespace held as the test
+     * began, which the test does not see (snapshot() leaves them out). */
+    struct ipc_set foreign;
 };
 extern struct sandbox g_sandbox;
 
@@ -29,10 +48,36 @@ extern struct sandbox g_sandbox;
  * does: on a kernel without filters, a program is not started. */
 extern bool sandbox_filter_optional;
 
+/* Choose sandbox_mode, once per process: IPCGRADE_SANDBOX=full or
+ * =container forces one; unset or =auto tries, in a child, what the full
+ * mode needs (the namespaces, private mounts, the namespace's limits, a
+ * PID namespace) and takes container mode when any of it is refused. *why
+ * says why in words (static). Dies (exit 2) when IPCGRADE_SANDBOX has
+ * another value. */
+enum sandbox_mode sandbox_choose_mode(const char **why);
+/* Container mode, in the grading's process, before and after each test:
+ * end what no grading holds any more. As root: the processes, System V
+ * objects and files in /tmp, /var/tmp and /dev/shm of every uid of the
+ * sandbox's range whose claim is free (a test that ended, or a grader that
+ * died). As a normal user, who has no uid to tell them by: the objects
+ * this user made that are not in before (NULL: none). */
+void sandbox_sweep(const struct ipc_set *before);
+/* Container mode, as root: hold the machine's lock on its shared IPC
+ * namespace (tests of every grading there take turns: their keys would
+ * meet). Return the descriptor to close, or -1 (a normal user's gradings
+ * do not take turns with each other). */
+int sandbox_lock_shared_ipc(void);
+
 /* The Landlock ABI version the kernel offers; < 1 when it has none. */
 int sandbox_landlock_abi(void);
 
 #define SANDBOX_MAX_PATHS 8
+
+/* What a test's scratch folder may hold: its tmpfs's size and files, or in
+ * container mode, where it is on the machine's disk, the bound run.c's
+ * watchdog holds it to. */
+#define SANDBOX_SCRATCH_MIB     64
+#define SANDBOX_SCRATCH_FILES   4096
 
 /* What one program may touch beyond the system folders (NULL-terminated). */
 struct sandbox_paths {

@@ -97,8 +97,29 @@ bool grader_semop(int semid, int sem, int op, int flags);
 /* ---- the test's namespace ---- */
 
 /* Lower (or set) a limit of the test's own IPC namespace, e.g.
- * set_ipc_limit("shmmni", "0") for ENOSPC. */
-void set_ipc_limit(const char *name, const char *value);
+ * set_ipc_limit("shmmni", "0"). Return false, changing nothing, in
+ * container mode (sandbox.h): the namespace is the machine's, and its
+ * /proc/sys read-only. The three below say what a test does then. */
+bool set_ipc_limit(const char *name, const char *value);
+/* A limit of the test's namespace, from /proc/sys/kernel/NAME. */
+unsigned long kernel_limit(const char *name);
+/* Set the limit NAME to value and return it; in container mode, return
+ * the limit as it is. */
+unsigned long ipc_limit(const char *name, unsigned long value);
+/* Make r's next CALL (shmget, msgget, semget) meet ENOSPC: the limit NAME
+ * set to value (no more objects), or in container mode the error injected
+ * (r's fault), which the details say. */
+void no_room_for(struct run *r, const char *name, const char *value, const char *call);
+/* End the test as not gradable here (an error) when, in container mode,
+ * the machine's namespace holds objects of this kind that the test did not
+ * make: a test that counts every object of the namespace needs it alone. */
+void need_namespace_alone(enum ipc_kind kind);
+/* A pid of the grader's processes as IPC_STAT reports it to a program:
+ * 0 in the full mode (the run's PID namespace has no such pid), the pid
+ * itself in container mode. */
+unsigned long grader_pid_seen(pid_t pid);
+/* Words for a hint: why that is. */
+const char *grader_pid_words(void);
 /* Sleep until the clock shows a new second: two events on either side of
  * this get different IPC timestamps (which count whole seconds). */
 void wait_next_second(void);

@@ -323,9 +323,7 @@ grader_remove(enum ipc_kind kind, int id)
     key_t key = kind == IPC_KIND_SHM ? (shmctl(id, IPC_STAT, &shm) == 0 ? shm.shm_perm.__key : 0)
               : kind == IPC_KIND_MSG ? (msgctl(id, IPC_STAT, &msg) == 0 ? msg.msg_perm.__key : 0)
               : (semctl(id, 0, IPC_STAT, arg) == 0 ? sem.sem_perm.__key : 0);
-    int rc = kind == IPC_KIND_SHM ? shmctl(id, IPC_RMID, NULL)
-           : kind == IPC_KIND_MSG ? msgctl(id, IPC_RMID, NULL)
-           : semctl(id, 0, IPC_RMID);
+    int rc = ipc_remove(kind, id);
 
     if (rc == -1)
         test_error("The grader could not remove %s %d: %s", ipc_kind_name(kind), id,
@@ -411,13 +409,74 @@ expect_key_errors(struct run *missing, const char *command, struct run *nomem,
 
 /* ---- the test's namespace ---- */
 
-void
+bool
 set_ipc_limit(const char *name, const char *value)
 {
+    if (sandbox_mode == SANDBOX_CONTAINER)
+        return false;
     test_recipe(RECIPE_LINE, 0, test_strf("echo '%s' > /proc/sys/kernel/%s", value, name));
     if (sandbox_set_ipc_limit(name, value) == -1)
         test_error("The grader could not set its namespace's %s to %s: %s", name, value,
                    strerror(errno));
+    return true;
+}
+
+unsigned long
+kernel_limit(const char *name)
+{
+    char path[64], *text;
+    unsigned long v;
+
+    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
+    text = read_file_tail(path, 64, NULL, NULL);
+    if (text == NULL)
+        test_error("The grader could not read %s: %s", path, strerror(errno));
+    v = strtoul(text, NULL, 10);
+    free(text);
+    return v;
+}
+
+unsigned long
+ipc_limit(const char *name, unsigned long value)
+{
+    return set_ipc_limit(name, test_strf("%lu", value)) ? value : kernel_limit(name);
+}
+
+void
+no_room_for(struct run *r, const char *name, const char *value, const char *call)
+{
+    if (set_ipc_limit(name, value))
+        return;
+    r->req.fault = test_strf("%s:ENOSPC", call);
+    feedback('D', test_strf("(ENOSPC was injected into %s(): in container mode the grader "
+                            "cannot lower the machine's %s)", call, name));
+}
+
+unsigned long
+grader_pid_seen(pid_t pid)
+{
+    return sandbox_mode == SANDBOX_FULL ? 0 : (unsigned long)pid;
+}
+
+const char *
+grader_pid_words(void)
+{
+    return sandbox_mode == SANDBOX_FULL
+        ? "The grader runs your program in a PID namespace of its own, where the grader's "
+          "processes have no pid: there IPC_STAT reports 0."
+        : "The grader's processes made those calls, and IPC_STAT reports their pids.";
+}
+
+void
+need_namespace_alone(enum ipc_kind kind)
+{
+    size_t n = sandbox_mode == SANDBOX_CONTAINER ? ipc_count(&g_sandbox.foreign, kind) : 0;
+
+    if (n > 0)
+        test_error("The grader cannot run this test here: it counts every %s of the IPC "
+                   "namespace, and in container mode that is the machine's, which holds %zu "
+                   "the test did not make. Remove them (ipcs, ipcrm) or grade on a machine "
+                   "where the grader can make namespaces.", ipc_kind_name(kind), n);
 }
 
 void

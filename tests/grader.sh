@@ -373,6 +373,24 @@ bad_input "extra arguments to list" $G list extra
 bad_input "hint of an unknown exercise" $G hint nope
 bad_input "watch of an unknown exercise" $G watch nope
 check "help exits 0" sh -c "$G help >/dev/null"
+bad_input "doctor with an argument" $G doctor extra
+IPCGRADE_SANDBOX=bogus $G grade keys exercises/keys >"$tmp/bogus.out" 2>"$tmp/bogus.err"
+rc=$?
+check "an unknown IPCGRADE_SANDBOX exits 2 with one line" \
+    test $rc -eq 2 -a "$(wc -l <"$tmp/bogus.err")" -eq 1
+
+# doctor: the mode this machine gets (or the one forced), and a self-test.
+mode=full
+[ "${IPCGRADE_SANDBOX:-}" = container ] && mode=container
+$G doctor >"$tmp/doctor.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "^sandbox:   $mode mode" "$tmp/doctor.out" &&
+        grep -q '^verdict:   this machine can grade' "$tmp/doctor.out" &&
+        grep -q '^self-test: keys .*, 0 tests the grader could not run' "$tmp/doctor.out"; then
+    ok "doctor says $mode mode, grades a self-test and exits 0"
+else
+    not_ok "doctor says $mode mode, grades a self-test and exits 0" "rc=$rc $(cat "$tmp/doctor.out")"
+fi
 
 if $full && [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
     echo "# as a normal user (user and IPC namespaces instead of root)"

@@ -64,6 +64,7 @@ unit="unit tests of the grader, layer by layer (Check)"
 layers="the grader's layers point one way"
 e2e="the grader, end to end, under ASan/UBSan"
 vg="the grader under Valgrind"
+container="the grader, end to end, in container mode (IPCGRADE_SANDBOX=container)"
 
 if [ -n "${EX:-}" ]; then
     # make check EX=ID: what is about one exercise, end to end.
@@ -76,6 +77,7 @@ if [ -n "${EX:-}" ]; then
     step "$layers" sh tests/layers.sh
     step "$e2e: $EX" sh tests/sanitizers.sh asan
     step "$vg: $EX" sh tests/sanitizers.sh valgrind
+    step "$container: $EX" env IPCGRADE_SANDBOX=container sh tests/grader.sh
     if [ -d tests/faulty ]; then
         step "the reproduce lines work as printed: $EX" sh tests/reproduce.sh
     fi
@@ -88,6 +90,11 @@ else
     step "$e2e" sh tests/sanitizers.sh asan
     step "$vg, every exercise" sh tests/sanitizers.sh valgrind
     step "hostile submissions and bad input" sh tests/hostile/run.sh
+    step "$container" env IPCGRADE_SANDBOX=container sh tests/grader.sh
+    if [ -f tests/dist.sh ]; then   # the Gradescope zip: not in the student handout
+        step "a real container (docker.io, debootstrap): the zip, the image, PrairieLearn" \
+            sh tests/container.sh
+    fi
     step "batch --shard K/N and merge equal one run" sh tests/batch-shard.sh
     if [ -d tests/faulty ]; then   # the full workbook
         step "the reproduce lines work as printed, every suite" sh tests/reproduce.sh

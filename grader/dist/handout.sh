@@ -18,7 +18,7 @@ mkdir -p "$stage/$name"
 # Only what git tracks, so nothing built or private slips in.
 tracked_files Makefile README.md LICENSE .gitignore chapters exercises grader tests |
     grep -v -e '^tests/faulty/' -e '^tests/alternatives/' -e '^tests/mutants/' \
-        -e '^tests/dist.sh$' -e '^grader/dist/' |
+        -e '^tests/dist.sh$' -e '^tests/container.sh$' -e '^grader/dist/' |
     while IFS= read -r f; do
         mkdir -p "$stage/$name/$(dirname "$f")"
         cp -p "$f" "$stage/$name/$f"

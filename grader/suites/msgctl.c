@@ -143,13 +143,13 @@ stat_fields(void)
     expect_line_is(&r, "qbytes", "msg_qbytes", 8000, "msg_qbytes is the queue's capacity, set "
                    "to 8000 by the grader with IPC_SET; it is not the bytes in use "
                    "(msg_cbytes).");
-    expect_line_is(&r, "lspid", "msg_lspid", 0, "msg_lspid is the last sender's pid as seen "
-                   "from the caller's PID namespace. The grader sent the messages, from "
-                   "outside the namespace msgadmin runs in, so IPC_STAT reports 0 to "
-                   "msgadmin. Print ds.msg_lspid.");
-    expect_line_is(&r, "lrpid", "msg_lrpid", 0, "msg_lrpid is the last receiver's pid; the "
-                   "grader received from outside msgadmin's PID namespace, so IPC_STAT "
-                   "reports 0. Print ds.msg_lrpid.");
+    expect_line_is(&r, "lspid", "msg_lspid", grader_pid_seen(ds.msg_lspid), test_strf(
+                   "msg_lspid is the last sender's pid as seen from the caller's PID "
+                   "namespace; the grader sent the messages. %s Print ds.msg_lspid.",
+                   grader_pid_words()));
+    expect_line_is(&r, "lrpid", "msg_lrpid", grader_pid_seen(ds.msg_lrpid), test_strf(
+                   "msg_lrpid is the last receiver's pid; the grader received. %s Print "
+                   "ds.msg_lrpid.", grader_pid_words()));
     expect_line_is(&r, "stime", "msg_stime", (unsigned long)ds.msg_stime, "msg_stime is the "
                    "time of the last msgsnd(), in seconds since 1970 (the grader sent, then "
                    "received a second later).");
@@ -216,14 +216,15 @@ set_qbytes_test(void)
 static void
 set_qbytes_eperm(void)
 {
-    struct run r = RUN("msgadmin", "set-qbytes", NULL, "8192");
+    struct run r = RUN("msgadmin", "set-qbytes", NULL, NULL);
+    unsigned long mnb = ipc_limit("msgmnb", 4096);
     bool real;
     int qid;
 
-    set_ipc_limit("msgmnb", "4096");
     real = without_sys_resource();
-    qid = grader_queue(KEY_NUM, 0600);          /* msg_qbytes 4096, MSGMNB */
+    qid = grader_queue(KEY_NUM, 0600);          /* msg_qbytes mnb, MSGMNB */
     r.req.args[1] = test_strf("%d", qid);
+    r.req.args[2] = test_strf("%lu", 2 * mnb);
     if (!real) {
         /* The grader could not take the privilege away: make the second
          * msgctl() (the IPC_SET after IPC_STAT) fail as the kernel would. */
@@ -231,9 +232,10 @@ set_qbytes_eperm(void)
         feedback('D', "(EPERM was injected: the grader could not drop CAP_SYS_RESOURCE)");
     }
     run_program(&r);
-    expect_ulong(&r, "The queue's msg_qbytes after a refused `set-qbytes ID 8192`",
-                 stat_of(qid).msg_qbytes, 4096, "Without privilege, IPC_SET cannot raise "
-                 "msg_qbytes above MSGMNB (4096 here).");
+    expect_ulong(&r, test_strf("The queue's msg_qbytes after a refused `set-qbytes ID %lu`",
+                               2 * mnb), stat_of(qid).msg_qbytes, mnb,
+                 test_strf("Without privilege, IPC_SET cannot raise msg_qbytes above MSGMNB "
+                           "(%lu here).", mnb));
     expect_error_exit(&r, "When IPC_SET is refused (raising msg_qbytes above MSGMNB without "
                       "privilege)");
     expect_stderr_has(&r, "Operation not permitted", "IPC_SET fails with EPERM here; report "
@@ -266,9 +268,12 @@ limits(void)
     struct run r = RUN("msgadmin", "limits");
     int a, b;
 
-    set_ipc_limit("msgmax", "4000");
-    set_ipc_limit("msgmnb", "12000");
-    set_ipc_limit("msgmni", "50");
+    unsigned long msgmax, msgmnb, msgmni;
+
+    need_namespace_alone(IPC_KIND_MSG);     /* MSG_INFO counts them all */
+    msgmax = ipc_limit("msgmax", 4000);
+    msgmnb = ipc_limit("msgmnb", 12000);
+    msgmni = ipc_limit("msgmni", 50);
     a = grader_queue(KEY_NUM, 0600);
     b = grader_queue(IPC_PRIVATE, 0600);
     put(a, 1, 100);
@@ -276,12 +281,12 @@ limits(void)
     put(b, 1, 100);
     run_program(&r);
     expect_success(&r);
-    expect_line_is(&r, "msgmax", "MSGMAX", 4000, "IPC_INFO's msgmax: the largest message, in "
-                   "bytes (/proc/sys/kernel/msgmax, set to 4000 here).");
-    expect_line_is(&r, "msgmnb", "MSGMNB", 12000, "IPC_INFO's msgmnb: a new queue's "
-                   "msg_qbytes (/proc/sys/kernel/msgmnb, set to 12000 here).");
-    expect_line_is(&r, "msgmni", "MSGMNI", 50, "IPC_INFO's msgmni: the most queues "
-                   "(/proc/sys/kernel/msgmni, set to 50 here).");
+    expect_line_is(&r, "msgmax", "MSGMAX", msgmax, test_strf("IPC_INFO's msgmax: the "
+                   "largest message, in bytes (/proc/sys/kernel/msgmax, %lu here).", msgmax));
+    expect_line_is(&r, "msgmnb", "MSGMNB", msgmnb, test_strf("IPC_INFO's msgmnb: a new "
+                   "queue's msg_qbytes (/proc/sys/kernel/msgmnb, %lu here).", msgmnb));
+    expect_line_is(&r, "msgmni", "MSGMNI", msgmni, test_strf("IPC_INFO's msgmni: the "
+                   "most queues (/proc/sys/kernel/msgmni, %lu here).", msgmni));
     expect_line_is(&r, "queues", "the queues that exist", 2, "MSG_INFO (not IPC_INFO) makes "
                    "msgpool the number of queues that exist.");
     expect_line_is(&r, "messages", "the messages in all queues", 3, "With MSG_INFO, msgmap is "
@@ -304,12 +309,22 @@ list(void)
     bool seen[ARRAY_LEN(made)] = { false };
     size_t rows = 0;
 
+    need_namespace_alone(IPC_KIND_MSG);     /* the list shows them all */
+    /* Each is filled while the grader may write to it, then given its
+     * mode: in a container the grader has no CAP_IPC_OWNER to pass 000. */
     for (size_t i = 0; i < ARRAY_LEN(made); i++) {
-        ids[i] = grader_queue(made[i].key, made[i].mode);
+        ids[i] = grader_queue(made[i].key, 0600);
         for (int m = 0; m < made[i].msgs; m++)
             put(ids[i], 1, made[i].size);
     }
     set_qbytes(ids[4], 500);
+    for (size_t i = 0; i < ARRAY_LEN(made); i++) {
+        struct msqid_ds ds = stat_of(ids[i]);
+
+        ds.msg_perm.mode = (unsigned short)made[i].mode;
+        if (msgctl(ids[i], IPC_SET, &ds) == -1)
+            test_error("The grader could not set its queue's mode: %s", strerror(errno));
+    }
     grader_remove(IPC_KIND_MSG, ids[2]);        /* a gap in the table */
     run_program(&r);
     expect_success(&r);

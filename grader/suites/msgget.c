@@ -230,7 +230,7 @@ no_space(void)
     struct run r = RUN("msgtool", "create", KEY);
     struct ipc_set before;
 
-    set_ipc_limit("msgmni", "0");
+    no_room_for(&r, "msgmni", "0", "msgget");
     snapshot(&before);
     run_program(&r);
     expect_no_field(&r, "msqid", "msgget() failed (the system allows no more queues), so "

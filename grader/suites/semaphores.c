@@ -755,7 +755,7 @@ init_errors(void)
                           "exiting. But");
 
     /* No semaphore set can be made (SEMMNI 0): nothing may be left behind. */
-    set_ipc_limit("sem", "32000 1024000000 500 0");
+    no_room_for(&s, "sem", "32000 1024000000 500 0", "semget");
     snapshot(&before);
     run_program(&s);
     expect_error_exit(&s, "When the system allows no more semaphore sets");

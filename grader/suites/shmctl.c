@@ -128,7 +128,7 @@ expect_limits(const struct run *r, const char *when, unsigned long shmmax,
               unsigned long shmmni, unsigned long shmall, unsigned long used,
               unsigned long tot, unsigned long rss)
 {
-    char why[160];
+    char why[320];
 
     snprintf(why, sizeof why, "%s. shmmax, shmmni and shmall come from IPC_INFO "
              "(struct shminfo; shmall counts pages); print them with %%lu.", when);
@@ -144,22 +144,6 @@ expect_limits(const struct run *r, const char *when, unsigned long shmmax,
     expect_attr(r, "shm_tot", tot, "the pages of all segments", why);
     expect_attr(r, "shm_rss", rss, "the pages in memory", why);
     expect_attr(r, "shm_swp", 0, "the pages swapped out", why);
-}
-
-/* A limit of the test's namespace, from /proc/sys/kernel/NAME. */
-static unsigned long
-kernel_limit(const char *name)
-{
-    char path[64], *text;
-    unsigned long v;
-
-    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
-    text = read_file_tail(path, 64, NULL, NULL);
-    if (text == NULL)
-        test_error("The grader could not read %s: %s", path, strerror(errno));
-    v = strtoul(text, NULL, 10);
-    free(text);
-    return v;
 }
 
 /* ---- the tests ---- */
@@ -198,13 +182,12 @@ show_attributes(void)
                 "ds.shm_perm.cgid.");
     /* The grader created and attached it; its processes have no pid in the
      * program's own PID namespace, where IPC_STAT reports such pids as 0. */
-    expect_attr(&r, "cpid", 0, "shm_cpid, as IPC_STAT reports it to your program",
-                "Print ds.shm_cpid as IPC_STAT gives it. The grader runs your program in "
-                "a PID namespace of its own, where the grader's processes have no pid: "
-                "there IPC_STAT reports 0.");
-    expect_attr(&r, "lpid", 0, "shm_lpid, as IPC_STAT reports it to your program",
-                "Print ds.shm_lpid as IPC_STAT gives it (0 here: the grader's processes "
-                "have no pid in your program's PID namespace).");
+    expect_attr(&r, "cpid", grader_pid_seen(k.cpid), "shm_cpid, as IPC_STAT reports it to "
+                "your program", test_strf("Print ds.shm_cpid as IPC_STAT gives it. %s",
+                                            grader_pid_words()));
+    expect_attr(&r, "lpid", grader_pid_seen(k.lpid), "shm_lpid, as IPC_STAT reports it to "
+                "your program", test_strf("Print ds.shm_lpid as IPC_STAT gives it. %s",
+                                            grader_pid_words()));
     expect_attr(&r, "nattch", k.count, "shm_nattch", "Print ds.shm_nattch: the grader has "
                 "the segment attached once.");
     expect_attr(&r, "atime", (unsigned long)k.atime, "shm_atime, in seconds", "Print "
@@ -427,7 +410,9 @@ limits(void)
 {
     struct run first = RUN("shmadmin", "limits"), r = RUN("shmadmin", "limits");
     struct holder h;
+    unsigned long shmmax, shmall, shmmni;
 
+    need_namespace_alone(IPC_KIND_SHM);     /* IPC_INFO and SHM_INFO count them all */
     /* The defaults: with no segment yet, and limits too large for a long. */
     run_program(&first);
     expect_success(&first);
@@ -436,17 +421,18 @@ limits(void)
                   0, 0, 0);
 
     /* Lowered limits, and three segments: 1 + 2 + 2 pages, one page in use. */
-    set_ipc_limit("shmmax", "123456789");
-    set_ipc_limit("shmall", "98765");
-    set_ipc_limit("shmmni", "321");
+    shmmax = ipc_limit("shmmax", 123456789);
+    shmall = ipc_limit("shmall", 98765);
+    shmmni = ipc_limit("shmmni", 321);
     grader_segment(KEY_NUM, 100, 0600);
     grader_segment(KEY_NUM + 1, 5000, 0600);
     holder_start(&h, grader_segment(KEY_NUM + 2, 8192, 0600), 1, true);
     run_program(&r);
     expect_success(&r);
-    expect_limits(&r, "With shmmax 123456789, shmmni 321, shmall 98765, and segments of "
-                  "100, 5000 and 8192 bytes (1 + 2 + 2 pages, of which 1 touched)",
-                  123456789, 321, 98765, 3, 5, 1);
+    expect_limits(&r, test_strf("With shmmax %lu, shmmni %lu, shmall %lu, and segments of "
+                                "100, 5000 and 8192 bytes (1 + 2 + 2 pages, of which 1 "
+                                "touched)", shmmax, shmmni, shmall),
+                  shmmax, shmmni, shmall, 3, 5, 1);
     holder_stop(&h);
 }
 

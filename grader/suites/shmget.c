@@ -205,7 +205,7 @@ no_space(void)
     struct run r = RUN("shmtool", "create", KEY, "100");
     struct ipc_set before;
 
-    set_ipc_limit("shmmni", "0");
+    no_room_for(&r, "shmmni", "0", "shmget");
     snapshot(&before);
     run_program(&r);
     expect_no_field(&r, "shmid", "shmget() failed (the system allows no more segments), so "

@@ -188,6 +188,33 @@ START_TEST(kills_setsid_daemons_with_the_run)
 }
 END_TEST
 
+START_TEST(container_mode_ends_daemons_with_the_run)
+{
+    /* No PID namespace: the run's init, a child subreaper, ends the daemon. */
+    struct run r = RUN("sh", "-c",
+                       "setsid sh -c 'readlink /proc/self > daemon.res.pid; exec sleep 60' & "
+                       "while [ ! -s daemon.res.pid ]; do sleep 0.05; done; exit 0");
+    char path[PATH_MAX + 16], *text;
+    pid_t daemon;
+    int i;
+
+    sandbox_mode = SANDBOX_CONTAINER;
+    run_program(&r);
+    ck_assert_int_eq(r.res.exit_code, 0);
+    ck_assert_int_eq(r.res.leftover_procs, 1);
+    snprintf(path, sizeof path, "%s/daemon.res.pid", g_test.scratch);
+    text = read_file_tail(path, 64, NULL, NULL);
+    ck_assert_ptr_nonnull(text);
+    daemon = atoi(text);
+    free(text);
+    ck_assert_int_gt(daemon, 1);
+    ck_assert_int_ne(daemon, r.res.pid);
+    for (i = 0; i < 100 && !dead(daemon); i++)
+        usleep(10000);
+    ck_assert_msg(dead(daemon), "the daemon %d survived its run", daemon);
+}
+END_TEST
+
 START_TEST(closes_inherited_descriptors_and_clears_env)
 {
     /* ls lists its own descriptors: 0, 1, 2 and 3, the directory it reads */
@@ -376,6 +403,14 @@ run_suite(void)
         else
             unit_skip(others[i]->name, no_ns);
     }
+    /* Container mode's init is a child subreaper, which qemu-user refuses. */
+    if (!can_start)
+        unit_skip(container_mode_ends_daemons_with_the_run->name, why);
+    else if (unit_emulated())
+        unit_skip(container_mode_ends_daemons_with_the_run->name, "qemu-user refuses "
+                  "PR_SET_CHILD_SUBREAPER to its guest");
+    else
+        tcase_add_test(tc, container_mode_ends_daemons_with_the_run);
     if (!can_start)
         unit_skip(refuses_new_namespaces->name, why);
     else if (unit_emulated())

@@ -67,6 +67,7 @@ UNIT_SUITE(diagnose_suite);
 UNIT_SUITE(sockdiag_suite);
 UNIT_SUITE(debuginfo_suite);
 UNIT_SUITE(cgroup_suite);
+UNIT_SUITE(proctree_suite);
 UNIT_SUITE(run_suite);
 UNIT_SUITE(sandbox_suite);
 UNIT_SUITE(report_suite);

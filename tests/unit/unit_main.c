@@ -16,6 +16,7 @@ main(void)
 {
     Suite *(*const all[])(void) = {
         ipcstate_suite, vgxml_suite, diagnose_suite, sockdiag_suite, debuginfo_suite, cgroup_suite,
+        proctree_suite,
         run_suite,
         sandbox_suite,
         report_suite, options_suite,
