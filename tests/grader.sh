@@ -311,24 +311,26 @@ if $full && [ "$(id -u)" -eq 0 ]; then
 fi
 
 echo "# a grader fault is an error, never the student's failure"
-# A reference program that cannot be run (not an executable): every test
-# that pairs the student's program with it is errored, not failed.
-public_workbook "$tmp/broken" "$(command -v "$G")"
-printf 'not a program\n' >"$tmp/broken/build/ref/shmat/shmwriter"
-touch "$tmp/broken/build/ref/shmat/shmwriter"       # newer than the solution: used as is
-IPCGRADE_ROOT=$tmp/broken "$tmp/broken/bin/ipcgrade" grade shmat solutions/shmat \
-    --format json >"$tmp/broken.json" 2>"$tmp/broken.err"
-check "a grading with a grader fault exits 3" [ $? -eq 3 ]
-jq_true "errored tests cost no points, blame no code and say what failed" "$tmp/broken.json" \
-    '.errors > 0 and .score == .max_score and
-     ([.tests[] | select(.outcome == "error")] | length == $n and
-      all(.max_score == 0 and (.output | test("could not run this test")) and
-          (.output | test("could not start shmwriter")) and (.output | test("Hint") | not)))' \
-    --argjson n "$(jq '.errors' "$tmp/broken.json" 2>/dev/null || echo -1)"
-IPCGRADE_ROOT=$tmp/broken "$tmp/broken/bin/ipcgrade" grade shmat solutions/shmat \
-    >"$tmp/broken.txt" 2>&1
-check "the text report marks them ERROR and says they cost no points" \
-    sh -c "grep -q '^  ERROR' '$tmp/broken.txt' && grep -q 'costs no points\|cost no points' '$tmp/broken.txt'"
+if $full; then     # the reference programs and solutions: not in the handout
+    # A reference program that cannot be run (not an executable): every test
+    # that pairs the student's program with it is errored, not failed.
+    public_workbook "$tmp/broken" "$(command -v "$G")"
+    printf 'not a program\n' >"$tmp/broken/build/ref/shmat/shmwriter"
+    touch "$tmp/broken/build/ref/shmat/shmwriter"   # newer than the solution: used as is
+    IPCGRADE_ROOT=$tmp/broken "$tmp/broken/bin/ipcgrade" grade shmat solutions/shmat \
+        --format json >"$tmp/broken.json" 2>"$tmp/broken.err"
+    check "a grading with a grader fault exits 3" [ $? -eq 3 ]
+    jq_true "errored tests cost no points, blame no code and say what failed" "$tmp/broken.json" \
+        '.errors > 0 and .score == .max_score and
+         ([.tests[] | select(.outcome == "error")] | length == $n and
+          all(.max_score == 0 and (.output | test("could not run this test")) and
+              (.output | test("could not start shmwriter")) and (.output | test("Hint") | not)))' \
+        --argjson n "$(jq '.errors' "$tmp/broken.json" 2>/dev/null || echo -1)"
+    IPCGRADE_ROOT=$tmp/broken "$tmp/broken/bin/ipcgrade" grade shmat solutions/shmat \
+        >"$tmp/broken.txt" 2>&1
+    check "the text report marks them ERROR and says they cost no points" \
+        sh -c "grep -q '^  ERROR' '$tmp/broken.txt' && grep -q 'costs no points\|cost no points' '$tmp/broken.txt'"
+fi
 # A compiler the grader cannot start (no gcc on its PATH) is not a student's
 # program that does not compile.
 mkdir -p "$tmp/no-compiler"
