@@ -16,6 +16,23 @@ struct proc_link {
     pid_t pid, ppid;
 };
 
+pid_t
+proctree_parent(pid_t pid)
+{
+    char path[64], *stat, *close_paren;
+    int ppid = 0;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if ((stat = read_file_tail(path, 4096, NULL, NULL)) == NULL)
+        return 0;               /* it has just exited */
+    /* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
+    close_paren = strrchr(stat, ')');
+    if (close_paren == NULL || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+        ppid = 0;
+    free(stat);
+    return (pid_t)ppid;
+}
+
 /* Every process of /proc with its parent; *n set. NULL if /proc cannot be
  * read. */
 static struct proc_link *
@@ -30,22 +47,13 @@ read_links(size_t *n)
     if (d == NULL)
         return NULL;
     while ((e = readdir(d)) != NULL) {
-        char path[64], *stat, *close_paren;
-        int ppid;
+        pid_t pid = (pid_t)atoi(e->d_name), ppid;
 
-        if (e->d_name[0] < '1' || e->d_name[0] > '9')
-            continue;
-        snprintf(path, sizeof path, "/proc/%.16s/stat", e->d_name);
-        if ((stat = read_file_tail(path, 4096, NULL, NULL)) == NULL)
-            continue;           /* it has just exited */
-        /* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
-        close_paren = strrchr(stat, ')');
-        if (close_paren && sscanf(close_paren + 1, " %*c %d", &ppid) == 1) {
-            if (*n == cap)
-                links = xrealloc(links, (cap = cap ? 2 * cap : 256) * sizeof *links);
-            links[(*n)++] = (struct proc_link){ (pid_t)atoi(e->d_name), (pid_t)ppid };
-        }
-        free(stat);
+        if (e->d_name[0] < '1' || e->d_name[0] > '9' || (ppid = proctree_parent(pid)) == 0)
+            continue;           /* not a process, or it has just exited */
+        if (*n == cap)
+            links = xrealloc(links, (cap = cap ? 2 * cap : 256) * sizeof *links);
+        links[(*n)++] = (struct proc_link){ pid, ppid };
     }
     closedir(d);
     if (links == NULL)
@@ -105,15 +113,20 @@ proctree_memory_kib(pid_t root)
 }
 
 void
+proctree_kill_descendants(pid_t root)
+{
+    pid_t pids[1024];
+    long n = proctree_descendants(root, pids, ARRAY_LEN(pids));
+
+    for (long i = 0; i < n && i < (long)ARRAY_LEN(pids); i++)
+        kill(pids[i], SIGKILL);
+}
+
+void
 proctree_kill_children(void)
 {
-    pid_t kids[1024];
-
     for (;;) {
-        long n = proctree_descendants(getpid(), kids, ARRAY_LEN(kids));
-
-        for (long i = 0; i < n && i < (long)ARRAY_LEN(kids); i++)
-            kill(kids[i], SIGKILL);
+        proctree_kill_descendants(getpid());
         /* One child at a time: each reaped child may hand us its own. */
         if (waitpid(-1, NULL, __WALL) == -1 && errno == ECHILD)
             return;

@@ -280,11 +280,11 @@ on_tick(int sig)
     (void)sig;
 }
 
+static void kill_run(void);
+
 /* In I, where no control group bounds the run: 20 times a second, add up
  * what the run's processes use, report its peak ("T KIB") and end them all
  * ("M KIB") once it passes the bound. */
-static void kill_run(void);
-
 static void
 watch_memory(const struct launch *l, int status_fd, long long *peak)
 {
@@ -334,16 +334,10 @@ watch_disk(int status_fd)
 static void
 kill_run(void)
 {
-    pid_t pids[1024];
-    long n;
-
-    if (sandbox_mode == SANDBOX_FULL) {
+    if (sandbox_mode == SANDBOX_FULL)
         kill(-1, SIGKILL);      /* from pid 1: everyone in the namespace but I */
-        return;
-    }
-    n = proctree_descendants(getpid(), pids, ARRAY_LEN(pids));
-    for (long i = 0; i < n && i < (long)ARRAY_LEN(pids); i++)
-        kill(pids[i], SIGKILL);
+    else
+        proctree_kill_descendants(getpid());
 }
 
 static void

@@ -47,6 +47,7 @@
  * What is defended and what is not: grader/README.md, "The sandbox". */
 #define _GNU_SOURCE
 #include "ns.h"
+#include "proctree.h"
 #include "sandbox.h"
 #include "test.h"
 #include "util.h"
@@ -162,36 +163,49 @@ first_slot(void)
     return slot;
 }
 
+/* The folder of the claims: /run's, else /tmp's; NULL (errno set) where
+ * neither can be ours. */
+static const char *
+claims_dir(void)
+{
+    return uid_dir_ready(UID_DIR) == 0 ? UID_DIR : uid_dir_ready(UID_DIR_TMP) == 0
+           ? UID_DIR_TMP : NULL;
+}
+
+/* Lock slot's file in dir if nobody holds it: return the descriptor, or
+ * -1 with errno (EWOULDBLOCK: it is held). */
+static int
+lock_slot(const char *dir, unsigned slot)
+{
+    char path[PATH_MAX];
+    int fd, err;
+
+    snprintf(path, sizeof path, "%s/uid-%u", dir, slot);
+    fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return fd;
+    err = errno;
+    close(fd);
+    errno = err;
+    return -1;
+}
+
 int
 sandbox_claim_uid(const char *dir, uid_t *uid)
 {
-    char path[PATH_MAX];
     unsigned start = first_slot();
 
-    if (dir == NULL) {
-        dir = UID_DIR;
-        if (uid_dir_ready(dir) == -1) {
-            dir = UID_DIR_TMP;
-            if (uid_dir_ready(dir) == -1)
-                return -1;
-        }
-    }
+    if (dir == NULL && (dir = claims_dir()) == NULL)
+        return -1;
     for (unsigned i = 0; i < UID_SLOTS; i++) {
         unsigned slot = (start + i) % UID_SLOTS;
-        int fd, err;
+        int fd = lock_slot(dir, slot);
 
-        snprintf(path, sizeof path, "%s/uid-%u", dir, slot);
-        fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd == -1)
-            return -1;
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        if (fd >= 0) {
             *uid = UID_CLAIMED + slot;
             return fd;
         }
-        err = errno;
-        close(fd);
-        errno = err;
-        if (err != EWOULDBLOCK)
+        if (errno != EWOULDBLOCK)
             return -1;
     }
     errno = EAGAIN;
@@ -669,8 +683,6 @@ guard_ancestors(void)
     nguarded = 0;
     guarded[nguarded++] = (__u32)-1;
     while (pid > 0 && nguarded + 2 <= GUARDED_MAX) {
-        char path[64], *stat, *paren;
-        int ppid = 0;
         pid_t group = getpgid(pid);
 
         guarded[nguarded++] = (__u32)pid;
@@ -678,13 +690,7 @@ guard_ancestors(void)
          * program's own group, stays allowed. */
         if (group > 0)
             guarded[nguarded++] = (__u32)-group;
-        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-        stat = read_file_tail(path, 4096, NULL, NULL);
-        paren = stat ? strrchr(stat, ')') : NULL;
-        if (paren == NULL || sscanf(paren + 1, " %*c %d", &ppid) != 1)
-            ppid = 0;
-        free(stat);
-        pid = pid == 1 ? 0 : ppid;
+        pid = pid == 1 ? 0 : proctree_parent(pid);
     }
 }
 
@@ -803,22 +809,16 @@ probe_full_mode(char *why, size_t len)
         return;
     }
     if (child == 0) {
-        const char *step = NULL;
+        char step[256];
         pid_t init;
 
         close(fds[0]);
-        if (ns_unshare(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS) == -1)
-            step = "new IPC, network and mount namespaces";
-        else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-            step = "private mounts";
-        else if (sandbox_set_ipc_limit(namespace_limits[0][0], namespace_limits[0][1]) == -1)
-            step = "the new namespace's IPC limits in /proc/sys/kernel";
+        if (enter_namespaces(step, sizeof step) == -1)
+            dprintf(fds[1], "the grader %s", step);
         else if ((init = ns_fork_pid()) == 0)
             _exit(0);
         else if (init == -1 || waitpid(init, &status, 0) != init || status != 0)
-            step = "a PID namespace";
-        if (step)
-            dprintf(fds[1], "the machine refused %s (%s)", step, strerror(errno));
+            dprintf(fds[1], "the grader could not make a PID namespace (%s)", strerror(errno));
         _exit(0);
     }
     close(fds[1]);
@@ -854,33 +854,6 @@ sandbox_choose_mode(const char **why)
 }
 
 /* ---- container mode: what no grading holds any more ---- */
-
-/* The folder of the uid claims, or NULL. */
-static const char *
-claims_dir(void)
-{
-    return uid_dir_ready(UID_DIR) == 0 ? UID_DIR : uid_dir_ready(UID_DIR_TMP) == 0
-           ? UID_DIR_TMP : NULL;
-}
-
-/* Hold uid's claim if nobody does: return the descriptor to close, or -1
- * (held, or not a uid of the range). */
-static int
-hold_free_claim(const char *dir, uid_t uid)
-{
-    char path[PATH_MAX];
-    int fd;
-
-    if (uid < UID_CLAIMED || uid >= UID_CLAIMED + UID_SLOTS)
-        return -1;
-    snprintf(path, sizeof path, "%s/uid-%u", dir, (unsigned)(uid - UID_CLAIMED));
-    fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == -1) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
 
 /* How many PID namespaces down from /proc's a process is: the number of
  * pids on its NSpid line. */
@@ -1086,7 +1059,7 @@ sandbox_sweep(const struct ipc_set *before)
     ipc_snapshot(&objects);
     n = uids_in_use(uids, ARRAY_LEN(uids), &objects);
     for (size_t i = 0; i < n; i++) {
-        int claim = hold_free_claim(dir, uids[i]);
+        int claim = lock_slot(dir, uids[i] - UID_CLAIMED);    /* uids_in_use(): in range */
 
         if (claim == -1)
             continue;           /* a test of some grading is using it */

@@ -110,6 +110,8 @@ unsigned long ipc_limit(const char *name, unsigned long value);
  * set to value (no more objects), or in container mode the error injected
  * (r's fault), which the details say. */
 void no_room_for(struct run *r, const char *name, const char *value, const char *call);
+/* The same for a run made elsewhere: the fault to give it, or NULL. */
+const char *no_room_fault(const char *name, const char *value, const char *call);
 /* End the test as not gradable here (an error) when, in container mode,
  * the machine's namespace holds objects of this kind that the test did not
  * make: a test that counts every object of the namespace needs it alone. */

@@ -442,14 +442,23 @@ ipc_limit(const char *name, unsigned long value)
     return set_ipc_limit(name, test_strf("%lu", value)) ? value : kernel_limit(name);
 }
 
+const char *
+no_room_fault(const char *name, const char *value, const char *call)
+{
+    if (set_ipc_limit(name, value))
+        return NULL;
+    feedback('D', test_strf("(ENOSPC was injected into %s(): in container mode the grader "
+                            "cannot lower the machine's %s)", call, name));
+    return test_strf("%s:ENOSPC", call);
+}
+
 void
 no_room_for(struct run *r, const char *name, const char *value, const char *call)
 {
-    if (set_ipc_limit(name, value))
-        return;
-    r->req.fault = test_strf("%s:ENOSPC", call);
-    feedback('D', test_strf("(ENOSPC was injected into %s(): in container mode the grader "
-                            "cannot lower the machine's %s)", call, name));
+    const char *fault = no_room_fault(name, value, call);
+
+    if (fault)
+        r->req.fault = fault;
 }
 
 unsigned long

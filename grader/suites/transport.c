@@ -466,21 +466,19 @@ set_removed(void)
 static void
 create_fails_cleanly(void)
 {
-    /* In container mode the limits cannot be lowered: the error is injected. */
-    const char *no_sets = set_ipc_limit("sem", "32000 1024000000 500 0") ? NULL
-                        : "semget:ENOSPC";
-
-    create_fails(no_sets, "When no semaphore set can be made (SEMMNI is 0: semget() fails "
-                 "with ENOSPC)", "No space left on device", "create() returns NULL with "
-                 "errno as semget() left it; the driver reports it.");
+    create_fails(no_room_fault("sem", "32000 1024000000 500 0", "semget"),
+                 "When no semaphore set can be made (SEMMNI is 0: semget() fails with ENOSPC)",
+                 "No space left on device", "create() returns NULL with errno as semget() left "
+                 "it; the driver reports it.");
     set_ipc_limit("sem", "32000 1024000000 500 32000");
     create_fails("shmat:ENOMEM", "When shmat() fails (ENOMEM)", "Cannot allocate memory",
                  "Check shmat()'s result against (void *) -1.");
     create_fails("semctl:EINVAL:1", "When the semctl() that sets the first values fails "
                  "(EINVAL)", "Invalid argument", "Check semctl()'s result: a set whose "
                  "values were never set would deadlock at once.");
-    create_fails(set_ipc_limit("shmmni", "0") ? NULL : "shmget:ENOSPC", "When no segment can be made (SHMMNI is 0: shmget() fails with "
-                 "ENOSPC)", "No space left on device", "Check shmget()'s result.");
+    create_fails(no_room_fault("shmmni", "0", "shmget"),
+                 "When no segment can be made (SHMMNI is 0: shmget() fails with ENOSPC)",
+                 "No space left on device", "Check shmget()'s result.");
 }
 
 static void
