@@ -87,6 +87,8 @@ struct launch {
     int join[2];                /* cgroup_open_join() of the run's group, or -1s */
     long long watch_kib;        /* no group: I's watchdog bound on the run's memory */
     bool watch_disk;            /* container mode: I's watchdog bounds the scratch folder */
+    int (*init_does)(const void *arg);  /* req.init_does, done in I before P */
+    const void *init_arg;
 };
 
 static void
@@ -166,6 +168,8 @@ prepare_launch(const struct run *r, struct launch *l)
                   "instructor grades.", r->req.prog);
     memset(l, 0, sizeof *l);
     snprintf(l->program, sizeof l->program, "%s/%s", dir, r->req.prog);
+    l->init_does = r->req.init_does;
+    l->init_arg = r->req.init_arg;
     run_path(r->state->seq, "vg", l->vgdir, sizeof l->vgdir);
     run_path(r->state->seq, "in", l->in, sizeof l->in);
     run_path(r->state->seq, "out", l->out, sizeof l->out);
@@ -403,6 +407,10 @@ init_main(const struct launch *l, int status_fd)
      * container mode the machine's (where I's pid is its own); where it
      * would see neither, RLIMIT_AS alone bounds each one. */
     watchdog = l->watch_kib > 0 && (private_proc || sandbox_mode == SANDBOX_CONTAINER);
+    if (l->init_does && l->init_does(l->init_arg) == -1) {
+        dprintf(status_fd, "E %d\n", errno);
+        _exit(1);
+    }
     p = fork();
     if (p == -1) {
         dprintf(status_fd, "E %d\n", errno);

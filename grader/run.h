@@ -26,6 +26,12 @@ struct run_request {
     double timeout;             /* seconds; 0 picks the default */
     int out_lines;              /* a failure shows only this many last lines of stdout
                                    (a long log); 0: the usual tail */
+    /* Done by the run's init just before it starts the program: an IPC call
+     * by a process the program can see, where the test's own calls show as
+     * pid 0 (run_init_seen()). It runs after the clone, so system calls
+     * only; -1 with errno set is the grader's error. NULL: nothing. */
+    int (*init_does)(const void *arg);
+    const void *init_arg;
 };
 
 /* Which of the grader's limits ended a run (run_limit_words() says it). */

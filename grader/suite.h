@@ -122,6 +122,13 @@ void need_namespace_alone(enum ipc_kind kind);
 unsigned long grader_pid_seen(pid_t pid);
 /* Words for a hint: why that is. */
 const char *grader_pid_words(void);
+/* The pid of a run's init (the process the program is started from, which
+ * did req.init_does and dropped the segments the test had attached) as
+ * IPC_STAT reports it to the program: 1, the first pid of the run's PID
+ * namespace, in the full mode; the pid itself in container mode. */
+unsigned long run_init_seen(pid_t pid);
+/* Words for a hint: who that is. */
+const char *run_init_words(void);
 /* Sleep until the clock shows a new second: two events on either side of
  * this get different IPC timestamps (which count whole seconds). */
 void wait_next_second(void);

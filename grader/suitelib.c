@@ -476,6 +476,22 @@ grader_pid_words(void)
         : "The grader's processes made those calls, and IPC_STAT reports their pids.";
 }
 
+unsigned long
+run_init_seen(pid_t pid)
+{
+    return sandbox_mode == SANDBOX_FULL ? 1 : (unsigned long)pid;
+}
+
+const char *
+run_init_words(void)
+{
+    return sandbox_mode == SANDBOX_FULL
+        ? "The grader starts your program from the first process of its PID namespace "
+          "(pid 1 there), which made that call just before."
+        : "The grader starts your program from a process of its own, which made that "
+          "call just before.";
+}
+
 void
 need_namespace_alone(enum ipc_kind kind)
 {

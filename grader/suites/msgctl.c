@@ -34,13 +34,15 @@ put(int qid, long type, size_t size)
         test_error("The grader could not send a message: %s", strerror(errno));
 }
 
-static void
-take(int qid, long type)
+/* In a run's init, just before the program (struct run_request's
+ * init_does): receive the message of type 2 from the queue *arg, so that
+ * the last receiver is a process the program can see. */
+static int
+init_takes_type_2(const void *arg)
 {
     struct { long mtype; char mtext[512]; } m;
 
-    if (msgrcv(qid, &m, sizeof m.mtext, type, IPC_NOWAIT) == -1)
-        test_error("The grader could not receive a message: %s", strerror(errno));
+    return msgrcv(*(const int *)arg, &m, sizeof m.mtext, 2, IPC_NOWAIT) == -1 ? -1 : 0;
 }
 
 static struct msqid_ds
@@ -118,12 +120,15 @@ stat_fields(void)
     put(qid, 2, 30);
     put(qid, 3, 50);                    /* stime: now */
     wait_next_second();
-    take(qid, 2);                       /* 2 messages, 70 bytes left; rtime: a second on */
     set_qbytes(qid, 8000);
+    /* 2 messages, 70 bytes left; rtime a second on; lrpid, unlike lspid, a
+     * pid the program sees. */
+    r.req.init_does = init_takes_type_2;
+    r.req.init_arg = &qid;
+    run_program(&r);
     ds = stat_of(qid);
     if (ds.msg_stime == ds.msg_rtime)
         test_error("The grader could not give its queue a send and a receive time apart.");
-    run_program(&r);
     expect_success(&r);
     expect_line_is(&r, "msqid", "the id", (unsigned long)qid, "Print the MSQID you were "
                    "given.");
@@ -147,9 +152,9 @@ stat_fields(void)
                    "msg_lspid is the last sender's pid as seen from the caller's PID "
                    "namespace; the grader sent the messages. %s Print ds.msg_lspid.",
                    grader_pid_words()));
-    expect_line_is(&r, "lrpid", "msg_lrpid", grader_pid_seen(ds.msg_lrpid), test_strf(
-                   "msg_lrpid is the last receiver's pid; the grader received. %s Print "
-                   "ds.msg_lrpid.", grader_pid_words()));
+    expect_line_is(&r, "lrpid", "msg_lrpid", run_init_seen(ds.msg_lrpid), test_strf(
+                   "msg_lrpid is the last receiver's pid, not the last sender's. %s Print "
+                   "ds.msg_lrpid.", run_init_words()));
     expect_line_is(&r, "stime", "msg_stime", (unsigned long)ds.msg_stime, "msg_stime is the "
                    "time of the last msgsnd(), in seconds since 1970 (the grader sent, then "
                    "received a second later).");

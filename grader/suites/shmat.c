@@ -46,6 +46,9 @@ static const double hall[] = { 1, 2.5, -0.125 };
                         "8", "9", "10.25", "11", "-12", "13", "14", "15.5"
 static const double full[] = { 0.5, -1, 2.25, 3, 4.75, -5, 6, 7.5, 8, 9, 10.25, 11, -12,
                                13, 14, 15.5 };
+/* The longest NAME there is: 31 characters, and name[]'s '\0' in its last byte. */
+#define LONGEST         "north-east-corner-of-the-cellar"
+_Static_assert(sizeof LONGEST == NAME_SIZE, "NAME_SIZE - 1 characters");
 
 /* How long a writer may take to say "ready", and to run in all. */
 #define READY_SECS      5
@@ -265,6 +268,12 @@ writer_record(void)
             test_fail(&w, "The record's values[%zu] should be %g but is %g. Store the "
                           "VALUE arguments as doubles, in order.", i, kitchen[i],
                       rec.values[i]);
+    for (size_t i = ARRAY_LEN(kitchen); i < MAX_VALUES; i++)
+        if (rec.values[i] != 0)
+            test_fail(&w, "With 3 values, the record's values[%zu] should be left as the "
+                      "new segment had it (0), but it is %g: your loop writes past the "
+                      "last value. Copy values[0] to values[count - 1] only.", i,
+                      rec.values[i]);
     expect_finished(&w);
     expect_ulong(&w, "The id your writer printed (\"shmid N\")",
                  (unsigned long)expect_field(&w, "shmid", "the id shmget() returned"),
@@ -303,9 +312,13 @@ writer_removes(void)
 static void
 writer_to_reference_reader(void)
 {
-    struct run w = RUN("shmwriter", KEY, FULL);
+    struct run w = RUN("shmwriter", KEY, LONGEST, "0.5", "-1", "2.25", "3", "4.75", "-5",
+                       "6", "7.5", "8", "9", "10.25", "11", "-12", "13", "14", "15.5");
     struct run rr = RUN("shmreader", KEY);
-    const char *want = expected_output("cellar", full, ARRAY_LEN(full));
+    const char *want = expected_output(LONGEST, full, ARRAY_LEN(full));
+    unsigned char past[8];
+    struct ipc_obj seg;
+    unsigned char *p;
 
     rr.req.reference = true;
     start_writer(&w);
@@ -314,16 +327,29 @@ writer_to_reference_reader(void)
     if (rr.res.exit_code != 0)
         reference_reader_failed(&rr);
     expect_output(&rr, want, "The reference reader printed what it found in your record: "
-                  "check count, name and values[] (all 16 of them).");
+                  "check count, name (all 31 characters of it: give snprintf() "
+                  "sizeof(rec->name)) and values[] (all 16 of them).");
+    /* The segment is 168 bytes, but the kernel maps whole pages: a value
+     * written one past values[15] lands in the page, where a new segment
+     * has zeros. */
+    seg = segment_by_key(&w, "While your writer was ready");
+    p = grader_attach(seg.id, true);
+    memcpy(past, p + sizeof(struct record), sizeof past);
+    shmdt(p);
+    for (size_t i = 0; i < sizeof past; i++)
+        if (past[i] != 0)
+            test_fail(&w, "With 16 values, your writer wrote past the end of the record "
+                          "(the 8 bytes after values[15] are not 0): the loop writes one "
+                          "value too many. Copy values[0] to values[count - 1] only.");
     run_stop_with(&w, SIGTERM);
 }
 
 static void
 reader_from_reference_writer(void)
 {
-    struct run w = RUN("shmwriter", KEY, HALL);
+    struct run w = RUN("shmwriter", KEY, LONGEST, "1", "2.5", "-0.125");
     struct run r = RUN("shmreader", KEY);
-    const char *want = expected_output("hall", hall, ARRAY_LEN(hall));
+    const char *want = expected_output(LONGEST, hall, ARRAY_LEN(hall));
     struct ipc_obj seg;
 
     w.req.reference = true;
@@ -392,13 +418,15 @@ reader_checks_record(void)
     static const struct {
         const char *what;
         uint32_t magic, count;
-        bool long_name;
+        const char *name;       /* NULL: 32 bytes of 'x', no '\0' */
     } cases[] = {
         { "an empty segment (a writer that has not written its record yet: magic 0)",
-          0, 0, false },
+          0, 0, "" },
+        { "a record without its magic number (a writer still writing: count and name "
+          "are there, magic is still 0)", 0, 2, "x" },
         { "a record whose count is 1000, far above MAX_VALUES (16)", RECORD_MAGIC, 1000,
-          false },
-        { "a record whose name fills all 32 bytes, with no '\\0'", RECORD_MAGIC, 2, true },
+          "broken" },
+        { "a record whose name fills all 32 bytes, with no '\\0'", RECORD_MAGIC, 2, NULL },
     };
 
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -409,10 +437,10 @@ reader_checks_record(void)
         memset(&rec, 0, sizeof rec);
         rec.magic = cases[i].magic;
         rec.count = cases[i].count;
-        if (cases[i].long_name)
+        if (cases[i].name == NULL)
             memset(rec.name, 'x', sizeof rec.name);
-        else if (rec.magic != 0)
-            strcpy(rec.name, "broken");
+        else
+            strcpy(rec.name, cases[i].name);
         for (size_t v = 0; v < MAX_VALUES; v++)
             rec.values[v] = (double)v;
         grader_write(id, &rec, sizeof rec);
@@ -442,19 +470,27 @@ reader_checks_record(void)
 static void
 reader_small_segment(void)
 {
-    struct run r = RUN("shmreader", KEY);
-    uint32_t head[2] = { RECORD_MAGIC, 1 };
-    int id = grader_segment(KEY_NUM, sizeof head, 0600);
+    /* 8 bytes, and one byte short: a size of sizeof(struct record) - 1 in
+     * shmget() would take the second. */
+    static const size_t sizes[] = { 8, sizeof(struct record) - 1 };
 
-    grader_write(id, head, sizeof head);
-    run_program(&r);
-    reader_crashed(&r);
-    expect_error_exit(&r, "When the segment with the key has only 8 bytes, too few for a "
-                      "record");
-    expect_stderr_has(&r, "Invalid argument", "Open the segment with shmget(key, "
-                      "sizeof(struct record), 0): the kernel then refuses a segment too "
-                      "small for the record (EINVAL), instead of letting you read past its "
-                      "end.");
+    for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
+        struct run r = RUN("shmreader", KEY);
+        struct record rec = { .magic = RECORD_MAGIC, .count = 1, .name = "short" };
+        int id = grader_segment(KEY_NUM, sizes[i], 0600);
+
+        grader_write(id, &rec, sizes[i]);
+        run_program(&r);
+        reader_crashed(&r);
+        expect_error_exit(&r, test_strf("When the segment with the key has only %zu bytes, "
+                                        "too few for a record of %zu", sizes[i],
+                                        sizeof(struct record)));
+        expect_stderr_has(&r, "Invalid argument", "Open the segment with shmget(key, "
+                          "sizeof(struct record), 0): the kernel then refuses a segment too "
+                          "small for the record (EINVAL), instead of letting you read past "
+                          "its end.");
+        grader_remove(IPC_KIND_SHM, id);
+    }
 }
 
 static void

@@ -285,6 +285,32 @@ START_TEST(runs_do_not_inherit_attachments)
 }
 END_TEST
 
+/* init_does: write the caller's pid to the pipe *arg. */
+static int
+write_own_pid(const void *arg)
+{
+    return dprintf(*(const int *)arg, "%d", (int)getpid()) > 0 ? 0 : -1;
+}
+
+START_TEST(init_does_its_call_in_the_programs_parent)
+{
+    struct run r = RUN("sh", "-c", "echo $PPID");
+    int fds[2];
+    char buf[16] = "";
+
+    ck_assert_int_eq(pipe(fds), 0);
+    r.req.init_does = write_own_pid;
+    r.req.init_arg = &fds[1];
+    run_program(&r);
+    close(fds[1]);
+    ck_assert_int_gt(read(fds[0], buf, sizeof buf - 1), 0);
+    close(fds[0]);
+    /* pid 1 of the run's namespace: the process the program is started from */
+    ck_assert_str_eq(buf, "1");
+    ck_assert_str_eq(r.res.out, "1\n");
+}
+END_TEST
+
 START_TEST(notices_an_early_exit)
 {
     struct run r = RUN("sh", "-c", "exit 3");
@@ -364,7 +390,8 @@ run_suite(void)
         captures_output_and_status, feeds_stdin_and_reports_signals, times_out_and_says_where,
         kills_setsid_daemons_with_the_run, closes_inherited_descriptors_and_clears_env,
         caps_output_and_keeps_its_tail, runs_in_the_background_and_takes_signals,
-        stops_a_run_on_demand, runs_do_not_inherit_attachments, notices_an_early_exit,
+        stops_a_run_on_demand, runs_do_not_inherit_attachments,
+        init_does_its_call_in_the_programs_parent, notices_an_early_exit,
         records_cpu_time_and_peak_memory, counts_the_cpu_time_of_a_stopped_run,
         names_the_cpu_limit, names_the_file_size_limit,
     };
