@@ -12,7 +12,10 @@
  * student's programs with the reference ones, several at once. A wait that
  * can no longer end (the server idle in msgrcv(), nothing for anyone in the
  * queue) is cut short and explained with what the queue holds and where
- * the programs are blocked. */
+ * the programs are blocked. The error paths (every msgget(), msgsnd(),
+ * msgrcv() and msgctl() failing, EINTR retried, E2BIG when the queue
+ * changed meanwhile) are reached with the fault library
+ * (grader/preload/faultinject.c). */
 #define _GNU_SOURCE
 #include "suite.h"
 #include "../../exercises/include/msgservice.h"
@@ -485,6 +488,11 @@ server_replies(void)
     if (!run_wait_output(&srv, test_strf("ready msqid %d\n", qid), 1))
         server_stuck(&srv, qid, "The server's first line should be \"ready msqid N\", with "
                      "the id msgget() returned for the service's queue.");
+    if ((queue_stat(qid).msg_perm.mode & 0777) != 0600)
+        run_fail_halt(&srv, "The server's queue has mode %03o; it should be 600 (read and "
+                      "write for its owner only): msgget(key, IPC_CREAT | 0600). Anybody "
+                      "could read the requests or forge replies in a queue others can "
+                      "write.", queue_stat(qid).msg_perm.mode & 0777);
     put_request(qid, REQ_NORMAL, 1001, "hello");
     n = await_reply(&srv, qid, 1001, &rep, WAIT);
     expect_reply_msg(&srv, n, &rep, 1, "HELLO");
@@ -676,23 +684,27 @@ server_signal_status(void)
 static void
 server_oversized(void)
 {
-    struct { long mtype; long reply_type; char text[SERVICE_TEXT_MAX + 8]; } big;
+    struct { long mtype; long reply_type; char text[SERVICE_TEXT_MAX + 64]; } big;
     struct run srv = RUN("msgserver", KEY);
     struct any_msg m;
     struct reply rep;
     int qid = grader_queue(KEY_NUM, 0600);
 
-    memset(&big, 0, sizeof big);
+    /* Their bytes past the text are not zero: a receive buffer that the
+     * msgsz overflows (sizeof the structure, mtype counted) gets garbage
+     * written past its end. */
+    memset(&big, 0x7f, sizeof big);
     big.mtype = REQ_NORMAL;
     big.reply_type = 1001;
-    strcpy(big.text, "too big");
-    put_message(qid, &big, sizeof big - sizeof big.mtype);
+    memcpy(big.text, "too big", 7);
+    put_message(qid, &big, REQUEST_SIZE + 8);               /* 8 bytes too big */
+    put_message(qid, &big, REQUEST_SIZE + 64);              /* far too big */
     put_request(qid, REQ_NORMAL, 1002, "fine");
     start_server(&srv);
     if (!wait_served(&srv, qid, "served 1 ", WAIT))
-        server_stuck(&srv, qid, "A request 8 bytes larger than REQUEST_SIZE was first in the "
-                     "queue, a proper one behind it; the server should drop the first and "
-                     "serve the second. msgrcv() fails with E2BIG and leaves a message that "
+        server_stuck(&srv, qid, "Two requests larger than REQUEST_SIZE (by 8 and 64 bytes) were "
+                     "first in the queue, a proper one behind them; the server should drop "
+                     "the first two and serve the third. msgrcv() fails with E2BIG and leaves a message that "
                      "is too big in the queue: take it out with MSG_NOERROR, or it blocks "
                      "every request behind it.");
     if (take(qid, 1002, &m) == -1)
@@ -715,6 +727,22 @@ server_oversized(void)
     if (!run_wait_output(&srv, "\ndropped", 1))
         server_stuck(&srv, qid, "The server should log the request it drops, on a line "
                      "starting with \"dropped\".");
+
+    /* A shutdown request that is too big is dropped like any other. */
+    big.mtype = REQ_SHUTDOWN;
+    put_message(qid, &big, REQUEST_SIZE + 8);
+    {
+        struct from_server f = { .srv = &srv, .qid = qid };
+        struct watch w = { .idle = nothing_more, .ctx = &f };
+
+        if (run_watch(&srv, &w, WAIT) == WATCH_EXITED) {
+            run_wait(&srv);
+            test_fail(&srv, "A shutdown request (type 3) 8 bytes larger than REQUEST_SIZE "
+                            "made the server stop. A message too big is dropped, whatever "
+                            "its type: receive with msgsz REQUEST_SIZE (not sizeof(struct "
+                            "request), which counts mtype too), so that it fails with E2BIG.");
+        }
+    }
     server_end(&srv, SIGTERM);
 }
 
@@ -966,7 +994,8 @@ bad_usage(void)
         { "msgclient", "-t", "1001", KEY, "a text far too long to fit in one request of "
           "fifty-six bytes" },
         { "msgclient", "-x", KEY, "x" }, { "msgclient", "-s", KEY, "extra" },
-        { "msgclient", "-t", "1001", KEY, "" },
+        { "msgclient", "-t", "1001", KEY, "" }, { "msgserver", "keyfile:0" },
+        { "msgserver", ":1" }, { "msgclient", "-t", "1001", "keyfile:256", "x" },
     };
     struct ipc_set before;
     int qid = grader_queue(KEY_NUM, 0600);
@@ -983,6 +1012,326 @@ bad_usage(void)
         expect_ulong(&r, "The number of messages in the queue after a usage error",
                      queue_stat(qid).msg_qnum, 0, "A wrong command line must send nothing.");
     }
+}
+
+/* The server's reply meets a full queue: it must wait in msgsnd() for room
+ * (flags 0), go on waiting after a signal handler ran (EINTR, SIGUSR1 here),
+ * and send the reply once there is room. The queue is made full by a
+ * message of the grader's behind the request and a msg_qbytes lowered to
+ * one message (IPC_SET may set it below what the queue holds). */
+static void
+server_full_queue(void)
+{
+    struct run srv = RUN("msgserver", KEY);
+    struct msqid_ds ds;
+    struct reply rep;
+    struct any_msg m;
+    ssize_t n;
+    int qid = grader_queue(KEY_NUM, 0600);
+
+    put_request(qid, REQ_NORMAL, 1001, "wait for room");
+    put_reply(qid, 5000, 1, "FILLS THE QUEUE");
+    ds = queue_stat(qid);
+    ds.msg_qbytes = REPLY_SIZE;                 /* room for one message */
+    if (msgctl(qid, IPC_SET, &ds) == -1)
+        test_error("The grader could not lower msg_qbytes: %s", strerror(errno));
+    start_server(&srv);
+    if (!run_wait_asleep_in(&srv, SYS_msgsnd, NULL, WAIT)) {
+        if (!run_alive(&srv)) {
+            run_wait(&srv);
+            test_fail(&srv, "The queue was full when the server had a reply to send, and the "
+                            "server exited. msgsnd(qid, &rep, REPLY_SIZE, 0) (no IPC_NOWAIT) "
+                            "waits until there is room.");
+        }
+        server_stuck(&srv, qid, "The queue was full when the server had a reply to send: it "
+                     "should wait in msgsnd() until there is room.");
+    }
+    run_signal(&srv, SIGUSR1);
+    if (run_wait_exit(&srv, 0.5)) {
+        test_fail(&srv, "SIGUSR1 arrived while the server waited in msgsnd() for room for a "
+                        "reply, and the server exited. msgsnd() fails with EINTR when a "
+                        "signal handler runs; unless the signal asks it to stop, the server "
+                        "must send the reply again.");
+    }
+    if (!run_wait_asleep_in(&srv, SYS_msgsnd, NULL, WAIT))
+        server_stuck(&srv, qid, "After SIGUSR1, the queue still full, the server should go on "
+                     "waiting in msgsnd() to send its reply.");
+    take(qid, 5000, &m);                        /* make room */
+    n = await_reply(&srv, qid, 1001, &rep, WAIT);
+    expect_reply_msg(&srv, n, &rep, 1, "WAIT FOR ROOM");
+    server_end(&srv, SIGTERM);
+}
+
+/* E2BIG from the main loop's msgrcv(), but the message changed before
+ * drop_oversized()'s second msgrcv() (the fault library makes the first
+ * fail): a proper request slipped in front (with a reply of another client
+ * ahead of it, which is not the server's to take), and then nothing at all
+ * (the second msgrcv() finds nothing: ENOMSG, not an error). */
+static void
+server_oversized_gone(void)
+{
+    struct run srv = RUN("msgserver", KEY);
+    struct reply rep;
+    struct any_msg m;
+    ssize_t n;
+    int qid = grader_queue(KEY_NUM, 0600);
+
+    put_reply(qid, 1001, 9, "NOT A REQUEST");
+    put_request(qid, REQ_NORMAL, 1002, "slipped in");
+    srv.req.fault = "msgrcv:E2BIG:1,msgrcv:E2BIG:3";
+    start_server(&srv);
+    n = await_reply(&srv, qid, 1002, &rep, WAIT);
+    if (run_wait_output(&srv, "dropped", 0))
+        run_fail_halt(&srv, "msgrcv() failed with E2BIG, but when the server took the "
+                      "message out the first request was a proper one (64 bytes): it should "
+                      "have been served, not dropped. With a buffer one byte larger than a "
+                      "request and MSG_NOERROR, a proper request comes back whole, and only "
+                      "a longer one is the oversized request.");
+    expect_reply_msg(&srv, n, &rep, 1, "SLIPPED IN");
+    if (take(qid, 1001, &m) == -1)
+        run_fail_halt(&srv, "Another client's reply (type 1001) was in the queue before the "
+                      "request, and it is gone: the server took it. After E2BIG, take the "
+                      "request out with msgtyp -3 too, never 0. %s", queue_words(qid));
+    if (!run_wait_asleep_in(&srv, SYS_msgrcv, NULL, WAIT)) {
+        if (!run_alive(&srv)) {
+            run_wait(&srv);
+            test_fail(&srv, "After E2BIG, the message was gone when the server tried to take "
+                            "it out (msgrcv() with IPC_NOWAIT failed with ENOMSG), and the "
+                            "server exited. ENOMSG there is not an error: go on serving.");
+        }
+        server_stuck(&srv, qid, "After serving, the server should wait in msgrcv() for the "
+                     "next request.");
+    }
+    if (run_wait_output(&srv, "dropped", 0))
+        run_fail_halt(&srv, "After E2BIG the queue held no request any more (the second "
+                      "msgrcv() failed with ENOMSG), yet the server printed a \"dropped\" "
+                      "line: on failure, msgrcv()'s buffer holds nothing to report.");
+    put_request(qid, REQ_URGENT, 1003, "still here");
+    n = await_reply(&srv, qid, 1003, &rep, WAIT);
+    expect_reply_msg(&srv, n, &rep, 2, "STILL HERE");
+    server_end(&srv, SIGTERM);
+}
+
+/* Every failure of the server's calls ends it with a message and status 1:
+ * msgget(), msgsnd() of a reply, the msgrcv() after E2BIG, IPC_RMID (made
+ * to fail by the fault library), and msgrcv() on a queue removed under it. */
+static void
+server_errors(void)
+{
+    static const struct {
+        const char *fault, *when, *err, *advice;
+        long request;
+    } cases[] = {
+        { "msgget:EACCES", "When msgget() fails", "Permission denied", "Check msgget()'s "
+          "result: err_exit(\"msgget\").", 0 },
+        { "msgsnd:EACCES", "When msgsnd() of a reply fails (not with EINTR)",
+          "Permission denied", "Only EINTR is retried in send_reply(); any other failure: "
+          "err_exit(\"msgsnd\").", REQ_NORMAL },
+        { "msgrcv:E2BIG:1,msgrcv:EACCES:2", "When the msgrcv() that takes an oversized "
+          "request out fails (not with ENOMSG or EINTR)", "Permission denied", "In "
+          "drop_oversized(), only ENOMSG and EINTR mean \"go on\"; any other failure: "
+          "err_exit(\"msgrcv\").", 0 },
+        { "msgctl:EPERM", "When msgctl(IPC_RMID) fails as the server stops",
+          "Operation not permitted", "Check the removal's result: "
+          "err_exit(\"msgctl(IPC_RMID)\").", REQ_SHUTDOWN },
+    };
+    struct run srv = RUN("msgserver", KEY);
+    int qid = grader_queue(KEY_NUM, 0600);
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN("msgserver", KEY);
+
+        if (cases[i].request)
+            put_request(qid, cases[i].request, 1001, "fails");
+        r.req.fault = cases[i].fault;
+        r.req.timeout = WAIT;
+        run_program(&r);
+        expect_error_exit(&r, cases[i].when);
+        expect_stderr_has(&r, cases[i].err, cases[i].advice);
+        if (i == 0)
+            expect_no_field(&r, "ready msqid", "msgget() failed: there is no queue id.");
+        if (cases[i].request == REQ_SHUTDOWN)
+            expect_no_field(&r, "shutdown served", "the queue was not removed.");
+        while (take(qid, 0, &(struct any_msg){ 0 }) != -1)
+            ;
+    }
+    qid = start_server(&srv);
+    if (!run_wait_asleep_in(&srv, SYS_msgrcv, NULL, WAIT))
+        server_stuck(&srv, qid, "With nothing to do, the server should wait in msgrcv().");
+    grader_remove(IPC_KIND_MSG, qid);
+    if (!run_wait_exit(&srv, WAIT))
+        run_fail_halt(&srv, "The queue was removed while the server waited in msgrcv(), and "
+                            "the server went on. msgrcv() then fails with EIDRM: "
+                            "err_exit(\"msgrcv\").");
+    expect_error_exit(&srv, "When the queue is removed while the server waits in msgrcv()");
+    expect_stderr_has(&srv, "Identifier removed", "A msgrcv() blocked on a queue that is "
+                      "removed fails with EIDRM; report it with err_exit(\"msgrcv\").");
+}
+
+/* EINTR from msgsnd() and from msgrcv() (made by the fault library, as a
+ * signal would): the client calls again, and completes. */
+static void
+client_eintr(void)
+{
+    struct run c = client("1001", "again", false);
+    struct request req;
+    char got[128];
+    ssize_t n;
+    int qid = grader_queue(KEY_NUM, 0600);
+
+    c.req.fault = "msgsnd:EINTR:1,msgrcv:EINTR:1";
+    run_start(&c);
+    n = await_request(&c, qid, &req, WAIT);
+    expect_request(&c, n, &req, REQ_NORMAL, 1001, "again");
+    put_reply(qid, 1001, 4, "AGAIN");
+    run_wait(&c);
+    if (c.res.exit_code > 0)
+        test_fail(&c, "The client's msgrcv() failed with EINTR (as when a signal handler "
+                      "runs), and the client gave up. EINTR is not an error: call msgrcv() "
+                      "again.");
+    expect_success(&c);
+    if (reply_line(&c, got, sizeof got) != 4 || strcmp(got, "AGAIN") != 0)
+        test_fail(&c, "The client should print \"reply 4 AGAIN\".");
+}
+
+/* The client's calls failing (the fault library), a reply of the wrong
+ * size, and a pid that is a request type (pid 2 in the run's namespace,
+ * without -t): a message, status 1, no reply line, nothing left sent. */
+static void
+client_errors(void)
+{
+    static const struct {
+        const char *fault, *when, *advice;
+    } cases[] = {
+        { "msgget:EACCES", "When msgget() fails with EACCES", "Every msgget() failure is an "
+          "error, not only ENOENT: err_exit(\"msgget\")." },
+        { "msgsnd:EACCES", "When msgsnd() fails with EACCES", "Every msgsnd() failure but "
+          "EINTR is an error: err_exit(\"msgsnd\")." },
+        { "msgrcv:EACCES", "When msgrcv() fails with EACCES", "Every msgrcv() failure but "
+          "EINTR is an error: err_exit(\"msgrcv\")." },
+    };
+    struct run small = client("1001", "small", false);
+    struct request req;
+    struct reply rep;
+    struct any_msg m;
+    ssize_t n;
+    int qid = grader_queue(KEY_NUM, 0600);
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run c = client("1001", "fails", false);
+
+        c.req.fault = cases[i].fault;
+        run_program(&c);
+        expect_error_exit(&c, cases[i].when);
+        expect_stderr_has(&c, "Permission denied", cases[i].advice);
+        expect_no_field(&c, "reply", "there was no reply.");
+        while (take(qid, 0, &m) != -1)
+            ;
+    }
+
+    run_start(&small);
+    n = await_request(&small, qid, &req, WAIT);
+    expect_request(&small, n, &req, REQ_NORMAL, 1001, "small");
+    expect_waiting_for(&small, 1001);
+    memset(&rep, 0, sizeof rep);
+    rep.mtype = 1001;
+    rep.serial = 8;
+    put_message(qid, &rep, 10);
+    run_wait(&small);
+    expect_error_exit(&small, "When the reply is 10 bytes instead of REPLY_SIZE (64)");
+    expect_no_field(&small, "reply", "a 10-byte message is not a reply of msgserver's.");
+
+    {
+        struct { long mtype; char payload[REPLY_SIZE + 8]; } big;
+        struct run large = client("1001", "large", false);
+
+        run_start(&large);
+        n = await_request(&large, qid, &req, WAIT);
+        expect_request(&large, n, &req, REQ_NORMAL, 1001, "large");
+        expect_waiting_for(&large, 1001);
+        memset(&big, 0x7f, sizeof big);
+        big.mtype = 1001;
+        put_message(qid, &big, sizeof big.payload);
+        run_wait(&large);
+        expect_error_exit(&large, "When the reply is 8 bytes longer than REPLY_SIZE");
+        expect_stderr_has(&large, "Argument list too long", "msgrcv(qid, &rep, REPLY_SIZE, "
+                          "...) fails with E2BIG for a longer message. With sizeof(struct "
+                          "reply), which counts mtype too, it would write 8 bytes past the "
+                          "end of rep.");
+        expect_no_field(&large, "reply", "a message too big is not a reply of msgserver's.");
+        while (take(qid, 0, &m) != -1)
+            ;
+    }
+
+    if (grader_pid_seen(getpid()) == 0) {       /* the client is pid 2 of its namespace */
+        struct run pid2 = RUN("msgclient", KEY, "who am I");
+
+        pid2.req.timeout = WAIT;
+        run_program(&pid2);
+        if (pid2.res.timed_out)
+            test_fail(&pid2, "Without -t the client runs as pid 2 here (in a PID namespace), "
+                             "so its pid cannot be its reply type (1 to 3 are request "
+                             "types), and it waited forever. It must refuse: a message and "
+                             "exit status 1.");
+        expect_error_exit(&pid2, "Without -t, when the client's pid (2 here) is a request "
+                          "type");
+        expect_ulong(&pid2, "The number of messages in the queue after a client whose pid "
+                     "is a request type", queue_stat(qid).msg_qnum, 0, "It must send "
+                     "nothing: nobody would ever answer it.");
+    }
+}
+
+/* KEY as PATH:PROJ_ID: a missing file fails in ftok() (status 1, no queue
+ * made) in both programs; a PATH of 4095 bytes, the longest there is, works
+ * in both. */
+static void
+key_paths(void)
+{
+    static const char *const progs[] = { "msgserver", "msgclient" };
+    struct strbuf path = { 0 };
+    struct run srv, c;
+    const char *key;
+    char got[128];
+
+    scratch_file("keyfile", "x\n");
+    for (size_t i = 0; i < ARRAY_LEN(progs); i++) {
+        struct run r = i == 0 ? RUN("msgserver", "no-such-file:65")
+                              : RUN("msgclient", "-t", "1001", "no-such-file:65", "x");
+        struct ipc_set before;
+
+        r.req.timeout = WAIT;
+        snapshot(&before);
+        run_program(&r);
+        expect_no_new_objects(&before, &r, test_strf("When ftok() failed there is no key, "
+                                                     "but after `%s no-such-file:65`",
+                                                     progs[i]));
+        expect_error_exit(&r, "When ftok() fails (the file of PATH:PROJ_ID is missing)");
+        expect_stderr_has(&r, "ftok", "Check ftok()'s result: -1 is not a key. Say which "
+                          "call failed: err_exit(\"ftok(%s)\", path).");
+        expect_stderr_has(&r, "No such file or directory", "ftok() fails with ENOENT when "
+                          "the file is missing; err_exit() prints its meaning.");
+    }
+
+    while (path.len + 2 + strlen("keyfile") <= 4095)
+        sb_adds(&path, "./");
+    sb_adds(&path, "keyfile");                  /* 4095 bytes */
+    key = test_strf("%s:1", sb_str(&path));
+    srv = RUN("msgserver", key);
+    server_start(&srv, "ready", "ready msqid N", test_strf("with a PATH of 4095 bytes (the "
+                 "longest a path can be, %d with its '\\0'), %s", 4096, READY_MUST));
+    c = RUN("msgclient", "-t", "1001", key, "long path");
+    c.req.timeout = WAIT;
+    run_program(&c);
+    if (c.res.exit_code == 2)
+        test_fail(&c, "The client refused a KEY whose PATH has 4095 bytes: a path may be as "
+                      "long as PATH_MAX (4096) with its '\\0'.");
+    expect_success(&c);
+    reply_line(&c, got, sizeof got);
+    if (strcmp(got, "LONG PATH") != 0)
+        test_fail(&c, "The client printed \"reply N %s\"; expected \"reply N LONG PATH\".",
+                  got);
+    server_end(&srv, SIGTERM);
+    sb_free(&path);
 }
 
 /* ---- the table ---- */
@@ -1010,6 +1359,17 @@ static const struct test_def tests[] = {
     { "server_oversized", "a request that is too big (E2BIG) is dropped, and the next one "
       "served", 1, server_oversized, "on E2BIG, take the message out with MSG_NOERROR and "
       "drop it.", NULL, "A message too big: E2BIG and MSG_NOERROR" },
+    { "server_full_queue", "on a full queue the server waits in msgsnd() to send its reply, "
+      "even through a signal, and sends it once there is room", 1, server_full_queue,
+      "msgsnd(qid, &rep, REPLY_SIZE, 0): no IPC_NOWAIT; on EINTR, send again unless told to "
+      "stop.", NULL, "Signals: EINTR" },
+    { "server_oversized_gone", "after E2BIG, a proper request that slipped in front is "
+      "served and an empty queue is no error", 1, server_oversized_gone, "the second msgrcv() "
+      "has msgtyp -3 too; a message of REQUEST_SIZE bytes is a request to serve; ENOMSG means "
+      "go on.", NULL, "A message too big: E2BIG and MSG_NOERROR" },
+    { "server_errors", "the server reports a failing msgget(), msgsnd(), msgrcv() or IPC_RMID "
+      "with exit status 1", 1, server_errors, "check every call's -1; only EINTR (and ENOMSG "
+      "after E2BIG) is not an error.", NULL, "Exercise: msgserver and msgclient" },
     { "server_valgrind", "the server runs clean under Valgrind (no uninitialised bytes sent)",
       2, server_valgrind, "zero the reply before filling it: msgsnd() copies every byte of "
       "the payload.", NULL, "Common mistakes" },
@@ -1024,6 +1384,9 @@ static const struct test_def tests[] = {
     { "client_concurrent", "five clients at once each get their own reply", 2,
       client_concurrent, "each client waits on its own reply type.", NULL,
       "Request and reply on one queue" },
+    { "client_eintr", "the client calls msgsnd() and msgrcv() again after EINTR", 1,
+      client_eintr, "EINTR means a signal handler ran: it is not an error, call again.", NULL,
+      "Signals: EINTR" },
     { "client_no_server", "without a server the client fails with ENOENT and creates "
       "nothing", 1, client_no_server, "msgget(key, 0): a client never creates the queue.",
       NULL, "Common mistakes" },
@@ -1036,6 +1399,13 @@ static const struct test_def tests[] = {
     { "client_valgrind", "the client runs clean under Valgrind (no uninitialised bytes sent)",
       2, client_valgrind, "memset() the request before filling it.", NULL,
       "Common mistakes" },
+    { "client_errors", "the client reports a failing msgget(), msgsnd() or msgrcv(), a "
+      "reply of the wrong size and a pid that is a request type, with exit status 1", 1,
+      client_errors, "check every call's -1, and that the reply has REPLY_SIZE bytes.", NULL,
+      "Exercise: msgserver and msgclient" },
+    { "key_paths", "a PATH:PROJ_ID key: a missing file fails in ftok(); a 4095-byte PATH "
+      "works", 1, key_paths, "check ftok()'s -1; a path fits in PATH_MAX (4096) bytes with "
+      "its '\\0'.", NULL, "Exercise: msgserver and msgclient" },
     { "bad_usage", "both programs reject a wrong command line with a usage message", 1,
       bad_usage, "the skeletons' argument parsing does this; keep usage_err() for bad "
       "input.", NULL, NULL },
