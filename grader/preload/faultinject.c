@@ -4,7 +4,8 @@
  *   IPCGRADE_FAULT=CALL:ERRNO[:N][,CALL:ERRNO[:N]...]
  *
  * CALL fails with ERRNO (a name such as EACCES) on its Nth call in each
- * process, or on every call when N is absent. By hand:
+ * process, or on every call when N is absent. CALL unlink-late: unlink()
+ * does its work, then fails. By hand:
  *
  *   $ IPCGRADE_FAULT=shmget:EACCES LD_PRELOAD=bin/libipcfault.so ./shmtool open 0x1234
  *   shmtool: shmget: Permission denied
@@ -48,6 +49,7 @@ static const struct { const char *name; int value; } errnos[] = {
     { "EINTR", EINTR }, { "EIDRM", EIDRM }, { "E2BIG", E2BIG }, { "ENOMSG", ENOMSG },
     { "EPERM", EPERM }, { "EFAULT", EFAULT }, { "ERANGE", ERANGE }, { "EFBIG", EFBIG },
     { "EPIPE", EPIPE }, { "ECONNRESET", ECONNRESET }, { "EMFILE", EMFILE },
+    { "EADDRINUSE", EADDRINUSE },
 };
 
 /* How many times this process has called each call name so far. */
@@ -240,10 +242,20 @@ lstat(const char *restrict path, struct stat *restrict buf)
     return REAL(lstat)(path, buf);
 }
 
+/* "unlink-late:ENOENT:N" removes the file, then fails: what a program sees
+ * when another process removed it just before. */
 int
 unlink(const char *path)
 {
+    int late;
+
     FAIL_IF_ASKED(unlink, -1);
+    late = should_fail("unlink-late");
+    if (late) {
+        REAL(unlink)(path);
+        errno = late;
+        return -1;
+    }
     return REAL(unlink)(path);
 }
 

@@ -927,6 +927,50 @@ server_client_gone(void)
     server_end(&srv, SIGTERM);
 }
 
+/* A client that sends requests and never reads the replies: once the
+ * kernel's buffers are full the server sleeps in send(). SIGTERM must stop
+ * it there too (no SA_RESTART; on EINTR look at the flag). */
+static void
+sigterm_in_send(void)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct conn c;
+    static char flood[4096];
+    double deadline, stuck = 0;
+
+    for (size_t i = 0; i + 1 < sizeof flood; i += 2)
+        memcpy(flood + i, "x\n", 2);
+    unlink(SOCK);
+    start_server(&srv);
+    conn_open(&srv, &c, "the connection of a client that never reads its replies");
+    deadline = now_seconds() + 6 * WAIT;
+    /* Send until the server takes nothing more for a second and sleeps. */
+    while (now_seconds() < deadline) {
+        ssize_t n = send(c.fd, flood, sizeof flood, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+        if (n > 0) {
+            stuck = 0;
+            continue;
+        }
+        if (n == -1 && errno != EAGAIN)
+            run_fail_halt(&srv, "The server closed %s while it was still sending requests "
+                          "(%s).", c.name, strerror(errno));
+        if (!run_alive(&srv))
+            break;
+        if (stuck == 0)
+            stuck = now_seconds();
+        else if (now_seconds() - stuck >= 1.0 && run_idle(&srv))
+            break;
+        usleep(20000);
+    }
+    server_stop(&srv, SIGTERM, "A client sent requests and never read the replies, so "
+                "the server slept in send() (the kernel's buffers were full). SIGTERM must "
+                "stop the server there too: without SA_RESTART, send() fails with EINTR; "
+                "then look at the flag and stop instead of sending again. See " CHAPTER
+                ", \"Stopping a server cleanly\".");
+    conn_close(&c);
+}
+
 static void
 server_sigterm(void)
 {
@@ -957,6 +1001,7 @@ server_sigterm(void)
                   SOCK);
     conn_close(&a);
     conn_close(&idle);
+    sigterm_in_send();
 }
 
 static void
@@ -987,6 +1032,54 @@ server_stale_socket(void)
     expect_reply(&srv, &c, "1 FRESH", "After replacing a stale socket file, \"fresh\\n\"");
     conn_close(&c);
     server_end(&srv, SIGTERM);
+}
+
+/* Another server listens on SOCK; the student's server, under Valgrind
+ * (--track-fds=yes), must exit 1 having closed the probe's socket: at
+ * most one socket (its own, whose bind() failed) may be open at its exit. */
+static void
+probe_closed(void)
+{
+    struct run vg = RUN("sockserver", SOCK);
+    struct strbuf list = { 0 };
+    size_t sockets = 0;
+    int lfd = grader_listen();
+
+    vg.req.valgrind = vg.req.track_fds = true;
+    vg.req.timeout = 2 * VG_WAIT;
+    run_start(&vg);
+    while (run_alive(&vg) && !run_wait_output(&vg, "ready", 0.05) &&
+           now_seconds() < vg.res.started + VG_WAIT) {
+        int cfd;
+
+        while ((cfd = accept(lfd, NULL, NULL)) >= 0)
+            close(cfd);
+    }
+    if (!run_wait_exit(&vg, VG_WAIT))
+        run_fail_halt(&vg, "Under Valgrind, with another server listening on " SOCK ", your "
+                      "server should exit with status 1, but it went on.");
+    expect_error_exit(&vg, "Under Valgrind, when another server is listening on " SOCK);
+    if (!vg.res.fds_reported)
+        test_error("The grader found no descriptor report from Valgrind (--track-fds=yes).");
+    for (size_t i = 0; i < vg.res.n_open_fds; i++) {
+        struct strbuf one = { 0 };
+
+        if (vg.res.open_fds[i].what && strstr(vg.res.open_fds[i].what, "socket"))
+            sockets++;
+        vg_describe_fd(&vg.res.open_fds[i], g_ctx.sources, &one);
+        sb_addf(&list, "- %s\n", sb_str(&one));
+        sb_free(&one);
+    }
+    if (sockets > 1)
+        test_fail(&vg, "Another server was listening on " SOCK "; your server exited with "
+                       "status 1 as it should, but Valgrind (--track-fds=yes) found %zu "
+                       "sockets still open at its exit:\n%sThe probe that connect()ed to "
+                       "find out whether the file was stale must be closed once it has "
+                       "answered, whatever it answered. See " CHAPTER ", \"Closing: every "
+                       "descriptor, every time\".", sockets, sb_str(&list));
+    sb_free(&list);
+    close(lfd);
+    unlink(SOCK);
 }
 
 static void
@@ -1041,6 +1134,8 @@ server_address_in_use(void)
                          "removed or changed it. A file that is not a socket is not yours to "
                          "remove: check with lstat() and S_ISSOCK() first.");
     free(content);
+    unlink(SOCK);
+    probe_closed();
 }
 
 static void
@@ -1102,6 +1197,39 @@ server_valgrind(void)
     conn_close(&stay);
 }
 
+/* A reply of REPLY_MAX bytes, its '\n' included (the longest the protocol
+ * allows), in two pieces: the last byte, the '\n', comes alone. */
+static void
+longest_reply(int lfd)
+{
+    struct run cl = RUN("sockclient", SOCK, "long");
+    struct conn c = { .name = "the client's connection" };
+    static char reply[REPLY_MAX + 1], want[REPLY_MAX + 1];
+
+    memset(reply, 'L', REPLY_MAX - 1);
+    memcpy(reply, "1 ", 2);
+    memcpy(want, reply, REPLY_MAX - 1);
+    want[REPLY_MAX - 1] = '\n';
+    cl.req.timeout = 3 * WAIT;
+    run_start(&cl);
+    c.fd = accept_client(&cl, lfd);
+    expect_request(&cl, &c, "long");
+    conn_send(&cl, &c, reply, REPLY_MAX - 1);
+    wait_consumed(&cl, &c, test_strf("the first %d bytes of a reply of REPLY_MAX = %d",
+                                     REPLY_MAX - 1, REPLY_MAX));
+    conn_sends(&cl, &c, "\n");
+    if (!run_wait_exit(&cl, WAIT))
+        run_fail_halt(&cl, "The client got its one reply but did not exit.");
+    if (cl.res.exit_code != 0 || strcmp(cl.res.out, want) != 0)
+        test_fail(&cl, "The server replied with a line of REPLY_MAX = %d bytes, its '\\n' "
+                       "included (the longest the protocol allows), in two pieces: %d bytes, "
+                       "then the '\\n'. The client should print it whole and exit 0. Its "
+                       "buffer must hold REPLY_MAX bytes, and it is full only when all of "
+                       "them have come without a '\\n'. See " CHAPTER ", \"A stream has "
+                       "no message boundaries\".", REPLY_MAX, REPLY_MAX - 1);
+    conn_close(&c);
+}
+
 static void
 client_exchange(void)
 {
@@ -1121,6 +1249,12 @@ client_exchange(void)
     wait_consumed(&cl, &c, "the first half of the reply, \"1 HE\"");
     conn_sends(&cl, &c, "LLO\n");
     expect_request(&cl, &c, "two words");
+    if (!run_wait_output(&cl, "1 HELLO\n", WAIT))
+        run_fail_halt(&cl, "The client sent its second request, so it had the first reply, "
+                      "but \"1 HELLO\" was not on its output yet: a stdout that is a pipe "
+                      "or a file keeps what you print until exit. Print each reply at once "
+                      "(the skeleton's setvbuf(stdout, NULL, _IOLBF, 0)), so that a client "
+                      "that gets stuck shows how far it got.");
     conn_sends(&cl, &c, "2 TWO WORDS\n");
     expect_request(&cl, &c, "x");
     conn_sends(&cl, &c, "3 X\n");
@@ -1137,7 +1271,76 @@ client_exchange(void)
                        "reading until the '\\n'. See " CHAPTER ", \"A stream has no message "
                        "boundaries\".");
     conn_close(&c);
+    longest_reply(lfd);
     close(lfd);
+}
+
+/* The grader's server answers the first request, then reads no more
+ * (shutdown(SHUT_RD)): the client's next send() fails with EPIPE. The
+ * first reply must be on its stdout while it sends the second request. */
+static void
+client_send_fails(int lfd)
+{
+    struct run cl = RUN("sockclient", SOCK, "hello", "again");
+    struct conn c = { .name = "the client's connection" };
+
+    cl.req.timeout = 3 * WAIT;
+    run_start(&cl);
+    c.fd = accept_client(&cl, lfd);
+    expect_request(&cl, &c, "hello");
+    conn_sends(&cl, &c, "1 HE");
+    wait_consumed(&cl, &c, "the first half of the reply, \"1 HE\"");
+    if (shutdown(c.fd, SHUT_RD) == -1)
+        test_error("The grader could not shut its connection for reading: %s",
+                   strerror(errno));
+    conn_sends(&cl, &c, "LLO\n");
+    if (!run_wait_exit(&cl, WAIT))
+        run_fail_halt(&cl, "The server read no more requests after the first (its end was "
+                      "shut for reading), so the client's second send() should fail with "
+                      "EPIPE: report it and exit with status 1. But the client went on.");
+    if (cl.res.term_signal == SIGPIPE)
+        test_fail(&cl, "The server read no more requests after the first, and the client's "
+                       "second send() raised SIGPIPE, which killed it. Send with send(fd, "
+                       "buf, len, MSG_NOSIGNAL): then send() fails with EPIPE, and the "
+                       "client reports it (err_exit(\"send\")) and exits with status 1. "
+                       "See " CHAPTER ", \"When the other end has gone: EPIPE and "
+                       "SIGPIPE\".");
+    expect_error_exit(&cl, "When the client's send() fails with EPIPE (the server reads no "
+                      "more)");
+    expect_stderr_has(&cl, "Broken pipe", "Check send()'s -1 and report it with "
+                      "err_exit(\"send\").");
+    if (strcmp(cl.res.out, "1 HELLO\n") != 0)
+        test_fail(&cl, "The client got the reply \"1 HELLO\" before its second send() "
+                       "failed; it should have printed it.");
+    conn_close(&c);
+}
+
+/* A reply line one byte longer than REPLY_MAX breaks the protocol: the
+ * client says so and exits 1 (the skeleton's fatal() in read_line()). */
+static void
+client_reply_too_long(int lfd)
+{
+    struct run cl = RUN("sockclient", SOCK, "long");
+    struct conn c = { .name = "the client's connection" };
+    static char reply[REPLY_MAX + 1];
+
+    memset(reply, 'L', REPLY_MAX);
+    memcpy(reply, "1 ", 2);
+    reply[REPLY_MAX] = '\n';
+    cl.req.timeout = 3 * WAIT;
+    run_start(&cl);
+    c.fd = accept_client(&cl, lfd);
+    expect_request(&cl, &c, "long");
+    conn_send(&cl, &c, reply, sizeof reply);
+    if (!run_wait_exit(&cl, WAIT))
+        run_fail_halt(&cl, "The server replied with a line of %d bytes, more than REPLY_MAX "
+                      "= %d: the client's buffer is full before the '\\n' comes. It should "
+                      "report it and exit with status 1, but it went on.", REPLY_MAX + 1,
+                      REPLY_MAX);
+    expect_error_exit(&cl, test_strf("When the server replies with a line of %d bytes, more "
+                                     "than REPLY_MAX = %d (a full buffer without '\\n')",
+                                     REPLY_MAX + 1, REPLY_MAX));
+    conn_close(&c);
 }
 
 static void
@@ -1177,6 +1380,8 @@ client_errors(void)
                       "status 1, but it went on.");
     expect_error_exit(&cut, "When the server closes the connection without replying");
     expect_stdout_empty(&cut, "there was no reply.");
+    client_send_fails(lfd);
+    client_reply_too_long(lfd);
     close(lfd);
 }
 
@@ -1196,6 +1401,33 @@ expect_server_refuses(const char *fault, const char *err, const char *when,
     if (strstr(srv.res.out, "ready") != NULL)
         test_fail(&srv, "%s, the server printed \"ready\" all the same, but it cannot serve.",
                   when);
+}
+
+/* The server, started with a fault a careful server survives (the socket
+ * file removed by someone else meanwhile), must print "ready" and serve. */
+static void
+expect_server_starts(const char *fault, const char *when, const char *advice)
+{
+    struct run srv = RUN("sockserver", SOCK);
+    struct conn c;
+
+    srv.req.fault = fault;
+    srv.req.timeout = 60;
+    run_start(&srv);
+    if (!run_wait_output(&srv, "ready " SOCK "\n", WAIT)) {
+        if (!run_alive(&srv)) {
+            run_wait(&srv);
+            test_fail(&srv, "%s, the server gave up, but nothing was in its way any more. "
+                      "%s See " CHAPTER ", \"A socket file left behind: EADDRINUSE\".",
+                      when, advice);
+        }
+        run_fail_halt(&srv, "%s, the server never printed \"ready " SOCK "\".", when);
+    }
+    conn_open(&srv, &c, "the grader's connection");
+    conn_sends(&srv, &c, "on\n");
+    expect_reply(&srv, &c, "1 ON", test_strf("%s, \"on\\n\"", when));
+    conn_close(&c);
+    server_end(&srv, SIGTERM);
 }
 
 /* Each system call of the server and the client that no other test sees
@@ -1239,6 +1471,19 @@ call_errors(void)
         expect_server_refuses(starts[i].fault, starts[i].err, starts[i].when,
                               starts[i].advice);
     }
+    unlink(SOCK);
+
+    /* ENOENT where the socket file went meanwhile is no error. */
+    expect_server_starts("bind:EADDRINUSE:1", "When bind() failed with EADDRINUSE and "
+                         SOCK " was gone by the time of lstat() (someone removed it "
+                         "meanwhile)", "lstat() failing with ENOENT means there is nothing "
+                         "left to remove: bind() again.");
+    unlink(SOCK);
+    make_stale_socket();
+    expect_server_starts("unlink-late:ENOENT:1", "When someone else removed the stale "
+                         SOCK " just before the server's unlink() (which then failed with "
+                         "ENOENT)", "unlink() failing with ENOENT: the file is gone, as you "
+                         "wanted; bind() again.");
     unlink(SOCK);
 
     /* accept() failing with an error that is not the client's doing. */
