@@ -4,8 +4,11 @@
  *   IPCGRADE_FAULT=CALL:ERRNO[:N][,CALL:ERRNO[:N]...]
  *
  * CALL fails with ERRNO (a name such as EACCES) on its Nth call in each
- * process, or on every call when N is absent. CALL unlink-late: unlink()
- * does its work, then fails. By hand:
+ * process, or on every call when N is absent. CALL:ERRNO:N:parent fails
+ * it only in the process the program started as, CALL:ERRNO:N:child only
+ * in a process it forked (each counts its own calls, from the fork on
+ * continuing the parent's count). CALL unlink-late: unlink() does
+ * its work, then fails. By hand:
  *
  *   $ IPCGRADE_FAULT=shmget:EACCES LD_PRELOAD=bin/libipcfault.so ./shmtool open 0x1234
  *   shmtool: shmget: Permission denied
@@ -35,6 +38,7 @@
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #if __has_include(<valgrind/memcheck.h>)
 #include <valgrind/memcheck.h>
@@ -76,6 +80,26 @@ count_call(const char *call)
     return 0;
 }
 
+/* The process the program started as: a child it forks has another pid. */
+static pid_t first_pid;
+
+__attribute__((constructor)) static void
+note_first_pid(void)
+{
+    first_pid = getpid();
+}
+
+/* Does a ":parent" or ":child" (who, len bytes, after N) take in this process? */
+static int
+in_process(const char *who, size_t len)
+{
+    if (len == 6 && strncmp(who, "parent", 6) == 0)
+        return getpid() == first_pid;
+    if (len == 5 && strncmp(who, "child", 5) == 0)
+        return getpid() != first_pid;
+    return 0;
+}
+
 /* Return the errno this call must fail with now, or 0 to let it run. */
 static int
 should_fail(const char *call)
@@ -87,7 +111,7 @@ should_fail(const char *call)
     for (const char *p = spec; p && *p; p += strcspn(p, ","), p += *p == ',') {
         const char *colon = strchr(p, ':');
         size_t item = strcspn(p, ",");
-        const char *end = p + item, *err, *nth_at;
+        const char *end = p + item, *err, *nth_at, *who;
         int value;
 
         if (colon == NULL || colon > end || (size_t)(colon - p) != len ||
@@ -96,6 +120,9 @@ should_fail(const char *call)
         err = colon + 1;
         nth_at = memchr(err, ':', (size_t)(end - err));
         value = errno_value(err, (size_t)((nth_at ? nth_at : end) - err));
+        who = nth_at ? memchr(nth_at + 1, ':', (size_t)(end - nth_at - 1)) : NULL;
+        if (who && !in_process(who + 1, (size_t)(end - who - 1)))
+            continue;
         if (value && (nth_at == NULL || strtoul(nth_at + 1, NULL, 10) == nth))
             return value;
     }

@@ -221,20 +221,47 @@ start_hold(struct run *r)
 }
 
 /* The create() of `shmtransport echo 8 1` fails as arranged: it must say
- * so, exit 1 and leave nothing behind. */
+ * so, exit 1 and leave nothing behind (under Valgrind: no memory either). */
 static void
-create_fails(const char *fault, const char *situation, const char *error, const char *advice)
+create_fails(const char *fault, bool valgrind, const char *situation, const char *error,
+             const char *advice)
 {
     struct run r = RUN("shmtransport", "echo", "8", "1");
     struct ipc_set before;
 
     r.req.fault = fault;
+    r.req.valgrind = valgrind;
+    if (valgrind)
+        r.req.timeout = 60;
     snapshot(&before);
     run_program(&r);
     expect_error_exit(&r, situation);
     expect_stderr_has(&r, error, advice);
     expect_no_new_objects(&before, &r, "A create() that fails must remove what it made "
                           "before the step that failed (undo_create()), but after it");
+    if (valgrind)
+        expect_valgrind_clean(&r);
+}
+
+/* `shmtransport echo 8 1` with one call failing as fault arranges, in the
+ * parent or in the child: the call's error on stderr and exit status 1, at
+ * once (a deadlock is stopped and explained). */
+static struct run
+fails_with(const char *fault, const char *situation, const char *error, const char *advice)
+{
+    struct run r = RUN("shmtransport", "echo", "8", "1");
+    struct set_watch w;
+
+    r.req.fault = fault;
+    r.req.timeout = 20;
+    run_watched(&r, &w);
+    if (w.deadlock || r.res.timed_out)
+        test_fail(&r, "%s, `shmtransport echo 8 1` did not end: both processes waited for "
+                      "good, the one whose call failed went on as if the call had worked. %s",
+                  situation, advice);
+    expect_error_exit(&r, situation);
+    expect_stderr_has(&r, error, advice);
+    return r;
 }
 
 /* ---- The tests ---- */
@@ -466,19 +493,87 @@ set_removed(void)
 static void
 create_fails_cleanly(void)
 {
-    create_fails(no_room_fault("sem", "32000 1024000000 500 0", "semget"),
+    create_fails(no_room_fault("sem", "32000 1024000000 500 0", "semget"), false,
                  "When no semaphore set can be made (SEMMNI is 0: semget() fails with ENOSPC)",
                  "No space left on device", "create() returns NULL with errno as semget() left "
                  "it; the driver reports it.");
     set_ipc_limit("sem", "32000 1024000000 500 32000");
-    create_fails("shmat:ENOMEM", "When shmat() fails (ENOMEM)", "Cannot allocate memory",
+    create_fails("shmat:ENOMEM", false, "When shmat() fails (ENOMEM)", "Cannot allocate memory",
                  "Check shmat()'s result against (void *) -1.");
-    create_fails("semctl:EINVAL:1", "When the semctl() that sets the first values fails "
-                 "(EINVAL)", "Invalid argument", "Check semctl()'s result: a set whose "
-                 "values were never set would deadlock at once.");
-    create_fails(no_room_fault("shmmni", "0", "shmget"),
+    create_fails("semctl:EINVAL:1", true, "When the semctl() that sets the first values "
+                 "fails (EINVAL), under Valgrind", "Invalid argument", "Check semctl()'s "
+                 "result: a set whose values were never set would deadlock at once. Then "
+                 "undo everything create() did: detach, remove, and free the struct "
+                 "transport.");
+    create_fails(no_room_fault("shmmni", "0", "shmget"), false,
                  "When no segment can be made (SHMMNI is 0: shmget() fails with ENOSPC)",
                  "No space left on device", "Check shmget()'s result.");
+}
+
+static void
+send_recv_errors(void)
+{
+    static const struct {
+        const char *fault, *situation, *advice;
+    } cases[] = {
+        { "semop:EINVAL:1:parent", "When the parent's first semop() fails (EINVAL: its "
+          "send() waits for a free slot)", "send() must return -1 at once, with errno as "
+          "semop() left it, and write nothing into the slot." },
+        { "semop:EINVAL:2:parent", "When the parent's second semop() fails (EINVAL: its "
+          "send() announces the full slot)", "send() must return -1 with errno as semop() "
+          "left it: the chunk was never announced, so the receiver will never see it." },
+        { "semop:EINVAL:1:child", "When the child's first semop() fails (EINVAL: its recv() "
+          "waits for a full slot)", "recv() must return -1 at once, with errno as semop() "
+          "left it." },
+        { "semop:EINVAL:2:child", "When the child's second semop() fails (EINVAL: its recv() "
+          "gives the slot back)", "recv() must return -1 with errno as semop() left it, "
+          "not the message's length: the slot was never given back." },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+        fails_with(cases[i].fault, cases[i].situation, "Invalid argument",
+                   cases[i].advice);
+}
+
+static void
+close_errors(void)
+{
+    static const struct {
+        const char *fault, *situation, *error, *advice;
+        int left;               /* the kind the failed call leaves, or -1: none */
+    } cases[] = {
+        { "shmdt:EINVAL:1:parent", "When the parent's shmdt() in close() fails (EINVAL)",
+          "Invalid argument", "close() must return -1 with errno as shmdt() left it", -1 },
+        { "shmctl:EPERM:1:parent", "When the parent's shmctl(IPC_RMID) in close() fails "
+          "(EPERM)", "Operation not permitted", "close() must return -1 with errno as "
+          "shmctl() left it", IPC_KIND_SHM },
+        { "semctl:EPERM:2:parent", "When the parent's semctl(IPC_RMID) in close() fails "
+          "(EPERM)", "Operation not permitted", "close() must return -1 with errno as "
+          "semctl() left it", IPC_KIND_SEM },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = fails_with(cases[i].fault, cases[i].situation, cases[i].error,
+                                  test_strf("%s (the driver then says \"close() failed\"); "
+                                            "it still releases everything else.",
+                                            cases[i].advice));
+        struct ipc_set now;
+
+        snapshot(&now);
+        for (size_t k = 0; k < now.n; k++) {
+            struct strbuf sb = { 0 };
+
+            if ((int)now.obj[k].kind == cases[i].left) {
+                grader_remove(now.obj[k].kind, now.obj[k].id);  /* not the next case's */
+                continue;
+            }
+            ipc_describe(&now.obj[k], &sb);
+            test_fail(&r, "%s, %s is still in the kernel after the program ended. "
+                          "close() must try every step even when one fails: detach, then "
+                          "(in the parent) remove the segment and the set.",
+                      cases[i].situation, sb_str(&sb));
+        }
+    }
 }
 
 static void
@@ -539,6 +634,12 @@ static const struct test_def tests[] = {
       "step.", NULL, "Cleaning up: who removes what" },
     { "create_fails_cleanly", "a create() that fails says why and leaves nothing behind", 2,
       create_fails_cleanly, "undo what was made before the failed step.", NULL,
+      "Cleaning up: who removes what" },
+    { "send_recv_errors", "a semop() that fails in send() or recv() makes it return -1 at "
+      "once", 2, send_recv_errors, "check every semop(): only EINTR is tried again.", NULL,
+      "A transport in shared memory" },
+    { "close_errors", "close() reports a release that failed, and still releases the rest",
+      1, close_errors, "remember the first error, go on, and return -1 with it.", NULL,
       "Cleaning up: who removes what" },
     { "eintr_retried", "a semop() interrupted by a signal (EINTR) is tried again", 1,
       eintr_retried, "retry semop() on EINTR.", NULL, "A transport in shared memory" },
