@@ -7,7 +7,9 @@
  * continue a waiting consumer, and run many producers and consumers at once
  * on every core, checking that each record arrives exactly once, whole and
  * in order. A group of programs that all sleep in semop() while nothing
- * moves is a deadlock: it is stopped at once and described. */
+ * moves is a deadlock: it is stopped at once and described. Half a ring
+ * (a segment or a set alone) and every call made to fail in turn (the
+ * fault library) check the error paths. */
 #define _GNU_SOURCE
 #include "suite.h"
 
@@ -705,6 +707,8 @@ init_creates(void)
                 "IPC_CREAT | IPC_EXCL | 0600).");
     expect_ulong(&r, "The segment's key", (uint32_t)shm->key, KEY_NUM,
                  "The segment uses KEY.");
+    expect_mode(&r, "The segment's permission bits", shm->mode, 0600, "shmget(key, "
+                "ring_size(slots), IPC_CREAT | IPC_EXCL | 0600): only you may use the ring.");
     expect_ulong(&r, "The segment's size", shm->size, ring_size(4), "The skeleton's "
                  "ring_size(slots) gives it: the header and the slots.");
     t.shmid = (int)shmid;
@@ -719,6 +723,48 @@ init_creates(void)
         test_fail(&r, "After `init KEY 4`, the ring's header should read slots 4, in 0, "
                       "out 0; it reads slots %u, in %u, out %u.", t.ring->slots, t.ring->in,
                   t.ring->out);
+}
+
+/* `init KEY 4` when KEY has only a segment (with_set false) or only a set
+ * of 3 semaphores (with_set true), which the grader made: exit non-zero
+ * with "File exists", nothing new left, the set's values untouched. */
+static void
+expect_init_meets_half(bool with_set)
+{
+    struct run r = RUN("ringbuf", "init", KEY, "4");
+    unsigned short vals[NSEMS] = { 0, 2, 2 }, now[NSEMS];
+    union semun arg = { .array = vals };
+    const char *when = with_set ? "When a semaphore set (but no segment) already has the key"
+                                : "When a segment (but no semaphore set) already has the key";
+    struct ipc_set before;
+    int id;
+
+    if (with_set) {
+        id = grader_semset(KEY_NUM, NSEMS, 0600);
+        if (semctl(id, 0, SETALL, arg) == -1)
+            test_error("The grader could not give its semaphores their values (SETALL): %s",
+                       strerror(errno));
+    } else {
+        id = grader_segment(KEY_NUM, ring_size(4), 0600);
+    }
+    snapshot(&before);
+    run_program(&r);
+    expect_no_new_objects(&before, &r, test_strf("%s, init must fail and leave nothing of "
+                          "its own behind (remove the segment it made once semget() fails), "
+                          "but after it", when));
+    expect_error_exit(&r, when);
+    expect_stderr_has(&r, "File exists", "Create both objects with IPC_CREAT | IPC_EXCL and "
+                      "check both results: without IPC_EXCL, semget() opens a set someone "
+                      "left and init resets it; an unchecked shmget() goes on with -1.");
+    if (with_set) {
+        sem_values(id, now);
+        if (memcmp(now, vals, sizeof now) != 0)
+            test_fail(&r, "%s, init changed its values: they were lock 0, empty 2, full 2, "
+                          "and are now lock %d, empty %d, full %d. init must never reset "
+                          "a set it did not make: create it with IPC_CREAT | IPC_EXCL.",
+                      when, now[0], now[1], now[2]);
+    }
+    grader_remove(with_set ? IPC_KIND_SEM : IPC_KIND_SHM, id);
 }
 
 static void
@@ -742,6 +788,11 @@ init_errors(void)
                   "A failed init must not touch the ring that is there: create with "
                   "IPC_CREAT | IPC_EXCL and stop at the first failure, before any SETVAL.");
     drop_ring(&t);
+
+    /* Half a ring has the key: init must still fail with EEXIST, create
+     * nothing that stays, and leave the half that is there as it is. */
+    expect_init_meets_half(false);
+    expect_init_meets_half(true);
 
     /* Giving the semaphores their values fails (the first semctl(), SETVAL
      * or SETALL): both objects are made by then, and both must go. */
@@ -900,7 +951,7 @@ lock_excludes(void)
     struct run p = RUN("ringbuf", "produce", KEY, "2", "1");
     struct run c = RUN("ringbuf", "consume", KEY, "1");
     struct run *both[2] = { &p, &c }, *bad;
-    struct record want = rec_of(1, 1), rec;
+    struct record want = rec_of(1, 2), rec;
     struct tring t;
 
     make_ring(&t, 4);
@@ -936,18 +987,43 @@ lock_excludes(void)
         test_fail(&p, "While the lock was held, the ring's header changed (in %u, out %u; "
                       "it was in 2, out 0): something touched the ring without the lock.",
                   t.ring->in, t.ring->out);
+    /* Another consumer's turn comes first: the grader, still holding the
+     * lock, takes record 1 1 itself (its full slot claimed with IPC_NOWAIT:
+     * the waiting consumer has claimed the other one). The consumer must
+     * then print record 1 2; one that copied slot[out] before it had the
+     * lock prints record 1 1 a second time. */
+    if (!grader_semop(t.semid, SEM_FULL, -1, 0)) {
+        const char *where = where_is(&c);
+
+        run_stop(&p);
+        run_stop(&c);
+        test_fail(&c, "While `consume KEY 1` waited for the lock, the ring held 2 records "
+                      "and the consumer had claimed one of them, so semaphore 2 (the full "
+                      "slots) should have been 1; it was 0. A consumer takes exactly 1 from "
+                      "semaphore 2, before the lock. It was: %s", where);
+    }
+    rec = t.ring->slot[t.ring->out];
+    t.ring->out = (t.ring->out + 1) % t.slots;
     grader_semop(t.semid, SEM_LOCK, +1, 0);             /* let them go */
+    grader_semop(t.semid, SEM_EMPTY, +1, 0);
     run_wait(&p);
     run_wait(&c);
     expect_success(&p);
     expect_success(&c);
+    if (strstr(c.res.out, test_strf("record 1 1 %08x", record_check(1, 1))) != NULL)
+        test_fail(&c, "`consume` printed record 1 1, but the grader had already taken that "
+                      "record itself while it held the lock, and the consumer waited for "
+                      "the lock: it must have copied slot[out] before taking the lock. Copy "
+                      "the slot and advance out only between lock_ring() and "
+                      "unlock_ring(): until you hold the lock, another consumer may take "
+                      "that very slot.");
     expect_records(&c, &want, 1);
-    expect_values(&p, &t, 1, 2, 2, "After one producer and one consumer went through a "
-                  "4-slot ring holding 2 records", NULL, NULL);
-    if (!grader_take(&t, &rec) || rec.producer != 1 || rec.seq != 2 ||
-        !grader_take(&t, &rec) || rec.producer != 2 || rec.seq != 1)
-        test_fail(&p, "Once the lock was free, the ring should hold record 1 2 and then "
-                      "the producer's record 2 1; it does not.");
+    expect_values(&p, &t, 1, 3, 1, "After the grader took one record (holding the lock), "
+                  "then one producer and one consumer went through a 4-slot ring that held "
+                  "2", NULL, NULL);
+    if (!grader_take(&t, &rec) || rec.producer != 2 || rec.seq != 1)
+        test_fail(&p, "Once the lock was free, the ring should hold only the producer's "
+                      "record 2 1; it does not.");
     expect_values(&p, &t, 1, 4, 0, "At the end", NULL, NULL);
 }
 
@@ -1153,6 +1229,149 @@ missing_ring(void)
     }
 }
 
+/* Half a ring: a key with a segment and no set, then with a set and no
+ * segment. Each lookup must be checked on its own: the first one finding
+ * nothing is no longer enough. */
+static void
+half_ring(void)
+{
+    static const char *const cases[][5] = {
+        { "produce", KEY, "1", "1" }, { "consume", KEY, "1" }, { "drain", KEY },
+        { "status", KEY }, { "remove", KEY },
+    };
+
+    for (int with_set = 0; with_set < 2; with_set++) {
+        int id = with_set ? grader_semset(KEY_NUM, NSEMS, 0600)
+                          : grader_segment(KEY_NUM, ring_size(4), 0600);
+        const char *when = with_set ? "When KEY has a semaphore set but no segment"
+                                    : "When KEY has a segment but no semaphore set";
+        struct ipc_set before;
+
+        snapshot(&before);
+        for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+            struct run r = RUN("ringbuf", cases[i][0], cases[i][1], cases[i][2],
+                               cases[i][3]);
+
+            r.req.timeout = 5;
+            run_program(&r);
+            expect_no_new_objects(&before, &r, test_strf("%s, only `init` may create "
+                                  "anything (no IPC_CREAT anywhere else), but after this "
+                                  "command", when));
+            expect_error_exit(&r, when);
+            expect_stderr_has(&r, "No such file or directory", "Half a ring is no ring: "
+                              "check each lookup on its own, shmget(key, 0, 0) and "
+                              "semget(key, 0, 0), and report the one that fails with "
+                              "err_exit() before using the other's id.");
+        }
+        grader_remove(with_set ? IPC_KIND_SEM : IPC_KIND_SHM, id);
+    }
+}
+
+/* A PATH:PROJ_ID key whose file is missing; strdup() failing. */
+static void
+key_errors(void)
+{
+    struct run missing = RUN("ringbuf", "init", "no-such-file:65", "4");
+    struct run nomem = RUN("ringbuf", "init", "keyfile:65", "4");
+
+    expect_key_errors(&missing, "init no-such-file:65 4", &nomem, "a ring");
+}
+
+/* init's second semctl() fails (ERANGE). With SETVAL, as the chapter
+ * does it, that is the free slots' value: init must stop and leave
+ * nothing behind. A program that sets all three at once (SETALL) makes
+ * no second call and succeeds: then the ring must simply be right. */
+static void
+expect_second_setval_checked(void)
+{
+    struct run r = RUN("ringbuf", "init", KEY, "4");
+    struct ipc_set before;
+    struct tring t;
+
+    r.req.fault = "semctl:ERANGE:2";
+    snapshot(&before);
+    run_program(&r);
+    expect_finished(&r);
+    if (r.res.exit_code != 0) {
+        expect_no_new_objects(&before, &r, "When init's second semctl() (SETVAL) failed, "
+                              "the ring is useless: remove the set and the segment before "
+                              "exiting (init_failed() does). But");
+        return;
+    }
+    if (!find_ring(&t))
+        test_fail(&r, "`init KEY 4` exited with status 0 but made no ring with key %s.",
+                  KEY);
+    expect_values(&r, &t, 1, 4, 0, "The grader made init's second semctl() fail (ERANGE), "
+                  "and init exited with status 0; then", NULL, "Check every SETVAL's "
+                  "result: on -1, init_failed(\"semctl(SETVAL)\", &h), which reports it and "
+                  "removes what init made.");
+}
+
+/* Every other call of the program made to fail in turn (the fault library):
+ * shmat() and shmdt() in init and in ring_open()/ring_close(), GETVAL,
+ * each IPC_RMID of remove, the second SETVAL. */
+static void
+errors_reported(void)
+{
+    static const struct {
+        const char *cmd, *fault, *when, *err, *advice;
+        bool ring;
+    } cases[] = {
+        { "status", "shmat:ENOMEM", "When shmat() fails while opening the ring",
+          "Cannot allocate memory", "Check shmat()'s result against (void *) -1 (not NULL) "
+          "and report it with err_exit(\"shmat\").", true },
+        { "status", "shmdt:EINVAL", "When shmdt() fails as the ring is closed",
+          "Invalid argument", "Check shmdt()'s result and report it with "
+          "err_exit(\"shmdt\").", true },
+        { "status", "semctl:EINVAL:1", "When status' first semctl() (GETVAL) fails",
+          "Invalid argument", "Check each GETVAL's result: -1 is not a value; report it with "
+          "err_exit(\"semctl(GETVAL)\").", true },
+        { "remove", "shmctl:EPERM", "When remove's shmctl(IPC_RMID) fails",
+          "Operation not permitted", "Check shmctl()'s result and report it with "
+          "err_exit(\"shmctl(IPC_RMID)\").", true },
+        { "remove", "semctl:EPERM", "When remove's semctl(IPC_RMID) fails",
+          "Operation not permitted", "Check semctl()'s result and report it with "
+          "err_exit(\"semctl(IPC_RMID)\").", true },
+        { "init", "shmat:ENOMEM", "When init's shmat() fails", "Cannot allocate memory",
+          "Check shmat()'s result against (void *) -1 and call init_failed(\"shmat\", &h), "
+          "which removes what init made.", false },
+        { "init", "shmdt:EINVAL", "When init's shmdt() fails", "Invalid argument",
+          "Check shmdt()'s result and call init_failed(\"shmdt\", &h).", false },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct run r = RUN("ringbuf", cases[i].cmd, KEY, strcmp(cases[i].cmd, "init") == 0
+                           ? "4" : NULL);
+        struct ipc_set before, now;
+        struct tring t;
+
+        if (cases[i].ring) {
+            make_ring(&t, 4);
+            shmdt(t.ring);
+        }
+        snapshot(&before);
+        r.req.fault = cases[i].fault;
+        r.req.timeout = 5;
+        run_program(&r);
+        expect_finished(&r);
+        if (r.res.exit_code == 0 && strncmp(cases[i].fault, "shmdt", 5) == 0)
+            test_fail(&r, "The grader made shmdt() fail, yet `%s` exited with status 0: "
+                          "either it never calls shmdt() (exit() would detach the segment, "
+                          "but a program should give back what it attached), or it ignores "
+                          "shmdt()'s result. %s", cases[i].cmd, cases[i].advice);
+        expect_error_exit(&r, cases[i].when);
+        expect_stderr_has(&r, cases[i].err, cases[i].advice);
+        expect_no_new_objects(&before, &r, test_strf("%s, nothing may be left behind, but "
+                              "after it", cases[i].when));
+        /* What is left of the grader's ring goes before the next case. */
+        snapshot(&now);
+        for (size_t j = 0; j < now.n; j++)
+            if ((uint32_t)now.obj[j].key == KEY_NUM)
+                grader_remove(now.obj[j].kind, now.obj[j].id);
+    }
+    expect_second_setval_checked();
+}
+
 static void
 removed_while_waiting(void)
 {
@@ -1253,7 +1472,8 @@ bad_usage(void)
         { NULL }, { "frobnicate" }, { "init", KEY }, { "init", KEY, "0" },
         { "init", "notakey", "4" }, { "produce", KEY, "0", "5" }, { "produce", KEY, "1" },
         { "produce", "--hold" }, { "consume", KEY, "-3" }, { "drain" },
-        { "status", KEY, "extra" },
+        { "status", KEY, "extra" }, { "consume", KEY, "1", "extra" },
+        { "remove", KEY, "extra" },
     };
 
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -1361,6 +1581,15 @@ static const struct test_def tests[] = {
     { "missing_ring", "without a ring, every command but init fails with ENOENT and creates "
       "nothing", 1, missing_ring, "open with semget(key, 0, 0): no IPC_CREAT.", NULL,
       "semget()" },
+    { "half_ring", "with only a segment, or only a set, every command but init fails with "
+      "ENOENT", 1, half_ring, "check shmget()'s and semget()'s results one by one.", NULL,
+      "semget()" },
+    { "key_errors", "reports a PATH:PROJ_ID whose file is missing (ftok) and a failing "
+      "strdup", 1, key_errors, "check what ftok() and strdup() return, as every call's.",
+      NULL, "Exercise: ringbuf" },
+    { "errors_reported", "failing shmat, shmdt, GETVAL, SETVAL and IPC_RMID are reported", 1,
+      errors_reported, "check every call's -1 and report it with err_exit(), or "
+      "init_failed() in init.", NULL, "Exercise: ringbuf" },
     { "removed_while_waiting", "a consumer whose set is removed while it waits reports EIDRM",
       1, removed_while_waiting, "check every semop() result.", NULL, "Errors from semop()" },
     { "stopped_and_continued", "a consumer stopped and continued while it waits carries on",
