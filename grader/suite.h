@@ -212,5 +212,8 @@ void server_stop(struct run *srv, int sig, const char *went_on);
  * key keyfile:65, a file this makes) must report strdup() failing. */
 void expect_key_errors(struct run *missing, const char *command, struct run *nomem,
                        const char *object);
+/* The first half of that alone: run `missing`, which must fail in ftok()
+ * and make no `object`. */
+void expect_ftok_missing(struct run *missing, const char *command, const char *object);
 
 #endif

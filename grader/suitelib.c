@@ -386,9 +386,20 @@ void
 expect_key_errors(struct run *missing, const char *command, struct run *nomem,
                   const char *object)
 {
+    scratch_file("keyfile", "x\n");
+    expect_ftok_missing(missing, command, object);
+    nomem->req.fault = "strdup:ENOMEM";
+    run_program(nomem);
+    expect_error_exit(nomem, "When strdup() fails (out of memory)");
+    expect_stderr_has(nomem, "Cannot allocate memory", "strdup() returns NULL when "
+                      "memory runs out: check it and report it with err_exit(\"strdup\").");
+}
+
+void
+expect_ftok_missing(struct run *missing, const char *command, const char *object)
+{
     struct ipc_set before;
 
-    scratch_file("keyfile", "x\n");
     snapshot(&before);
     run_program(missing);
     expect_finished(missing);
@@ -400,11 +411,6 @@ expect_key_errors(struct run *missing, const char *command, struct run *nomem,
                       "which call failed: err_exit(\"ftok(%s)\", path).");
     expect_stderr_has(missing, "No such file or directory", "ftok() fails with ENOENT "
                       "when the file is missing; err_exit() prints its meaning.");
-    nomem->req.fault = "strdup:ENOMEM";
-    run_program(nomem);
-    expect_error_exit(nomem, "When strdup() fails (out of memory)");
-    expect_stderr_has(nomem, "Cannot allocate memory", "strdup() returns NULL when "
-                      "memory runs out: check it and report it with err_exit(\"strdup\").");
 }
 
 /* ---- the test's namespace ---- */

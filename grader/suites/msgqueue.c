@@ -1287,29 +1287,19 @@ client_errors(void)
 static void
 key_paths(void)
 {
-    static const char *const progs[] = { "msgserver", "msgclient" };
+    static const char *const commands[] = { "msgserver no-such-file:65",
+                                            "msgclient -t 1001 no-such-file:65 x" };
+    struct run missing[] = { RUN("msgserver", "no-such-file:65"),
+                             RUN("msgclient", "-t", "1001", "no-such-file:65", "x") };
     struct strbuf path = { 0 };
     struct run srv, c;
     const char *key;
     char got[128];
 
     scratch_file("keyfile", "x\n");
-    for (size_t i = 0; i < ARRAY_LEN(progs); i++) {
-        struct run r = i == 0 ? RUN("msgserver", "no-such-file:65")
-                              : RUN("msgclient", "-t", "1001", "no-such-file:65", "x");
-        struct ipc_set before;
-
-        r.req.timeout = WAIT;
-        snapshot(&before);
-        run_program(&r);
-        expect_no_new_objects(&before, &r, test_strf("When ftok() failed there is no key, "
-                                                     "but after `%s no-such-file:65`",
-                                                     progs[i]));
-        expect_error_exit(&r, "When ftok() fails (the file of PATH:PROJ_ID is missing)");
-        expect_stderr_has(&r, "ftok", "Check ftok()'s result: -1 is not a key. Say which "
-                          "call failed: err_exit(\"ftok(%s)\", path).");
-        expect_stderr_has(&r, "No such file or directory", "ftok() fails with ENOENT when "
-                          "the file is missing; err_exit() prints its meaning.");
+    for (size_t i = 0; i < ARRAY_LEN(missing); i++) {
+        missing[i].req.timeout = WAIT;
+        expect_ftok_missing(&missing[i], commands[i], "a queue");
     }
 
     while (path.len + 2 + strlen("keyfile") <= 4095)

@@ -725,6 +725,15 @@ init_creates(void)
                   t.ring->out);
 }
 
+/* Half a ring, made by the grader with the key: only a segment for 4 slots,
+ * or (with_set) only a set of NSEMS semaphores. Its id. */
+static int
+grader_half_ring(bool with_set)
+{
+    return with_set ? grader_semset(KEY_NUM, NSEMS, 0600)
+                    : grader_segment(KEY_NUM, ring_size(4), 0600);
+}
+
 /* `init KEY 4` when KEY has only a segment (with_set false) or only a set
  * of 3 semaphores (with_set true), which the grader made: exit non-zero
  * with "File exists", nothing new left, the set's values untouched. */
@@ -737,16 +746,11 @@ expect_init_meets_half(bool with_set)
     const char *when = with_set ? "When a semaphore set (but no segment) already has the key"
                                 : "When a segment (but no semaphore set) already has the key";
     struct ipc_set before;
-    int id;
+    int id = grader_half_ring(with_set);
 
-    if (with_set) {
-        id = grader_semset(KEY_NUM, NSEMS, 0600);
-        if (semctl(id, 0, SETALL, arg) == -1)
-            test_error("The grader could not give its semaphores their values (SETALL): %s",
-                       strerror(errno));
-    } else {
-        id = grader_segment(KEY_NUM, ring_size(4), 0600);
-    }
+    if (with_set && semctl(id, 0, SETALL, arg) == -1)
+        test_error("The grader could not give its semaphores their values (SETALL): %s",
+                   strerror(errno));
     snapshot(&before);
     run_program(&r);
     expect_no_new_objects(&before, &r, test_strf("%s, init must fail and leave nothing of "
@@ -1241,8 +1245,7 @@ half_ring(void)
     };
 
     for (int with_set = 0; with_set < 2; with_set++) {
-        int id = with_set ? grader_semset(KEY_NUM, NSEMS, 0600)
-                          : grader_segment(KEY_NUM, ring_size(4), 0600);
+        int id = grader_half_ring(with_set);
         const char *when = with_set ? "When KEY has a semaphore set but no segment"
                                     : "When KEY has a segment but no semaphore set";
         struct ipc_set before;

@@ -622,6 +622,17 @@ expect_request(struct run *cl, struct conn *c, const char *want)
               partial_words(c));
 }
 
+/* Start the student's client (a deadline of 3 * WAIT), take its connection
+ * on the grader's lfd, and its first request, which must be `first`. */
+static void
+client_connects(struct run *cl, struct conn *c, int lfd, const char *first)
+{
+    cl->req.timeout = 3 * WAIT;
+    run_start(cl);
+    c->fd = accept_client(cl, lfd);
+    expect_request(cl, c, first);
+}
+
 /* ---- the tests ---- */
 
 static void
@@ -1210,10 +1221,7 @@ longest_reply(int lfd)
     memcpy(reply, "1 ", 2);
     memcpy(want, reply, REPLY_MAX - 1);
     want[REPLY_MAX - 1] = '\n';
-    cl.req.timeout = 3 * WAIT;
-    run_start(&cl);
-    c.fd = accept_client(&cl, lfd);
-    expect_request(&cl, &c, "long");
+    client_connects(&cl, &c, lfd, "long");
     conn_send(&cl, &c, reply, REPLY_MAX - 1);
     wait_consumed(&cl, &c, test_strf("the first %d bytes of a reply of REPLY_MAX = %d",
                                      REPLY_MAX - 1, REPLY_MAX));
@@ -1240,10 +1248,7 @@ client_exchange(void)
 
     in_scratch();
     lfd = grader_listen();
-    cl.req.timeout = 3 * WAIT;
-    run_start(&cl);
-    c.fd = accept_client(&cl, lfd);
-    expect_request(&cl, &c, "hello");
+    client_connects(&cl, &c, lfd, "hello");
     /* The reply in two pieces: the client must wait for its '\n'. */
     conn_sends(&cl, &c, "1 HE");
     wait_consumed(&cl, &c, "the first half of the reply, \"1 HE\"");
@@ -1284,10 +1289,7 @@ client_send_fails(int lfd)
     struct run cl = RUN("sockclient", SOCK, "hello", "again");
     struct conn c = { .name = "the client's connection" };
 
-    cl.req.timeout = 3 * WAIT;
-    run_start(&cl);
-    c.fd = accept_client(&cl, lfd);
-    expect_request(&cl, &c, "hello");
+    client_connects(&cl, &c, lfd, "hello");
     conn_sends(&cl, &c, "1 HE");
     wait_consumed(&cl, &c, "the first half of the reply, \"1 HE\"");
     if (shutdown(c.fd, SHUT_RD) == -1)
@@ -1327,10 +1329,7 @@ client_reply_too_long(int lfd)
     memset(reply, 'L', REPLY_MAX);
     memcpy(reply, "1 ", 2);
     reply[REPLY_MAX] = '\n';
-    cl.req.timeout = 3 * WAIT;
-    run_start(&cl);
-    c.fd = accept_client(&cl, lfd);
-    expect_request(&cl, &c, "long");
+    client_connects(&cl, &c, lfd, "long");
     conn_send(&cl, &c, reply, sizeof reply);
     if (!run_wait_exit(&cl, WAIT))
         run_fail_halt(&cl, "The server replied with a line of %d bytes, more than REPLY_MAX "
