@@ -5,8 +5,9 @@
  *   junit  the common JUnit XML (Ant's schema);
  *   autolab       the text report, then Autolab's last line {"scores": {...}};
  *   prairielearn  PrairieLearn's results.json (score 0..1, gradable).
- * Tests skipped for want of the reference programs are left out of the
- * scores everywhere; TAP and JUnit mark them skipped. */
+ * Skipped tests (no reference programs in this copy, or a test only a root
+ * grading can run) are left out of the scores everywhere; every format
+ * says why each was skipped, in the test's own words. */
 #define _GNU_SOURCE
 #include "report.h"
 
@@ -181,7 +182,7 @@ text_report(FILE *out, const struct grade_result *res, bool color)
         fprintf(out, "  %s%-5s%s %2d. %-*s ", color_of, label[t->outcome], c->off, t->number,
                 width, t->def->name);
         if (t->outcome == OUTCOME_SKIP)
-            fprintf(out, "(instructor)\n");
+            fprintf(out, "(skipped, see below)\n");
         else if (t->outcome == OUTCOME_ERROR)
             fprintf(out, "(not graded)\n");
         else
@@ -207,10 +208,14 @@ text_report(FILE *out, const struct grade_result *res, bool color)
         sb_free(&sb);
     }
     if (skipped)
-        fprintf(out, "\n%d test%s skipped: %s the reference programs, which this copy of "
-                "the workbook does not include; your instructor's grading runs %s.\n",
-                skipped, skipped == 1 ? "" : "s", skipped == 1 ? "it pairs your program with"
-                : "they pair your programs with", skipped == 1 ? "it" : "them");
+        fprintf(out, "\n%d test%s skipped, no points either way:\n", skipped,
+                skipped == 1 ? "" : "s");
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct test_outcome *t = &res->tests[i];
+
+        if (t->outcome == OUTCOME_SKIP && test_is_visible(t->def))
+            fprintf(out, "  %d. %s: %s\n", t->number, t->def->name, t->message);
+    }
     if (errored)
         fprintf(out, "\n%s%d test%s could not be graded here%s (the grader's fault, not "
                 "yours: %s no points).\n", c->bold, errored, errored == 1 ? "" : "s", c->off,
@@ -396,9 +401,9 @@ tap_report(FILE *out, const struct grade_result *res)
     for (size_t i = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
 
-        if (t->outcome == OUTCOME_SKIP) {
-            fprintf(out, "ok %zu - %s: %s # SKIP needs the reference programs\n", i + 1,
-                    t->def->id, t->def->name);
+        if (t->outcome == OUTCOME_SKIP) {       /* a directive is one line */
+            fprintf(out, "ok %zu - %s: %s # SKIP %.*s\n", i + 1, t->def->id, t->def->name,
+                    (int)strcspn(t->message, "\n"), t->message);
             continue;
         }
         if (t->outcome == OUTCOME_ERROR)
@@ -457,7 +462,9 @@ junit_report(FILE *out, const struct grade_result *res)
         sb_xml_text(&sb, res->ex->id);
         sb_addf(&sb, "\" time=\"%.3f\">", t->duration);
         if (t->outcome == OUTCOME_SKIP) {
-            sb_adds(&sb, "\n      <skipped message=\"needs the reference programs\"/>\n    ");
+            sb_adds(&sb, "\n      <skipped message=\"");
+            sb_xml_text(&sb, t->message);
+            sb_adds(&sb, "\"/>\n    ");
         } else if (t->outcome != OUTCOME_PASS) {
             const char *tag = t->outcome == OUTCOME_ERROR ? "error" : "failure";
             struct strbuf text = { 0 };
