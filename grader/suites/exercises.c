@@ -8,6 +8,7 @@ extern const struct exercise exercise_shmget;
 extern const struct exercise exercise_shmat;
 extern const struct exercise exercise_shmctl;
 extern const struct exercise exercise_semaphores;
+extern const struct exercise exercise_kvstore;
 extern const struct exercise exercise_msgget;
 extern const struct exercise exercise_msgqueue;
 extern const struct exercise exercise_msgctl;
@@ -20,6 +21,7 @@ const struct exercise *const exercises[] = {
     &exercise_shmat,
     &exercise_shmctl,
     &exercise_semaphores,
+    &exercise_kvstore,
     &exercise_msgget,
     &exercise_msgqueue,
     &exercise_msgctl,
