@@ -90,6 +90,16 @@ store_init(void)
     if (r.res.exit_code != 0)
         test_fail(&r, "`kvstore init` failed, and every test of the store starts with it "
                       "(the test init_creates says more).");
+    {
+        struct ipc_set now;
+
+        snapshot(&now);
+        if (ipc_find_key(&now, IPC_KIND_SHM, KV_KEY) == NULL ||
+            ipc_find_key(&now, IPC_KIND_SEM, KV_KEY) == NULL)
+            test_fail(&r, "`kvstore init` exited with status 0, but the kernel has no "
+                          "segment and semaphore set with key 0x%x, and every test of the "
+                          "store starts with it (the test init_creates says more).", KV_KEY);
+    }
 }
 
 /* `kvstore put NAME VALUE`, which must succeed. */
