@@ -336,7 +336,7 @@ static void
 capacity(void)
 {
     struct strbuf want = { 0 };
-    char names[KV_CAPACITY][8];
+    char names[KV_CAPACITY][16];
 
     store_init();
     for (int i = 0; i < KV_CAPACITY; i++) {
