@@ -353,7 +353,7 @@ capacity(void)
         expect_stderr_has(&r, KV_FULL_MSG, "A full store is reported as \"kvstore: store "
                           "full\" with exit status 1 (KV_FULL_MSG).");
     }
-    expect_list(sb_str(&want), "After the put into a full store failed");
+    expect_list(test_own(sb_take(&want)), "After the put into a full store failed");
     put_ok("k05", "replaced");
     expect_get("k05", "replaced", "In a full store, a put of a name already there replaces "
                "its value");
@@ -509,12 +509,43 @@ writer_not_starved(void)
                       "writer's value, \"new\".");
 }
 
-/* Start `kvstore --hold HOLD_LONG ARGS`, wait until it holds the lock,
- * and kill it there (SIGKILL), in the middle of its change. */
+/* Start `kvstore --hold HOLD_LONG ARGS` when no other process uses the
+ * store, wait until it holds the lock, and kill it there (SIGKILL), in
+ * the middle of its change. Asleep in semop() for a second instead, it
+ * waits for a lock that an earlier killed process left taken. */
 static void
 kill_holder(struct run *r, const char *what)
 {
-    start_holder(r, what);
+    double asleep_since = -1;
+
+    r->req.timeout = 30;
+    run_start(r);
+    while (!run_wait_output(r, KV_HOLDING, 0.02)) {
+        if (run_ended(r))
+            break;
+        if (!run_asleep_in(r, semop_calls))
+            asleep_since = -1;
+        else if (asleep_since < 0)
+            asleep_since = now_seconds();
+        else if (now_seconds() - asleep_since > 1.0)
+            run_fail_halt(r, "`%s --hold` waited in semop() for the lock, although no other "
+                             "process was using the store: a process killed earlier in this "
+                             "test (while it held the lock, or waited for it) left the lock "
+                             "taken. Whatever a process changes in the semaphores to enter, "
+                             "the kernel must undo when it dies (SEM_UNDO).", what);
+        if (now_seconds() - r->res.started > 5)
+            break;
+    }
+    if (!run_ended(r) && strstr(run_stdout(r), KV_HOLDING) == NULL)
+        run_fail_halt(r, "`%s --hold` did not print \"%s\" within 5 s: with --hold MS, it "
+                         "prints it (and flushes stdout) as soon as it holds the lock.", what,
+                      KV_HOLDING);
+    if (strstr(run_stdout(r), KV_HOLDING) == NULL) {
+        run_wait(r);
+        expect_success(r);
+        test_fail(r, "`%s --hold` exited without printing \"%s\": with --hold MS, it prints "
+                     "it (and flushes stdout) as soon as it holds the lock.", what, KV_HOLDING);
+    }
     run_stop(r);
 }
 
@@ -736,6 +767,7 @@ concurrent_writers(void)
     for (int v = 1; v <= SHARED; v++)
         if (strcmp(l.res.out, test_strf("%sshared %s\n", sb_str(&want), sval[v])) == 0)
             shared_now = sval[v];
+    sb_free(&want);
     if (shared_now == NULL)
         test_fail(&l, "12 writers each put a new name (n00 .. n11) and 4 others replaced the "
                       "value of `shared`, all at once. `list` should then show the 12 new "
