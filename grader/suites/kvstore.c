@@ -342,11 +342,22 @@ capacity(void)
     char names[KV_CAPACITY][16];
 
     store_init();
-    for (int i = 0; i < KV_CAPACITY; i++) {
-        snprintf(names[i], sizeof names[i], "k%02d", i);
-        put_ok(names[i], names[i]);
-        sb_addf(&want, "%s %s\n", names[i], names[i]);
+    /* 16 puts at a time: the grading stays quick, and the lock (the other
+     * tests check it) keeps them apart. */
+    for (int i = 0; i < KV_CAPACITY; i += 16) {
+        struct run r[16], *all[16];
+
+        for (int j = 0; j < 16; j++) {
+            snprintf(names[i + j], sizeof names[i + j], "k%02d", i + j);
+            r[j] = RUN(PROG, "put", names[i + j], names[i + j]);
+            r[j].req.timeout = 30;
+            all[j] = &r[j];
+            run_start(&r[j]);
+        }
+        wait_all(all, 16, "with 16 puts of new names at once");
     }
+    for (int i = 0; i < KV_CAPACITY; i++)
+        sb_addf(&want, "%s %s\n", names[i], names[i]);
     {
         struct run r = RUN(PROG, "put", "one-too-many", "x");
 
