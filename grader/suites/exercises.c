@@ -12,6 +12,7 @@ extern const struct exercise exercise_msgget;
 extern const struct exercise exercise_msgqueue;
 extern const struct exercise exercise_msgctl;
 extern const struct exercise exercise_sockets;
+extern const struct exercise exercise_fileserver;
 extern const struct exercise exercise_transport;
 
 const struct exercise *const exercises[] = {
@@ -24,6 +25,7 @@ const struct exercise *const exercises[] = {
     &exercise_msgqueue,
     &exercise_msgctl,
     &exercise_sockets,
+    &exercise_fileserver,
     &exercise_transport,
     NULL,
 };
