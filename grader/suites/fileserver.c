@@ -557,8 +557,10 @@ expect_ref_client(struct run *srv, struct run *c, const char *const *asked, size
     for (size_t i = 0; i < n; i++)
         sb_addf(&want, "%s", content_of(asked[i]));
     if (!c->res.timed_out && c->res.term_signal == 0 && c->res.exit_code == 0 &&
-        strcmp(c->res.out, sb_str(&want)) == 0)
+        strcmp(c->res.out, sb_str(&want)) == 0) {
+        sb_free(&want);
         return;
+    }
     run_words(c, &cmd);
     run_fail_halt(srv, "%s, the reference client `%s` %s.\n  stdout | %s  stderr | %s",
                   situation, sb_str(&cmd), c->res.timed_out ? "got no reply in time" :
@@ -829,6 +831,7 @@ server_closes_fds(void)
                       "it. Close it once the reply is sent, or the server runs out after "
                       "a few hundred requests. See " CHAPTER ", \"No descriptor leaked\".",
                       WAIT, n, sb_str(&held));
+    sb_free(&held);
     conn_close(&a);
     /* The connection of a client that left is closed too. */
     for (int i = 0; i < 3; i++) {
@@ -1188,6 +1191,7 @@ client_closes_fds(void)
                       "with a reply is the client's to close once the file is printed: a "
                       "client asked for many files runs out. See " CHAPTER ", \"No "
                       "descriptor leaked\".", sb_str(&which));
+    sb_free(&which);
     send_reply(&cl, &c, "ERR denied\n", -1);
     expect_request(&cl, &c, "GET charlie");
     send_reply(&cl, &c, "OK\n", (f = passed_file("passed-c", "charlie\n")));
@@ -1248,6 +1252,7 @@ client_valgrind(void)
     if (strcmp(cl.res.out, sb_str(&want)) != 0)
         test_fail(&cl, "Under Valgrind, the client asked the reference server for alpha, "
                   "nosuchfile and echo; it should print alpha's and echo's contents.");
+    sb_free(&want);
     expect_error_exit(&cl, "Under Valgrind, with nosuchfile refused");
     expect_valgrind_clean(&cl);
     expect_no_open_fds(&cl, "client");
