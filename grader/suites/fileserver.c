@@ -636,10 +636,21 @@ static void
 server_access_list(void)
 {
     uid_t others[] = { geteuid() + 1, geteuid() + 7, (uid_t)-1 };
-    struct run srv = server_run(), ok = server_run();
+    struct run srv = server_run(), ok = server_run(), bad = server_run();
     struct conn c;
 
     make_files();
+    /* A list with a line that is no uid: the server must not start. */
+    scratch_file(ACCESS, test_strf("%u\nroot\n", (unsigned)geteuid()));
+    bad.req.timeout = WAIT;
+    run_program(&bad);
+    expect_error_exit(&bad, "With an access list holding the line \"root\" (not a uid)");
+    if (strstr(bad.res.out, "ready") != NULL)
+        test_fail(&bad, "With an access list holding a line that is not a uid, the server "
+                  "printed \"ready\": it must stop before it listens. See " CHAPTER
+                  ", \"The access list\".");
+    unlink(SOCK);
+
     /* A list without the client's uid: every request is denied. */
     write_access(others);
     start_server(&srv);
@@ -661,9 +672,8 @@ server_access_list(void)
     start_server(&ok);
     conn_open(&ok, &c, "the grader's connection (uid on the list)");
     conn_sends(&ok, &c, "GET echo\n");
-    expect_reply(&ok, &c, "OK", "echo", "With the client's uid second on the access list "
-                 "(after a comment and another uid, before an empty line... see the chapter's "
-                 "format), \"GET echo\\n\"");
+    expect_reply(&ok, &c, "OK", "echo", "With an access list of a comment, another uid, "
+                 "an empty line and the client's uid, \"GET echo\\n\"");
     conn_close(&c);
     server_end(&ok, SIGTERM);
 }
@@ -1337,7 +1347,7 @@ static const struct test_def tests[] = {
       "their ERR replies; the connection goes on", 2, server_errors, "a name is plain: no "
       "'/', not \".\" or \"..\".", NULL, "The protocol" },
     { "server_access_list", "a client whose uid is not on the access list gets \"ERR "
-      "denied\" to every request", 2, server_access_list, "read the list at start; compare "
+      "denied\" to every request; a bad list stops the server", 2, server_access_list, "read the list at start; compare "
       "the client's uid.", NULL, "The access list" },
     { "server_peer_credentials", "the uid checked is the kernel's word for the peer "
       "(SO_PEERCRED), not the server's own", 3, server_peer_credentials, "getsockopt(cfd, "
