@@ -925,7 +925,18 @@ server_client_gone(void)
         conn_sends(&srv, &a, "GET alpha\nGET bravo\nGET nosuchfile\n");
         conn_close(&a);
     }
+    /* Let the server take in the three that left (it sleeps again, or
+     * has died of it) before the next client comes. */
     usleep(100000);
+    for (double end = now_seconds() + WAIT; now_seconds() < end && run_alive(&srv) &&
+         !run_idle(&srv);)
+        usleep(10000);
+    if (!run_alive(&srv))
+        run_fail_halt(&srv, "Three clients sent requests and left at once, without waiting "
+                      "for the replies; the server died. Writing to a connection whose "
+                      "client has gone raises SIGPIPE, which kills a process: send with "
+                      "MSG_NOSIGNAL, and drop that client on EPIPE. See " CHAPTER
+                      ", \"Many clients at once: poll()\".");
     conn_open(&srv, &b, "the grader's next connection");
     conn_sends(&srv, &b, "GET charlie\n");
     if (!run_alive(&srv))
