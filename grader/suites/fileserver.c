@@ -1345,6 +1345,48 @@ server_longest_name(void)
     conn_close(&d);
     server_end(&srv, SIGTERM);
 }
+
+/* Each OK is an open() of its own: a descriptor read to its end does not
+ * leave the next client (or the next request) at the end too, as one open
+ * file handed out again would (its offset is shared). */
+static void
+server_fresh_open(void)
+{
+    struct run srv = server_run();
+    struct conn a, b;
+    char bytes[128];
+    const char *want = content_of("alpha");
+    int fds[3];
+
+    make_files();
+    start_server(&srv);
+    conn_open(&srv, &a, "the grader's connection A");
+    conn_open(&srv, &b, "the grader's connection B");
+    conn_sends(&srv, &a, "GET alpha\n");
+    fds[0] = expect_reply(&srv, &a, "OK", "alpha", "After \"GET alpha\\n\"");
+    if (read(fds[0], bytes, sizeof bytes) != (ssize_t)strlen(want))
+        test_error("The grader could not read alpha through its descriptor.");
+    conn_sends(&srv, &a, "GET alpha\n");
+    fds[1] = expect_reply(&srv, &a, "OK", "alpha", "Asked for alpha again, on the same "
+                          "connection");
+    conn_sends(&srv, &b, "GET alpha\n");
+    fds[2] = expect_reply(&srv, &b, "OK", "alpha", "Asked for alpha on a second connection");
+    for (int i = 1; i < 3; i++) {
+        ssize_t n = read(fds[i], bytes, sizeof bytes - 1);
+
+        if (n != (ssize_t)strlen(want))
+            run_fail_halt(&srv, "The grader read alpha to its end through the first "
+                          "descriptor it was sent; then asked again (%s). Reading the new "
+                          "descriptor gave %zd bytes instead of the whole file (%zu): it "
+                          "shares the first one's file offset, so it is the same open file "
+                          "handed out again. Open the file for each request. See " CHAPTER
+                          ", \"The protocol\".", i == 1 ? "same connection" :
+                          "another connection", n, strlen(want));
+    }
+    conn_close(&a);
+    conn_close(&b);
+    server_end(&srv, SIGTERM);
+}
 /* HIDDEN-END */
 
 /* ---- the table ---- */
@@ -1401,6 +1443,9 @@ static const struct test_def tests[] = {
     { "server_longest_name", "a name of NAME_MAX_LEN bytes is served; a longer line gets "
       "\"ERR badrequest\" and a closed connection", 1, server_longest_name, "a full buffer "
       "without '\\n' is a bad request.", "after_published", "The protocol" },
+    { "server_fresh_open", "each \"OK\" is a new open of the file: its descriptor starts at "
+      "the beginning", 1, server_fresh_open, "open() for each request.", "after_published",
+      "The protocol" },
     /* HIDDEN-END */
 };
 
