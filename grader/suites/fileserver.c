@@ -1451,7 +1451,7 @@ static const struct test_def tests[] = {
 
 const struct exercise exercise_fileserver = {
     .id = "fileserver",
-    .title = "Project: a file service that passes descriptors",
+    .title = "Project: a file server passing descriptors",
     .chapter = CHAPTER,
     .programs = programs,
     .tests = tests,
