@@ -8,10 +8,12 @@ extern const struct exercise exercise_shmget;
 extern const struct exercise exercise_shmat;
 extern const struct exercise exercise_shmctl;
 extern const struct exercise exercise_semaphores;
+extern const struct exercise exercise_kvstore;
 extern const struct exercise exercise_msgget;
 extern const struct exercise exercise_msgqueue;
 extern const struct exercise exercise_msgctl;
 extern const struct exercise exercise_sockets;
+extern const struct exercise exercise_fileserver;
 extern const struct exercise exercise_transport;
 
 const struct exercise *const exercises[] = {
@@ -20,10 +22,12 @@ const struct exercise *const exercises[] = {
     &exercise_shmat,
     &exercise_shmctl,
     &exercise_semaphores,
+    &exercise_kvstore,
     &exercise_msgget,
     &exercise_msgqueue,
     &exercise_msgctl,
     &exercise_sockets,
+    &exercise_fileserver,
     &exercise_transport,
     NULL,
 };
