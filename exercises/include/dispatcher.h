@@ -40,8 +40,8 @@ enum {
 
 enum {
     JOB_TYPE_MIN = 1, JOB_TYPE_MAX = 8,     /* a job's type, a worker's kind */
-    PRIO_MIN = 0, PRIO_MAX = 9,             /* 9 is the most urgent */
-    PRIO_DEFAULT = 5,
+    JOB_PRIO_MIN = 0, JOB_PRIO_MAX = 9,     /* 9 is the most urgent */
+    JOB_PRIO_DEFAULT = 5,
 };
 
 #define JOB_TEXT_MAX 56                 /* bytes of text, the final '\0' included */
@@ -52,7 +52,7 @@ struct dmsg {
     long job_id;                        /* the dispatcher's number: 1, 2, 3... */
     int reply_qid;                      /* the sender's own queue */
     short job_type;                     /* JOB_TYPE_MIN..JOB_TYPE_MAX */
-    short priority;                     /* PRIO_MIN..PRIO_MAX */
+    short priority;                     /* JOB_PRIO_MIN..JOB_PRIO_MAX */
     char text[JOB_TEXT_MAX];            /* a string; unused bytes zeroed */
 };
 

@@ -11,6 +11,7 @@ extern const struct exercise exercise_semaphores;
 extern const struct exercise exercise_msgget;
 extern const struct exercise exercise_msgqueue;
 extern const struct exercise exercise_msgctl;
+extern const struct exercise exercise_dispatcher;
 extern const struct exercise exercise_sockets;
 extern const struct exercise exercise_transport;
 
@@ -23,6 +24,7 @@ const struct exercise *const exercises[] = {
     &exercise_msgget,
     &exercise_msgqueue,
     &exercise_msgctl,
+    &exercise_dispatcher,
     &exercise_sockets,
     &exercise_transport,
     NULL,

@@ -228,7 +228,7 @@ on_submit(const struct dmsg *in)
     struct job *j;
 
     if (in->job_type < JOB_TYPE_MIN || in->job_type > JOB_TYPE_MAX ||
-        in->priority < PRIO_MIN || in->priority > PRIO_MAX) {
+        in->priority < JOB_PRIO_MIN || in->priority > JOB_PRIO_MAX) {
         printf("rejected\n");
         return;
     }

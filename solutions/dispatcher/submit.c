@@ -54,12 +54,15 @@ leave(int status)
 static void
 await(int type, struct dmsg *m)
 {
-    while (msgrcv(own_qid, m, DMSG_SIZE, type, 0) == -1) {
-        if (errno == EINTR && !stop_requested)
-            continue;
-        if (errno != EINTR)
+    for (;;) {
+        if (stop_requested)         /* a signal that came between two calls */
+            leave(EXIT_FAILURE);
+        if (msgrcv(own_qid, m, DMSG_SIZE, type, 0) != -1)
+            break;
+        if (errno != EINTR) {
             err_msg("msgrcv");
-        leave(EXIT_FAILURE);
+            leave(EXIT_FAILURE);
+        }
     }
     m->text[sizeof m->text - 1] = '\0';
 }
@@ -87,12 +90,12 @@ main(int argc, char *argv[])
     struct sigaction sa = { 0 };
     struct dmsg m = { 0 };
     int opt, qid;
-    long prio = PRIO_DEFAULT, type = JOB_TYPE_MIN;
+    long prio = JOB_PRIO_DEFAULT, type = JOB_TYPE_MIN;
     key_t key;
 
     while ((opt = getopt(argc, argv, "p:t:")) != -1) {
         if (opt == 'p')
-            prio = number(optarg, PRIO_MIN, PRIO_MAX);
+            prio = number(optarg, JOB_PRIO_MIN, JOB_PRIO_MAX);
         else if (opt == 't')
             type = number(optarg, JOB_TYPE_MIN, JOB_TYPE_MAX);
         else
