@@ -601,6 +601,29 @@ worker_valgrind(void)
     expect_valgrind_clean(&w);
 }
 
+/* HIDDEN-BEGIN: instructors' tests; `make handout` leaves them out. */
+static void
+worker_delay(void)
+{
+    int qid = grader_queue(KEY_NUM, 0600);
+    struct run w = worker(1, "600", false);
+    struct dmsg m;
+    double sent;
+
+    run_start(&w);
+    await_msg(&w, qid, MSG_READY, &m, "MSG_READY");
+    put(m.reply_qid, MSG_JOB, 5, 0, 1, 5, "wait");
+    sent = now_seconds();
+    await_msg(&w, qid, MSG_RESULT, &m, "MSG_RESULT for job 5");
+    if (now_seconds() - sent < 0.5)
+        run_fail_halt(&w, "With -d 600 the worker sent its result after %.0f ms; it must sleep "
+                          "600 ms between taking a job and sending its result (the tests catch "
+                          "a worker in the middle of a job with it).",
+                      1000 * (now_seconds() - sent));
+    server_end(&w, SIGTERM);
+}
+/* HIDDEN-END */
+
 /* ---- submit, with the grader as its dispatcher ---- */
 
 /* Start submit and take its MSG_SUBMIT; return its own queue. */
@@ -777,6 +800,11 @@ static const struct test_def tests[] = {
       "path, your own queue too.", NULL, "The worker" },
     { "worker_valgrind", "the worker runs clean under Valgrind", 1, worker_valgrind,
       "zero each message before filling it.", NULL, "The worker" },
+    /* HIDDEN-BEGIN */
+    { "worker_delay", "with -d DELAY_MS the worker holds each job that long before its result",
+      1, worker_delay, "sleep between taking the job and sending the result.",
+      "after_published", "The worker" },
+    /* HIDDEN-END */
     { "submit_job", "submit sends its job and prints the id and the result", 2, submit_job,
       "MSG_SUBMIT with your private queue; then two answers on it.", NULL, "The client" },
     { "submit_gone", "a client stopped by SIGTERM or SIGINT removes its queue and exits 1", 2,
