@@ -717,6 +717,45 @@ submit_valgrind(void)
     expect_valgrind_clean(&c);
 }
 
+/* ---- failures ---- */
+
+static void
+errors_reported(void)
+{
+    static const struct {
+        const char *prog, *fault, *situation;
+        bool needs_queue;
+    } cases[] = {
+        { "dispatcher", "msgget:ENOSPC", "msgget() fails with ENOSPC", false },
+        { "worker", "msgget:ENOSPC:2", "msgget(IPC_PRIVATE) fails with ENOSPC", true },
+        { "worker", "msgrcv:EFAULT:1", "msgrcv() fails with EFAULT", true },
+        { "submit", "msgget:ENOSPC:2", "msgget(IPC_PRIVATE) fails with ENOSPC", true },
+        { "submit", "msgsnd:EFAULT:1", "msgsnd() fails with EFAULT", true },
+        { "submit", "msgrcv:EFAULT:1", "msgrcv() fails with EFAULT", true },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        int qid = cases[i].needs_queue ? grader_queue(KEY_NUM + 16 + (int)i, 0600) : -1;
+        const char *key = test_strf("0x%x", KEY_NUM + 16 + (int)i);
+        struct run r = strcmp(cases[i].prog, "submit") == 0
+                       ? RUN("submit", key, "text") : RUN(cases[i].prog, key);
+
+        r.req.fault = cases[i].fault;
+        r.req.timeout = WAIT;
+        run_program(&r);
+        if (r.res.timed_out)
+            test_fail(&r, "When %s, `%s` went on waiting: report the error and exit 1.",
+                      cases[i].situation, cases[i].prog);
+        expect_error_exit(&r, cases[i].situation);
+        if (queues() != (qid == -1 ? 0u : 1u))
+            test_fail(&r, "When %s, `%s` exited but left a queue of its own: remove the queue "
+                          "you made on every way out, errors too.", cases[i].situation,
+                      cases[i].prog);
+        if (qid != -1)
+            grader_remove(IPC_KIND_MSG, qid);
+    }
+}
+
 /* ---- all three ---- */
 
 static void
@@ -817,6 +856,9 @@ static const struct test_def tests[] = {
       "zero the message before filling it.", NULL, "The client" },
     { "together", "the three programs work together, and leave no queue", 2, together,
       "each program removes the queue it made.", NULL, "The protocol" },
+    { "errors_reported", "a failing msgget(), msgsnd() or msgrcv() is reported with exit "
+      "status 1, and no queue is left behind", 1, errors_reported, "check every call's -1; "
+      "the clean-up runs on error paths too.", NULL, "The protocol" },
     { "bad_usage", "the three programs reject a wrong command line with a usage message", 1,
       bad_usage, "usage_err() for bad options, a type or priority out of range, a text too "
       "long.", NULL, "The protocol" },
