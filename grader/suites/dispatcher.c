@@ -415,6 +415,36 @@ dispatcher_client_gone(void)
     server_end(&d, SIGTERM);
 }
 
+/* A client whose queue is full: the grader's own, one message long and
+ * holding one. Answering it must not stop the service. */
+static void
+dispatcher_full_client(void)
+{
+    struct run d = dispatcher(NULL, false), w = worker(1, NULL, true);
+    struct run c = submit(5, 1, "free", true);
+    int full = msgget(IPC_PRIVATE, IPC_CREAT | 0600), qid;
+    struct msqid_ds ds;
+
+    if (full == -1 || msgctl(full, IPC_STAT, &ds) == -1)
+        test_error("The grader could not make its queue: %s", strerror(errno));
+    ds.msg_qbytes = DMSG_SIZE;
+    if (msgctl(full, IPC_SET, &ds) == -1)
+        test_error("The grader could not lower msg_qbytes: %s", strerror(errno));
+    put(full, 77, 0, 0, 0, 0, "filler");
+    qid = start_dispatcher(&d);
+    put(qid, MSG_SUBMIT, 0, full, 1, 5, "stuck");
+    run_start(&w);
+    run_start(&c);
+    run_wait(&c);
+    if (c.res.timed_out)
+        run_fail_halt(&d, "A client whose queue was full (no room for MSG_ACCEPTED) stopped the "
+                          "service: the next client got no result. The dispatcher must never "
+                          "wait to send to a client's or a worker's queue (IPC_NOWAIT; on "
+                          "EAGAIN, drop the answer).");
+    expect_result(&c, "FREE");
+    server_end(&d, SIGTERM);
+}
+
 /* A crashed dispatcher's queue, as the grader leaves it: a job submitted
  * (its answers due on the grader's private queue) and a result. */
 static void
@@ -817,6 +847,9 @@ static const struct test_def tests[] = {
     { "dispatcher_client_gone", "a result whose client has gone is dropped; nothing is left "
       "behind", 2, dispatcher_client_gone, "never block sending to a client's queue; a queue "
       "gone is no reason to stop.", NULL, "Trap 2: a client goes away" },
+    { "dispatcher_full_client", "a client whose queue is full does not stop the service", 2,
+      dispatcher_full_client, "a send to someone else's queue must never wait.", NULL,
+      "Trap 2: a client goes away" },
     { "dispatcher_restart", "a queue left by a crashed dispatcher is removed, never reused", 3,
       dispatcher_restart, "what does IPC_CREAT alone do when the key exists?", NULL,
       "Trap 3: a server restarts" },
