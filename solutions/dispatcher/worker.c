@@ -67,6 +67,19 @@ send_dispatcher(int qid, const struct dmsg *m)
     return true;
 }
 
+/* Send the result of job: its text in capital letters, in a message of
+   its own (every field the result does not use is zero). False if told to
+   stop meanwhile. */
+static bool
+send_result(int qid, const struct dmsg *job)
+{
+    struct dmsg m = { .mtype = MSG_RESULT, .job_id = job->job_id, .reply_qid = own_qid };
+
+    for (size_t i = 0; i < sizeof m.text && job->text[i] != '\0'; i++)
+        m.text[i] = (char) toupper((unsigned char) job->text[i]);
+    return send_dispatcher(qid, &m);
+}
+
 /* Sleep ms milliseconds, unless told to stop. */
 static void
 delay(long ms)
@@ -150,11 +163,7 @@ main(int argc, char *argv[])
         delay(delay_ms);
         if (stop_requested)
             break;
-        for (char *p = m.text; *p != '\0'; p++)
-            *p = (char) toupper((unsigned char) *p);
-        m.mtype = MSG_RESULT;
-        m.reply_qid = own_qid;
-        if (!send_dispatcher(qid, &m))
+        if (!send_result(qid, &m))
             break;
         printf("did %ld\n", m.job_id);
     }
