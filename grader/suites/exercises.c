@@ -12,6 +12,7 @@ extern const struct exercise exercise_kvstore;
 extern const struct exercise exercise_msgget;
 extern const struct exercise exercise_msgqueue;
 extern const struct exercise exercise_msgctl;
+extern const struct exercise exercise_dispatcher;
 extern const struct exercise exercise_sockets;
 extern const struct exercise exercise_fileserver;
 extern const struct exercise exercise_transport;
@@ -26,6 +27,7 @@ const struct exercise *const exercises[] = {
     &exercise_msgget,
     &exercise_msgqueue,
     &exercise_msgctl,
+    &exercise_dispatcher,
     &exercise_sockets,
     &exercise_fileserver,
     &exercise_transport,
