@@ -186,7 +186,7 @@ local function rubric(path)
   end
   local A = pandoc.AlignDefault
   local header = { "#", "Test", "Points", "What it checks", "Hint on failure" }
-  local t = make_table(header, { 0.04, 0.2, 0.08, 0.3, 0.38 },
+  local t = make_table(header, { 0.04, 0.27, 0.07, 0.28, 0.34 },
     { pandoc.AlignRight, A, pandoc.AlignRight, A, A }, rows)
   t.attr = pandoc.Attr("", { "rubric", "cards" })
   for _, body in ipairs(t.bodies) do

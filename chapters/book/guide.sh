@@ -87,11 +87,12 @@ while IFS="$tab" read -r ex title; do
     {
         printf -- '---\nguide-chapter: %s\n---\n\n' "$page"
         # The title names the chapter and what students write there (the
-        # programs of its "## Exercise: ..." heading), not the folder.
+        # programs of its "## Exercise: ..." heading), not the folder; a
+        # project's chapter has no such heading, and is named by the project.
         if [ -n "$exsec" ]; then
             printf '# Chapter %s, %s: rubric and solution\n\n' "$num" "${exsec#Exercise: }"
         else
-            printf '# Chapter %s, %s: rubric and solution\n\n' "$num" "$title"
+            printf '# Chapter %s, project %s: rubric and solution\n\n' "$num" "$ex"
         fi
         printf 'The exercise of [chapter %s](%s.html)' "$num" "$page"
         if [ -n "$exsec" ]; then

@@ -23,8 +23,9 @@
 int
 main(int argc, char *argv[])
 {
-    (void) argc;
     (void) argv;
-    /* TODO(dispatcher): everything. */
-    return 0;
+    if (argc < 2)       /* the command line is the protocol, so it is given */
+        usage_err("[-p PRIO] [-t TYPE] KEY TEXT\n");
+    /* TODO(dispatcher): all the rest. */
+    return EXIT_SUCCESS;
 }

@@ -24,8 +24,9 @@
 int
 main(int argc, char *argv[])
 {
-    (void) argc;
     (void) argv;
-    /* TODO(dispatcher): everything. */
-    return 0;
+    if (argc < 2)       /* the command line is the protocol, so it is given */
+        usage_err("[-t TYPE] [-d DELAY_MS] KEY\n");
+    /* TODO(dispatcher): all the rest. */
+    return EXIT_SUCCESS;
 }

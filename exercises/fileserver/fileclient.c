@@ -23,8 +23,9 @@
 int
 main(int argc, char *argv[])
 {
-    /* TODO(fileserver): everything. */
-    (void) argc;
     (void) argv;
+    if (argc < 2)       /* the command line is the protocol, so it is given */
+        usage_err("PATH NAME...\n");
+    /* TODO(fileserver): all the rest. */
     return EXIT_SUCCESS;
 }

@@ -16,8 +16,6 @@
    lines, what --hold does) is in chapters/05a-project-kvstore.md and
    exercises/include/kvstore.h. The table's layout, the number of
    semaphores and what each one means are yours to design.
-
-   TODO(kvstore): all of it.
 */
 #include <sys/types.h>
 #include <sys/ipc.h>
@@ -29,7 +27,9 @@
 int
 main(int argc, char *argv[])
 {
-    (void)argc;
-    (void)argv;
+    (void) argv;
+    if (argc < 2)       /* the command line is the protocol, so it is given */
+        usage_err("[--hold MS] init | remove | put NAME VALUE | get NAME | del NAME | list | stats\n");
+    /* TODO(kvstore): all the rest. */
     return EXIT_SUCCESS;
 }

@@ -721,7 +721,7 @@ index_checks instructor "$tmp/instructor.pdf.txt"
 bad=""
 for page in "$I"/html/guide-*.html; do
     p=${page##*/}
-    tr '\n' ' ' < "$page" | grep -q '<h1 class="chapter-title"[^>]*>Chapter [0-9]*, [^<]*: rubric and solution</h1>' ||
+    tr '\n' ' ' < "$page" | grep -q '<h1 class="chapter-title"[^>]*>Chapter [0-9]*[a-z]\{0,1\}, [^<]*: rubric and solution</h1>' ||
         bad="$bad
 $p: the title is not \"Chapter N, PROGRAM: rubric and solution\""
     grep -q '<table class="rubric cards">' "$page" || bad="$bad
