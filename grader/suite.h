@@ -51,6 +51,10 @@ bool run_asleep_in(const struct run *r, const long *calls);
 size_t run_processes(const struct run *r, pid_t *out, size_t max);
 /* Where each process of a run still going is, in words ("gone" if none). */
 void run_where(const struct run *r, struct strbuf *sb);
+/* The most descriptors r's program may have open (its RLIMIT_NOFILE, from
+ * /proc/PID/limits), or `otherwise` if that cannot be read or is not a
+ * number a test can exceed in a few seconds (4000 or more). */
+int run_descriptor_limit(const struct run *r, int otherwise);
 
 /* ---- runs that work together ---- */
 

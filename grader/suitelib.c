@@ -186,6 +186,21 @@ run_where(const struct run *r, struct strbuf *sb)
         sb->buf[--sb->len] = '\0';
 }
 
+int
+run_descriptor_limit(const struct run *r, int otherwise)
+{
+    char file[64], *text, *line;
+    long soft = otherwise;
+
+    snprintf(file, sizeof file, "/proc/%d/limits", (int)r->res.pid);
+    text = read_file_tail(file, 8192, NULL, NULL);
+    line = text ? strstr(text, "Max open files") : NULL;
+    if (line == NULL || sscanf(line + strlen("Max open files"), "%ld", &soft) != 1)
+        soft = otherwise;
+    free(text);
+    return soft > 0 && soft < 4000 ? (int)soft : otherwise;
+}
+
 /* ---- runs that work together ---- */
 
 size_t

@@ -861,22 +861,6 @@ server_closes_fds(void)
     server_end(&srv, SIGTERM);
 }
 
-/* How many descriptors the server may have (RLIMIT_NOFILE), or otherwise. */
-static int
-descriptor_limit(const struct run *r, int otherwise)
-{
-    char file[64], *text, *line;
-    long soft = otherwise;
-
-    snprintf(file, sizeof file, "/proc/%d/limits", (int)r->res.pid);
-    text = read_file_tail(file, 8192, NULL, NULL);
-    line = text ? strstr(text, "Max open files") : NULL;
-    if (line == NULL || sscanf(line + strlen("Max open files"), "%ld", &soft) != 1)
-        soft = otherwise;
-    free(text);
-    return soft > 0 && soft < 4000 ? (int)soft : otherwise;
-}
-
 static void
 server_many_requests(void)
 {
@@ -886,7 +870,7 @@ server_many_requests(void)
 
     make_files();
     start_server(&srv);
-    many = descriptor_limit(&srv, 256) + 44;
+    many = run_descriptor_limit(&srv, 256) + 44;
     /* More requests on one connection than the server may have
      * descriptors, and as many connections one after the other. */
     conn_open(&srv, &a, "the grader's connection");

@@ -130,23 +130,6 @@ cpu_seconds(const struct run *r)
     return total;
 }
 
-/* The most descriptors the program may have open (RLIMIT_NOFILE, from
- * /proc/PID/limits), or `otherwise` if that cannot be read. */
-static int
-descriptor_limit(const struct run *r, int otherwise)
-{
-    char file[64], *text, *line;
-    long soft = otherwise;
-
-    snprintf(file, sizeof file, "/proc/%d/limits", (int)r->res.pid);
-    text = read_file_tail(file, 8192, NULL, NULL);
-    line = text ? strstr(text, "Max open files") : NULL;
-    if (line == NULL || sscanf(line + strlen("Max open files"), "%ld", &soft) != 1)
-        soft = otherwise;
-    free(text);
-    return soft > 0 && soft < 4000 ? (int)soft : otherwise;
-}
-
 /* The descriptors Valgrind found open when the program exited, explained;
  * connections (opened by accept()) are counted apart. */
 static void
@@ -831,7 +814,7 @@ server_many_clients(void)
     start_server(&srv);
     /* More clients than the server may have descriptors: a server that
      * keeps one per client that left runs out before the end. */
-    clients = descriptor_limit(&srv, 256) + 44;
+    clients = run_descriptor_limit(&srv, 256) + 44;
     for (int i = 1; i <= clients; i++) {
         const char *want = test_strf("%d NEXT", i);
         char got[REPLY_MAX + 64];
