@@ -905,9 +905,14 @@ server_client_gone(void)
     make_files();
     start_server(&srv);
     for (int i = 0; i < 3; i++) {
+        /* Stopped, the server cannot read the requests before the client
+         * has gone: its replies then go to a closed connection, every
+         * time (a server that answered first would not meet EPIPE). */
+        run_signal(&srv, SIGSTOP);
         conn_open(&srv, &a, "a connection that leaves at once");
         conn_sends(&srv, &a, "GET alpha\nGET bravo\nGET nosuchfile\n");
         conn_close(&a);
+        run_signal(&srv, SIGCONT);
     }
     /* Let the server take in the three that left (it sleeps again, or
      * has died of it) before the next client comes. */
