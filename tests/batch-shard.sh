@@ -80,8 +80,15 @@ full() { $G grade "$1" "solutions/$1" --format json 2>/dev/null |
          jq -r 'if .score == .max_score then .score else "not-full-marks" end'; }
 less() { $G grade "$1" "exercises/$1" --format json 2>/dev/null |
          jq -r 'if .score < .max_score then .score else "full-marks" end'; }
-row_alice=$(full keys),0,0,0,0,$(full msgget),
-row_bob=$(less keys),0,0,0,0,$(less msgget),
+# A row: each exercise's score in course order (0 where the student has no
+# folder for it), as grades.csv has its columns.
+row() {
+    for ex in $($G list | cut -f1); do
+        case $ex in keys|msgget) printf '%s,' "$($1 "$ex")" ;; *) printf '0,' ;; esac
+    done
+}
+row_alice=$(row full)
+row_bob=$(row less)
 check "grades.csv gives the solutions full marks and the skeletons less ($row_alice $row_bob)" \
     sh -c "grep -q '^\"alice\",$row_alice' '$tmp/merged/grades.csv' &&
            grep -q '^\"bob\",$row_bob' '$tmp/merged/grades.csv' && [ '$row_alice' != '$row_bob' ]"
