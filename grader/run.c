@@ -164,7 +164,7 @@ prepare_launch(const struct run *r, struct launch *l)
     size_t w = 1;
 
     if (dir == NULL)
-        test_skip("Skipped: this test pairs your program with the reference %s, which "
+        test_skip("This test pairs your program with the reference %s, which "
                   "this copy of the workbook does not include. It runs when your "
                   "instructor grades.", r->req.prog);
     memset(l, 0, sizeof *l);
