@@ -139,6 +139,32 @@ sandbox_walls(const struct grade_result *res)
           "processes and network";
 }
 
+/* Each reason a visible test was skipped, once, after the numbers of the
+ * tests it kept from running ("  2, 3, 6: This test pairs ..."). */
+static void
+text_skip_reasons(FILE *out, const struct grade_result *res)
+{
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct test_outcome *t = &res->tests[i];
+        bool said = false;
+
+        if (t->outcome != OUTCOME_SKIP || !test_is_visible(t->def))
+            continue;
+        for (size_t k = 0; k < i && !said; k++)
+            said = res->tests[k].outcome == OUTCOME_SKIP &&
+                   test_is_visible(res->tests[k].def) &&
+                   strcmp(res->tests[k].message, t->message) == 0;
+        if (said)
+            continue;
+        fprintf(out, "  %d", t->number);
+        for (size_t k = i + 1; k < res->ntests; k++)
+            if (res->tests[k].outcome == OUTCOME_SKIP && test_is_visible(res->tests[k].def) &&
+                strcmp(res->tests[k].message, t->message) == 0)
+                fprintf(out, ", %d", res->tests[k].number);
+        fprintf(out, ": %s\n", t->message);
+    }
+}
+
 static void
 text_report(FILE *out, const struct grade_result *res, bool color)
 {
@@ -210,12 +236,7 @@ text_report(FILE *out, const struct grade_result *res, bool color)
     if (skipped)
         fprintf(out, "\n%d test%s skipped, no points either way:\n", skipped,
                 skipped == 1 ? "" : "s");
-    for (size_t i = 0; i < res->ntests; i++) {
-        const struct test_outcome *t = &res->tests[i];
-
-        if (t->outcome == OUTCOME_SKIP && test_is_visible(t->def))
-            fprintf(out, "  %d. %s: %s\n", t->number, t->def->name, t->message);
-    }
+    text_skip_reasons(out, res);
     if (errored)
         fprintf(out, "\n%s%d test%s could not be graded here%s (the grader's fault, not "
                 "yours: %s no points).\n", c->bold, errored, errored == 1 ? "" : "s", c->off,
