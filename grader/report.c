@@ -139,6 +139,14 @@ sandbox_walls(const struct grade_result *res)
           "processes and network";
 }
 
+/* Is t a visible test skipped for this reason? */
+static bool
+skipped_for(const struct test_outcome *t, const char *reason)
+{
+    return t->outcome == OUTCOME_SKIP && test_is_visible(t->def) &&
+           strcmp(t->message, reason) == 0;
+}
+
 /* Each reason a visible test was skipped, once, after the numbers of the
  * tests it kept from running ("  2, 3, 6: This test pairs ..."). */
 static void
@@ -146,20 +154,17 @@ text_skip_reasons(FILE *out, const struct grade_result *res)
 {
     for (size_t i = 0; i < res->ntests; i++) {
         const struct test_outcome *t = &res->tests[i];
-        bool said = false;
+        size_t first = 0;
 
         if (t->outcome != OUTCOME_SKIP || !test_is_visible(t->def))
             continue;
-        for (size_t k = 0; k < i && !said; k++)
-            said = res->tests[k].outcome == OUTCOME_SKIP &&
-                   test_is_visible(res->tests[k].def) &&
-                   strcmp(res->tests[k].message, t->message) == 0;
-        if (said)
-            continue;
+        while (!skipped_for(&res->tests[first], t->message))
+            first++;
+        if (first < i)
+            continue;           /* said with the first test it skipped */
         fprintf(out, "  %d", t->number);
         for (size_t k = i + 1; k < res->ntests; k++)
-            if (res->tests[k].outcome == OUTCOME_SKIP && test_is_visible(res->tests[k].def) &&
-                strcmp(res->tests[k].message, t->message) == 0)
+            if (skipped_for(&res->tests[k], t->message))
                 fprintf(out, ", %d", res->tests[k].number);
         fprintf(out, ": %s\n", t->message);
     }

@@ -896,6 +896,18 @@ server_many_requests(void)
     server_end(&srv, SIGTERM);
 }
 
+/* The server, after clients that left before their replies, still runs. */
+static void
+expect_survived_leavers(struct run *srv)
+{
+    if (!run_alive(srv))
+        run_fail_halt(srv, "Three clients sent requests and left at once, without waiting "
+                      "for the replies; the server died. Writing to a connection whose "
+                      "client has gone raises SIGPIPE, which kills a process: send with "
+                      "MSG_NOSIGNAL, and drop that client on EPIPE. See " CHAPTER
+                      ", \"Many clients at once: poll()\".");
+}
+
 static void
 server_client_gone(void)
 {
@@ -920,20 +932,10 @@ server_client_gone(void)
     for (double end = now_seconds() + WAIT; now_seconds() < end && run_alive(&srv) &&
          !run_idle(&srv);)
         usleep(10000);
-    if (!run_alive(&srv))
-        run_fail_halt(&srv, "Three clients sent requests and left at once, without waiting "
-                      "for the replies; the server died. Writing to a connection whose "
-                      "client has gone raises SIGPIPE, which kills a process: send with "
-                      "MSG_NOSIGNAL, and drop that client on EPIPE. See " CHAPTER
-                      ", \"Many clients at once: poll()\".");
+    expect_survived_leavers(&srv);
     conn_open(&srv, &b, "the grader's next connection");
     conn_sends(&srv, &b, "GET charlie\n");
-    if (!run_alive(&srv))
-        run_fail_halt(&srv, "Three clients sent requests and left at once, without waiting "
-                      "for the replies; the server died. Writing to a connection whose "
-                      "client has gone raises SIGPIPE, which kills a process: send with "
-                      "MSG_NOSIGNAL, and drop that client on EPIPE. See " CHAPTER
-                      ", \"Many clients at once: poll()\".");
+    expect_survived_leavers(&srv);
     expect_reply(&srv, &b, "OK", "charlie", "After three clients that left before their "
                  "replies, a new client's \"GET charlie\\n\"");
     conn_close(&b);
