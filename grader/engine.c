@@ -745,7 +745,21 @@ run_tests(const struct exercise *ex, const struct grade_options *opt, struct gra
     free(jobs);
 }
 
-/* One result per test to run: all of them, or just `only`; hidden tests
+/* Is id one of the comma-separated ids in list? */
+static bool
+listed(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+
+    for (const char *p = list; p != NULL; p = strchr(p, ',')) {
+        p += *p == ',';
+        if (strncmp(p, id, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    }
+    return false;
+}
+
+/* One result per test to run: all of them, or those `only` lists; hidden tests
  * only when the grading is not a student's view. */
 static void
 init_results(const struct exercise *ex, const char *only, bool visible_only,
@@ -762,7 +776,7 @@ init_results(const struct exercise *ex, const char *only, bool visible_only,
         /* Visible tests are numbered first, so a student's list has no gaps. */
         int number = test_is_visible(&ex->tests[i]) ? ++shown : visible + ++hidden;
 
-        if (only && strcmp(only, ex->tests[i].id) != 0)
+        if (only && !listed(only, ex->tests[i].id))
             continue;
         if (visible_only && !test_is_visible(&ex->tests[i]))
             continue;
@@ -794,13 +808,23 @@ grader_error_all(struct grade_result *res, const char *why)
     }
 }
 
-static bool
-has_test(const struct exercise *ex, const char *id)
+/* The first id in the comma-separated list that ex has no test of, as a
+ * string of its own, or NULL when ex has them all. */
+static char *
+unknown_test(const struct exercise *ex, const char *list)
 {
-    for (size_t i = 0; i < ex->ntests; i++)
-        if (strcmp(ex->tests[i].id, id) == 0)
-            return true;
-    return false;
+    for (const char *p = list;; p++) {
+        size_t n = strcspn(p, ",");
+        bool found = false;
+
+        for (size_t i = 0; i < ex->ntests && !found; i++)
+            found = strlen(ex->tests[i].id) == n && strncmp(ex->tests[i].id, p, n) == 0;
+        if (!found)
+            return xasprintf("%.*s", (int)n, p);
+        p += n;
+        if (*p == '\0')
+            return NULL;
+    }
 }
 
 /* May every user pass through path and each folder above it? */
@@ -1000,9 +1024,11 @@ grade(const struct exercise *ex, const char *dir, const struct grade_options *op
     memset(res, 0, sizeof *res);
     init_results(ex, opt->only, opt->visible_only, res);
     res->source_dir = xstrdup(dir);
-    if (opt->only && !has_test(ex, opt->only)) {
-        if (asprintf(why, "exercise %s has no test %s", ex->id, opt->only) < 0)
+    char *unknown = opt->only ? unknown_test(ex, opt->only) : NULL;
+    if (unknown != NULL) {
+        if (asprintf(why, "exercise %s has no test \"%s\"", ex->id, unknown) < 0)
             *why = NULL;
+        free(unknown);
         return -1;
     }
     catch_stop_signals(true);

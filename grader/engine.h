@@ -45,7 +45,7 @@ struct grade_result {
 
 struct grade_options {
     int jobs;                   /* tests run at once; 0 means two per core */
-    const char *only;           /* run just this test id, or NULL */
+    const char *only;           /* run just these test ids ("ID,ID"), or NULL */
     bool visible_only;          /* leave out hidden tests: a student's view */
     bool keep;                  /* keep the scratch folder and say where */
 };

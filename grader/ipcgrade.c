@@ -35,8 +35,8 @@
 
 static const char usage_text[] =
     "usage: ipcgrade list\n"
-    "       ipcgrade grade EXERCISE [DIR] [--format FORMAT] [--jobs N] [--test ID]\n"
-    "                      [--visible-only] [--keep]\n"
+    "       ipcgrade grade EXERCISE [DIR] [--format FORMAT] [--jobs N]\n"
+    "                      [--test ID[,ID...]] [--visible-only] [--keep]\n"
     "       ipcgrade progress\n"
     "       ipcgrade watch [EXERCISE]\n"
     "       ipcgrade hint EXERCISE [--all | --reset]\n"
@@ -71,7 +71,8 @@ static const char usage_text[] =
     "          (feedback, then {\"scores\": ...} on the last line), prairielearn\n"
     "          (PrairieLearn's results.json)\n"
     "--jobs N  tests run at once (default: two per core)\n"
-    "--test ID run one test only (its id is in the json output)\n"
+    "--test ID run one test only (its id is in the json output); ID,ID,... runs\n"
+    "          those tests\n"
     "--visible-only  leave out hidden tests (what a student's copy runs)\n"
     "--keep    keep the scratch folder (programs, outputs, Valgrind XML)\n";
 

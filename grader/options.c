@@ -119,8 +119,10 @@ grade_args_parse(int argc, char *const *argv, struct grade_args *out)
                 return why("--jobs needs a number from 1 to 64");
             i++;
         } else if (strcmp(a, "--test") == 0) {
-            if (value == NULL)
-                return why("--test needs a test id");
+            if (value == NULL || value[0] == '\0')
+                return why("--test needs a test id (or several: ID,ID)");
+            if (out->opt.only != NULL)
+                return why("--test is given once; list several ids as ID,ID");
             out->opt.only = value;
             i++;
         } else if (strcmp(a, "--keep") == 0) {

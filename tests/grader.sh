@@ -69,6 +69,9 @@ done
 
 echo "# seeded faulty variants"
 $full && sh tests/faulty/materialize.sh "$tmp/faulty" $exercises
+# A variant is graded on the tests its `expect` names (--test ID,ID): what
+# the other tests make of it proves nothing about the bug it seeds, and the
+# reference and the skeleton already take every test through both verdicts.
 # Two gradings at a time: the variants are independent, and a grading
 # spends much of its time waiting (for a deadline, for Valgrind to start),
 # so the second lane roughly halves this part. Each grading leaves its JSON
@@ -77,7 +80,8 @@ if [ -d "$tmp/faulty" ]; then
     find "$tmp/faulty" -mindepth 2 -maxdepth 2 -type d -print0 |
         G=$G xargs -0 -r -n 1 -P 2 sh -c '
             ex=$(basename "$(dirname "$1")")
-            $G grade "$ex" "$1" --format json >"$1.json" 2>"$1.json.err"
+            ids=$(grep -v "^#" "$1/expect" | paste -sd, -)
+            $G grade "$ex" "$1" --format json --test "$ids" >"$1.json" 2>"$1.json.err"
             echo $? >"$1.rc"' sh
 fi
 for dir in "$tmp"/faulty/*/*/; do
@@ -192,6 +196,9 @@ grade_json "$tmp/crash.json" keys "$tmp/crash" --test prints_key
 jq_true "a crash is reported with its signal" "$tmp/crash.json" \
     '.tests[0].output | test("signal 11")'
 
+grade_json "$tmp/two.json" keys exercises/keys --test bad_usage,prints_key
+jq_true "--test ID,ID runs those tests and no other" "$tmp/two.json" \
+    '[.tests[].id] | sort == ["bad_usage", "prints_key"]'
 grade_json "$tmp/broken.json" keys "$tmp/broken"
 check "a compile error is graded (exit 1), not a crash" [ "$rc" -eq 1 ]
 jq_true "a compile error scores 0 and shows the compiler's message" "$tmp/broken.json" \

@@ -43,19 +43,35 @@ control_groups() {
 }
 control_groups >"$log/cgroups.before"
 
+# cpu_seconds: the CPU seconds (user + system) of this shell's finished
+# children, in $cpu. `times` must run in this shell: in a $(...) it would
+# count the subshell's children.
+cpu_seconds() {
+    times >"$log/times"
+    cpu=$(awk 'NR == 2 { split($0, t, /[ms]+/); printf "%d", t[1] * 60 + t[2] + t[3] * 60 + t[4] }' \
+        "$log/times")
+}
+
 # step NAME COMMAND...: run one test program; its own last line counts it.
-# Each step says how long it took, so that the slow ones are plain to see.
+# Each step says how long it took, and how much CPU time it used, so that
+# the slow ones are plain to see.
 step() {
     _name=$1
     shift
     echo "== $_name"
     _t0=$(date +%s)
-    if "$@" >"$log/step.out" 2>&1; then
+    cpu_seconds
+    _c0=$cpu
+    "$@" >"$log/step.out" 2>&1
+    _rc=$?
+    cpu_seconds
+    _took="$(( $(date +%s) - _t0 )) s, CPU $(( cpu - _c0 )) s"
+    if [ $_rc -eq 0 ]; then
         tail -n 1 "$log/step.out"
-        ok "$_name ($(( $(date +%s) - _t0 )) s)"
+        ok "$_name ($_took)"
     else
         cat "$log/step.out"
-        not_ok "$_name ($(( $(date +%s) - _t0 )) s)"
+        not_ok "$_name ($_took)"
     fi
 }
 

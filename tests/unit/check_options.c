@@ -81,7 +81,9 @@ START_TEST(grade_explains_bad_usage)
     assert_why(grade_with(&args, (char *[]){ "keys", "--format=xml", NULL }),
                "unknown format \"xml\": use text, json, tap, junit, autolab or prairielearn");
     assert_why(grade_with(&args, (char *[]){ "keys", "--test", NULL }),
-               "--test needs a test id");
+               "--test needs a test id (or several: ID,ID)");
+    assert_why(grade_with(&args, (char *[]){ "keys", "--test", "a", "--test", "b", NULL }),
+               "--test is given once; list several ids as ID,ID");
     assert_why(grade_with(&args, (char *[]){ "keys", "--frobnicate", NULL }),
                "unknown option --frobnicate");
     assert_why(grade_with(&args, (char *[]){ "keys", "a", "b", NULL }), "too many arguments");
