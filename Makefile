@@ -27,6 +27,7 @@ include grader/layers.mk
 obj          = $(patsubst %,build/obj/%.o,$(1))
 ENGINE_OBJ   := $(call obj,$(UPTO_REPORT))
 GRADER_HDR   := $(wildcard grader/*.h)
+NPROC        := $(shell nproc 2>/dev/null || echo 2)
 
 SOLUTION_SRC := $(wildcard solutions/*/*.c)
 REF_BINS     := $(patsubst solutions/%.c,build/ref/%,$(SOLUTION_SRC))
@@ -125,11 +126,14 @@ $(UNIT_BINS):
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
 
 # The grader again, with AddressSanitizer and UBSan, for the tests.
-build/asan/ipcgrade: grader/*.c grader/suites/*.c $(GRADER_HDR)
+ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
+build/asan/ipcgrade: $(patsubst %,build/asan/obj/%.o,$(UPTO_CLI))
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(CHECK_LIBS)
+
+build/asan/obj/%.o: grader/%.c $(GRADER_HDR) $(wildcard exercises/include/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
-	    -fno-sanitize-recover=undefined $(CPPFLAGS) $(CHECK_CFLAGS) -Igrader -o $@ \
-	    $(patsubst %,grader/%.c,$(UPTO_CLI)) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -Igrader -c -o $@ $<
 
 # The chapters' include blocks carry a copy of what they show, so that the
 # Markdown reads well on its own (chapters/book/fill-includes.sh): building
@@ -173,8 +177,11 @@ grade: deps
 	@bin/ipcgrade grade $(EX)
 
 # make check EX=ID tests one exercise end to end (no book, no packaging).
+# The builds use every core; tests/run.sh then runs its steps side by side
+# (the book is built by one of them).
 check: deps-check
-	@$(MAKE) --no-print-directory build $(if $(EX),,book-files) test BOOK_FILL=:
+	@$(MAKE) --no-print-directory -j$(NPROC) build $(UNIT_BINS) build/asan/ipcgrade
+	@$(MAKE) --no-print-directory test
 
 test: build $(UNIT_BINS) build/asan/ipcgrade
 	@EX="$(EX)" sh tests/run.sh

@@ -1071,18 +1071,26 @@ sandbox_sweep(const struct ipc_set *before)
     ipc_set_free(&objects);
 }
 
+/* One file holds the locks of every IPC namespace: the byte at the
+ * namespace's inode number is its lock. An open file description's lock
+ * (F_OFD_SETLKW) goes when the descriptor is closed, as flock()'s does, and
+ * no file is left behind per namespace. */
 int
 sandbox_lock_shared_ipc(void)
 {
     const char *dir = geteuid() == 0 ? claims_dir() : NULL;
+    struct flock byte = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1 };
+    struct stat ns;
     char path[PATH_MAX];
     int fd;
 
     if (dir == NULL)
         return -1;
-    snprintf(path, sizeof path, "%s/shared-ipc.lock", dir);
+    if (stat("/proc/self/ns/ipc", &ns) == 0)
+        byte.l_start = (off_t)ns.st_ino;
+    snprintf(path, sizeof path, "%s/ipc-namespaces.lock", dir);
     fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd != -1 && flock(fd, LOCK_EX) == -1) {    /* EINTR: the grading is being stopped */
+    if (fd != -1 && fcntl(fd, F_OFD_SETLKW, &byte) == -1) {  /* EINTR: the grading is stopped */
         close(fd);
         return -1;
     }

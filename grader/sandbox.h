@@ -62,9 +62,10 @@ enum sandbox_mode sandbox_choose_mode(const char **why);
  * died). As a normal user, who has no uid to tell them by: the objects
  * this user made that are not in before (NULL: none). */
 void sandbox_sweep(const struct ipc_set *before);
-/* Container mode, as root: hold the machine's lock on its shared IPC
- * namespace (tests of every grading there take turns: their keys would
- * meet). Return the descriptor to close, or -1 (a normal user's gradings
+/* Container mode, as root: hold the lock of the IPC namespace this grader
+ * is in (tests of every grading there take turns: their keys would meet;
+ * gradings in other IPC namespaces, other containers say, go on beside
+ * them). Return the descriptor to close, or -1 (a normal user's gradings
  * do not take turns with each other). */
 int sandbox_lock_shared_ipc(void);
 

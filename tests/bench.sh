@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench.sh: how long grading takes. For each exercise, the wall time to grade
-# its reference solution (Valgrind included), median of RUNS (default 5);
-# then the whole set, and a skeleton for comparison.
+# its reference solution (Valgrind included), median of RUNS (default 5),
+# in full mode and in container mode (one test at a time in the machine's
+# IPC namespace: what a Docker container gets, grader/README.md); then the
+# whole set, and a skeleton for comparison.
 #
 #   $ make bench            or    RUNS=9 sh tests/bench.sh
 #   $ STUDENTS=20 sh tests/bench.sh class      (only the synthetic class)
@@ -29,15 +31,23 @@ if [ "$part" != class ]; then
 echo "Grading wall time, median of $runs runs, on $(nproc) cores ($(uname -r))"
 # The figures mean little on a busy machine: say how busy it was.
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-10s %-24s %10s %10s %10s\n' exercise submission median min max
+printf '%-10s %-24s %10s %10s %10s %10s\n' exercise submission median min max container
 total_list=""
 for ex in $(bin/ipcgrade list | cut -f1); do
     for kind in solution skeleton; do
         dir=solutions/$ex
         [ "$kind" = skeleton ] && dir=exercises/$ex
         times=$(i=0; while [ $i -lt "$runs" ]; do wall bin/ipcgrade grade "$ex" "$dir"; i=$((i + 1)); done)
-        printf '%-10s %-24s %10s %10s %10s\n' "$ex" "$dir" "$(echo "$times" | median)" \
-            "$(echo "$times" | sort -n | head -1)" "$(echo "$times" | sort -n | tail -1)"
+        container=""
+        if [ "$kind" = solution ]; then
+            container=$(i=0; while [ $i -lt "$runs" ]; do
+                            wall env IPCGRADE_SANDBOX=container bin/ipcgrade grade "$ex" "$dir"
+                            i=$((i + 1))
+                        done | median)
+        fi
+        printf '%-10s %-24s %10s %10s %10s %10s\n' "$ex" "$dir" "$(echo "$times" | median)" \
+            "$(echo "$times" | sort -n | head -1)" "$(echo "$times" | sort -n | tail -1)" \
+            "$container"
     done
 done
 all() {

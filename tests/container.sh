@@ -171,20 +171,6 @@ jq_true "in the container: the skeletons score less, and every failure says why"
     "$work/skeletons.json" '.score < .max_score and .extra_data.errors == 0 and
         ([.tests[] | select(.status == "failed" and (.output | length) < 20)] | length == 0)'
 
-# ---- the time each exercise takes, in the container and here, in one run ----
-# (figures, not a test: a benchmark's job; on a noisy machine compare them
-# only with each other)
-$D run --rm --network none --memory 3g ipcgrade-check:grader sh -c '
-    cd /autograder/source/workbook
-    for ex in $(bin/ipcgrade list | cut -f1); do
-        printf "%s %s\n" "$ex" "$(bin/ipcgrade grade $ex solutions/$ex --format json | jq .execution_time)"
-    done' >"$work/times.container" 2>/dev/null
-echo "# seconds to grade each reference solution: container mode in the container, full mode here"
-for ex in $exercises; do
-    printf '#   %-11s %6.2f %6.2f\n' "$ex" "$(sed -n "s/^$ex //p" "$work/times.container")" \
-        "$(bin/ipcgrade grade "$ex" "solutions/$ex" --format json 2>/dev/null | jq .execution_time)"
-done
-
 # ---- the full sandbox forced where the container refuses it: a grader fault ----
 autograde forced ipcgrade-check:grader solutions -e IPCGRADE_SANDBOX=full
 if [ $rc -eq 1 ] && jq -e '.score == 0 and .max_score == 0 and .extra_data.errors > 0 and

@@ -9,6 +9,10 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 
+# A step that runs make (the book, make cross) is a make of its own, not a
+# part of the one that started us.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
 log=$(mktemp -d "${TMPDIR:-/tmp}/ipc-tests.XXXXXX")
 trap 'rm -rf "$log"' EXIT
 
@@ -43,36 +47,105 @@ control_groups() {
 }
 control_groups >"$log/cgroups.before"
 
-# cpu_seconds: the CPU seconds (user + system) of this shell's finished
-# children, in $cpu. `times` must run in this shell: in a $(...) it would
-# count the subshell's children.
-cpu_seconds() {
-    times >"$log/times"
-    cpu=$(awk 'NR == 2 { split($0, t, /[ms]+/); printf "%d", t[1] * 60 + t[2] + t[3] * 60 + t[4] }' \
-        "$log/times")
+# ---- the steps, side by side ----
+# Every step is a job in one queue, and LANES workers take the next job as
+# they finish one (the longest first: build/check-times keeps how long each
+# took last time). Most steps spend their time waiting for the programs
+# they grade, so three lanes keep two cores busy. As root each job runs in
+# an IPC namespace of its own (unshare --ipc): no job sees another's
+# objects, and gradings in container mode in two namespaces do not take
+# turns (grader/README.md, "Container mode"). A job must leave its
+# namespace as empty as it found it, as the whole run must leave the
+# machine's. A normal user cannot make one: there the jobs run one by one.
+jobs=$log/jobs
+mkdir -p "$jobs"
+njobs=0
+if [ "$(id -u)" -eq 0 ] && unshare --ipc true 2>/dev/null; then
+    lanes=${LANES:-3}
+    own_ipc="unshare --ipc"
+else
+    lanes=1
+    own_ipc=""
+fi
+
+# job NAME COMMAND: queue a step; COMMAND is a line of sh, its output's
+# last line is the step's figure ("N passed, N failed").
+job() {
+    njobs=$((njobs + 1))
+    printf '%s\n' "$1" >"$jobs/$njobs.name"
+    printf '%s\n' "$2" >"$jobs/$njobs.cmd"
 }
 
-# step NAME COMMAND...: run one test program; its own last line counts it.
-# Each step says how long it took, and how much CPU time it used, so that
-# the slow ones are plain to see.
-step() {
-    _name=$1
-    shift
-    echo "== $_name"
+# run_job N: run job N, in its own IPC namespace where there is one; its
+# output to N.out, "STATUS SECONDS CPU_SECONDS" to N.done. In a lane: `times`
+# there counts the lane's children, this job's among them.
+run_job() {
     _t0=$(date +%s)
-    cpu_seconds
-    _c0=$cpu
-    "$@" >"$log/step.out" 2>&1
+    times >"$jobs/$1.times0"
+    $own_ipc sh -c '. tests/lib.sh
+        sh -c "$1"
+        rc=$?
+        if [ -n "$2" ] && [ -n "$(ipc_objects)" ]; then
+            echo "FAIL the step left System V IPC objects in its namespace: $(ipc_objects | tr "\n" " ")"
+            rc=1
+        fi
+        exit $rc' sh "$(cat "$jobs/$1.cmd")" "$own_ipc" >"$jobs/$1.out" 2>&1
     _rc=$?
-    cpu_seconds
-    _took="$(( $(date +%s) - _t0 )) s, CPU $(( cpu - _c0 )) s"
-    if [ $_rc -eq 0 ]; then
-        tail -n 1 "$log/step.out"
-        ok "$_name ($_took)"
+    times >"$jobs/$1.times1"
+    echo "$_rc $(( $(date +%s) - _t0 )) $(( $(cpu_of "$jobs/$1.times1") - $(cpu_of "$jobs/$1.times0") ))" \
+        >"$jobs/$1.done"
+    echo "   $(cat "$jobs/$1.name"): $([ $_rc -eq 0 ] && echo done || echo FAILED)" \
+         "($(( $(date +%s) - _t0 )) s)"
+}
+
+# cpu_of FILE: the children's CPU seconds (user + system) in `times` output.
+cpu_of() {
+    awk 'NR == 2 { split($0, t, /[ms]+/); printf "%d", t[1] * 60 + t[2] + t[3] * 60 + t[4] }' "$1"
+}
+
+# next_job: the number of the next job to run, or nothing when none is left.
+next_job() {
+    flock "$jobs/queue.lock" sh -c 'n=$(($(cat "$1") + 1)); [ "$n" -le "$2" ] || exit 0
+                                   echo "$n" >"$1"; sed -n "${n}p" "$3"' \
+        sh "$jobs/queue.taken" "$njobs" "$jobs/queue"
+}
+
+# run_jobs: every job queued, LANES at a time, then each one's verdict (its
+# whole output when it failed) in the order they were queued.
+run_jobs() {
+    # The slowest first, as build/check-times has them from the last run
+    # when it times every job; else as queued (the slow ones are first).
+    for n in $(seq "$njobs"); do
+        printf '%s %s\n' "$(grep -F -x -s -A 1 "$(cat "$jobs/$n.name")" build/check-times |
+                            sed -n 2p)" "$n"
+    done >"$jobs/last"
+    if grep -q '^ ' "$jobs/last"; then
+        seq "$njobs" >"$jobs/queue"
     else
-        cat "$log/step.out"
-        not_ok "$_name ($_took)"
+        sort -k1,1nr -k2,2n "$jobs/last" | cut -d ' ' -f 2 >"$jobs/queue"
     fi
+    echo 0 >"$jobs/queue.taken"
+    echo "== $njobs steps, $lanes at a time"
+    for _lane in $(seq "$lanes"); do
+        (while n=$(next_job) && [ -n "$n" ]; do run_job "$n"; done) &
+    done
+    wait
+    mkdir -p build
+    : >"$jobs/times"
+    for n in $(seq "$njobs"); do
+        _name=$(cat "$jobs/$n.name")
+        set -- $(cat "$jobs/$n.done" 2>/dev/null || echo "never 0 0")
+        echo "== $_name"
+        if [ "$1" = 0 ]; then
+            tail -n 1 "$jobs/$n.out"
+            ok "$_name ($2 s, CPU $3 s)"
+        else
+            cat "$jobs/$n.out"
+            not_ok "$_name ($2 s, CPU $3 s; exit status $1)"
+        fi
+        printf '%s\n%s\n' "$_name" "$2" >>"$jobs/times"
+    done
+    cp "$jobs/times" build/check-times
 }
 
 started=$(date +%s)
@@ -81,55 +154,67 @@ layers="the grader's layers point one way"
 e2e="the grader, end to end, under ASan/UBSan"
 vg="the grader under Valgrind"
 container="the grader, end to end, in container mode (IPCGRADE_SANDBOX=container)"
+exercises=$(bin/ipcgrade list | cut -f1)
 
 if [ -n "${EX:-}" ]; then
     # make check EX=ID: what is about one exercise, end to end.
-    if ! bin/ipcgrade list | cut -f1 | grep -qx "$EX"; then
+    if ! echo "$exercises" | grep -qx "$EX"; then
         echo "make check: no exercise $EX (bin/ipcgrade list shows them)" >&2
         exit 2
     fi
+    exercises=$EX
     export IPCGRADE_EXERCISES=$EX
-    step "$unit" sh -c 'for u in build/tests/unit-*; do $u || exit 1; done'
-    step "$layers" sh tests/layers.sh
-    step "$e2e: $EX" sh tests/sanitizers.sh asan
-    step "$vg: $EX" sh tests/sanitizers.sh valgrind
-    step "$container: $EX" env IPCGRADE_SANDBOX=container sh tests/grader.sh
-    if [ -d tests/faulty ]; then
-        step "the reproduce lines work as printed: $EX" sh tests/reproduce.sh
-    fi
-else
-    step "$unit" sh -c 'for u in build/tests/unit-*; do $u || exit 1; done'
-    step "the grader builds and its unit tests pass on aarch64 (qemu)" sh tests/cross.sh
-    step "$layers" sh tests/layers.sh
-    # One after the other: the end-to-end suite and the Valgrind sweep each
-    # load both cores, and beside each other their deadlines became flaky.
-    step "$e2e" sh tests/sanitizers.sh asan
-    step "$vg, every exercise" sh tests/sanitizers.sh valgrind
-    step "hostile submissions and bad input" sh tests/hostile/run.sh
-    step "$container" env IPCGRADE_SANDBOX=container sh tests/grader.sh
-    if [ -f tests/dist.sh ]; then   # the Gradescope zip: not in the student handout
-        step "a real container (docker.io, debootstrap): the zip, the image, PrairieLearn" \
-            sh tests/container.sh
-    fi
-    step "batch --shard K/N and merge equal one run" sh tests/batch-shard.sh
-    if [ -d tests/faulty ]; then   # the full workbook
-        step "the reproduce lines work as printed, every suite" sh tests/reproduce.sh
-    fi
-    if [ -d solutions ]; then       # the full workbook (needs clang), not the handout
-        step "fuzzing the grader's parsers (10 s each)" sh tests/fuzz/run.sh 10
-        step "mutation testing: the suites kill what they killed (fast slice)" \
-            sh tests/mutants/run.sh --slice fast
-    fi
-    step "the benchmark's transports carry every byte" sh tests/bench-ipc.sh --check
-    step "what the READMEs tell students: Makefiles from a copy, the progress table" \
-        sh tests/student-instructions.sh
-    step "the book's include filter and fill-includes.sh" sh tests/book/test-include-filter.sh
-    step "the book: a chapter put between two others" sh tests/book/test-numbering.sh
-    step "the book: sites, PDF, EPUB, both editions" sh tests/book/test-book.sh
-    if [ -f tests/dist.sh ]; then   # not in the student handout itself
-        step "the handout and the Gradescope zip" sh tests/dist.sh
-    fi
 fi
+# Queued slowest first (run_jobs says why that order is kept).
+if [ -z "${EX:-}" ] && [ -f tests/dist.sh ]; then  # the Gradescope zip: not in the handout
+    job "the handout and the Gradescope zip" 'sh tests/dist.sh'
+    job "a real container (docker.io, debootstrap): the zip, the image, PrairieLearn" \
+        'sh tests/container.sh'
+fi
+# The end-to-end suite in parts: each exercise (the slow ones first), then
+# what is about none of them.
+for ex in $(echo "kvstore dispatcher sockets msgqueue transport" | tr ' ' '\n' |
+            grep -x -F "$exercises") $(echo "$exercises" | grep -v -x \
+            'kvstore\|dispatcher\|sockets\|msgqueue\|transport'); do
+    job "$container: $ex" "IPCGRADE_SANDBOX=container IPCGRADE_EXERCISES=$ex sh tests/grader.sh"
+    if [ -d solutions ]; then
+        job "$e2e: $ex" "IPCGRADE_EXERCISES=$ex sh tests/sanitizers.sh asan"
+    fi
+done
+if [ -z "${EX:-}" ]; then
+    job "the book: sites, PDF, EPUB, both editions (built, then checked)" \
+        'make --no-print-directory book-files BOOK_FILL=: >/dev/null && sh tests/book/test-book.sh'
+    job "$container: formats, batch, the student's loop, faults, bad input" \
+        'IPCGRADE_SANDBOX=container GRADER_PART=common sh tests/grader.sh'
+fi
+job "$vg${EX:+: $EX}" 'sh tests/sanitizers.sh valgrind'
+if [ -d tests/faulty ]; then   # the full workbook
+    job "the reproduce lines work as printed${EX:+: $EX}" 'sh tests/reproduce.sh'
+fi
+if [ -z "${EX:-}" ]; then
+    if [ -d solutions ]; then
+        job "$e2e: formats, batch, the student's loop, faults, bad input" \
+            'GRADER_PART=common sh tests/sanitizers.sh asan'
+    else    # the student handout: a few gradings (tests/sanitizers.sh)
+        job "$e2e" 'sh tests/sanitizers.sh asan'
+    fi
+    job "hostile submissions and bad input" 'sh tests/hostile/run.sh'
+    if [ -d solutions ]; then       # the full workbook (needs clang), not the handout
+        job "fuzzing the grader's parsers (10 s each)" 'sh tests/fuzz/run.sh 10'
+        job "mutation testing: the suites kill what they killed (fast slice)" \
+            'sh tests/mutants/run.sh --slice fast'
+    fi
+    job "the grader builds and its unit tests pass on aarch64 (qemu)" 'sh tests/cross.sh'
+    job "batch --shard K/N and merge equal one run" 'sh tests/batch-shard.sh'
+    job "the benchmark's transports carry every byte" 'sh tests/bench-ipc.sh --check'
+    job "the book: a chapter put between two others" 'sh tests/book/test-numbering.sh'
+    job "what the READMEs tell students: Makefiles from a copy, the progress table" \
+        'sh tests/student-instructions.sh'
+    job "the book's include filter and fill-includes.sh" 'sh tests/book/test-include-filter.sh'
+fi
+job "$unit" 'for u in build/tests/unit-*; do $u || exit 1; done'
+job "$layers" 'sh tests/layers.sh'
+run_jobs
 echo "== time: $(( $(date +%s) - started )) s"
 echo "== the machine is as before"
 sleep 0.2       # let init reap what the last namespace left
