@@ -11,10 +11,10 @@
 #   $ sh tests/grader.sh          (make check runs it; bin/ipcgrade must be built)
 #   $ IPCGRADE_EXERCISES="keys shmget" sh tests/grader.sh
 #                                 (only what is about those exercises)
-#   $ GRADER_PART=common sh tests/grader.sh
-#                                 (only the rest: formats, batch, the student's
-#                                 loop, faults, bad input; make check runs the
-#                                 parts side by side)
+#   $ GRADER_PART=batch sh tests/grader.sh   (only the batch of a class)
+#   $ GRADER_PART=common sh tests/grader.sh  (only the rest: formats, the
+#                                 student's loop, faults, bad input; make
+#                                 check runs the parts side by side)
 #   $ IPCGRADE=build/asan/ipcgrade IPCGRADE_ROOT=$PWD sh tests/grader.sh
 #                                 (another build of the grader, as
 #                                 tests/sanitizers.sh runs it)
@@ -30,13 +30,24 @@ exercises=${IPCGRADE_EXERCISES:-$($G list | cut -f1)}      # make check EX=ID: o
 part=${GRADER_PART:-all}
 [ -n "${IPCGRADE_EXERCISES:-}" ] && part=exercises
 case $part in
-all|exercises|common) ;;
-*) echo "grader.sh: GRADER_PART must be all, exercises or common, not '$part'" >&2; exit 2 ;;
+all|exercises|batch|common) ;;
+*) echo "grader.sh: GRADER_PART must be all, exercises, batch or common, not '$part'" >&2
+   exit 2 ;;
 esac
 # The student handout has no solutions/ and no tests/faulty/: what needs
 # them is checked only in the full workbook.
 full=false
 [ -d solutions ] && [ -d tests/faulty ] && full=true
+
+# write_stuck DIR: a keys submission that blocks in msgrcv() for ever.
+write_stuck() {
+    mkdir -p "$1"
+    cat >"$1/ipckey.c" <<'C'
+#include <sys/msg.h>
+int main(void) { struct { long t; char x[8]; } m; int q = msgget(IPC_PRIVATE, 0600);
+                 msgrcv(q, &m, sizeof m.x, 2, 0); return 0; }
+C
+}
 
 # grade_json OUT ARGS...: run a grading, JSON to OUT, exit status in $rc.
 grade_json() {
@@ -46,7 +57,7 @@ grade_json() {
     rc=$?
 }
 
-if [ "$part" != common ]; then
+if [ "$part" = all ] || [ "$part" = exercises ]; then
 echo "# reference solutions and skeletons"
 for ex in $exercises; do
     if $full; then
@@ -140,6 +151,8 @@ if $full && [ ! -d "$tmp/faulty/shmget" ]; then
     sh tests/faulty/materialize.sh "$tmp/faulty" shmget
 fi
 
+if [ "$part" != batch ]; then
+
 echo "# output formats"
 sources="exercises/keys exercises/shmget"
 $full && sources="$sources solutions/keys $tmp/faulty/shmget/no-rmid"
@@ -198,11 +211,7 @@ check "control bytes and bad UTF-8 still make valid JSON" sh -c "jq -e . '$tmp/w
 $G grade keys "$tmp/weird" --format junit >"$tmp/weird.xml"
 check "control bytes and bad UTF-8 still make valid JUnit XML" xmllint --noout "$tmp/weird.xml"
 
-cat >"$tmp/stuck/ipckey.c" <<'C'
-#include <sys/msg.h>
-int main(void) { struct { long t; char x[8]; } m; int q = msgget(IPC_PRIVATE, 0600);
-                 msgrcv(q, &m, sizeof m.x, 2, 0); return 0; }
-C
+write_stuck "$tmp/stuck"
 start=$(date +%s)
 grade_json "$tmp/stuck.json" keys "$tmp/stuck" --test prints_key
 jq_true "a program stuck in msgrcv() is reported in words" "$tmp/stuck.json" \
@@ -243,7 +252,9 @@ check "an interrupted grading leaves no process ($left)" [ -z "$left" ]
 left=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "ipcgrade-$pid-*" 2>/dev/null)
 check "an interrupted grading leaves no control group ($left)" [ -z "$left" ]
 
-if $full; then
+fi
+
+if $full && [ "$part" != common ]; then
 echo "# batch: a whole class"
 class=$tmp/class
 mkdir -p "$class/alice" "$class/bob" "$class/o'brien, \"the\" student" "$class/empty-handed"
@@ -252,7 +263,7 @@ cp -r exercises/keys exercises/shmget "$class/bob/"
 cp -r solutions/keys "$class/o'brien, \"the\" student/"
 cp -r "$tmp/faulty/shmget/no-rmid" "$class/o'brien, \"the\" student/shmget"
 rm -rf "$class/bob/keys"
-cp -r "$tmp/stuck" "$class/bob/keys"          # a submission that hangs
+write_stuck "$class/bob/keys"                 # a submission that hangs
 $G batch "$class" -o "$tmp/out" -j 2 >"$tmp/batch.log" 2>&1
 check "batch exits 0" [ $? -eq 0 ]
 nex=$(echo "$exercises" | wc -l)
@@ -284,6 +295,11 @@ jq_true "a changed submission is graded again" "$tmp/out/bob/keys.json" '.score 
 bad_input_batch() { $G batch "$@" >/dev/null 2>"$tmp/bad.err"; [ $? -eq 2 ] && [ "$(wc -l <"$tmp/bad.err")" -eq 1 ]; }
 check "batch of a missing folder exits 2" bad_input_batch "$tmp/nope" -o "$tmp/out2"
 check "batch without -o exits 2" bad_input_batch "$class"
+fi
+# The batch part (GRADER_PART=batch) is done.
+if [ "$part" = batch ]; then
+    summary
+    exit
 fi
 
 echo "# the student's loop: progress, hints, watch"

@@ -48,6 +48,20 @@ ipc_objects() {
     done | sort
 }
 
+# The control groups gradings left behind, a line each. cgroup.c names a
+# grading's group ipcgrade-PID-N after its grader's pid and removes it
+# before the grader exits: a group whose grader still runs (another step's,
+# beside this one) is not left behind, nor one gone by the time its grader
+# was found gone.
+left_control_groups() {
+    find /sys/fs/cgroup -maxdepth 6 -type d -name 'ipcgrade-*' 2>/dev/null |
+        while read -r _group; do
+            _pid=${_group##*/ipcgrade-}
+            _pid=${_pid%%-*}
+            [ -d "/proc/$_pid" ] || [ ! -d "$_group" ] || echo "$_group"
+        done | sort
+}
+
 # unchanged NAME BEFORE AFTER: ok NAME if the two files are the same, else
 # not_ok with the first lines that differ.
 unchanged() {

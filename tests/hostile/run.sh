@@ -127,7 +127,7 @@ outside_state() {
     find "$root" "$sub" -path "$root/build/durations" -prune -o -print | sort
     find "$root" "$sub" -path "$root/build/durations" -prune -o -type f -exec cksum {} + | sort
     ls -d /tmp/ipc-hostile-* /dev/shm/ipc-hostile-* /var/tmp/ipc-hostile-* 2>/dev/null
-    find /sys/fs/cgroup -maxdepth 6 -type d -name 'ipcgrade-*' 2>/dev/null    # our groups
+    left_control_groups
 }
 
 # memory_within_bound: the most any run of the grading used, all its
