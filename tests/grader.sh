@@ -77,7 +77,14 @@ for ex in $exercises; do
     fi
 
     grade_json "$tmp/skel.json" "$ex"
-    check "$ex: the skeleton is graded as failing (exit 1)" [ "$rc" -eq 1 ]
+    if [ "$rc" -eq 1 ]; then
+        ok "$ex: the skeleton is graded as failing (exit 1)"
+    else
+        not_ok "$ex: the skeleton is graded as failing (exit 1)" "exit status $rc; stderr: $(
+            head -c 1000 "$tmp/skel.json.err"); $(jq -r '.tests[]? | select(.outcome == "error" or
+            .status == "passed") | .id + " " + .status + ": " + .output' "$tmp/skel.json" |
+            head -c 1500)"
+    fi
     jq_true "$ex: the skeleton compiles and scores less" "$tmp/skel.json" \
         '.compiled and .score < .max_score'
     jq_true "$ex: every failing skeleton test explains itself" "$tmp/skel.json" \
