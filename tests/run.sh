@@ -46,14 +46,14 @@ left_control_groups >"$log/cgroups.before"
 
 # ---- the steps, side by side ----
 # Every step is a job in one queue, and LANES workers take the next job as
-# they finish one (the longest first: build/check-times keeps how long each
-# took last time). Most steps spend their time waiting for the programs
-# they grade, so three lanes keep two cores busy. As root each job runs in
-# an IPC namespace of its own (unshare --ipc): no job sees another's
-# objects, and gradings in container mode in two namespaces do not take
-# turns (grader/README.md, "Container mode"). A job must leave its
-# namespace as empty as it found it, as the whole run must leave the
-# machine's. A normal user cannot make one: there the jobs run one by one.
+# they finish one (the queue's order is below). Most steps spend their time
+# waiting for the programs they grade, so three lanes keep two cores busy.
+# As root each job runs in an IPC namespace of its own (unshare --ipc): no
+# job sees another's objects, and gradings in container mode in two
+# namespaces do not take turns (grader/README.md, "Container mode"). A job
+# must leave its namespace as empty as it found it, as the whole run must
+# leave the machine's. A normal user cannot make one: there the jobs run
+# one by one.
 jobs=$log/jobs
 mkdir -p "$jobs"
 njobs=0
@@ -103,32 +103,18 @@ cpu_of() {
 # next_job: the number of the next job to run, or nothing when none is left.
 next_job() {
     flock "$jobs/queue.lock" sh -c 'n=$(($(cat "$1") + 1)); [ "$n" -le "$2" ] || exit 0
-                                   echo "$n" >"$1"; sed -n "${n}p" "$3"' \
-        sh "$jobs/queue.taken" "$njobs" "$jobs/queue"
+                                   echo "$n" >"$1"; echo "$n"' sh "$jobs/taken" "$njobs"
 }
 
 # run_jobs: every job queued, LANES at a time, then each one's verdict (its
 # whole output when it failed) in the order they were queued.
 run_jobs() {
-    # The slowest first, as build/check-times has them from the last run
-    # when it times every job; else as queued (the slow ones are first).
-    for n in $(seq "$njobs"); do
-        printf '%s %s\n' "$(grep -F -x -s -A 1 "$(cat "$jobs/$n.name")" build/check-times |
-                            sed -n 2p)" "$n"
-    done >"$jobs/last"
-    if grep -q '^ ' "$jobs/last"; then
-        seq "$njobs" >"$jobs/queue"
-    else
-        sort -k1,1nr -k2,2n "$jobs/last" | cut -d ' ' -f 2 >"$jobs/queue"
-    fi
-    echo 0 >"$jobs/queue.taken"
+    echo 0 >"$jobs/taken"
     echo "== $njobs steps, $lanes at a time"
     for _lane in $(seq "$lanes"); do
         (while n=$(next_job) && [ -n "$n" ]; do run_job "$n"; done) &
     done
     wait
-    mkdir -p build
-    : >"$jobs/times"
     for n in $(seq "$njobs"); do
         _name=$(cat "$jobs/$n.name")
         set -- $(cat "$jobs/$n.done" 2>/dev/null || echo "never 0 0")
@@ -140,9 +126,7 @@ run_jobs() {
             cat "$jobs/$n.out"
             not_ok "$_name ($2 s, CPU $3 s; exit status $1)"
         fi
-        printf '%s\n%s\n' "$_name" "$2" >>"$jobs/times"
     done
-    cp "$jobs/times" build/check-times
 }
 
 started=$(date +%s)
@@ -162,14 +146,33 @@ if [ -n "${EX:-}" ]; then
     exercises=$EX
     export IPCGRADE_EXERCISES=$EX
 fi
-# Queued slowest first (run_jobs says why that order is kept).
+# The order of the queue: the long steps first, so that none of them is
+# left running alone at the end, but the two that load both cores for
+# minutes (the handout's own make check, and the book) apart. The real
+# container's work is mostly Docker's and waiting.
 if [ -z "${EX:-}" ] && [ -f tests/dist.sh ]; then  # the Gradescope zip: not in the handout
     job "the handout and the Gradescope zip" 'sh tests/dist.sh'
     job "a real container (docker.io, debootstrap): the zip, the image, PrairieLearn" \
         'sh tests/container.sh'
 fi
+# The end-to-end suite in parts: each exercise (the slow ones first), then
+# what is about none of them.
+n=0
+for ex in $(echo "kvstore dispatcher sockets msgqueue transport" | tr ' ' '\n' |
+            grep -x -F "$exercises") $(echo "$exercises" | grep -v -x \
+            'kvstore\|dispatcher\|sockets\|msgqueue\|transport'); do
+    job "$container: $ex" "IPCGRADE_SANDBOX=container IPCGRADE_EXERCISES=$ex sh tests/grader.sh"
+    if [ -d solutions ]; then
+        job "$e2e: $ex" "IPCGRADE_EXERCISES=$ex sh tests/sanitizers.sh asan"
+    fi
+    n=$((n + 1))
+    if [ $n -eq 3 ] && [ -z "${EX:-}" ]; then
+        job "the book: sites, PDF, EPUB, both editions (built, then checked)" \
+            'make --no-print-directory book-files BOOK_FILL=: >/dev/null && sh tests/book/test-book.sh'
+    fi
+done
 if [ -z "${EX:-}" ]; then
-    job "the book: sites, PDF, EPUB, both editions (built, then checked)" \
+    [ $n -ge 3 ] || job "the book: sites, PDF, EPUB, both editions (built, then checked)" \
         'make --no-print-directory book-files BOOK_FILL=: >/dev/null && sh tests/book/test-book.sh'
     for part in common $([ -d solutions ] && echo batch); do
         what="formats, the student's loop, faults, bad input"
@@ -180,16 +183,6 @@ if [ -z "${EX:-}" ]; then
         fi
     done
 fi
-# The end-to-end suite in parts: each exercise (the slow ones first), then
-# what is about none of them.
-for ex in $(echo "kvstore dispatcher sockets msgqueue transport" | tr ' ' '\n' |
-            grep -x -F "$exercises") $(echo "$exercises" | grep -v -x \
-            'kvstore\|dispatcher\|sockets\|msgqueue\|transport'); do
-    job "$container: $ex" "IPCGRADE_SANDBOX=container IPCGRADE_EXERCISES=$ex sh tests/grader.sh"
-    if [ -d solutions ]; then
-        job "$e2e: $ex" "IPCGRADE_EXERCISES=$ex sh tests/sanitizers.sh asan"
-    fi
-done
 job "$vg${EX:+: $EX}" 'sh tests/sanitizers.sh valgrind'
 if [ -d tests/faulty ]; then   # the full workbook
     job "the reproduce lines work as printed${EX:+: $EX}" 'sh tests/reproduce.sh'
