@@ -76,17 +76,35 @@ job() {
 # run_job N: run job N, in its own IPC namespace where there is one; its
 # output to N.out, "STATUS SECONDS CPU_SECONDS" to N.done. In a lane: `times`
 # there counts the lane's children, this job's among them.
+#
+# The namespace must be empty at the end, with one allowance: in container
+# mode as root, an object a test's program made is swept at the end of its
+# test, or else by the next grading in that namespace, when the test's uid
+# was claimed again by a grading beside it at the moment of the sweep
+# (grader/README.md, "Container mode"). A job that grades in container mode
+# may leave objects of the sandbox's uids (cuid 0x70400000 and up), no other.
 run_job() {
     _t0=$(date +%s)
+    _allowed=none
+    case $(cat "$jobs/$1.cmd") in *IPCGRADE_SANDBOX=container*) _allowed=sandbox ;; esac
     times >"$jobs/$1.times0"
     $own_ipc sh -c '. tests/lib.sh
         sh -c "$1"
         rc=$?
-        if [ -n "$2" ] && [ -n "$(ipc_objects)" ]; then
-            echo "FAIL the step left System V IPC objects in its namespace: $(ipc_objects | tr "\n" " ")"
-            rc=1
+        if [ -n "$2" ]; then
+            left=$(for k in shm msg sem; do
+                       awk -v k=$k -v allowed="$3" "NR > 1 {
+                           cuid = k == \"sem\" ? \$7 : \$10
+                           if (allowed != \"sandbox\" || cuid < 1883242496 || cuid > 1883246591)
+                               print k, \$0 }" /proc/sysvipc/$k
+                   done)
+            if [ -n "$left" ]; then
+                echo "FAIL the step left System V IPC objects in its namespace:"
+                echo "$left"
+                rc=1
+            fi
         fi
-        exit $rc' sh "$(cat "$jobs/$1.cmd")" "$own_ipc" >"$jobs/$1.out" 2>&1
+        exit $rc' sh "$(cat "$jobs/$1.cmd")" "$own_ipc" "$_allowed" >"$jobs/$1.out" 2>&1
     _rc=$?
     times >"$jobs/$1.times1"
     echo "$_rc $(( $(date +%s) - _t0 )) $(( $(cpu_of "$jobs/$1.times1") - $(cpu_of "$jobs/$1.times0") ))" \
