@@ -740,9 +740,10 @@ run_tests(const struct exercise *ex, const struct grade_options *opt, struct gra
     if (shared && (lock != -1 || before.obj != NULL))     /* stopped by a signal */
         end_shared_test(&lock, &before);
     if (shared && !stop_signal && (lock = sandbox_lock_shared_ipc()) != -1) {
-        /* As root, once more with every test over: what a test's uid made
-         * while something of the test still held its claim, at its own
-         * sweep, goes now rather than at the next grading's. */
+        /* As root, once more with every test over: what a test's uid left
+         * when that uid's claim was held at the test's own sweep (claimed
+         * again at once by a grading beside us) goes now, if it is free,
+         * rather than at the next grading's. */
         sandbox_sweep(NULL);
         close(lock);
     }
