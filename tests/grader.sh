@@ -122,7 +122,9 @@ for dir in "$tmp"/faulty/*/*/; do
     name="$ex/$(basename "$dir")"
     rc=$(cat "$dir.rc" 2>/dev/null || echo "never graded")
     if [ "$rc" != 1 ]; then
-        not_ok "$name: graded as failing (exit 1)" "exit status $rc: $(cat "$dir.json.err")"
+        not_ok "$name: graded as failing (exit 1)" "exit status $rc: $(cat "$dir.json.err")$(
+            jq -r '.tests[]? | select(.outcome == "error") | .id + ": " + .output' \
+            "$dir.json" 2>/dev/null | head -c 1500)"
         continue
     fi
     for id in $(grep -v '^#' "$dir/expect"); do

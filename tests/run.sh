@@ -15,6 +15,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 
 log=$(mktemp -d "${TMPDIR:-/tmp}/ipc-tests.XXXXXX")
 trap 'rm -rf "$log"' EXIT
+trap 'exit 1' INT TERM HUP      # stopped: the EXIT trap still removes the log
 
 # Everything the tests make goes under $log/tmp: their own scratch folders,
 # the grader's, and the students' programs (whose HOME and TMPDIR the grader
