@@ -46,7 +46,8 @@ done > "$tmp/titles"
 epubcheck_jar=/usr/share/java/epubcheck.jar     # /usr/bin/epubcheck is this jar
 epubcheck_start() {     # epubcheck_start EDITION FILE.epub
     if [ -f "$epubcheck_jar" ] && command -v java > /dev/null 2>&1 && [ -s "$2" ]; then
-        ( java -jar "$epubcheck_jar" -q "$2" > "$tmp/$1.epubcheck" 2>&1
+        # -XX:-UsePerfData: no /tmp/hsperfdata_USER left on the machine.
+        ( java -XX:-UsePerfData -jar "$epubcheck_jar" -q "$2" > "$tmp/$1.epubcheck" 2>&1
           echo $? > "$tmp/$1.epubcheck.status" ) &
     fi
 }
