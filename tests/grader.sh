@@ -39,6 +39,12 @@ esac
 full=false
 [ -d solutions ] && [ -d tests/faulty ] && full=true
 
+# errored_tests JSON: the id and message of each test the grader could not run.
+errored_tests() {
+    jq -r '.tests[]? | select(.outcome == "error") | .id + ": " + .output' "$1" 2>/dev/null |
+        head -c 1500
+}
+
 # write_stuck DIR: a keys submission that blocks in msgrcv() for ever.
 write_stuck() {
     mkdir -p "$1"
@@ -81,9 +87,7 @@ for ex in $exercises; do
         ok "$ex: the skeleton is graded as failing (exit 1)"
     else
         not_ok "$ex: the skeleton is graded as failing (exit 1)" "exit status $rc; stderr: $(
-            head -c 1000 "$tmp/skel.json.err"); $(jq -r '.tests[]? | select(.outcome == "error" or
-            .status == "passed") | .id + " " + .status + ": " + .output' "$tmp/skel.json" |
-            head -c 1500)"
+            head -c 1000 "$tmp/skel.json.err"); $(errored_tests "$tmp/skel.json")"
     fi
     jq_true "$ex: the skeleton compiles and scores less" "$tmp/skel.json" \
         '.compiled and .score < .max_score'
@@ -123,8 +127,7 @@ for dir in "$tmp"/faulty/*/*/; do
     rc=$(cat "$dir.rc" 2>/dev/null || echo "never graded")
     if [ "$rc" != 1 ]; then
         not_ok "$name: graded as failing (exit 1)" "exit status $rc: $(cat "$dir.json.err")$(
-            jq -r '.tests[]? | select(.outcome == "error") | .id + ": " + .output' \
-            "$dir.json" 2>/dev/null | head -c 1500)"
+            errored_tests "$dir.json")"
         continue
     fi
     for id in $(grep -v '^#' "$dir/expect"); do

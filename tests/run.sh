@@ -93,12 +93,7 @@ run_job() {
         sh -c "$1"
         rc=$?
         if [ -n "$2" ]; then
-            left=$(for k in shm msg sem; do
-                       awk -v k=$k -v allowed="$3" "NR > 1 {
-                           cuid = k == \"sem\" ? \$7 : \$10
-                           if (allowed != \"sandbox\" || cuid < 1883242496 || cuid > 1883246591)
-                               print k, \$0 }" /proc/sysvipc/$k
-                   done)
+            left=$(left_ipc_objects "$3")
             if [ -n "$left" ]; then
                 echo "FAIL the step left System V IPC objects in its namespace:"
                 echo "$left"
@@ -174,25 +169,25 @@ if [ -z "${EX:-}" ] && [ -f tests/dist.sh ]; then  # the Gradescope zip: not in 
     job "a real container (docker.io, debootstrap): the zip, the image, PrairieLearn" \
         'sh tests/container.sh'
 fi
-# The end-to-end suite in parts: each exercise (the slow ones first), then
-# what is about none of them.
+book_job() {
+    job "the book: sites, PDF, EPUB, both editions (built, then checked)" \
+        'make --no-print-directory book-files BOOK_FILL=: >/dev/null && sh tests/book/test-book.sh'
+}
+# The end-to-end suite in parts: each exercise (the slow ones first, the
+# book after the third), then what is about none of them.
+slow="kvstore dispatcher sockets msgqueue transport"
 n=0
-for ex in $(echo "kvstore dispatcher sockets msgqueue transport" | tr ' ' '\n' |
-            grep -x -F "$exercises") $(echo "$exercises" | grep -v -x \
-            'kvstore\|dispatcher\|sockets\|msgqueue\|transport'); do
+for ex in $( (echo "$slow" | tr ' ' '\n' | grep -x -F "$exercises"; echo "$exercises") |
+            awk '!seen[$0]++'); do
     job "$container: $ex" "IPCGRADE_SANDBOX=container IPCGRADE_EXERCISES=$ex sh tests/grader.sh"
     if [ -d solutions ]; then
         job "$e2e: $ex" "IPCGRADE_EXERCISES=$ex sh tests/sanitizers.sh asan"
     fi
     n=$((n + 1))
-    if [ $n -eq 3 ] && [ -z "${EX:-}" ]; then
-        job "the book: sites, PDF, EPUB, both editions (built, then checked)" \
-            'make --no-print-directory book-files BOOK_FILL=: >/dev/null && sh tests/book/test-book.sh'
-    fi
+    [ $n -eq 3 ] && [ -z "${EX:-}" ] && book_job
 done
 if [ -z "${EX:-}" ]; then
-    [ $n -ge 3 ] || job "the book: sites, PDF, EPUB, both editions (built, then checked)" \
-        'make --no-print-directory book-files BOOK_FILL=: >/dev/null && sh tests/book/test-book.sh'
+    [ $n -ge 3 ] || book_job
     for part in common $([ -d solutions ] && echo batch); do
         what="formats, the student's loop, faults, bad input"
         [ $part = batch ] && what="the batch of a class"
