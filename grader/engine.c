@@ -684,7 +684,7 @@ begin_shared_test(struct ipc_set *before)
 {
     int lock = sandbox_lock_shared_ipc();
 
-    sandbox_sweep(NULL);
+    sandbox_sweep(NULL, lock != -1);
     if (ipc_snapshot(before) == -1)
         memset(before, 0, sizeof *before);
     return lock;
@@ -696,7 +696,7 @@ static void
 end_shared_test(int *lock, struct ipc_set *before)
 {
     proctree_kill_children();
-    sandbox_sweep(before);
+    sandbox_sweep(before, *lock != -1);
     ipc_set_free(before);
     if (*lock != -1)
         close(*lock);
@@ -744,7 +744,7 @@ run_tests(const struct exercise *ex, const struct grade_options *opt, struct gra
          * when that uid's claim was held at the test's own sweep (claimed
          * again at once by a grading beside us) goes now, if it is free,
          * rather than at the next grading's. */
-        sandbox_sweep(NULL);
+        sandbox_sweep(NULL, true);
         close(lock);
     }
     if (!stop_signal && opt->only == NULL)

@@ -59,9 +59,13 @@ enum sandbox_mode sandbox_choose_mode(const char **why);
  * end what no grading holds any more. As root: the processes, System V
  * objects and files in /tmp, /var/tmp and /dev/shm of every uid of the
  * sandbox's range whose claim is free (a test that ended, or a grader that
- * died). As a normal user, who has no uid to tell them by: the objects
- * this user made that are not in before (NULL: none). */
-void sandbox_sweep(const struct ipc_set *before);
+ * died); with namespace_locked (this IPC namespace's lock held, so no test
+ * but ours runs in it), the System V objects of every uid of the range,
+ * claimed or not: a claim taken again by a grading elsewhere the moment our
+ * test gave it back must not keep our test's objects here. As a normal user,
+ * who has no uid to tell them by: the objects this user made that are not in
+ * before (NULL: none). */
+void sandbox_sweep(const struct ipc_set *before, bool namespace_locked);
 /* Container mode, as root: hold the lock of the IPC namespace this grader
  * is in (tests of every grading there take turns: their keys would meet;
  * gradings in other IPC namespaces, other containers say, go on beside
