@@ -100,9 +100,11 @@ public_workbook() {
     mkdir -p "$1/bin" "$1/build" "$1/exercises"
     cp "$2" "$1/bin/ipcgrade"
     cp bin/libipcfault.so "$1/bin/"
-    cp -R exercises/include "$1/exercises/"
-    if [ -d build/ref ]; then cp -R build/ref "$1/build/"; fi
-    if [ -d solutions ]; then cp -R solutions "$1/"; fi
+    # With their times (-p): the grader rebuilds the reference programs when
+    # one is older than a source of theirs, and copies a second apart are.
+    cp -pR exercises/include "$1/exercises/"
+    if [ -d build/ref ]; then cp -pR build/ref "$1/build/"; fi
+    if [ -d solutions ]; then cp -pR solutions "$1/"; fi
     chmod -R a+rX "$1"
     chmod 711 "$1"
 }

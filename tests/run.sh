@@ -5,6 +5,9 @@
 # no process of ours still running, no temporary files of ours.
 #
 #   $ make check                  (or: sh tests/run.sh, once everything is built)
+#   $ make check EX=keys          what is about one exercise
+#   $ make check SKIP="book cross"  all but those steps (CHECK_SKIP=... sh
+#                                 tests/run.sh); a wrong tag lists the tags
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
@@ -66,16 +69,42 @@ else
     own_ipc=""
 fi
 
-# job NAME COMMAND: queue a step; COMMAND is a line of sh, its output's
-# last line is the step's figure ("N passed, N failed").
+# job TAG NAME COMMAND: queue a step; COMMAND is a line of sh, its output's
+# last line is the step's figure ("N passed, N failed"). TAG names the step
+# for make check SKIP="TAG ..." (CHECK_SKIP here), which leaves it out.
+tags=""
+skipped=""
 job() {
-    njobs=$((njobs + 1))
-    printf '%s\n' "$1" >"$jobs/$njobs.name"
-    printf '%s\n' "$2" >"$jobs/$njobs.cmd"
+    tags="$tags $1"
+    case " ${CHECK_SKIP:-} " in
+    *" $1 "*) skipped="$skipped$2 ($1)
+"; return ;;
+    esac
+    printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$jobs/queued"
+}
+
+# order_jobs FIRST: number the queued jobs, those whose tags FIRST lists
+# first and in its order, then the others as they were queued. The longest
+# steps go first (a lane that takes one late ends the run late), and ones
+# that mostly wait beside ones that load both cores.
+order_jobs() {
+    touch "$jobs/queued"
+    for _tag in $1; do
+        awk -F '\t' -v t="$_tag" '$1 == t' "$jobs/queued"
+    done >"$jobs/ordered"
+    # shellcheck disable=SC2086 # the words of FIRST, a space between each
+    awk -F '\t' -v first=" $(echo $1) " 'index(first, " " $1 " ") == 0' "$jobs/queued" \
+        >>"$jobs/ordered"
+    while IFS="$(printf '\t')" read -r _tag _name _cmd; do
+        njobs=$((njobs + 1))
+        printf '%s\n' "$_name" >"$jobs/$njobs.name"
+        printf '%s\n' "$_cmd" >"$jobs/$njobs.cmd"
+    done <"$jobs/ordered"
 }
 
 # run_job N: run job N, in its own IPC namespace where there is one; its
-# output to N.out, "STATUS SECONDS CPU_SECONDS" to N.done. In a lane: `times`
+# output to N.out, "STATUS SECONDS CPU_SECONDS STARTED" to N.done (STARTED:
+# seconds after the first job started). In a lane: `times`
 # there counts the lane's children, this job's among them.
 #
 # The namespace must be empty at the end, with one allowance: in container
@@ -104,7 +133,7 @@ run_job() {
     _rc=$?
     times >"$jobs/$1.times1"
     echo "$_rc $(( $(date +%s) - _t0 )) $(( $(cpu_of "$jobs/$1.times1") - $(cpu_of "$jobs/$1.times0") ))" \
-        >"$jobs/$1.done"
+         "$(( _t0 - $(cat "$jobs/started") ))" >"$jobs/$1.done"
     echo "   $(cat "$jobs/$1.name"): $([ $_rc -eq 0 ] && echo done || echo FAILED)" \
          "($(( $(date +%s) - _t0 )) s)"
 }
@@ -124,22 +153,32 @@ next_job() {
 # whole output when it failed) in the order they were queued.
 run_jobs() {
     echo 0 >"$jobs/taken"
+    for _tag in ${CHECK_SKIP:-}; do
+        case "$tags " in
+        *" $_tag "*) ;;
+        *) echo "make check: SKIP names no step $_tag (the steps:$tags)" >&2; exit 2 ;;
+        esac
+    done
     echo "== $njobs steps, $lanes at a time"
+    date +%s >"$jobs/started"
     for _lane in $(seq "$lanes"); do
         (while n=$(next_job) && [ -n "$n" ]; do run_job "$n"; done) &
     done
     wait
     for n in $(seq "$njobs"); do
         _name=$(cat "$jobs/$n.name")
-        set -- $(cat "$jobs/$n.done" 2>/dev/null || echo "never 0 0")
+        set -- $(cat "$jobs/$n.done" 2>/dev/null || echo "never 0 0 0")
         echo "== $_name"
         if [ "$1" = 0 ]; then
             tail -n 1 "$jobs/$n.out"
-            ok "$_name ($2 s, CPU $3 s)"
+            ok "$_name ($2 s from +$4 s, CPU $3 s)"
         else
             cat "$jobs/$n.out"
-            not_ok "$_name ($2 s, CPU $3 s; exit status $1)"
+            not_ok "$_name ($2 s from +$4 s, CPU $3 s; exit status $1)"
         fi
+    done
+    printf '%s' "$skipped" | while IFS= read -r _name; do
+        echo "== skipped (SKIP): $_name"
     done
 }
 
@@ -160,67 +199,70 @@ if [ -n "${EX:-}" ]; then
     exercises=$EX
     export IPCGRADE_EXERCISES=$EX
 fi
-# The order of the queue: the long steps first, so that none of them is
-# left running alone at the end, but the two that load both cores for
-# minutes (the handout's own make check, and the book) apart. The real
-# container's work is mostly Docker's and waiting.
-if [ -z "${EX:-}" ] && [ -f tests/dist.sh ]; then  # the Gradescope zip: not in the handout
-    job "the handout and the Gradescope zip" 'sh tests/dist.sh'
-    job "a real container (docker.io, debootstrap): the zip, the image, PrairieLearn" \
-        'sh tests/container.sh'
-fi
-book_job() {
-    job "the book: sites, PDF, EPUB, both editions (built, then checked)" \
+if [ -z "${EX:-}" ]; then
+    job book "the book: sites, PDF, EPUB, both editions (built, then checked)" \
         'make --no-print-directory book-files BOOK_FILL=: >/dev/null && sh tests/book/test-book.sh'
-}
-# The end-to-end suite in parts: each exercise (the slow ones first, the
-# book after the third), then what is about none of them.
-slow="kvstore dispatcher sockets msgqueue transport"
-n=0
-for ex in $( (echo "$slow" | tr ' ' '\n' | grep -x -F "$exercises"; echo "$exercises") |
-            awk '!seen[$0]++'); do
-    job "$container: $ex" "IPCGRADE_SANDBOX=container IPCGRADE_EXERCISES=$ex sh tests/grader.sh"
-    if [ -d solutions ]; then
-        job "$e2e: $ex" "IPCGRADE_EXERCISES=$ex sh tests/sanitizers.sh asan"
+    if [ -f tests/dist.sh ]; then  # the Gradescope zip: not in the handout
+        job handout "the handout and the Gradescope zip" 'sh tests/dist.sh'
+        job real-container \
+            "a real container (docker.io, debootstrap): the zip, the image, PrairieLearn" \
+            'sh tests/container.sh'
     fi
-    n=$((n + 1))
-    [ $n -eq 3 ] && [ -z "${EX:-}" ] && book_job
+fi
+# The end-to-end suite in parts: each exercise, then what is about none of them.
+for ex in $exercises; do
+    job "container:$ex" "$container: $ex" \
+        "IPCGRADE_SANDBOX=container IPCGRADE_EXERCISES=$ex sh tests/grader.sh"
+    if [ -d solutions ]; then
+        job "asan:$ex" "$e2e: $ex" "IPCGRADE_EXERCISES=$ex sh tests/sanitizers.sh asan"
+    fi
 done
 if [ -z "${EX:-}" ]; then
-    [ $n -ge 3 ] || book_job
     for part in common $([ -d solutions ] && echo batch); do
         what="formats, the student's loop, faults, bad input"
         [ $part = batch ] && what="the batch of a class"
-        job "$container: $what" "IPCGRADE_SANDBOX=container GRADER_PART=$part sh tests/grader.sh"
+        job "container:$part" "$container: $what" \
+            "IPCGRADE_SANDBOX=container GRADER_PART=$part sh tests/grader.sh"
         if [ -d solutions ]; then
-            job "$e2e: $what" "GRADER_PART=$part sh tests/sanitizers.sh asan"
+            job "asan:$part" "$e2e: $what" "GRADER_PART=$part sh tests/sanitizers.sh asan"
         fi
     done
 fi
-job "$vg${EX:+: $EX}" 'sh tests/sanitizers.sh valgrind'
+job valgrind "$vg${EX:+: $EX}" 'sh tests/sanitizers.sh valgrind'
 if [ -d tests/faulty ]; then   # the full workbook
-    job "the reproduce lines work as printed${EX:+: $EX}" 'sh tests/reproduce.sh'
+    job reproduce "the reproduce lines work as printed${EX:+: $EX}" 'sh tests/reproduce.sh'
 fi
 if [ -z "${EX:-}" ]; then
     if [ ! -d solutions ]; then   # the student handout: a few gradings (tests/sanitizers.sh)
-        job "$e2e" 'sh tests/sanitizers.sh asan'
+        job asan "$e2e" 'sh tests/sanitizers.sh asan'
     fi
-    job "hostile submissions and bad input" 'sh tests/hostile/run.sh'
+    job hostile "hostile submissions and bad input" 'sh tests/hostile/run.sh'
     if [ -d solutions ]; then       # the full workbook (needs clang), not the handout
-        job "fuzzing the grader's parsers (10 s each)" 'sh tests/fuzz/run.sh 10'
-        job "mutation testing: the suites kill what they killed (fast slice)" \
+        job fuzz "fuzzing the grader's parsers (10 s each)" 'sh tests/fuzz/run.sh 10'
+        job mutants "mutation testing: the suites kill what they killed (fast slice)" \
             'sh tests/mutants/run.sh --slice fast'
     fi
-    job "the grader builds and its unit tests pass on aarch64 (qemu)" 'sh tests/cross.sh'
-    job "batch --shard K/N and merge equal one run" 'sh tests/batch-shard.sh'
-    job "the benchmark's transports carry every byte" 'sh tests/bench-ipc.sh --check'
-    job "the book: a chapter put between two others" 'sh tests/book/test-numbering.sh'
-    job "what the READMEs tell students: Makefiles from a copy, the progress table" \
+    job cross "the grader builds and its unit tests pass on aarch64 (qemu)" 'sh tests/cross.sh'
+    job batch-shard "batch --shard K/N and merge equal one run" 'sh tests/batch-shard.sh'
+    job bench-ipc "the benchmark's transports carry every byte" 'sh tests/bench-ipc.sh --check'
+    job numbering "the book: a chapter put between two others" 'sh tests/book/test-numbering.sh'
+    job student-instructions \
+        "what the READMEs tell students: Makefiles from a copy, the progress table" \
         'sh tests/student-instructions.sh'
-    job "the book's include filter and fill-includes.sh" 'sh tests/book/test-include-filter.sh'
+    job include-filter "the book's include filter and fill-includes.sh" \
+        'sh tests/book/test-include-filter.sh'
 fi
-job "$unit" 'for u in build/tests/unit-*; do $u || exit 1; done'
-job "$layers" 'sh tests/layers.sh'
+job unit "$unit" 'for u in build/tests/unit-*; do $u || exit 1; done'
+job layers "$layers" 'sh tests/layers.sh'
+# The order, from the steps' times (make check prints them): the longest
+# first, those that mostly wait (container mode grades one test at a time;
+# the real container's work is Docker's) beside those that load both cores
+# (the book, the handout's make check, Valgrind). The handout's check comes
+# after the dispatcher's, not beside the book and the real container at
+# the start.
+order_jobs "book real-container container:dispatcher handout container:batch container:sockets
+            asan:batch reproduce container:common valgrind hostile container:msgqueue
+            container:kvstore asan:common asan:dispatcher container:semaphores asan:sockets"
 run_jobs
 echo "== time: $(( $(date +%s) - started )) s"
 echo "== the machine is as before"
