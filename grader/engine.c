@@ -773,23 +773,17 @@ static void
 init_results(const struct exercise *ex, const char *only, bool visible_only,
              struct grade_result *res)
 {
-    int visible = 0, shown = 0, hidden = 0;
-
-    for (size_t i = 0; i < ex->ntests; i++)
-        visible += test_is_visible(&ex->tests[i]);
     res->ex = ex;
     res->tests = xcalloc(ex->ntests, sizeof *res->tests);
     for (size_t i = 0; i < ex->ntests; i++) {
         struct test_outcome *t = &res->tests[res->ntests];
-        /* Visible tests are numbered first, so a student's list has no gaps. */
-        int number = test_is_visible(&ex->tests[i]) ? ++shown : visible + ++hidden;
 
         if (only && !listed(only, ex->tests[i].id))
             continue;
         if (visible_only && !test_is_visible(&ex->tests[i]))
             continue;
         t->def = &ex->tests[i];
-        t->number = number;
+        t->number = test_number(ex, i);
         t->max_score = ex->tests[i].points;
         res->max_score += ex->tests[i].points;
         res->ntests++;

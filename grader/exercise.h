@@ -44,5 +44,9 @@ const struct exercise *exercise_find(const char *id);
  * between HIDDEN-BEGIN and HIDDEN-END comments in a suite; the student
  * handout is built without them. */
 bool test_is_visible(const struct test_def *def);
+/* The number reports give ex->tests[i]: the visible tests are numbered
+ * first, in table order, so that a student's list has no gaps; then the
+ * hidden ones. */
+int test_number(const struct exercise *ex, size_t i);
 
 #endif

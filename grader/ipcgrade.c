@@ -1,6 +1,7 @@
 /* ipcgrade.c: the grader's command line.
  *
  *   bin/ipcgrade list                      exercise ids in course order
+ *   bin/ipcgrade list EXERCISE             its tests, none run (text, json)
  *   bin/ipcgrade grade EXERCISE [DIR]      grade DIR (default exercises/EXERCISE)
  *   bin/ipcgrade progress                  every exercise, one line each
  *   bin/ipcgrade watch [EXERCISE]          grade again on every save
@@ -34,7 +35,7 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: ipcgrade list\n"
+    "usage: ipcgrade list [EXERCISE [--format text|json]]\n"
     "       ipcgrade grade EXERCISE [DIR] [--format FORMAT] [--jobs N]\n"
     "                      [--test ID[,ID...]] [--visible-only] [--keep]\n"
     "       ipcgrade progress\n"
@@ -45,6 +46,8 @@ static const char usage_text[] =
     "       ipcgrade doctor\n"
     "       ipcgrade help\n"
     "\n"
+    "list    the exercises' ids and titles in course order; with an EXERCISE, its\n"
+    "        tests (id, points, visibility, what is checked, hint), none of them run.\n"
     "grade   builds the C files of DIR (default: exercises/EXERCISE) with the grader's\n"
     "        own flags and runs the exercise's tests. Exit status 0 when every test\n"
     "        passes, 1 when one fails, 2 on bad usage or input, 3 when\n"
@@ -116,9 +119,31 @@ find_root(void)
     return xstrdup(dirname(dirname(exe)));
 }
 
+/* list: the exercises, a line each; list EXERCISE [--format text|json]: its
+ * tests, none run. */
 static int
-cmd_list(void)
+cmd_list(int argc, char **argv)
 {
+    const struct exercise *ex = NULL;
+    enum report_format fmt = FORMAT_TEXT;
+
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0) {
+            if (i + 1 == argc)
+                usage_error("--format needs a value");
+            if (report_format_parse(argv[++i], &fmt) != 0 ||
+                (fmt != FORMAT_TEXT && fmt != FORMAT_JSON))
+                usage_error("list shows --format text or json, not \"%s\"", argv[i]);
+        } else if (argv[i][0] == '-' || ex) {
+            usage_error("list takes one exercise and --format, not \"%s\"", argv[i]);
+        } else if ((ex = exercise_find(argv[i])) == NULL) {
+            usage_error("no exercise \"%s\" (bin/ipcgrade list shows them)", argv[i]);
+        }
+    }
+    if (ex)
+        return report_test_table(stdout, fmt, ex) == 0 ? 0 : 2;
+    if (fmt != FORMAT_TEXT)
+        usage_error("--format needs an exercise: ipcgrade list EXERCISE --format json");
     for (size_t i = 0; exercises[i]; i++)
         printf("%s\t%s\n", exercises[i]->id, exercises[i]->title);
     return 0;
@@ -236,9 +261,7 @@ main(int argc, char **argv)
         die("IPCGRADE_ROOT: %s", strerror(errno));
     engine_init(root);
     if (strcmp(argv[1], "list") == 0) {
-        if (argc > 2)
-            usage_error("list takes no arguments");
-        rc = cmd_list();
+        rc = cmd_list(argc - 2, argv + 2);
     } else if (strcmp(argv[1], "grade") == 0) {
         rc = cmd_grade(argc - 2, argv + 2, root);
     } else if (strcmp(argv[1], "batch") == 0) {

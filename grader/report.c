@@ -583,6 +583,74 @@ prairielearn_report(FILE *out, const struct grade_result *res)
     sb_free(&sb);
 }
 
+/* ---- the table of tests, none run ---- */
+
+static const char *
+def_visibility(const struct test_def *def)
+{
+    return def->visibility ? def->visibility : "visible";
+}
+
+int
+report_test_table(FILE *out, enum report_format fmt, const struct exercise *ex)
+{
+    struct strbuf sb = { 0 };
+    double points = 0;
+    size_t hidden = 0;
+
+    if (fmt != FORMAT_TEXT && fmt != FORMAT_JSON)
+        return -1;
+    for (size_t i = 0; i < ex->ntests; i++) {
+        points += ex->tests[i].points;
+        hidden += !test_is_visible(&ex->tests[i]);
+    }
+    if (fmt == FORMAT_JSON) {
+        sb_addf(&sb, "{\"max_score\": %g, ", points);
+        json_field(&sb, "exercise", ex->id, true);
+        json_field(&sb, "title", ex->title, true);
+        json_field(&sb, "chapter", ex->chapter, true);
+        sb_adds(&sb, "\"tests\": [");
+    } else {
+        sb_addf(&sb, "%s: %s (%s)\n%zu tests, %g points", ex->id, ex->title, ex->chapter,
+                ex->ntests, points);
+        if (hidden)
+            sb_addf(&sb, "; %zu hidden (instructors' gradings run them)", hidden);
+        sb_adds(&sb, "\n\n");
+    }
+    for (size_t i = 0; i < ex->ntests; i++) {
+        const struct test_def *def = &ex->tests[i];
+        struct strbuf hint = { 0 };
+        char number[16];
+
+        snprintf(number, sizeof number, "%d", test_number(ex, i));
+        hint_text(ex, def, &hint);
+        if (fmt == FORMAT_JSON) {
+            sb_adds(&sb, i ? ",\n  {" : "\n  {");
+            json_field(&sb, "number", number, true);
+            json_field(&sb, "id", def->id, true);
+            json_field(&sb, "name", def->name, true);
+            sb_addf(&sb, "\"max_score\": %g, ", def->points);
+            json_field(&sb, "visibility", def_visibility(def), true);
+            json_field(&sb, "hint", hint.len ? sb_str(&hint) : NULL, true);
+            json_field(&sb, "section", def->section, false);
+            sb_adds(&sb, "}");
+        } else {
+            sb_addf(&sb, "%3s. %-24s %2g point%s%s\n     %s\n", number, def->id, def->points,
+                    def->points == 1 ? "" : "s", test_is_visible(def) ? "" : ", hidden",
+                    def->name);
+            if (hint.len)
+                sb_addf(&sb, "     Hint: %s\n", sb_str(&hint));
+        }
+        sb_free(&hint);
+    }
+    if (fmt == FORMAT_JSON)
+        sb_adds(&sb, "\n]}\n");
+    fputs(sb_str(&sb), out);
+    fflush(out);
+    sb_free(&sb);
+    return 0;
+}
+
 void
 report_write(FILE *out, enum report_format fmt, const struct grade_result *res, bool color)
 {

@@ -21,6 +21,10 @@ size_t report_errors(const struct grade_result *res);
 const char *sandbox_walls(const struct grade_result *res);
 void report_write(FILE *out, enum report_format fmt, const struct grade_result *res,
                   bool color);
+/* The exercise's table of tests, none of them run (ipcgrade list EX): text
+ * for people, or JSON with the fields a grading's JSON gives each test, from
+ * which the instructor's guide makes its rubric. Return -1 for another format. */
+int report_test_table(FILE *out, enum report_format fmt, const struct exercise *ex);
 /* All of a test's feedback as one text: message, run, findings, hint. */
 void report_test_output(const struct exercise *ex, const struct test_outcome *t,
                         struct strbuf *sb);

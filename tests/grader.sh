@@ -93,6 +93,19 @@ for ex in $exercises; do
         '.compiled and .score < .max_score'
     jq_true "$ex: every failing skeleton test explains itself" "$tmp/skel.json" \
         '[.tests[] | select(.status == "failed") | .output | length > 40] | all'
+    # ipcgrade list EX: the table of tests, none run, as a grading shows it
+    # (all of it: the solution's; a skeleton's grading leaves out the tests
+    # it skips, those that need the reference programs the handout lacks).
+    $G list "$ex" --format json >"$tmp/list.json"
+    table='[.tests[] | {number, id, name, max_score, visibility, hint, section}]'
+    graded=$tmp/skel.json
+    $full && graded=$tmp/sol.json
+    jq_true "$ex: ipcgrade list $ex shows the tests a grading runs, in its words" \
+        "$tmp/list.json" "($table) as \$listed | (\$graded[0] | $table) as \$ran |
+            .exercise == \"$ex\" and .chapter == \$graded[0].chapter and
+            .max_score == ([.tests[].max_score] | add) and
+            (\$ran - \$listed) == [] and (if $full then \$listed == \$ran else true end)" \
+        --slurpfile graded "$graded"
     jq_true "$ex: results.json has Gradescope's fields" "$tmp/skel.json" \
         '(.score|type) == "number" and (.max_score|type) == "number" and
          (.execution_time|type) == "number" and
@@ -426,7 +439,9 @@ bad_input "a directory without the source file" $G grade keys "$tmp/empty"
 bad_input "unknown format" $G grade keys --format xml
 bad_input "bad --jobs" $G grade keys --jobs 0
 bad_input "unknown test id" $G grade keys --test no-such-test
-bad_input "extra arguments to list" $G list extra
+bad_input "list of an unknown exercise" $G list extra
+bad_input "list of two exercises" $G list keys shmget
+bad_input "list in a format it does not show" $G list keys --format junit
 bad_input "hint of an unknown exercise" $G hint nope
 bad_input "watch of an unknown exercise" $G watch nope
 check "help exits 0" sh -c "$G help >/dev/null"

@@ -13,7 +13,7 @@
 #   instructor/ipc-workbook-instructor.epub   student's, plus a guide page per
 #                                             exercise (rubric, mistakes, hints,
 #                                             reference solution)
-#   rubric/   the grader's JSON for every reference solution (rubric.sh)
+#   rubric/   the grader's table of tests of every exercise (rubric.sh)
 #   gen/      the generated guide pages and diffs (guide.sh)
 #   log/      the LaTeX source and log of each PDF, each edition's build log
 #

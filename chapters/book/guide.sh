@@ -6,7 +6,7 @@
 #     sh chapters/book/guide.sh RUBRIC_DIR OUTDIR
 #
 #   RUBRIC_DIR  what rubric.sh made: exercises.tsv (ipcgrade list) and
-#               EX.json (ipcgrade grade EX solutions/EX --format json)
+#               EX.json (ipcgrade list EX --format json: its tests)
 #   OUTDIR      gets guide-EX.md per exercise, in course order, and beside it
 #               EX/rubric.tsv, EX/mistakes.tsv and EX/FILE.diff; the list of
 #               pages, in order, is OUTDIR/pages.txt.

@@ -112,6 +112,48 @@ START_TEST(text_shows_each_test_and_the_score)
 }
 END_TEST
 
+/* ipcgrade list EX: the table, none run; hidden tests numbered after the
+ * visible ones, as a grading numbers them (test_number). */
+static char *
+table(enum report_format fmt, int *rc)
+{
+    char *buf;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+
+    *rc = report_test_table(f, fmt, &ex);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_table_lists_every_test_unrun)
+{
+    int rc;
+    char *s = table(FORMAT_JSON, &rc);
+
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(s, "{\"max_score\": 7, \"exercise\": \"demo\", "));
+    ck_assert_ptr_nonnull(strstr(s, "\"number\": \"3\", \"id\": \"broken\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"number\": \"4\", \"id\": \"secret\", \"name\": "
+                                    "\"an instructor's test\", \"max_score\": 1, "
+                                    "\"visibility\": \"after_due_date\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"hint\": \"look at shmget(). See chapters/xx.md, "
+                                    "\\\"Creating a segment\\\".\", \"section\": "
+                                    "\"Creating a segment\"}"));
+    ck_assert_ptr_null(strstr(s, "\"score\""));     /* nothing ran */
+    free(s);
+    s = table(FORMAT_TEXT, &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(s, "demo: A demo (chapters/xx.md)\n4 tests, 7 points; 1 hidden"));
+    ck_assert_ptr_nonnull(strstr(s, "  4. secret"));
+    ck_assert_ptr_nonnull(strstr(s, " 1 point, hidden\n     an instructor's test\n"));
+    free(s);
+    s = table(FORMAT_JUNIT, &rc);
+    ck_assert_int_eq(rc, -1);
+    free(s);
+}
+END_TEST
+
 START_TEST(parses_format_names)
 {
     enum report_format f;
@@ -133,6 +175,7 @@ report_suite(void)
     tcase_add_test(tc, junit_escapes_markup);
     tcase_add_test(tc, text_shows_each_test_and_the_score);
     tcase_add_test(tc, parses_format_names);
+    tcase_add_test(tc, test_table_lists_every_test_unrun);
     suite_add_tcase(s, tc);
     return s;
 }
