@@ -36,9 +36,15 @@ report_format_parse(const char *name, enum report_format *fmt)
 }
 
 static const char *
+def_visibility(const struct test_def *def)
+{
+    return def->visibility ? def->visibility : "visible";
+}
+
+static const char *
 visibility(const struct test_outcome *t)
 {
-    return t->def->visibility ? t->def->visibility : "visible";
+    return def_visibility(t->def);
 }
 
 /* The hint, with the section of the chapter it sends the student to. */
@@ -584,12 +590,6 @@ prairielearn_report(FILE *out, const struct grade_result *res)
 }
 
 /* ---- the table of tests, none run ---- */
-
-static const char *
-def_visibility(const struct test_def *def)
-{
-    return def->visibility ? def->visibility : "visible";
-}
 
 int
 report_test_table(FILE *out, enum report_format fmt, const struct exercise *ex)
