@@ -260,9 +260,11 @@ job layers "$layers" 'sh tests/layers.sh'
 # (the book, the handout's make check, Valgrind). The handout's check comes
 # after the dispatcher's, not beside the book and the real container at
 # the start.
-order_jobs "book real-container container:dispatcher handout container:batch container:sockets
-            asan:batch reproduce container:common valgrind hostile container:msgqueue
-            container:kvstore asan:common asan:dispatcher container:semaphores asan:sockets"
+order_jobs "book real-container container:dispatcher handout container:batch valgrind
+            container:sockets reproduce container:common asan:batch hostile container:msgqueue
+            container:kvstore asan:dispatcher asan:common asan:sockets container:semaphores
+            fuzz asan:msgqueue asan:kvstore container:fileserver cross asan:semaphores mutants
+            student-instructions"
 run_jobs
 echo "== time: $(( $(date +%s) - started )) s"
 echo "== the machine is as before"
