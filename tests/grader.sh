@@ -102,10 +102,10 @@ for ex in $exercises; do
     $full && graded=$tmp/sol.json
     jq_true "$ex: ipcgrade list $ex shows the tests a grading runs, in its words" \
         "$tmp/list.json" "($table) as \$listed | (\$graded[0] | $table) as \$ran |
-            .exercise == \"$ex\" and .chapter == \$graded[0].chapter and
+            .exercise == \$ex and .chapter == \$graded[0].chapter and
             .max_score == ([.tests[].max_score] | add) and
-            (\$ran - \$listed) == [] and (if $full then \$listed == \$ran else true end)" \
-        --slurpfile graded "$graded"
+            (\$ran - \$listed) == [] and ((\$full | not) or \$listed == \$ran)" \
+        --slurpfile graded "$graded" --arg ex "$ex" --argjson full "$full"
     jq_true "$ex: results.json has Gradescope's fields" "$tmp/skel.json" \
         '(.score|type) == "number" and (.max_score|type) == "number" and
          (.execution_time|type) == "number" and

@@ -89,12 +89,10 @@ job() {
 # that mostly wait beside ones that load both cores.
 order_jobs() {
     touch "$jobs/queued"
-    for _tag in $1; do
-        awk -F '\t' -v t="$_tag" '$1 == t' "$jobs/queued"
-    done >"$jobs/ordered"
-    # shellcheck disable=SC2086 # the words of FIRST, a space between each
-    awk -F '\t' -v first=" $(echo $1) " 'index(first, " " $1 " ") == 0' "$jobs/queued" \
-        >>"$jobs/ordered"
+    awk -F '\t' -v first="$1" '
+        BEGIN { n = split(first, tag, /[ \t\n]+/); for (i = 1; i <= n; i++) rank[tag[i]] = i }
+        { printf "%d\t%s\n", ($1 in rank) ? rank[$1] : n + NR, $0 }' "$jobs/queued" |
+        sort -n -k 1,1 | cut -f 2- >"$jobs/ordered"
     while IFS="$(printf '\t')" read -r _tag _name _cmd; do
         njobs=$((njobs + 1))
         printf '%s\n' "$_name" >"$jobs/$njobs.name"
@@ -150,7 +148,7 @@ next_job() {
 }
 
 # run_jobs: every job queued, LANES at a time, then each one's verdict (its
-# whole output when it failed) in the order they were queued.
+# whole output when it failed) in the queue's order.
 run_jobs() {
     echo 0 >"$jobs/taken"
     for _tag in ${CHECK_SKIP:-}; do
