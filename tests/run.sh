@@ -52,6 +52,10 @@ left_control_groups >"$log/cgroups.before"
 # Every step is a job in one queue, and LANES workers take the next job as
 # they finish one (the queue's order is below). Most steps spend their time
 # waiting for the programs they grade, so three lanes keep two cores busy.
+# One more lane (LIGHT_LANES) takes only the steps that mostly wait: those
+# in container mode, which grade one test at a time and wait out deadlines,
+# and the real container, whose work is Docker's. It fills the time the
+# three leave idle without adding a fourth step that loads the processors.
 # As root each job runs in an IPC namespace of its own (unshare --ipc): no
 # job sees another's objects, and gradings in container mode in two
 # namespaces do not take turns (grader/README.md, "Container mode"). A job
@@ -68,6 +72,8 @@ else
     lanes=1
     own_ipc=""
 fi
+light_lanes=0
+[ "$lanes" -gt 1 ] && light_lanes=${LIGHT_LANES:-1}
 
 # job TAG NAME COMMAND: queue a step; COMMAND is a line of sh, its output's
 # last line is the step's figure ("N passed, N failed"). TAG names the step
@@ -97,6 +103,7 @@ order_jobs() {
         njobs=$((njobs + 1))
         printf '%s\n' "$_name" >"$jobs/$njobs.name"
         printf '%s\n' "$_cmd" >"$jobs/$njobs.cmd"
+        case $_tag in container:*|real-container) : >"$jobs/$njobs.waits" ;; esac
     done <"$jobs/ordered"
 }
 
@@ -141,26 +148,39 @@ cpu_of() {
     awk 'NR == 2 { split($0, t, /[ms]+/); printf "%d", t[1] * 60 + t[2] + t[3] * 60 + t[4] }' "$1"
 }
 
-# next_job: the number of the next job to run, or nothing when none is left.
+# next_job any|waits: the number of the first job not yet taken (any), or
+# of the first such job that mostly waits (waits); nothing when none is left.
 next_job() {
-    flock "$jobs/queue.lock" sh -c 'n=$(($(cat "$1") + 1)); [ "$n" -le "$2" ] || exit 0
-                                   echo "$n" >"$1"; echo "$n"' sh "$jobs/taken" "$njobs"
+    flock "$jobs/queue.lock" sh -c '
+        n=1
+        while [ "$n" -le "$2" ]; do
+            if ! grep -qx "$n" "$1/taken" && { [ "$3" = any ] || [ -e "$1/$n.waits" ]; }; then
+                echo "$n" >>"$1/taken"
+                echo "$n"
+                exit 0
+            fi
+            n=$((n + 1))
+        done' sh "$jobs" "$njobs" "$1"
 }
 
 # run_jobs: every job queued, LANES at a time, then each one's verdict (its
 # whole output when it failed) in the queue's order.
 run_jobs() {
-    echo 0 >"$jobs/taken"
+    : >"$jobs/taken"
     for _tag in ${CHECK_SKIP:-}; do
         case "$tags " in
         *" $_tag "*) ;;
         *) echo "make check: SKIP names no step $_tag (the steps:$tags)" >&2; exit 2 ;;
         esac
     done
-    echo "== $njobs steps, $lanes at a time"
+    echo "== $njobs steps, $lanes at a time$([ "$light_lanes" -gt 0 ] &&
+        echo ", and $light_lanes more for those that mostly wait")"
     date +%s >"$jobs/started"
     for _lane in $(seq "$lanes"); do
-        (while n=$(next_job) && [ -n "$n" ]; do run_job "$n"; done) &
+        (while n=$(next_job any) && [ -n "$n" ]; do run_job "$n"; done) &
+    done
+    for _lane in $(seq "$light_lanes"); do
+        (while n=$(next_job waits) && [ -n "$n" ]; do run_job "$n"; done) &
     done
     wait
     for n in $(seq "$njobs"); do
