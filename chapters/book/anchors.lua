@@ -525,37 +525,78 @@ local function match_at(inlines, k, pat)
   return j, lead, trail
 end
 
+-- The patterns by the first thing they match: a code pattern by its first
+-- word (in inline code), a word pattern by its first word (in a Str).  Each
+-- entry keeps its place in concepts.txt (rank), so that the patterns an
+-- inline may start are tried in the file's order, as if all were tried:
+-- a page's text is scanned three times, and trying every pattern at every
+-- inline made this filter most of the book's first pass.
+local function index_patterns(concepts)
+  local index = { code = {}, word = {} }
+  local rank = 0
+  for _, c in ipairs(concepts) do
+    for _, pat in ipairs(c.patterns) do
+      local by, key = index.word, pat.words and pat.words[1]
+      if pat.code then
+        by, key = index.code, pat.code:match("^(%S*)")
+      end
+      rank = rank + 1
+      by[key] = by[key] or {}
+      table.insert(by[key], { concept = c, pat = pat, rank = rank })
+    end
+  end
+  return index
+end
+
+-- The patterns that may match from inline il, in concepts.txt's order: a
+-- superset of those match_at accepts (the first word as match_at reads
+-- it, with or without the punctuation it strips after a last word).
+local function candidates(index, il)
+  if il.t == "Code" then
+    return index.code[il.text:match("^(%S*)")] or {}
+  elseif il.t ~= "Str" then
+    return {}
+  end
+  local _, text = il.text:match("^([%(%[\"“‘]*)(.*)$")
+  local whole = text:lower()
+  local body = text:match("^(.-)[%.,;:!%?%)%]\"”’]*$"):lower()
+  local list = index.word[whole] or {}
+  if body == whole or not index.word[body] then
+    return list
+  end
+  local both = {}
+  for _, e in ipairs(list) do both[#both + 1] = e end
+  for _, e in ipairs(index.word[body]) do both[#both + 1] = e end
+  table.sort(both, function(a, b) return a.rank < b.rank end)
+  return both
+end
+
 -- Calls on_hit(concept, k, after, lead, trail, bold) for every mention in
 -- inlines (a list of inlines, scanned in place, nested bold included), and
 -- returns the list on_hit made (it returns the replacement inlines of a
--- mention, or nil to keep them).
-local function scan(concepts, inlines, bold, on_hit)
+-- mention, or nil to keep them).  index: index_patterns(concepts).
+local function scan(index, inlines, bold, on_hit)
   local out = pandoc.List()
   local k = 1
   while k <= #inlines do
     local il = inlines[k]
     local hit = false
     if il.t == "Strong" or il.t == "Emph" then
-      il.content = scan(concepts, il.content, bold or il.t == "Strong", on_hit)
+      il.content = scan(index, il.content, bold or il.t == "Strong", on_hit)
     elseif il.t ~= "Link" and il.t ~= "Span" and il.t ~= "Image" then
-      for _, c in ipairs(concepts) do
-        for _, pat in ipairs(c.patterns) do
-          local after, lead, trail = match_at(inlines, k, pat)
-          if after then
-            local repl = on_hit(c, inlines, k, after, lead, trail, bold)
-            if repl then
-              out:extend(repl)
-            else
-              for m = k, after - 1 do
-                out:insert(inlines[m])
-              end
+      for _, e in ipairs(candidates(index, il)) do
+        local after, lead, trail = match_at(inlines, k, e.pat)
+        if after then
+          local repl = on_hit(e.concept, inlines, k, after, lead, trail, bold)
+          if repl then
+            out:extend(repl)
+          else
+            for m = k, after - 1 do
+              out:insert(inlines[m])
             end
-            k = after
-            hit = true
-            break
           end
-        end
-        if hit then
+          k = after
+          hit = true
           break
         end
       end
@@ -573,6 +614,7 @@ local function mark_concepts(doc)
   if #concepts == 0 then
     return
   end
+  local index = index_patterns(concepts)
   -- The paragraphs of each section (split at level-1 and level-2 headings).
   local sections = { { heading = nil, paras = {} } }
   local function collect(bs)
@@ -599,12 +641,12 @@ local function mark_concepts(doc)
     -- First how often each term is named here, and where in bold.
     local n, bold_at, in_title = {}, {}, {}
     if s.heading then
-      scan(concepts, s.heading.content:clone(), false, function(c)
+      scan(index, s.heading.content:clone(), false, function(c)
         in_title[c.slug] = true
       end)
     end
     for _, p in ipairs(s.paras) do
-      scan(concepts, p.content:clone(), false, function(c, _, _, _, _, _, bold)
+      scan(index, p.content:clone(), false, function(c, _, _, _, _, _, bold)
         n[c.slug] = (n[c.slug] or 0) + 1
         if bold and not bold_at[c.slug] then
           bold_at[c.slug] = n[c.slug]
@@ -614,7 +656,7 @@ local function mark_concepts(doc)
     -- Then mark one mention per term: the bold one, else the first.
     local seen = {}
     for _, p in ipairs(s.paras) do
-      p.content = scan(concepts, p.content, false, function(c, inlines, k, after, lead, trail, bold)
+      p.content = scan(index, p.content, false, function(c, inlines, k, after, lead, trail, bold)
         seen[c.slug] = (seen[c.slug] or 0) + 1
         if seen[c.slug] ~= (bold_at[c.slug] or 1) then
           return nil

@@ -47,7 +47,11 @@ epubcheck_jar=/usr/share/java/epubcheck.jar     # /usr/bin/epubcheck is this jar
 epubcheck_start() {     # epubcheck_start EDITION FILE.epub
     if [ -f "$epubcheck_jar" ] && command -v java > /dev/null 2>&1 && [ -s "$2" ]; then
         # -XX:-UsePerfData: no /tmp/hsperfdata_USER left on the machine.
-        ( java -XX:-UsePerfData -jar "$epubcheck_jar" -q "$2" > "$tmp/$1.epubcheck" 2>&1
+        # -XX:TieredStopAtLevel=1: no optimising JIT, which in a run this
+        # short costs more than it saves (4.4 s and 8.4 CPU seconds for
+        # the instructor's EPUB without it, 3.0 and 3.9 with it).
+        ( java -XX:-UsePerfData -XX:TieredStopAtLevel=1 -jar "$epubcheck_jar" -q "$2" \
+              > "$tmp/$1.epubcheck" 2>&1
           echo $? > "$tmp/$1.epubcheck.status" ) &
     fi
 }
