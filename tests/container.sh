@@ -81,7 +81,11 @@ else
 fi
 ok "a $(. /etc/os-release && echo "$VERSION_CODENAME") root with the workbook's packages ($(( $(date +%s) - t0 )) s)"
 
-dockerd --data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/dockerd.pid" \
+# Its temporary files go in our folder too: containerd, slow to stop under
+# load, leaves a containerd.PID.stacks.log in TMPDIR.
+mkdir -p "$work/tmp"
+TMPDIR=$work/tmp dockerd --data-root "$work/data" --exec-root "$work/exec" \
+        --pidfile "$work/dockerd.pid" \
         -H "unix://$sock" --bridge=none --iptables=false --ip-masq=false \
         >"$work/dockerd.log" 2>&1 &
 dockerd_pid=$!

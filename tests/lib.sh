@@ -65,11 +65,12 @@ left_ipc_objects() {
 # grading's group ipcgrade-PID-N after its grader's pid and removes it
 # before the grader exits: a group whose grader still runs (another step's,
 # beside this one) is not left behind, nor one gone by the time its grader
-# was found gone.
+# was found gone. The unit tests of cgroup.c name theirs ipcgrade-unit-PID.
 left_control_groups() {
     find /sys/fs/cgroup -maxdepth 6 -type d -name 'ipcgrade-*' 2>/dev/null |
         while read -r _group; do
             _pid=${_group##*/ipcgrade-}
+            _pid=${_pid#unit-}
             _pid=${_pid%%-*}
             [ -d "/proc/$_pid" ] || [ ! -d "$_group" ] || echo "$_group"
         done | sort

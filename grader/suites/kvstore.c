@@ -38,6 +38,12 @@ static const char *const programs[] = { PROG, NULL };
 #define HOLD_MS     "1000"
 /* A holder the test kills: it never gets to the end of its hold. */
 #define HOLD_LONG   "20000"
+/* How long each of many writers started at once keeps the lock: the window
+ * in which, with no lock, two of them meet. Their starts spread out on a
+ * loaded machine (16 of them, side by side with other gradings), and with
+ * 30 ms a store with no write lock once passed there; correct writers,
+ * one after the other, take 16 times this. */
+#define HOLD_MANY   "100"
 
 /* ---- Running one command ---- */
 
@@ -753,9 +759,9 @@ concurrent_writers(void)
     store_init();
     put_ok("shared", sval[0]);
     for (int i = 0; i < NEW + SHARED; i++) {
-        w[i] = i < NEW ? RUN(PROG, "--hold", "30", "put", test_strf("n%02d", i),
+        w[i] = i < NEW ? RUN(PROG, "--hold", HOLD_MANY, "put", test_strf("n%02d", i),
                              test_strf("value %d", i))
-                       : RUN(PROG, "--hold", "30", "put", "shared", sval[i - NEW + 1]);
+                       : RUN(PROG, "--hold", HOLD_MANY, "put", "shared", sval[i - NEW + 1]);
         w[i].req.timeout = 30;
         all[n++] = &w[i];
     }
