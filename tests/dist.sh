@@ -63,8 +63,8 @@ check "the handout's book: the student's edition alone, with a note" \
     sh -c "grep -q 'no instructor' '$tmp/book.log' && test -s '$wb/build/book/ipc-workbook.epub' &&
            test ! -e '$wb/build/book/instructor'"
 # One step at a time (LANES=1, and so no lane for steps that mostly wait):
-# this is itself one step of make check's, beside three others, and the
-# handout's own lanes beside them made twice as many.
+# this is itself one step of make check's, beside three others, and its
+# own three lanes beside those made seven steps at once.
 skip="book numbering include-filter"
 (cd "$wb" && LANES=1 make check SKIP="$skip") >"$tmp/check.log" 2>&1
 if [ $? -eq 0 ]; then
