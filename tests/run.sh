@@ -52,10 +52,11 @@ left_control_groups >"$log/cgroups.before"
 # Every step is a job in one queue, and LANES workers take the next job as
 # they finish one (the queue's order is below). Most steps spend their time
 # waiting for the programs they grade, so three lanes keep two cores busy.
-# One more lane (LIGHT_LANES) takes only the steps that mostly wait: those
-# in container mode, which grade one test at a time and wait out deadlines,
-# and the real container, whose work is Docker's. It fills the time the
-# three leave idle without adding a fourth step that loads the processors.
+# One more lane (WAIT_LANES) takes only the steps that mostly wait (job
+# --waits): those in container mode, which grade one test at a time and
+# wait out deadlines, and the real container, whose work is Docker's. It
+# fills the time the three leave idle without adding a fourth step that
+# loads the processors.
 # As root each job runs in an IPC namespace of its own (unshare --ipc): no
 # job sees another's objects, and gradings in container mode in two
 # namespaces do not take turns (grader/README.md, "Container mode"). A job
@@ -72,21 +73,27 @@ else
     lanes=1
     own_ipc=""
 fi
-light_lanes=0
-[ "$lanes" -gt 1 ] && light_lanes=${LIGHT_LANES:-1}
+wait_lanes=0
+[ "$lanes" -gt 1 ] && wait_lanes=${WAIT_LANES:-1}
 
-# job TAG NAME COMMAND: queue a step; COMMAND is a line of sh, its output's
-# last line is the step's figure ("N passed, N failed"). TAG names the step
-# for make check SKIP="TAG ..." (CHECK_SKIP here), which leaves it out.
+# job [--waits] TAG NAME COMMAND: queue a step; COMMAND is a line of sh, its
+# output's last line is the step's figure ("N passed, N failed"). TAG names
+# the step for make check SKIP="TAG ..." (CHECK_SKIP here), which leaves it
+# out. --waits: the step mostly waits, a lane of WAIT_LANES may take it.
 tags=""
 skipped=""
 job() {
+    _waits=any
+    if [ "$1" = --waits ]; then
+        _waits=waits
+        shift
+    fi
     tags="$tags $1"
     case " ${CHECK_SKIP:-} " in
     *" $1 "*) skipped="$skipped$2 ($1)
 "; return ;;
     esac
-    printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$jobs/queued"
+    printf '%s\t%s\t%s\t%s\n' "$1" "$_waits" "$2" "$3" >>"$jobs/queued"
 }
 
 # order_jobs FIRST: number the queued jobs, those whose tags FIRST lists
@@ -99,11 +106,11 @@ order_jobs() {
         BEGIN { n = split(first, tag, /[ \t\n]+/); for (i = 1; i <= n; i++) rank[tag[i]] = i }
         { printf "%d\t%s\n", ($1 in rank) ? rank[$1] : n + NR, $0 }' "$jobs/queued" |
         sort -n -k 1,1 | cut -f 2- >"$jobs/ordered"
-    while IFS="$(printf '\t')" read -r _tag _name _cmd; do
+    while IFS="$(printf '\t')" read -r _tag _waits _name _cmd; do
         njobs=$((njobs + 1))
         printf '%s\n' "$_name" >"$jobs/$njobs.name"
         printf '%s\n' "$_cmd" >"$jobs/$njobs.cmd"
-        case $_tag in container:*|real-container) : >"$jobs/$njobs.waits" ;; esac
+        [ "$_waits" = any ] || : >"$jobs/$njobs.waits"
     done <"$jobs/ordered"
 }
 
@@ -163,6 +170,14 @@ next_job() {
         done' sh "$jobs" "$njobs" "$1"
 }
 
+# start_lane any|waits: a lane that runs the jobs next_job gives it, in the
+# background. Its first job is taken here, before it starts: the first
+# steps are the same in every run, whichever lane starts first.
+start_lane() {
+    _n=$(next_job "$1") || _n=""
+    (while [ -n "$_n" ]; do run_job "$_n"; _n=$(next_job "$1") || _n=""; done) &
+}
+
 # run_jobs: every job queued, LANES at a time, then each one's verdict (its
 # whole output when it failed) in the queue's order.
 run_jobs() {
@@ -173,19 +188,11 @@ run_jobs() {
         *) echo "make check: SKIP names no step $_tag (the steps:$tags)" >&2; exit 2 ;;
         esac
     done
-    echo "== $njobs steps, $lanes at a time$([ "$light_lanes" -gt 0 ] &&
-        echo ", and $light_lanes more for those that mostly wait")"
+    echo "== $njobs steps, $lanes at a time$([ "$wait_lanes" -gt 0 ] &&
+        echo ", and $wait_lanes more for those that mostly wait")"
     date +%s >"$jobs/started"
-    # Each lane's first step is taken here, before any lane starts: the
-    # first steps are the same in every run, whichever lane starts first.
-    for _lane in $(seq "$lanes"); do
-        n=$(next_job any) || n=""
-        (while [ -n "$n" ]; do run_job "$n"; n=$(next_job any) || n=""; done) &
-    done
-    for _lane in $(seq "$light_lanes"); do
-        n=$(next_job waits) || n=""
-        (while [ -n "$n" ]; do run_job "$n"; n=$(next_job waits) || n=""; done) &
-    done
+    for _lane in $(seq "$lanes"); do start_lane any; done
+    for _lane in $(seq "$wait_lanes"); do start_lane waits; done
     wait
     for n in $(seq "$njobs"); do
         _name=$(cat "$jobs/$n.name")
@@ -226,14 +233,14 @@ if [ -z "${EX:-}" ]; then
         'make --no-print-directory book-files BOOK_FILL=: >/dev/null && sh tests/book/test-book.sh'
     if [ -f tests/dist.sh ]; then  # the Gradescope zip: not in the handout
         job handout "the handout and the Gradescope zip" 'sh tests/dist.sh'
-        job real-container \
+        job --waits real-container \
             "a real container (docker.io, debootstrap): the zip, the image, PrairieLearn" \
             'sh tests/container.sh'
     fi
 fi
 # The end-to-end suite in parts: each exercise, then what is about none of them.
 for ex in $exercises; do
-    job "container:$ex" "$container: $ex" \
+    job --waits "container:$ex" "$container: $ex" \
         "IPCGRADE_SANDBOX=container IPCGRADE_EXERCISES=$ex sh tests/grader.sh"
     if [ -d solutions ]; then
         job "asan:$ex" "$e2e: $ex" "IPCGRADE_EXERCISES=$ex sh tests/sanitizers.sh asan"
@@ -243,7 +250,7 @@ if [ -z "${EX:-}" ]; then
     for part in common $([ -d solutions ] && echo batch); do
         what="formats, the student's loop, faults, bad input"
         [ $part = batch ] && what="the batch of a class"
-        job "container:$part" "$container: $what" \
+        job --waits "container:$part" "$container: $what" \
             "IPCGRADE_SANDBOX=container GRADER_PART=$part sh tests/grader.sh"
         if [ -d solutions ]; then
             job "asan:$part" "$e2e: $what" "GRADER_PART=$part sh tests/sanitizers.sh asan"

@@ -485,6 +485,11 @@ local function load_concepts()
   return list
 end
 
+-- A word with what may come before it (an opening bracket or quote) and
+-- the rest; a word and the punctuation after it.
+local LEAD = "^([%(%[\"“‘]*)(.*)$"
+local TRAIL = "^(.-)([%.,;:!%?%)%]\"”’]*)$"
+
 -- Does pattern pat match inlines from position k?  Returns the position
 -- after the match, the leading and trailing punctuation.
 local function match_at(inlines, k, pat)
@@ -504,10 +509,10 @@ local function match_at(inlines, k, pat)
     end
     local text = x.text
     if w == 1 then
-      lead, text = text:match("^([%(%[\"“‘]*)(.*)$")
+      lead, text = text:match(LEAD)
     end
     if w == #pat.words then
-      local body, t = text:match("^(.-)([%.,;:!%?%)%]\"”’]*)$")
+      local body, t = text:match(TRAIL)
       text, trail = body, t
     end
     if text:lower() ~= pat.words[w] then
@@ -525,50 +530,38 @@ local function match_at(inlines, k, pat)
   return j, lead, trail
 end
 
--- The patterns by the first thing they match: a code pattern by its first
--- word (in inline code), a word pattern by its first word (in a Str).  Each
--- entry keeps its place in concepts.txt (rank), so that the patterns an
--- inline may start are tried in the file's order, as if all were tried:
--- a page's text is scanned three times, and trying every pattern at every
--- inline made this filter most of the book's first pass.
+-- The patterns by the first thing they match, in concepts.txt's order: a
+-- code pattern by its first word (in inline code), a word pattern by its
+-- first word without the punctuation TRAIL strips (in a Str).  So at each
+-- inline only the patterns that may start there are tried, in the file's
+-- order, as if all were: a page's text is scanned three times, and trying
+-- every pattern at every inline made this filter most of the book's first
+-- pass.
 local function index_patterns(concepts)
   local index = { code = {}, word = {} }
-  local rank = 0
   for _, c in ipairs(concepts) do
     for _, pat in ipairs(c.patterns) do
-      local by, key = index.word, pat.words and pat.words[1]
+      local by, key = index.word, pat.words and (pat.words[1]:match(TRAIL))
       if pat.code then
         by, key = index.code, pat.code:match("^(%S*)")
       end
-      rank = rank + 1
       by[key] = by[key] or {}
-      table.insert(by[key], { concept = c, pat = pat, rank = rank })
+      table.insert(by[key], { concept = c, pat = pat })
     end
   end
   return index
 end
 
--- The patterns that may match from inline il, in concepts.txt's order: a
--- superset of those match_at accepts (the first word as match_at reads
--- it, with or without the punctuation it strips after a last word).
+-- The patterns that may match from inline il: a superset of those match_at
+-- accepts there, in concepts.txt's order.
 local function candidates(index, il)
   if il.t == "Code" then
     return index.code[il.text:match("^(%S*)")] or {}
   elseif il.t ~= "Str" then
     return {}
   end
-  local _, text = il.text:match("^([%(%[\"“‘]*)(.*)$")
-  local whole = text:lower()
-  local body = text:match("^(.-)[%.,;:!%?%)%]\"”’]*$"):lower()
-  local list = index.word[whole] or {}
-  if body == whole or not index.word[body] then
-    return list
-  end
-  local both = {}
-  for _, e in ipairs(list) do both[#both + 1] = e end
-  for _, e in ipairs(index.word[body]) do both[#both + 1] = e end
-  table.sort(both, function(a, b) return a.rank < b.rank end)
-  return both
+  local _, text = il.text:match(LEAD)
+  return index.word[(text:match(TRAIL)):lower()] or {}
 end
 
 -- Calls on_hit(concept, k, after, lead, trail, bold) for every mention in
