@@ -641,6 +641,25 @@ diagnose_state(pid_t pid)
     return state;
 }
 
+double
+diagnose_cpu_seconds(pid_t pid)
+{
+    char path[64], *text, *rparen;
+    unsigned long long utime, stime;
+    double seconds = -1;
+    long ticks = sysconf(_SC_CLK_TCK);
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    text = read_file_tail(path, 4096, NULL, NULL);
+    /* After the name's ")": state, then fields 4 to 13, then utime, stime. */
+    if (text && ticks > 0 && (rparen = strrchr(text, ')')) != NULL &&
+        sscanf(rparen + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+               &utime, &stime) == 2)
+        seconds = (double)(utime + stime) / (double)ticks;
+    free(text);
+    return seconds;
+}
+
 long
 diagnose_asleep_in(pid_t pid, unsigned long args[6])
 {

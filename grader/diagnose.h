@@ -41,6 +41,9 @@ void diagnose_syscall_as(enum diag_arch arch, pid_t pid, long nr, const unsigned
 void diagnose_text(pid_t pid, const char *syscall_text, char state, struct strbuf *sb);
 /* Field 3 of /proc/PID/stat ('S', 'R', 'T', 'Z', ...), or '?' if pid is gone. */
 char diagnose_state(pid_t pid);
+/* The processor time pid has used so far, user and system (fields 14 and
+ * 15 of /proc/PID/stat), in seconds; -1 if pid is gone. */
+double diagnose_cpu_seconds(pid_t pid);
 /* The system call that pid (a process or a thread id) sleeps in now, from
  * /proc/PID/syscall, with its six arguments in args (if not NULL); -1 if
  * it is not asleep ('S') or is gone. */

@@ -7,7 +7,9 @@
 # --network none and a memory limit. There the grader must choose container
 # mode by itself (grader/README.md, "Container mode") and:
 #   - score every reference solution full marks, with no test errored, as
-#     root and as a normal user (the workbook then belongs to that user);
+#     root (with each run's memory bounded by its watchdog: no control
+#     group can be made there) and as a normal user (the workbook then
+#     belongs to that user);
 #   - score every skeleton less;
 #   - pass tests/grader.sh for two exercises inside the container (solutions,
 #     skeletons, every faulty variant failing what its `expect` names, the
@@ -151,11 +153,16 @@ autograde() {
 }
 
 autograde root ipcgrade-check:grader solutions
+# No control group can be made in there: each run's memory is bounded by its
+# watchdog (tests/grader.sh's solutions under the watchdog leave container
+# mode to this).
 if [ $rc -eq 0 ] && jq -e '.score == .max_score and .max_score > 0 and .extra_data.errors == 0
-                           and .extra_data.sandbox.mode == "container"' "$work/root.json" >/dev/null; then
-    ok "as root in the container: every reference solution scores full marks in container mode ($(jq .score "$work/root.json") points, $n_ex exercises, $seconds s)"
+                           and .extra_data.sandbox.mode == "container"
+                           and (.extra_data.sandbox.memory_bound | startswith("watchdog: "))' \
+                        "$work/root.json" >/dev/null; then
+    ok "as root in the container: every reference solution scores full marks in container mode, under the memory watchdog ($(jq .score "$work/root.json") points, $n_ex exercises, $seconds s)"
 else
-    not_ok "as root in the container: every reference solution scores full marks in container mode" \
+    not_ok "as root in the container: every reference solution scores full marks in container mode, under the memory watchdog" \
            "$(cat "$work/root.log"; jq -c '{score, max_score, output, extra_data,
                bad: [.tests[]? | select(.status != "passed") | .name]}' "$work/root.json")"
 fi

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
+#include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diagnose.h"
@@ -286,6 +288,42 @@ START_TEST(diagnoses_live_processes)
 }
 END_TEST
 
+/* A process's processor time: a spinning child's grows, one asleep keeps
+ * what it had, a gone one has none. */
+START_TEST(counts_processor_time)
+{
+    pid_t spinner, sleeper;
+    double spun = -1;
+
+    /* Neither outlives the test, should an assertion end it first. */
+    if ((spinner = fork()) == 0) {
+        time_t end = time(NULL) + 10;
+
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        while (time(NULL) < end)
+            ;
+        _exit(0);
+    }
+    if ((sleeper = fork()) == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        sleep(10);
+        _exit(0);
+    }
+    for (int i = 0; i < 500 && spun < 0.2; i++) {     /* 5 s at most, on a busy machine */
+        usleep(10000);
+        spun = diagnose_cpu_seconds(spinner);
+    }
+    ck_assert_double_ge(spun, 0.2);
+    ck_assert_double_lt(diagnose_cpu_seconds(sleeper), 0.1);
+    ck_assert_double_ge(diagnose_cpu_seconds(getpid()), 0);
+    kill(spinner, SIGKILL);
+    kill(sleeper, SIGKILL);
+    waitpid(spinner, NULL, 0);
+    waitpid(sleeper, NULL, 0);
+    ck_assert_double_eq(diagnose_cpu_seconds(spinner), -1);     /* gone */
+}
+END_TEST
+
 Suite *
 diagnose_suite(void)
 {
@@ -296,6 +334,7 @@ diagnose_suite(void)
     tcase_add_test(tc, tables_say_the_same_words_on_each_arch);
     tcase_add_test(tc, names_blocking_ipc_calls);
     tcase_add_test(tc, names_other_states);
+    tcase_add_test(tc, counts_processor_time);
     if (unit_no_namespaces())
         unit_skip("diagnoses_live_processes", unit_no_namespaces());
     else
