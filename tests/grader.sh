@@ -98,6 +98,11 @@ for ex in $exercises; do
         '.compiled and .score < .max_score'
     jq_true "$ex: every failing skeleton test explains itself" "$tmp/skel.json" \
         '[.tests[] | select(.status == "failed") | .output | length > 40] | all'
+    if [ "$ex" = msgqueue ]; then   # chapters/07-msgsnd-msgrcv.md says so
+        jq_true "msgqueue: the skeleton's server, which spins on E2BIG, is stopped for it" \
+            "$tmp/skel.json" '.tests[] | select(.id == "server_oversized") |
+                .status == "failed" and (.output | test("busy using the CPU"))'
+    fi
     # ipcgrade list EX: the table of tests, none run, as a grading shows it
     # (all of it: the solution's; a skeleton's grading leaves out the tests
     # it skips, those that need the reference programs the handout lacks).
