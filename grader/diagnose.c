@@ -631,12 +631,11 @@ diagnose_text(pid_t pid, const char *text, char state, struct strbuf *sb)
 char
 diagnose_state(pid_t pid)
 {
-    char path[64], *text, *rparen, state = '?';
+    const char *fields;
+    char *text = read_proc_stat(pid, &fields), state = '?';
 
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    text = read_file_tail(path, 4096, NULL, NULL);
-    if (text && (rparen = strrchr(text, ')')) != NULL && rparen[1] == ' ')
-        state = rparen[2];
+    if (text)
+        state = fields[0];
     free(text);
     return state;
 }
@@ -644,16 +643,15 @@ diagnose_state(pid_t pid)
 double
 diagnose_cpu_seconds(pid_t pid)
 {
-    char path[64], *text, *rparen;
+    const char *fields;
+    char *text = read_proc_stat(pid, &fields);
     unsigned long long utime, stime;
     double seconds = -1;
     long ticks = sysconf(_SC_CLK_TCK);
 
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    text = read_file_tail(path, 4096, NULL, NULL);
-    /* After the name's ")": state, then fields 4 to 13, then utime, stime. */
-    if (text && ticks > 0 && (rparen = strrchr(text, ')')) != NULL &&
-        sscanf(rparen + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+    /* The state, fields 4 to 13, then utime and stime. */
+    if (text && ticks > 0 &&
+        sscanf(fields, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
                &utime, &stime) == 2)
         seconds = (double)(utime + stime) / (double)ticks;
     free(text);

@@ -19,15 +19,13 @@ struct proc_link {
 pid_t
 proctree_parent(pid_t pid)
 {
-    char path[64], *stat, *close_paren;
+    const char *fields;
+    char *stat = read_proc_stat(pid, &fields);
     int ppid = 0;
 
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if ((stat = read_file_tail(path, 4096, NULL, NULL)) == NULL)
+    if (stat == NULL)
         return 0;               /* it has just exited */
-    /* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
-    close_paren = strrchr(stat, ')');
-    if (close_paren == NULL || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+    if (sscanf(fields, "%*c %d", &ppid) != 1)      /* the state, then ppid */
         ppid = 0;
     free(stat);
     return (pid_t)ppid;

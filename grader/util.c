@@ -227,6 +227,22 @@ sb_indent(struct strbuf *sb, const char *text, const char *prefix)
 }
 
 char *
+read_proc_stat(pid_t pid, const char **fields)
+{
+    char path[64], *text, *rparen;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if ((text = read_file_tail(path, 4096, NULL, NULL)) == NULL)
+        return NULL;
+    if ((rparen = strrchr(text, ')')) == NULL || rparen[1] != ' ') {
+        free(text);
+        return NULL;
+    }
+    *fields = rparen + 2;
+    return text;
+}
+
+char *
 read_file_tail(const char *path, size_t max, size_t *len, bool *truncated)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

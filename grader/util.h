@@ -42,6 +42,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Read at most max bytes of a file, keeping the tail when it is longer
  * (*truncated says so). Returns a NUL-terminated buffer, or NULL with errno. */
 char *read_file_tail(const char *path, size_t max, size_t *len, bool *truncated);
+/* /proc/PID/stat, read: the buffer to free (NULL if pid is gone), with
+ * *fields at its third field, the state, past "PID (COMM) " (a command
+ * name may hold spaces and ')'). NULL too when the text is not so. */
+char *read_proc_stat(pid_t pid, const char **fields);
 int write_file(const char *path, const char *text);   /* 0 or -1 with errno */
 /* The same through a temporary file of this process and rename(): a reader
  * sees the old text or the new, never a part. 0 or -1 with errno. */
