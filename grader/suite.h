@@ -1,7 +1,8 @@
 /* suite.h: everything an exercise suite (grader/suites/NAME.c) uses, and
  * the only header it includes from the grader. A suite is a table of tests
  * (exercise.h); each test runs the student's programs (run.h), looks at the
- * kernel's IPC objects (ipcstate.h), and states what it expects (expect.h).
+ * kernel's IPC objects (ipcstate.h), talks to them over a socket (conn.h),
+ * and states what it expects (expect.h).
  * Every test runs in its own process and IPC namespace; every program run
  * gets its own PID namespace, so nothing a student starts or creates
  * outlives the test, and everything a test allocates is released with it.
@@ -15,6 +16,7 @@
 #include <sys/ipc.h>
 #include <sys/types.h>
 
+#include "conn.h"
 #include "diagnose.h"
 #include "exercise.h"
 #include "expect.h"

@@ -26,13 +26,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sockios.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -117,67 +114,17 @@ patience(const struct run *r)
     return r->req.valgrind ? VG_WAIT : WAIT;
 }
 
-/* ---- the grader's end of a connection ---- */
-
-struct conn {
-    int fd;
-    const char *name;           /* "the grader's connection A" */
-    size_t len;                 /* bytes of the reply read so far */
-    char buf[1024];
-    int fds[16];                /* descriptors that came with them */
-    size_t nfds;
-    bool eof;
-};
-
-static struct sockaddr_un
-sock_address(void)
-{
-    struct sockaddr_un addr;
-
-    memset(&addr, 0, sizeof addr);
-    addr.sun_family = AF_UNIX;
-    strcpy(addr.sun_path, SOCK);
-    return addr;
-}
+/* ---- the grader's end of a connection (conn.h) ---- */
 
 /* Connect to SOCK as a client does, under the effective uid `as`
- * ((uid_t)-1: the grader's own); the server is r. The kernel records the
- * connecting process's credentials at connect() (SO_PEERCRED). */
+ * ((uid_t)-1: the grader's own); the server is r. Replies are read a byte
+ * at a time, so the descriptors the kernel hands over stay with the reply
+ * they came with. */
 static void
 conn_open_as(struct run *r, struct conn *c, const char *name, uid_t as)
 {
-    struct sockaddr_un addr = sock_address();
-    double deadline = now_seconds() + WAIT;
-    uid_t mine = geteuid();
-    int rc, e;
-
-    memset(c, 0, sizeof *c);
-    c->name = name;
-    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (c->fd == -1)
-        test_error("The grader could not make a socket: %s", strerror(errno));
-    if (as != (uid_t)-1 && seteuid(as) == -1)
-        test_error("The grader could not take uid %u: %s", (unsigned)as, strerror(errno));
-    while ((rc = connect(c->fd, (struct sockaddr *)&addr, sizeof addr)) == -1 &&
-           errno == EAGAIN && now_seconds() < deadline)
-        usleep(10000);
-    e = errno;
-    if (as != (uid_t)-1 && seteuid(mine) == -1)
-        test_error("The grader could not take back its uid: %s", strerror(errno));
-    if (rc == 0)
-        return;
-    if (e == ENOENT)
-        run_fail_halt(r, "The grader could not connect to " SOCK " (%s): there is no socket "
-                      "file " SOCK " in the server's folder.", name);
-    if (e == ECONNREFUSED)
-        run_fail_halt(r, "The grader could not connect to " SOCK " (%s): Connection refused: "
-                      "no socket listens on it. listen() after bind(), and keep the "
-                      "listening socket open.", name);
-    if (e == EAGAIN)
-        run_fail_halt(r, "The grader could not connect to " SOCK " (%s) within %.0f s: the "
-                      "server's backlog stayed full, so it does not accept() its clients.",
-                      name, WAIT);
-    run_fail_halt(r, "The grader could not connect to " SOCK " (%s): %s.", name, strerror(e));
+    conn_connect(r, c, SOCK, name, as, WAIT, NULL);
+    c->with_fds = true;
 }
 
 static void
@@ -186,141 +133,12 @@ conn_open(struct run *r, struct conn *c, const char *name)
     conn_open_as(r, c, name, (uid_t)-1);
 }
 
-/* Close the connection and every descriptor it received. */
-static void
-conn_close(struct conn *c)
-{
-    for (size_t i = 0; i < c->nfds; i++)
-        close(c->fds[i]);
-    c->nfds = 0;
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
-}
-
-/* Send text on c; the program at the other end is r. */
 static void
 conn_sends(struct run *r, struct conn *c, const char *text)
 {
-    size_t len = strlen(text);
-    double deadline = now_seconds() + WAIT;
-
-    while (len > 0) {
-        ssize_t n = send(c->fd, text, len, MSG_NOSIGNAL);
-
-        if (n == -1 && errno == EAGAIN && now_seconds() < deadline) {
-            struct pollfd p = { c->fd, POLLOUT, 0 };
-
-            poll(&p, 1, 10);
-            continue;
-        }
-        if (n == -1 && (errno == EPIPE || errno == ECONNRESET))
-            run_fail_halt(r, "The other end closed %s before the grader could send \"%s\".",
-                          c->name, text);
-        if (n == -1)
-            run_fail_halt(r, "The grader could not send on %s: %s.", c->name, strerror(errno));
-        text += n;
-        len -= (size_t)n;
-    }
+    conn_send(r, c, text, strlen(text), WAIT);
 }
 
-/* Bytes the program has not read yet of what we sent on c. */
-static int
-unread_by_peer(const struct conn *c)
-{
-    int n = 0;
-
-    if (ioctl(c->fd, SIOCOUTQ, &n) == -1)
-        return 0;
-    return n;
-}
-
-/* Read what has come, a byte at a time (never past a '\n', so each reply's
- * descriptors stay with it); true once a whole line, or the end, is in. */
-static bool
-line_came(void *p)
-{
-    struct conn *c = ((struct conn **)p)[0];
-
-    while (memchr(c->buf, '\n', c->len) == NULL && !c->eof && c->len < sizeof c->buf - 1) {
-        union {
-            char buf[CMSG_SPACE(16 * sizeof(int))];
-            struct cmsghdr align;
-        } control;
-        struct iovec iov = { c->buf + c->len, 1 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                              .msg_controllen = sizeof control.buf };
-        ssize_t n = recvmsg(c->fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-
-        if (n == -1 && (errno == EAGAIN || errno == EINTR))
-            return false;
-        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); n >= 0 && cm; cm = CMSG_NXTHDR(&msg, cm)) {
-            size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-            for (size_t i = 0; cm->cmsg_type == SCM_RIGHTS && i < k; i++) {
-                int fd;
-
-                memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof fd);
-                if (c->nfds < ARRAY_LEN(c->fds))
-                    c->fds[c->nfds++] = fd;
-                else
-                    close(fd);
-            }
-        }
-        if (n <= 0) {
-            c->eof = true;
-            break;
-        }
-        c->len++;
-    }
-    return true;
-}
-
-struct line_wait {
-    struct conn *c;             /* first: line_came() reads it */
-    const struct run *r;
-};
-
-static bool
-peer_idle(void *p)
-{
-    struct line_wait *w = p;
-
-    return unread_by_peer(w->c) == 0 && run_idle(w->r);
-}
-
-enum got { GOT_LINE, GOT_EOF, PEER_IDLE, PEER_EXITED, TIMED_OUT };
-
-/* Wait for a line from r on c: its text without '\n' in line. The
- * descriptors that came with it stay in c->fds. */
-static enum got
-conn_line(struct run *r, struct conn *c, char *line, size_t size)
-{
-    struct line_wait lw = { c, r };
-    struct watch w = { .done = line_came, .idle = peer_idle, .ctx = &lw, .wake_fd = c->fd };
-    char *nl;
-
-    switch (run_watch(r, &w, patience(r))) {
-    case WATCH_DONE:
-        break;
-    case WATCH_IDLE:
-        return PEER_IDLE;
-    case WATCH_EXITED:
-        if (line_came(&lw) && memchr(c->buf, '\n', c->len))
-            break;
-        return PEER_EXITED;
-    case WATCH_LATE:
-        return TIMED_OUT;
-    }
-    nl = memchr(c->buf, '\n', c->len);
-    if (nl == NULL) {
-        snprintf(line, size, "%.*s", (int)c->len, c->buf);
-        return GOT_EOF;
-    }
-    snprintf(line, size, "%.*s", (int)(nl - c->buf), c->buf);
-    c->len = 0;
-    return GOT_LINE;
-}
 
 /* The reply to a request must be `want` ("OK" or "ERR ..."). For "OK",
  * exactly one descriptor must have come with it, of the file DIR_/name,
@@ -332,25 +150,25 @@ expect_reply(struct run *srv, struct conn *c, const char *want, const char *name
 {
     char got[sizeof c->buf];
     size_t before = c->nfds;
-    enum got rc = conn_line(srv, c, got, sizeof got);
+    enum conn_got rc = conn_line(srv, c, got, sizeof got, patience(srv));
     size_t came;
     struct stat file, st;
     int fd, mode;
 
     switch (rc) {
-    case GOT_LINE:
+    case CONN_LINE:
         break;
-    case GOT_EOF:
+    case CONN_EOF:
         run_fail_halt(srv, "%s, the server closed %s instead of replying \"%s\".%s", situation,
                       c->name, want, c->len ? test_strf(" It sent \"%s\" first.", got) : "");
-    case PEER_IDLE:
+    case CONN_IDLE:
         run_fail_halt(srv, "%s, no reply came on %s (expected \"%s\"): the server has read "
                       "everything the grader sent and sleeps without answering.", situation,
                       c->name, want);
-    case PEER_EXITED:
+    case CONN_EXITED:
         run_fail_halt(srv, "%s, no reply came on %s (expected \"%s\").", situation, c->name,
                       want);
-    case TIMED_OUT:
+    case CONN_LATE:
         run_fail_halt(srv, "%s, no reply came on %s within %.0f s (expected \"%s\").",
                       situation, c->name, patience(srv), want);
     }
@@ -408,21 +226,12 @@ expect_nothing_yet(struct run *srv, struct conn *c, const char *situation)
         run_fail_halt(srv, "%s, the server closed %s.", situation, c->name);
 }
 
+
 /* Wait until the server has read all we sent on c and sleeps. */
 static void
 wait_consumed(struct run *srv, struct conn *c, const char *what)
 {
-    double deadline = now_seconds() + patience(srv);
-
-    while (now_seconds() < deadline) {
-        if (!run_alive(srv))
-            run_fail_halt(srv, "The server stopped after %s.", what);
-        if (unread_by_peer(c) == 0 && run_idle(srv))
-            return;
-        usleep(10000);
-    }
-    run_fail_halt(srv, "After %s, the server did not read it and go back to waiting within "
-                  "%.0f s.", what, patience(srv));
+    conn_wait_consumed(srv, c, what, patience(srv));
 }
 
 /* ---- the server's descriptors ---- */
@@ -461,35 +270,6 @@ served_files_held(const struct run *srv, struct strbuf *sb)
                     n++;
                 }
             }
-        }
-        closedir(d);
-    }
-    return n;
-}
-
-/* The connections accepted on SOCK that the server holds open now. */
-static size_t
-open_connections(const struct run *srv)
-{
-    pid_t pids[64];
-    size_t n = 0, np = run_processes(srv, pids, ARRAY_LEN(pids));
-
-    for (size_t i = 0; i < np; i++) {
-        char dir[64];
-        DIR *d;
-        struct dirent *de;
-
-        snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pids[i]);
-        if ((d = opendir(dir)) == NULL)
-            continue;
-        while ((de = readdir(d)) != NULL) {
-            char path[sizeof ((struct sockaddr_un *)0)->sun_path + 2];
-            bool listening;
-
-            if (de->d_name[0] != '.' &&
-                diagnose_unix_fd(pids[i], strtol(de->d_name, NULL, 10), path, sizeof path,
-                                 &listening) && !listening && strcmp(path, SOCK) == 0)
-                n++;
         }
         closedir(d);
     }
@@ -698,7 +478,7 @@ server_peer_credentials(void)
     uid_t mine[] = { geteuid(), (uid_t)-1 }, other[] = { OTHER_UID, (uid_t)-1 };
     struct run srv = server_run(), srv2 = server_run();
     struct conn a, b;
-    char got[sizeof a.buf];
+    char got[sizeof a.buf] = "";
     const char *advice = "Ask the kernel who is at the other end of the connection: "
                          "getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len), then "
                          "cred.uid. Not getuid() (that is the server itself), and nothing "
@@ -710,7 +490,8 @@ server_peer_credentials(void)
     start_server(&srv);
     conn_open_as(&srv, &a, "the grader's connection under uid " "65534", OTHER_UID);
     conn_sends(&srv, &a, "GET alpha\n");
-    if (conn_line(&srv, &a, got, sizeof got) == GOT_LINE && strcmp(got, "OK") == 0)
+    if (conn_line(&srv, &a, got, sizeof got, patience(&srv)) == CONN_LINE &&
+        strcmp(got, "OK") == 0)
         run_fail_halt(&srv, "The access list names only the server's own uid (%u); a client "
                       "connected under uid %d asked for alpha and got \"OK\" and the file. "
                       "%s", (unsigned)mine[0], OTHER_UID, advice);
@@ -731,7 +512,8 @@ server_peer_credentials(void)
                                    (unsigned)mine[0]));
     conn_sends(&srv2, &a, "GET bravo\n");
     conn_sends(&srv2, &b, "GET bravo\n");
-    if (conn_line(&srv2, &a, got, sizeof got) != GOT_LINE || strcmp(got, "OK") != 0)
+    if (conn_line(&srv2, &a, got, sizeof got, patience(&srv2)) != CONN_LINE ||
+        strcmp(got, "OK") != 0)
         run_fail_halt(&srv2, "The access list names only uid %d, not the server's own; a "
                       "client connected under uid %d asked for bravo and got \"%s\" instead "
                       "of \"OK\". %s", OTHER_UID, OTHER_UID, got, advice);
@@ -851,7 +633,8 @@ server_closes_fds(void)
         expect_ref_client(&srv, &c, names, 2, "With clients coming one after the other");
     }
     deadline = now_seconds() + WAIT;
-    while ((n = open_connections(&srv)) > 0 && now_seconds() < deadline && run_alive(&srv))
+    while ((n = conn_held_by(&srv, SOCK, NULL, 0)) > 0 && now_seconds() < deadline &&
+           run_alive(&srv))
         usleep(20000);
     if (n > 0)
         run_fail_halt(&srv, "Four clients connected, were served and left. %.0f s later, the "
@@ -999,53 +782,14 @@ server_valgrind(void)
 
 /* ---- the student's client, against the grader ---- */
 
-static int
-grader_listen(void)
-{
-    struct sockaddr_un addr = sock_address();
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-    if (fd == -1 || bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1 ||
-        listen(fd, 8) == -1)
-        test_error("The grader could not listen on %s: %s", SOCK, strerror(errno));
-    return fd;
-}
-
-struct accepting {
-    int lfd, fd;
-};
-
-static bool
-accepted(void *p)
-{
-    struct accepting *a = p;
-
-    a->fd = accept4(a->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    return a->fd >= 0;
-}
-
 /* Start the student's client and take its connection on lfd. */
 static void
 client_connects(struct run *cl, struct conn *c, int lfd)
 {
-    struct accepting a = { .lfd = lfd, .fd = -1 };
-    struct watch w = { .done = accepted, .ctx = &a, .wake_fd = lfd };
-
     cl->req.timeout = 3 * WAIT;
     run_start(cl);
-    memset(c, 0, sizeof *c);
-    c->name = "the client's connection";
-    switch (run_watch(cl, &w, WAIT)) {
-    case WATCH_DONE:
-        c->fd = a.fd;
-        return;
-    case WATCH_EXITED:
-        run_wait(cl);
-        test_fail(cl, "The client exited without connecting to " SOCK ", where a server was "
-                      "listening. See " CHAPTER ", \"The client\".");
-    default:
-        run_fail_halt(cl, "The client did not connect to " SOCK " within %.0f s.", WAIT);
-    }
+    conn_accept(cl, c, lfd, "the client's connection", WAIT,
+                "See " CHAPTER ", \"The client\".");
 }
 
 /* The next request the client sends must be `want` (without '\n'). */
@@ -1053,18 +797,18 @@ static void
 expect_request(struct run *cl, struct conn *c, const char *want)
 {
     char got[sizeof c->buf];
-    enum got rc = conn_line(cl, c, got, sizeof got);
+    enum conn_got rc = conn_line(cl, c, got, sizeof got, patience(cl));
 
-    if (rc == GOT_LINE && strcmp(got, want) == 0)
+    if (rc == CONN_LINE && strcmp(got, want) == 0)
         return;
-    if (rc == GOT_LINE)
+    if (rc == CONN_LINE)
         run_fail_halt(cl, "The client's request is wrong.\n  expected: %s\\n\n  found:    "
                       "%s\\n\nA request is \"GET NAME\\n\", one per NAME, in the order given.",
                       want, got);
     run_fail_halt(cl, "The grader waited for the request \"%s\\n\" from the client, but %s.",
-                  want, rc == GOT_EOF ? "the client closed the connection" :
-                  rc == PEER_IDLE ? "the client sleeps without sending it" :
-                  rc == PEER_EXITED ? "the client exited" : "it did not come in time");
+                  want, rc == CONN_EOF ? "the client closed the connection" :
+                  rc == CONN_IDLE ? "the client sleeps without sending it" :
+                  rc == CONN_EXITED ? "the client exited" : "it did not come in time");
 }
 
 /* Send the reply text, with the descriptor file (>= 0) as SCM_RIGHTS. */
@@ -1153,7 +897,7 @@ client_fetches(void)
     scratch_file("bravo", "wrong: bravo opened by name\n");
     fa = passed_file("passed-a", "alpha, as the grader passed it\n");
     fb = passed_file("passed-b", "bravo, as the grader passed it\n");
-    lfd = grader_listen();
+    lfd = conn_listen(SOCK);
     client_connects(&cl, &c, lfd);
     expect_request(&cl, &c, "GET alpha");
     send_reply(&cl, &c, "OK\n", fa);
@@ -1189,7 +933,7 @@ client_closes_fds(void)
     int lfd, f;
 
     in_scratch();
-    lfd = grader_listen();
+    lfd = conn_listen(SOCK);
     client_connects(&cl, &c, lfd);
     expect_request(&cl, &c, "GET alpha");
     send_reply(&cl, &c, "OK\n", (f = passed_file("passed-a", "alpha\n")));
@@ -1234,7 +978,7 @@ client_errors(void)
     expect_error_exit(&none, "With no socket " SOCK);
     expect_stderr_has(&none, "No such file or directory", "Check connect()'s -1 and report "
                       "it with err_exit().");
-    lfd = grader_listen();
+    lfd = conn_listen(SOCK);
     client_connects(&hang, &c, lfd);
     expect_request(&hang, &c, "GET alpha");
     conn_close(&c);
@@ -1325,7 +1069,7 @@ server_longest_name(void)
     memset(longer, 'n', sizeof longer - 1);
     conn_sends(&srv, &c, test_strf("GET %s\n", longer));
     expect_reply(&srv, &c, "ERR badrequest", NULL, "After a line longer than REQUEST_MAX");
-    if (conn_line(&srv, &c, got, sizeof got) != GOT_EOF)
+    if (conn_line(&srv, &c, got, sizeof got, patience(&srv)) != CONN_EOF)
         run_fail_halt(&srv, "After a line longer than REQUEST_MAX, the server should reply "
                       "\"ERR badrequest\" and close that connection.");
     conn_open(&srv, &d, "the grader's next connection");

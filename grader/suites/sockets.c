@@ -24,14 +24,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sockios.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -69,43 +66,8 @@ patience(const struct run *r)
     return r->req.valgrind ? VG_WAIT : WAIT;
 }
 
-/* The connections accepted on SOCK that the server's processes hold open
- * now (its listening socket not counted), from /proc/PID/fd. Their
- * numbers go to fds. */
-static size_t
-open_connections(const struct run *srv, int *fds, size_t max)
-{
-    pid_t pids[64];
-    size_t n = 0, np = run_processes(srv, pids, ARRAY_LEN(pids));
-
-    for (size_t i = 0; i < np; i++) {
-        char dir[64];
-        DIR *d;
-        struct dirent *de;
-
-        snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pids[i]);
-        if ((d = opendir(dir)) == NULL)
-            continue;
-        while ((de = readdir(d)) != NULL) {
-            char path[sizeof ((struct sockaddr_un *)0)->sun_path + 2];
-            bool listening;
-            long fd = strtol(de->d_name, NULL, 10);
-
-            if (de->d_name[0] == '.' || !diagnose_unix_fd(pids[i], fd, path, sizeof path,
-                                                           &listening))
-                continue;
-            if (listening || strcmp(path, SOCK) != 0)
-                continue;
-            if (n < max)
-                fds[n] = (int)fd;
-            n++;
-        }
-        closedir(d);
-    }
-    return n;
-}
-
-/* CPU time used so far by the run's processes, in seconds. */
+/* CPU time used so far by the run's processes (a server that forks
+ * counts its children), in seconds. */
 static double
 cpu_seconds(const struct run *r)
 {
@@ -114,18 +76,9 @@ cpu_seconds(const struct run *r)
     double total = 0;
 
     for (size_t i = 0; i < n; i++) {
-        char file[64], *text, *rparen;
-        unsigned long utime = 0, stime = 0;
+        double one = diagnose_cpu_seconds(pids[i]);
 
-        snprintf(file, sizeof file, "/proc/%d/stat", (int)pids[i]);
-        text = read_file_tail(file, 4096, NULL, NULL);
-        rparen = text ? strrchr(text, ')') : NULL;
-        /* after the name: state ppid pgrp session tty tpgid flags minflt
-         * cminflt majflt cmajflt utime stime */
-        if (rparen && sscanf(rparen + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-                             &utime, &stime) == 2)
-            total += (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
-        free(text);
+        total += one > 0 ? one : 0;
     }
     return total;
 }
@@ -208,200 +161,22 @@ make_stale_socket(void)
     close(fd);
 }
 
-/* The grader's own listening socket on SOCK (for the client's tests). */
-static int
-grader_listen(void)
-{
-    struct sockaddr_un addr = sock_address();
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+/* ---- the grader's end of a connection (conn.h) ---- */
 
-    if (fd == -1 || bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1 ||
-        listen(fd, 8) == -1)
-        test_error("The grader could not listen on %s: %s", SOCK, strerror(errno));
-    return fd;
-}
-
-/* ---- the grader's end of a connection ---- */
-
-struct conn {
-    int fd;
-    const char *name;           /* "the grader's connection A" */
-    size_t len;                 /* bytes received, not yet taken as a line */
-    char buf[4096];
-};
-
-/* Connect to SOCK, as a client does; the program at the other end is r.
- * Retries while the backlog is full (the socket is non-blocking, so
- * connect() says EAGAIN instead of waiting) until the timeout. */
+/* Connect to SOCK, as a client does; the program at the other end is r. */
 static void
 conn_open(struct run *r, struct conn *c, const char *name)
 {
-    struct sockaddr_un addr = sock_address();
-    double deadline = now_seconds() + WAIT;
-
-    memset(c, 0, sizeof *c);
-    c->name = name;
-    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (c->fd == -1)
-        test_error("The grader could not make a socket: %s", strerror(errno));
-    while (connect(c->fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
-        int e = errno;
-
-        if (e == EAGAIN && now_seconds() < deadline) {
-            usleep(10000);
-            continue;
-        }
-        if (e == ENOENT)
-            run_fail_halt(r, "The grader could not connect to " SOCK " (%s): there is no "
-                          "socket file " SOCK " in the server's folder. bind() makes it; see "
-                          CHAPTER ", \"bind(): giving a socket a name\".", name);
-        if (e == ECONNREFUSED)
-            run_fail_halt(r, "The grader could not connect to " SOCK " (%s): Connection "
-                          "refused: %s, but no socket listens on it. Call listen() after "
-                          "bind(), and keep the listening socket open while you serve.", name,
-                          sock_file_words());
-        if (e == EAGAIN)
-            run_fail_halt(r, "The grader could not connect to " SOCK " (%s) within %.0f s: "
-                          "the server's backlog stayed full, so it does not accept() its "
-                          "clients.", name, WAIT);
-        run_fail_halt(r, "The grader could not connect to " SOCK " (%s): %s.", name,
-                      strerror(e));
-    }
-}
-
-static void
-conn_close(struct conn *c)
-{
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
-}
-
-/* Bytes the program has not read yet of what we sent on c (SIOCOUTQ
- * counts the kernel's buffers: 0 means all read). */
-static int
-unread_by_peer(const struct conn *c)
-{
-    int n = 0;
-
-    if (ioctl(c->fd, SIOCOUTQ, &n) == -1)
-        return 0;
-    return n;
-}
-
-/* Send text on c; the program at the other end is r. Fails the test if
- * it does not take it within the timeout or has closed the connection. */
-static void
-conn_send(struct run *r, struct conn *c, const char *text, size_t len)
-{
-    double deadline = now_seconds() + WAIT;
-
-    while (len > 0) {
-        ssize_t n = send(c->fd, text, len, MSG_NOSIGNAL);
-
-        if (n == -1 && errno == EAGAIN && now_seconds() < deadline) {
-            struct pollfd p = { c->fd, POLLOUT, 0 };
-
-            poll(&p, 1, 10);
-            continue;
-        }
-        if (n == -1 && (errno == EPIPE || errno == ECONNRESET))
-            run_fail_halt(r, "The server closed %s before the grader could send it all.",
-                          c->name);
-        if (n == -1)
-            run_fail_halt(r, "The grader could not send on %s: %s (the server does not read "
-                          "it?)", c->name, strerror(errno));
-        text += n;
-        len -= (size_t)n;
-    }
+    conn_connect(r, c, SOCK, name, (uid_t)-1, WAIT,
+                 "See " CHAPTER ", \"bind(): giving a socket a name\".");
 }
 
 static void
 conn_sends(struct run *r, struct conn *c, const char *text)
 {
-    conn_send(r, c, text, strlen(text));
+    conn_send(r, c, text, strlen(text), WAIT);
 }
 
-/* Why conn_line() got no line. */
-enum no_line { GOT_LINE, GOT_EOF, PEER_IDLE, PEER_EXITED, TIMED_OUT };
-
-struct line_wait {
-    const struct run *r;
-    struct conn *c;
-    enum no_line got;
-    bool news;                  /* bytes came since the last idle look */
-};
-
-/* Receive what has come on the connection; true once it holds a whole
- * line (or a buffer full without one: a line far too long), or at the end
- * of file. */
-static bool
-line_came(void *p)
-{
-    struct line_wait *w = p;
-    struct conn *c = w->c;
-
-    for (;;) {
-        ssize_t n;
-
-        if (memchr(c->buf, '\n', c->len) != NULL || c->len == sizeof c->buf - 1) {
-            w->got = GOT_LINE;
-            return true;
-        }
-        n = recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, MSG_DONTWAIT);
-        if (n == 0 || (n == -1 && errno == ECONNRESET)) {
-            w->got = GOT_EOF;
-            return true;
-        }
-        if (n < 0)
-            return false;
-        c->len += (size_t)n;
-        w->news = true;
-    }
-}
-
-/* The program has read everything we sent and sleeps, and nothing came. */
-static bool
-peer_idle(void *p)
-{
-    struct line_wait *w = p;
-    bool news = w->news;
-
-    w->news = false;
-    return !news && unread_by_peer(w->c) == 0 && run_idle(w->r);
-}
-
-/* Wait for a line ('\n' ended) from the program r on c, and copy it
- * without its '\n' into line (cut to size). Gives up at the timeout, when
- * r has exited, or as soon as r has read everything we sent and sits idle
- * without having sent a whole line: then nothing more can come. */
-static enum no_line
-conn_line(struct run *r, struct conn *c, char *line, size_t size, double timeout)
-{
-    struct line_wait lw = { .r = r, .c = c };
-    struct watch w = { .done = line_came, .idle = peer_idle, .ctx = &lw, .wake_fd = c->fd };
-    char *nl;
-    size_t len;
-
-    switch (run_watch(r, &w, timeout)) {
-    case WATCH_DONE:
-        break;
-    case WATCH_IDLE:
-        return PEER_IDLE;
-    case WATCH_EXITED:
-        return PEER_EXITED;
-    case WATCH_LATE:
-        return TIMED_OUT;
-    }
-    if (lw.got != GOT_LINE)
-        return lw.got;
-    nl = memchr(c->buf, '\n', c->len);
-    len = nl ? (size_t)(nl - c->buf) : c->len;      /* a line far too long: its start */
-    snprintf(line, size, "%.*s", (int)len, c->buf);
-    c->len -= nl ? len + 1 : len;
-    memmove(c->buf, c->buf + (nl ? len + 1 : len), c->len);
-    return GOT_LINE;
-}
 
 /* The partial line received so far, for messages: "" or " It sent
  * \"1 HEL\" without a '\n' to end the line." */
@@ -419,80 +194,40 @@ static void
 expect_reply(struct run *srv, struct conn *c, const char *want, const char *situation)
 {
     char got[REPLY_MAX + 64];
-    enum no_line rc = conn_line(srv, c, got, sizeof got, patience(srv));
+    enum conn_got rc = conn_line(srv, c, got, sizeof got, patience(srv));
 
-    if (rc == GOT_LINE && strcmp(got, want) == 0)
+    if (rc == CONN_LINE && strcmp(got, want) == 0)
         return;
     switch (rc) {
-    case GOT_LINE:
+    case CONN_LINE:
         run_fail_halt(srv, "%s, the server's reply on %s is wrong.\n  expected: %s\n  found:  "
                       "  %s\nA reply is the request's serial number (1 for the first request "
                       "the server answers, from any client), a space and the request's text "
                       "in capital letters, then '\\n'.", situation, c->name, want, got);
-    case GOT_EOF:
+    case CONN_EOF:
         run_fail_halt(srv, "%s, the server closed %s instead of replying \"%s\".%s", situation,
                   c->name, want, partial_words(c));
-    case PEER_IDLE:
+    case CONN_IDLE:
         run_fail_halt(srv, "%s, no reply came on %s (expected \"%s\"): the server has read "
                   "everything the grader sent and sleeps without answering.%s", situation,
                   c->name, want, partial_words(c));
-    case PEER_EXITED:
+    case CONN_EXITED:
         run_fail_halt(srv, "%s, no reply came on %s (expected \"%s\").%s", situation, c->name,
                   want, partial_words(c));
-    case TIMED_OUT:
+    case CONN_LATE:
         run_fail_halt(srv, "%s, no reply came on %s within %.0f s (expected \"%s\").%s",
                   situation, c->name, patience(srv), want, partial_words(c));
     }
     abort();
 }
 
-struct consumed {
-    const struct run *srv;
-    const struct conn *c;
-    double since;               /* when all of it was first seen read, or 0 */
-};
-
-/* All we sent has been read, a second ago: a server that never sleeps has
- * done what it will with it by then. */
-static bool
-read_a_second_ago(void *p)
-{
-    struct consumed *w = p;
-
-    if (unread_by_peer(w->c) > 0)
-        w->since = 0;
-    else if (w->since == 0)
-        w->since = now_seconds();
-    return w->since > 0 && now_seconds() - w->since >= 1.0;
-}
-
-static bool
-read_and_asleep(void *p)
-{
-    struct consumed *w = p;
-
-    return unread_by_peer(w->c) == 0 && run_idle(w->srv);
-}
-
 /* Wait until the server has read everything sent on c and sleeps: it has
  * done all it will do with it (a server that never sleeps gets a second
- * after reading it; server_idle is the test about that). Fails the test
- * if the server does not read it. */
+ * after reading it; server_idle is the test about that). */
 static void
 wait_consumed(struct run *srv, struct conn *c, const char *what)
 {
-    struct consumed cw = { .srv = srv, .c = c };
-    struct watch w = { .done = read_a_second_ago, .idle = read_and_asleep, .ctx = &cw };
-
-    switch (run_watch(srv, &w, patience(srv))) {
-    case WATCH_EXITED:
-        run_fail_halt(srv, "The server stopped after %s.", what);
-    case WATCH_LATE:
-        run_fail_halt(srv, "After %s, the server did not read it within %.0f s.", what,
-                  patience(srv));
-    default:
-        return;
-    }
+    conn_wait_consumed(srv, c, what, patience(srv));
 }
 
 /* Nothing may have come on c (the server must not have answered yet). */
@@ -553,37 +288,13 @@ expect_ref_client(struct run *srv, struct run *c)
 
 /* ---- the student's client ---- */
 
-struct accepting {
-    int lfd, fd;
-};
-
-static bool
-accepted(void *p)
+/* Take the student's client's connection on the grader's lfd. */
+static void
+accept_client(struct run *cl, struct conn *c, int lfd)
 {
-    struct accepting *a = p;
-
-    a->fd = accept4(a->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    return a->fd >= 0;
-}
-
-/* Accept the student's client's connection on the grader's lfd. */
-static int
-accept_client(struct run *cl, int lfd)
-{
-    struct accepting a = { .lfd = lfd, .fd = -1 };
-    struct watch w = { .done = accepted, .ctx = &a, .wake_fd = lfd };
-
-    switch (run_watch(cl, &w, WAIT)) {
-    case WATCH_DONE:
-        return a.fd;
-    case WATCH_EXITED:
-        run_wait(cl);
-        test_fail(cl, "The client exited without connecting to " SOCK ", where a server "
-                      "was listening. socket(AF_UNIX, SOCK_STREAM, 0), then connect() to "
-                      "the path. See " CHAPTER ", \"connect(): the client side\".");
-    default:
-        run_fail_halt(cl, "The client did not connect to " SOCK " within %.0f s.", WAIT);
-    }
+    conn_accept(cl, c, lfd, "the client's connection", WAIT,
+                "socket(AF_UNIX, SOCK_STREAM, 0), then connect() to the path. See " CHAPTER
+                ", \"connect(): the client side\".");
 }
 
 /* The next request the client sends must be `want`. */
@@ -591,17 +302,17 @@ static void
 expect_request(struct run *cl, struct conn *c, const char *want)
 {
     char got[REQUEST_MAX + 64];
-    enum no_line rc = conn_line(cl, c, got, sizeof got, patience(cl));
+    enum conn_got rc = conn_line(cl, c, got, sizeof got, patience(cl));
 
-    if (rc == GOT_LINE && strcmp(got, want) == 0)
+    if (rc == CONN_LINE && strcmp(got, want) == 0)
         return;
-    if (rc == GOT_LINE)
+    if (rc == CONN_LINE)
         run_fail_halt(cl, "The client's request is wrong.\n  expected: %s\\n\n  found:    "
                       "%s\\n\nSend each TEXT as one line: its bytes, then '\\n'.", want, got);
     run_fail_halt(cl, "The grader waited for the request \"%s\\n\" from the client, but %s.%s",
-              want, rc == GOT_EOF ? "the client closed the connection" :
-              rc == PEER_IDLE ? "the client sleeps without sending it" :
-              rc == PEER_EXITED ? "the client exited" : "it did not come in time",
+              want, rc == CONN_EOF ? "the client closed the connection" :
+              rc == CONN_IDLE ? "the client sleeps without sending it" :
+              rc == CONN_EXITED ? "the client exited" : "it did not come in time",
               partial_words(c));
 }
 
@@ -612,7 +323,7 @@ client_connects(struct run *cl, struct conn *c, int lfd, const char *first)
 {
     cl->req.timeout = 3 * WAIT;
     run_start(cl);
-    c->fd = accept_client(cl, lfd);
+    accept_client(cl, c, lfd);
     expect_request(cl, c, first);
 }
 
@@ -781,7 +492,7 @@ server_clients_leave(void)
     }
     /* The server closes a connection as soon as it reads its end of file. */
     deadline = now_seconds() + WAIT;
-    while ((n = open_connections(&srv, fds, ARRAY_LEN(fds))) > 0 && now_seconds() < deadline &&
+    while ((n = conn_held_by(&srv, SOCK, fds, ARRAY_LEN(fds))) > 0 && now_seconds() < deadline &&
            run_alive(&srv))
         usleep(20000);
     if (!run_alive(&srv))
@@ -823,7 +534,7 @@ server_many_clients(void)
         conn_open(&srv, &c, test_strf("connection %d of %d (one after the other)", i,
                                       clients));
         conn_sends(&srv, &c, "next\n");
-        if (i > 1 && conn_line(&srv, &c, got, sizeof got, WAIT) != GOT_LINE)
+        if (i > 1 && conn_line(&srv, &c, got, sizeof got, WAIT) != CONN_LINE)
             run_fail_halt(&srv, "%d clients connected one after the other, each sending one "
                       "request and leaving. The first %d were answered; client %d got no "
                       "reply. A server that gives up after a couple of hundred clients has "
@@ -847,24 +558,24 @@ server_long_line(void)
     struct run srv = RUN("sockserver", SOCK);
     char line[REQUEST_MAX + 100], got[REPLY_MAX + 64];
     struct conn ok, bad;
-    enum no_line rc;
+    enum conn_got rc;
 
     start_server(&srv);
     conn_open(&srv, &ok, "the grader's well-behaved connection");
     conn_open(&srv, &bad, "the grader's connection that sends a line too long");
     memset(line, 'x', sizeof line);
-    conn_send(&srv, &bad, line, sizeof line);
+    conn_send(&srv, &bad, line, sizeof line, WAIT);
     rc = conn_line(&srv, &bad, got, sizeof got, WAIT);
-    if (rc != GOT_LINE || strcmp(got, "error line too long") != 0)
+    if (rc != CONN_LINE || strcmp(got, "error line too long") != 0)
         run_fail_halt(&srv, "A client sent %zu bytes without a '\\n'. The server should "
                       "answer \"error line too long\" and close that connection (a request "
                       "has at most REQUEST_MAX = %d bytes, its '\\n' included), but %s. Check "
                       "the room left in the client's buffer before each read(). See " CHAPTER
-                      ", \"Common mistakes\".", sizeof line, REQUEST_MAX, rc == GOT_LINE ?
-                      "it answered something else" : rc == GOT_EOF ? "it closed the "
+                      ", \"Common mistakes\".", sizeof line, REQUEST_MAX, rc == CONN_LINE ?
+                      "it answered something else" : rc == CONN_EOF ? "it closed the "
                       "connection without that line" : "nothing came");
     rc = conn_line(&srv, &bad, got, sizeof got, WAIT);
-    if (rc != GOT_EOF)
+    if (rc != CONN_EOF)
         run_fail_halt(&srv, "After \"error line too long\", the server should close that "
                       "client's connection (the rest of its line cannot be read as a "
                       "request).");
@@ -883,7 +594,7 @@ server_client_gone(void)
     struct conn gone, c;
     char got[REPLY_MAX + 64];
     const char *sp;
-    enum no_line rc;
+    enum conn_got rc;
 
     start_server(&srv);
     /* Stopped, the server cannot read the requests before the client has
@@ -897,7 +608,7 @@ server_client_gone(void)
     conn_open(&srv, &c, "the next client's connection");
     conn_sends(&srv, &c, "third\n");
     rc = conn_line(&srv, &c, got, sizeof got, WAIT);
-    if (rc != GOT_LINE && !run_alive(&srv)) {
+    if (rc != CONN_LINE && !run_alive(&srv)) {
         run_wait(&srv);
         if (srv.res.term_signal == SIGPIPE)
             test_fail(&srv, "A client sent two requests and closed its connection before the "
@@ -911,11 +622,11 @@ server_client_gone(void)
                   "server read them; the server should drop that client (send() fails with "
                   "EPIPE) and go on serving the others, but it stopped.");
     }
-    sp = rc == GOT_LINE ? strchr(got, ' ') : NULL;
-    if (rc != GOT_LINE || sp == NULL || strcmp(sp, " THIRD") != 0)
+    sp = rc == CONN_LINE ? strchr(got, ' ') : NULL;
+    if (rc != CONN_LINE || sp == NULL || strcmp(sp, " THIRD") != 0)
         run_fail_halt(&srv, "A client sent two requests and closed its connection before the "
                   "server read them; then the next client sent \"third\\n\" and should get "
-                  "\"N THIRD\", but %s.", rc == GOT_LINE ? "got something else" :
+                  "\"N THIRD\", but %s.", rc == CONN_LINE ? "got something else" :
                   "got no reply");
     conn_close(&c);
     server_end(&srv, SIGTERM);
@@ -1037,7 +748,7 @@ probe_closed(void)
     struct run vg = RUN("sockserver", SOCK);
     struct strbuf list = { 0 };
     size_t sockets = 0;
-    int lfd = grader_listen();
+    int lfd = conn_listen(SOCK);
 
     vg.req.valgrind = vg.req.track_fds = true;
     vg.req.timeout = 2 * VG_WAIT;
@@ -1085,7 +796,7 @@ server_address_in_use(void)
     int lfd;
 
     in_scratch();
-    lfd = grader_listen();          /* another server, alive */
+    lfd = conn_listen(SOCK);          /* another server, alive */
     if (lstat(SOCK, &before) == -1)
         test_error("The grader could not stat its socket file: %s", strerror(errno));
     srv.req.timeout = 60;
@@ -1205,7 +916,7 @@ longest_reply(int lfd)
     memcpy(want, reply, REPLY_MAX - 1);
     want[REPLY_MAX - 1] = '\n';
     client_connects(&cl, &c, lfd, "long");
-    conn_send(&cl, &c, reply, REPLY_MAX - 1);
+    conn_send(&cl, &c, reply, REPLY_MAX - 1, WAIT);
     wait_consumed(&cl, &c, test_strf("the first %d bytes of a reply of REPLY_MAX = %d",
                                      REPLY_MAX - 1, REPLY_MAX));
     conn_sends(&cl, &c, "\n");
@@ -1230,7 +941,7 @@ client_exchange(void)
     int lfd;
 
     in_scratch();
-    lfd = grader_listen();
+    lfd = conn_listen(SOCK);
     client_connects(&cl, &c, lfd, "hello");
     /* The reply in two pieces: the client must wait for its '\n'. */
     conn_sends(&cl, &c, "1 HE");
@@ -1246,7 +957,7 @@ client_exchange(void)
     conn_sends(&cl, &c, "2 TWO WORDS\n");
     expect_request(&cl, &c, "x");
     conn_sends(&cl, &c, "3 X\n");
-    if (conn_line(&cl, &c, got, sizeof got, WAIT) != GOT_EOF)
+    if (conn_line(&cl, &c, got, sizeof got, WAIT) != CONN_EOF)
         run_fail_halt(&cl, "After its last reply, the client should close its connection and "
                   "exit.");
     if (!run_wait_exit(&cl, WAIT))
@@ -1313,7 +1024,7 @@ client_reply_too_long(int lfd)
     memcpy(reply, "1 ", 2);
     reply[REPLY_MAX] = '\n';
     client_connects(&cl, &c, lfd, "long");
-    conn_send(&cl, &c, reply, sizeof reply);
+    conn_send(&cl, &c, reply, sizeof reply, WAIT);
     if (!run_wait_exit(&cl, WAIT))
         run_fail_halt(&cl, "The server replied with a line of %d bytes, more than REPLY_MAX "
                       "= %d: the client's buffer is full before the '\\n' comes. It should "
@@ -1350,10 +1061,10 @@ client_errors(void)
                       "nobody listens on the socket; report it with err_exit(\"connect\").");
     unlink(SOCK);
 
-    lfd = grader_listen();
+    lfd = conn_listen(SOCK);
     cut.req.timeout = WAIT;
     run_start(&cut);
-    c.fd = accept_client(&cut, lfd);
+    accept_client(&cut, &c, lfd);
     expect_request(&cut, &c, "hello");
     conn_close(&c);                 /* a server that dies without answering */
     if (!run_wait_exit(&cut, WAIT))
@@ -1506,7 +1217,7 @@ call_errors(void)
     start_server(&lost);
     conn_open(&lost, &c, "the grader's first connection");
     conn_sends(&lost, &c, "lost\n");
-    if (conn_line(&lost, &c, got, sizeof got, WAIT) != GOT_EOF)
+    if (conn_line(&lost, &c, got, sizeof got, WAIT) != CONN_EOF)
         run_fail_halt(&lost, "The server's read() from the first client failed with EIO; it "
                       "should report it, close that connection and go on serving the "
                       "others, but the grader's connection was not closed.");
