@@ -276,17 +276,19 @@ read_and_asleep(void *p)
 }
 
 void
-conn_wait_consumed(struct run *srv, struct conn *c, const char *what, double timeout)
+conn_wait_consumed(struct run *srv, struct conn *c, const char *what, double timeout,
+                   bool must_sleep)
 {
     struct consumed cw = { .srv = srv, .c = c };
-    struct watch w = { .done = read_a_second_ago, .idle = read_and_asleep, .ctx = &cw };
+    struct watch w = { .done = must_sleep ? NULL : read_a_second_ago, .idle = read_and_asleep,
+                       .ctx = &cw };
 
     switch (run_watch(srv, &w, timeout)) {
     case WATCH_EXITED:
         run_fail_halt(srv, "The server stopped after %s.", what);
     case WATCH_LATE:
-        run_fail_halt(srv, "After %s, the server did not read it within %.0f s.", what,
-                      timeout);
+        run_fail_halt(srv, "After %s, the server did not read it %swithin %.0f s.", what,
+                      must_sleep ? "and go back to waiting " : "", timeout);
     default:
         return;
     }

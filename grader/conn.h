@@ -65,11 +65,14 @@ int conn_unread(const struct conn *c);
  * c->buf (c->len bytes). */
 enum conn_got conn_line(struct run *r, struct conn *c, char *line, size_t size,
                         double timeout);
-/* Wait until srv has read everything sent on c and sleeps, or has read it
- * all a second ago (a program that never sleeps has done by then what it
- * will do with it). Fails the test if srv exits, or does not read it
- * within timeout; what says what was sent ("half a request"). */
-void conn_wait_consumed(struct run *srv, struct conn *c, const char *what, double timeout);
+/* Wait until srv has read everything sent on c and sleeps: it has done
+ * what it will do with it. Fails the test if srv exits, or has not done so
+ * within timeout; what says what was sent ("half a request"). Unless
+ * must_sleep, a program that has read it all a second ago passes too: it
+ * never sleeps, and a test of its own says so (sockets' server_idle);
+ * with must_sleep, a server that spins fails here. */
+void conn_wait_consumed(struct run *srv, struct conn *c, const char *what, double timeout,
+                        bool must_sleep);
 
 /* The grader's own listening socket on the file path (the student's client
  * connects to it); non-blocking. A failure is the grader's. */

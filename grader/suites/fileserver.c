@@ -226,12 +226,13 @@ expect_nothing_yet(struct run *srv, struct conn *c, const char *situation)
         run_fail_halt(srv, "%s, the server closed %s.", situation, c->name);
 }
 
-
-/* Wait until the server has read all we sent on c and sleeps. */
+/* Wait until the server has read all we sent on c and sleeps. A server
+ * that never sleeps (poll() with a timeout of 0) fails here: this suite
+ * has no test of its own for that. */
 static void
 wait_consumed(struct run *srv, struct conn *c, const char *what)
 {
-    conn_wait_consumed(srv, c, what, patience(srv));
+    conn_wait_consumed(srv, c, what, patience(srv), true);
 }
 
 /* ---- the server's descriptors ---- */

@@ -227,7 +227,7 @@ expect_reply(struct run *srv, struct conn *c, const char *want, const char *situ
 static void
 wait_consumed(struct run *srv, struct conn *c, const char *what)
 {
-    conn_wait_consumed(srv, c, what, patience(srv));
+    conn_wait_consumed(srv, c, what, patience(srv), false);
 }
 
 /* Nothing may have come on c (the server must not have answered yet). */
