@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "suite.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <linux/sockios.h>
 #include <poll.h>
@@ -348,35 +347,34 @@ conn_accept(struct run *cl, struct conn *c, int lfd, const char *name, double ti
     }
 }
 
+struct held {
+    const char *path;
+    int *fds;
+    size_t max, n;
+};
+
+/* Is this descriptor a connection accepted on the socket file h->path? */
+static bool
+accepted_on(pid_t pid, int fd, const char *link, void *p)
+{
+    struct held *h = p;
+    char sock[sizeof ((struct sockaddr_un *)0)->sun_path + 2];
+    bool listening;
+
+    (void)link;
+    if (!diagnose_unix_fd(pid, fd, sock, sizeof sock, &listening) || listening ||
+        strcmp(sock, h->path) != 0)
+        return false;
+    if (h->n < h->max)
+        h->fds[h->n] = fd;
+    h->n++;
+    return true;
+}
+
 size_t
 conn_held_by(const struct run *srv, const char *path, int *fds, size_t max)
 {
-    pid_t pids[64];
-    size_t n = 0, np = run_processes(srv, pids, ARRAY_LEN(pids));
+    struct held h = { .path = path, .fds = fds, .max = max };
 
-    for (size_t i = 0; i < np; i++) {
-        char dir[64];
-        DIR *d;
-        struct dirent *de;
-
-        snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pids[i]);
-        if ((d = opendir(dir)) == NULL)
-            continue;
-        while ((de = readdir(d)) != NULL) {
-            char sock[sizeof ((struct sockaddr_un *)0)->sun_path + 2];
-            bool listening;
-            long fd = strtol(de->d_name, NULL, 10);
-
-            if (de->d_name[0] == '.' || !diagnose_unix_fd(pids[i], fd, sock, sizeof sock,
-                                                           &listening))
-                continue;
-            if (listening || strcmp(sock, path) != 0)
-                continue;
-            if (n < max)
-                fds[n] = (int)fd;
-            n++;
-        }
-        closedir(d);
-    }
-    return n;
+    return run_each_fd(srv, accepted_on, &h);
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/ipc.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "conn.h"
@@ -51,6 +52,14 @@ bool run_asleep_in(const struct run *r, const long *calls);
 /* Every process of r still there (its program and all it started, the
  * run's init left out), breadth first: how many, at most max. */
 size_t run_processes(const struct run *r, pid_t *out, size_t max);
+/* Ask visit() about every descriptor every process of r holds now (from
+ * /proc/PID/fd; path is that descriptor's link there): how many answers
+ * were yes. */
+size_t run_each_fd(const struct run *r,
+                   bool (*visit)(pid_t pid, int fd, const char *path, void *ctx), void *ctx);
+/* Does the descriptor at /proc path (as run_each_fd() gives it) open the
+ * same file as st? */
+bool fd_opens(const char *path, const struct stat *st);
 /* Where each process of a run still going is, in words ("gone" if none). */
 void run_where(const struct run *r, struct strbuf *sb);
 /* The most descriptors r's program may have open (its RLIMIT_NOFILE, from

@@ -81,6 +81,43 @@ run_processes(const struct run *r, pid_t *out, size_t max)
     return n;
 }
 
+size_t
+run_each_fd(const struct run *r, bool (*visit)(pid_t pid, int fd, const char *path, void *ctx),
+            void *ctx)
+{
+    pid_t pids[MAX_PROCESSES];
+    size_t yes = 0, np = run_processes(r, pids, MAX_PROCESSES);
+
+    for (size_t i = 0; i < np; i++) {
+        char dir[64];
+        DIR *d;
+        struct dirent *de;
+
+        snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pids[i]);
+        if ((d = opendir(dir)) == NULL)
+            continue;           /* gone since */
+        while ((de = readdir(d)) != NULL) {
+            char path[sizeof dir + sizeof de->d_name];
+
+            if (de->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+            if (visit(pids[i], (int)strtol(de->d_name, NULL, 10), path, ctx))
+                yes++;
+        }
+        closedir(d);
+    }
+    return yes;
+}
+
+bool
+fd_opens(const char *path, const struct stat *st)
+{
+    struct stat its;
+
+    return stat(path, &its) == 0 && its.st_dev == st->st_dev && its.st_ino == st->st_ino;
+}
+
 static bool
 in_list(long nr, const long *calls)
 {

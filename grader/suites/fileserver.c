@@ -237,44 +237,57 @@ wait_consumed(struct run *srv, struct conn *c, const char *what)
 
 /* ---- the server's descriptors ---- */
 
+/* Files whose descriptors a program may still hold (run_each_fd()). */
+struct held_files {
+    const char *const *paths;
+    size_t nfiles;
+    struct stat files[ARRAY_LEN(names)];
+    struct strbuf *words;       /* "descriptor 5 (files/alpha)", or "5" for one file */
+    size_t n;
+};
+
+static bool
+opens_one_of(pid_t pid, int fd, const char *link, void *p)
+{
+    struct held_files *h = p;
+
+    (void)pid;
+    for (size_t i = 0; i < h->nfiles; i++) {
+        if (!fd_opens(link, &h->files[i]))
+            continue;
+        if (h->nfiles == 1)
+            sb_addf(h->words, "%s%d", h->n++ ? ", " : "", fd);
+        else
+            sb_addf(h->words, "%sdescriptor %d (%s)", h->n++ ? ", " : "", fd, h->paths[i]);
+        return true;
+    }
+    return false;
+}
+
+/* How many descriptors r's processes hold of the files paths (n of them,
+ * at most ARRAY_LEN(names)), and which, in words. */
+static size_t
+files_held(const struct run *r, const char *const *paths, size_t n, struct strbuf *words)
+{
+    struct held_files h = { .paths = paths, .nfiles = n, .words = words };
+
+    for (size_t i = 0; i < n; i++)
+        if (stat(paths[i], &h.files[i]) == -1)
+            test_error("The grader could not stat %s: %s", paths[i], strerror(errno));
+    return run_each_fd(r, opens_one_of, &h);
+}
+
 /* The server's processes' descriptors of files in the served folder
- * (what it opened for clients), as "descriptor 5 (alpha)" words in sb;
- * how many. */
+ * (what it opened for clients), as "descriptor 5 (files/alpha)" words in
+ * sb; how many. */
 static size_t
 served_files_held(const struct run *srv, struct strbuf *sb)
 {
-    pid_t pids[64];
-    size_t n = 0, np = run_processes(srv, pids, ARRAY_LEN(pids));
-    struct stat files[ARRAY_LEN(names)];
+    const char *paths[ARRAY_LEN(names)];
 
     for (size_t i = 0; i < ARRAY_LEN(names); i++)
-        if (stat(test_strf(DIR_ "/%s", names[i]), &files[i]) == -1)
-            test_error("The grader could not stat its files: %s", strerror(errno));
-    for (size_t p = 0; p < np; p++) {
-        char dir[64];
-        DIR *d;
-        struct dirent *de;
-
-        snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pids[p]);
-        if ((d = opendir(dir)) == NULL)
-            continue;
-        while ((de = readdir(d)) != NULL) {
-            struct stat st;
-
-            if (de->d_name[0] == '.' ||
-                stat(test_strf("%s/%s", dir, de->d_name), &st) == -1)
-                continue;
-            for (size_t i = 0; i < ARRAY_LEN(names); i++) {
-                if (st.st_dev == files[i].st_dev && st.st_ino == files[i].st_ino) {
-                    sb_addf(sb, "%sdescriptor %s (" DIR_ "/%s)", n ? ", " : "", de->d_name,
-                            names[i]);
-                    n++;
-                }
-            }
-        }
-        closedir(d);
-    }
-    return n;
+        paths[i] = test_strf(DIR_ "/%s", names[i]);
+    return files_held(srv, paths, ARRAY_LEN(names), sb);
 }
 
 /* The descriptors Valgrind found open when r exited: none may be. */
@@ -852,36 +865,12 @@ passed_file(const char *name, const char *content)
     return fd;
 }
 
-/* Does the client still hold a descriptor of the file `path`? */
+/* Does the client still hold a descriptor of the file `path`? Their
+ * numbers go to which. */
 static bool
 client_holds(const struct run *cl, const char *path, struct strbuf *which)
 {
-    pid_t pids[16];
-    size_t np = run_processes(cl, pids, ARRAY_LEN(pids));
-    struct stat file;
-    bool found = false;
-
-    if (stat(path, &file) == -1)
-        test_error("The grader could not stat %s: %s", path, strerror(errno));
-    for (size_t p = 0; p < np; p++) {
-        DIR *d;
-        struct dirent *de;
-        const char *dir = test_strf("/proc/%d/fd", (int)pids[p]);
-
-        if ((d = opendir(dir)) == NULL)
-            continue;
-        while ((de = readdir(d)) != NULL) {
-            struct stat st;
-
-            if (de->d_name[0] != '.' && stat(test_strf("%s/%s", dir, de->d_name), &st) == 0 &&
-                st.st_dev == file.st_dev && st.st_ino == file.st_ino) {
-                sb_addf(which, "%s%s", found ? ", " : "", de->d_name);
-                found = true;
-            }
-        }
-        closedir(d);
-    }
-    return found;
+    return files_held(cl, &path, 1, which) > 0;
 }
 
 static void
