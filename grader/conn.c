@@ -29,9 +29,8 @@ address_of(const char *path)
     return addr;
 }
 
-/* What the socket file is now, in words, for a failure message. */
-static const char *
-file_words(const char *path)
+const char *
+conn_file_words(const char *path)
 {
     struct stat st;
 
@@ -75,7 +74,7 @@ conn_connect(struct run *srv, struct conn *c, const char *path, const char *name
     if (e == ECONNREFUSED)
         run_fail_halt(srv, "The grader could not connect to %s (%s): Connection refused: %s, "
                       "but no socket listens on it. Call listen() after bind(), and keep the "
-                      "listening socket open while you serve.%s", path, name, file_words(path),
+                      "listening socket open while you serve.%s", path, name, conn_file_words(path),
                       tail);
     if (e == EAGAIN)
         run_fail_halt(srv, "The grader could not connect to %s (%s) within %.0f s: the "

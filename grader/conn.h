@@ -48,6 +48,10 @@ enum conn_got {
  * nobody listens on it. The grader's own failure is a test_error(). */
 void conn_connect(struct run *srv, struct conn *c, const char *path, const char *name,
                   uid_t as, double timeout, const char *see);
+/* What the socket file path is now, in words, for a failure message:
+ * "there is no file P", "P is a socket file", "P exists but is not a
+ * socket". */
+const char *conn_file_words(const char *path);
 /* Close the connection and every descriptor it received. */
 void conn_close(struct conn *c);
 

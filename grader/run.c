@@ -865,12 +865,6 @@ run_alive(const struct run *r)
     return state != '?' && state != 'Z' && state != 'X';
 }
 
-double
-run_cpu_seconds(const struct run *r)
-{
-    return run_init_pid(r) > 0 ? diagnose_cpu_seconds(r->res.pid) : -1;
-}
-
 void
 run_describe_stuck(const struct run *r, struct strbuf *sb)
 {

@@ -104,9 +104,6 @@ void run_program(struct run *r);    /* run_start() + run_wait() */
 void run_signal(const struct run *r, int sig);  /* signal the program (not its children) */
 void run_stop(struct run *r);       /* kill it and everything it started; collect */
 bool run_alive(const struct run *r);    /* the program has not exited yet */
-/* The processor time the program's own process has used so far (user and
- * system, its children not counted), in seconds; -1 once it is gone. */
-double run_cpu_seconds(const struct run *r);
 bool run_ended(const struct run *r);    /* a started run's init has exited (not collected) */
 /* Stop a program that may still be running, first noting where each of its
  * processes is stuck (res.blocked), so that a failure shows its output and

@@ -52,6 +52,9 @@ bool run_asleep_in(const struct run *r, const long *calls);
 /* Every process of r still there (its program and all it started, the
  * run's init left out), breadth first: how many, at most max. */
 size_t run_processes(const struct run *r, pid_t *out, size_t max);
+/* The processor time (user and system) r's processes still there have used
+ * so far, in seconds: a server that forks counts its children. */
+double run_cpu_seconds(const struct run *r);
 /* Ask visit() about every descriptor every process of r holds now (from
  * /proc/PID/fd; path is that descriptor's link there): how many answers
  * were yes. */

@@ -81,6 +81,21 @@ run_processes(const struct run *r, pid_t *out, size_t max)
     return n;
 }
 
+double
+run_cpu_seconds(const struct run *r)
+{
+    pid_t pids[MAX_PROCESSES];
+    size_t n = run_processes(r, pids, MAX_PROCESSES);
+    double total = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        double one = diagnose_cpu_seconds(pids[i]);
+
+        total += one > 0 ? one : 0;     /* -1: gone since */
+    }
+    return total;
+}
+
 size_t
 run_each_fd(const struct run *r, bool (*visit)(pid_t pid, int fd, const char *path, void *ctx),
             void *ctx)

@@ -66,23 +66,6 @@ patience(const struct run *r)
     return r->req.valgrind ? VG_WAIT : WAIT;
 }
 
-/* CPU time used so far by the run's processes (a server that forks
- * counts its children), in seconds. */
-static double
-cpu_seconds(const struct run *r)
-{
-    pid_t pids[64];
-    size_t n = run_processes(r, pids, ARRAY_LEN(pids));
-    double total = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        double one = diagnose_cpu_seconds(pids[i]);
-
-        total += one > 0 ? one : 0;
-    }
-    return total;
-}
-
 /* The descriptors Valgrind found open when the program exited, explained;
  * connections (opened by accept()) are counted apart. */
 static void
@@ -124,41 +107,12 @@ expect_no_open_fds(struct run *r, bool server)
 
 /* ---- the socket file ---- */
 
-/* What SOCK is now, in words, for failure messages. */
-static const char *
-sock_file_words(void)
-{
-    struct stat st;
-
-    if (lstat(SOCK, &st) == -1)
-        return "there is no file " SOCK;
-    if (S_ISSOCK(st.st_mode))
-        return SOCK " is a socket file";
-    return SOCK " exists but is not a socket";
-}
-
-static struct sockaddr_un
-sock_address(void)
-{
-    struct sockaddr_un addr;
-
-    memset(&addr, 0, sizeof addr);
-    addr.sun_family = AF_UNIX;
-    strcpy(addr.sun_path, SOCK);
-    return addr;
-}
-
 /* A socket file SOCK that nobody listens on: what a server that was
- * killed leaves behind. */
+ * killed leaves behind (the grader's listening socket, closed). */
 static void
 make_stale_socket(void)
 {
-    struct sockaddr_un addr = sock_address();
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-    if (fd == -1 || bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
-        test_error("The grader could not make a socket file: %s", strerror(errno));
-    close(fd);
+    close(conn_listen(SOCK));
 }
 
 /* ---- the grader's end of a connection (conn.h) ---- */
@@ -340,7 +294,7 @@ server_replies(void)
     if (lstat(SOCK, &st) == -1 || !S_ISSOCK(st.st_mode))
         run_fail_halt(&srv, "The server printed \"ready\", but %s. bind() a socket of family "
                   "AF_UNIX to the path " SOCK ": that makes the socket file.",
-                  sock_file_words());
+                  conn_file_words(SOCK));
     conn_open(&srv, &a, "the grader's connection A");
     conn_sends(&srv, &a, "hello\n");
     expect_reply(&srv, &a, "1 HELLO", "After \"hello\\n\"");
@@ -854,10 +808,10 @@ server_idle(void)
     conn_open(&srv, &c, "the grader's connection");
     conn_sends(&srv, &c, "x\n");
     expect_reply(&srv, &c, "1 X", "After \"x\\n\"");
-    cpu = cpu_seconds(&srv);
+    cpu = run_cpu_seconds(&srv);
     wall = now_seconds();
     usleep(1000000);
-    cpu = cpu_seconds(&srv) - cpu;
+    cpu = run_cpu_seconds(&srv) - cpu;
     wall = now_seconds() - wall;
     if (cpu > 0.1 * wall)
         run_fail_halt(&srv, "With nothing to do (one client connected, idle), your server "
